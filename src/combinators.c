@@ -1,0 +1,147 @@
+/* combinators.c: join, try_join and select, polling their children inside the current task. */
+#include "ws_internal.h"
+
+/* Children are stored inline for small counts. The inline array is found through `children == NULL` rather
+ * than a pointer into the struct itself, so a join may be copied (spawned) before its first poll. */
+static ws_future **join_children(ws_join *j) { return j->children ? j->children : j->inline_children; }
+static ws_future **select_children(ws_select *s) { return s->children ? s->children : s->inline_children; }
+
+/* ---- join ---- */
+
+static ws_poll join_poll(ws_future *f, ws_context *cx);
+static void join_drop(ws_future *f, ws_runtime *rt);
+static const ws_future_type join_type = { "join", join_poll, join_drop, NULL };
+static const ws_future_type try_join_type = { "try_join", join_poll, join_drop, NULL };
+
+static void join_setup(ws_join *j, const ws_future_type *type, ws_future **children, uint32_t count, int try_mode)
+{
+    ws_future_init(&j->base, type);
+    j->children = children;
+    j->count = count;
+    j->remaining = count;
+    j->try_mode = (uint8_t)try_mode;
+}
+
+void ws_join2_init(ws_join *f, ws_future *a, ws_future *b)
+{
+    join_setup(f, &join_type, NULL, 2, 0);
+    f->inline_children[0] = a;
+    f->inline_children[1] = b;
+}
+
+void ws_try_join2_init(ws_join *f, ws_future *a, ws_future *b)
+{
+    join_setup(f, &try_join_type, NULL, 2, 1);
+    f->inline_children[0] = a;
+    f->inline_children[1] = b;
+}
+
+static int join_all_setup(ws_join *f, ws_future **children, uint32_t count, int try_mode)
+{
+    if (!f || (count && !children))
+        return WS_EINVAL;
+    for (uint32_t i = 0; i < count; i++)
+        if (!children[i] || !children[i]->type)
+            return WS_EINVAL;
+    join_setup(f, try_mode ? &try_join_type : &join_type, count ? children : NULL, count, try_mode);
+    return WS_OK;
+}
+
+int ws_join_all_init(ws_join *f, ws_future **children, uint32_t count) { return join_all_setup(f, children, count, 0); }
+int ws_try_join_all_init(ws_join *f, ws_future **children, uint32_t count) { return join_all_setup(f, children, count, 1); }
+
+static ws_poll join_poll(ws_future *f, ws_context *cx)
+{
+    ws_join *j = (ws_join *)f;
+    ws_future **c = join_children(j);
+    for (uint32_t i = 0; i < j->count && j->remaining; i++) {
+        if (c[i]->flags & WS_FUTURE_READY)
+            continue;
+        cx->child_index = (int16_t)(i < INT16_MAX ? i : INT16_MAX);
+        if (ws_future_poll(c[i], cx) == WS_PENDING)
+            continue;
+        j->remaining--;
+        ws_future_drop(cx->rt, c[i]); /* finished: release what it holds now, keep its output */
+        if (j->try_mode && c[i]->err != WS_OK) {
+            f->out = i;
+            f->err = c[i]->err;
+            join_drop(f, cx->rt); /* the first error cancels the rest */
+            return WS_READY;
+        }
+    }
+    if (j->remaining)
+        return WS_PENDING;
+    f->out = j->count;
+    f->err = WS_OK;
+    return WS_READY;
+}
+
+static void join_drop(ws_future *f, ws_runtime *rt)
+{
+    ws_join *j = (ws_join *)f;
+    ws_future **c = join_children(j);
+    for (uint32_t i = 0; i < j->count; i++)
+        ws_future_drop(rt, c[i]);
+}
+
+/* ---- select ---- */
+
+static ws_poll select_poll(ws_future *f, ws_context *cx);
+static void select_drop(ws_future *f, ws_runtime *rt);
+static const ws_future_type select_type = { "select", select_poll, select_drop, NULL };
+
+void ws_select2_init(ws_select *f, ws_future *a, ws_future *b, ws_select_mode mode)
+{
+    ws_future_init(&f->base, &select_type);
+    f->children = NULL;
+    f->inline_children[0] = a;
+    f->inline_children[1] = b;
+    f->count = 2;
+    f->next_start = 0;
+    f->mode = (uint8_t)mode;
+}
+
+int ws_select_all_init(ws_select *f, ws_future **children, uint32_t count, ws_select_mode mode)
+{
+    if (!f || !children || count == 0 || (mode != WS_SELECT_BIASED && mode != WS_SELECT_FAIR))
+        return WS_EINVAL;
+    for (uint32_t i = 0; i < count; i++)
+        if (!children[i] || !children[i]->type)
+            return WS_EINVAL;
+    ws_future_init(&f->base, &select_type);
+    f->children = children;
+    f->count = count;
+    f->next_start = 0;
+    f->mode = (uint8_t)mode;
+    return WS_OK;
+}
+
+static ws_poll select_poll(ws_future *f, ws_context *cx)
+{
+    ws_select *s = (ws_select *)f;
+    ws_future **c = select_children(s);
+    uint32_t start = 0;
+    if (s->mode == WS_SELECT_FAIR) {
+        start = s->next_start;
+        s->next_start = (s->next_start + 1) % s->count;
+    }
+    for (uint32_t k = 0; k < s->count; k++) {
+        uint32_t i = (start + k) % s->count;
+        cx->child_index = (int16_t)(i < INT16_MAX ? i : INT16_MAX);
+        if (ws_future_poll(c[i], cx) == WS_READY) {
+            f->out = i;
+            f->err = c[i]->err;
+            select_drop(f, cx->rt); /* the losers are dropped, which cancels them */
+            return WS_READY;
+        }
+    }
+    return WS_PENDING;
+}
+
+static void select_drop(ws_future *f, ws_runtime *rt)
+{
+    ws_select *s = (ws_select *)f;
+    ws_future **c = select_children(s);
+    for (uint32_t i = 0; i < s->count; i++)
+        ws_future_drop(rt, c[i]);
+}

@@ -1,0 +1,234 @@
+/* executor.c: the run loop and the poll of one task.
+ *
+ * ws_runtime_run is the whole scheduler: fire due timers, pop the next task in FIFO order, poll it, repeat, until
+ * nothing is runnable or the time slice is used up. It never blocks and never runs re-entrantly; the host decides
+ * when to call it again from what it returns (see ws_runtime.h). ws_block_on wraps it for native programs.
+ */
+#include "ws_internal.h"
+
+static ws_task *dequeue(ws_runtime *rt)
+{
+    ws_task *t = rt->run_head;
+    if (t) {
+        rt->run_head = t->next;
+        if (!rt->run_head)
+            rt->run_tail = NULL;
+        t->next = NULL;
+    }
+    return t;
+}
+
+static void poll_task(ws_runtime *rt, ws_task *t)
+{
+    ws_future *f = TASK_FUTURE(t);
+    assert(t->state == WS_TASK_SCHEDULED);
+    if (t->flags & TASK_ABORTED) {
+        /* The scheduling point after an abort: drop instead of polling. */
+        ws__task_complete(rt, t, WS_ECANCELED, 1);
+        return;
+    }
+    t->state = WS_TASK_RUNNING;
+    t->flags &= (uint8_t)~TASK_WOKEN;
+    rt->current = t;
+    rt->stats.polls++;
+
+    ws_context cx;
+    cx.rt = rt;
+    cx.task = ws__task_id(rt, t);
+    cx.budget = rt->budget ? rt->budget : UINT32_MAX;
+    cx.depth = 0;
+    cx.child_index = -1;
+
+    uint32_t serial = 0;
+    if (WS_TRACING(rt)) {
+        ws_slot_trace *st = &rt->slot_trace[t->slot];
+        serial = st->serial;
+        ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, 0, serial, st->wake_seq, ws__intern(rt, f->type->name), 0);
+        st->wake_seq = 0;
+        rt->suspend_file = NULL;
+        rt->suspend_line = 0;
+    }
+    f->flags |= WS_FUTURE_POLLED;
+    ws_poll r = f->type->poll(f, &cx);
+    rt->current = NULL;
+    if (WS_TRACING(rt)) {
+        uint32_t file = rt->suspend_file ? ws__intern(rt, rt->suspend_file) : 0;
+        ws__trace_emit(rt, WS_EV_POLL_END, (uint8_t)r, 0, serial, 0, r ? 0 : rt->suspend_line, r ? 0 : file);
+        rt->suspend_file = NULL;
+    }
+    if (r == WS_READY) {
+        f->flags |= WS_FUTURE_READY;
+        ws__task_complete(rt, t, WS_OK, 0);
+    } else if (t->flags & TASK_WOKEN) {
+        t->state = WS_TASK_SCHEDULED; /* woken during its own poll (yield, budget, abort): to the back */
+        t->next = NULL;
+        if (rt->run_tail)
+            rt->run_tail->next = t;
+        else
+            rt->run_head = t;
+        rt->run_tail = t;
+    } else {
+        t->state = WS_TASK_IDLE;
+    }
+}
+
+int ws_runtime_run(ws_runtime *rt)
+{
+    if (!rt)
+        return WS_EINVAL;
+    if (rt->running)
+        return WS_EBUSY;
+    rt->running = 1;
+    rt->run_requested = 0;
+    int status;
+    ws_time start = ws__now(rt);
+    for (;;) {
+        if (rt->heap_len) {
+            ws_time now = ws__now(rt);
+            if (rt->heap[0]->deadline <= now)
+                ws__timers_fire(rt, now);
+        }
+        ws_task *t = dequeue(rt);
+        if (!t) {
+            if (!rt->host.now && rt->heap_len && rt->stats.ops_in_flight == 0) {
+                /* Virtual clock, idle, and only timers can make progress: jump to the next deadline. */
+                rt->vnow = rt->heap[0]->deadline;
+                start = rt->vnow;
+                continue;
+            }
+            status = (rt->heap_len || rt->stats.ops_in_flight) ? WS_RUN_WAIT : WS_RUN_IDLE;
+            break;
+        }
+        poll_task(rt, t);
+        if (rt->slice && rt->run_head && ws__now(rt) - start >= rt->slice) {
+            WS_TRACE(rt, WS_EV_YIELD, 0, 0, 0, 0, 0, 0);
+            status = WS_RUN_MORE;
+            break;
+        }
+    }
+    rt->running = 0;
+    ws__host_arm(rt);
+    return status;
+}
+
+int ws_block_on(ws_runtime *rt, const ws_future *future, size_t size, const char *name, int64_t *out, int *err)
+{
+    if (!rt || !future)
+        return WS_EINVAL;
+    if (rt->running)
+        return WS_EBUSY;
+    ws_task_handle h;
+    int rc = ws_spawn(rt, future, size, name, &h);
+    if (rc != WS_OK)
+        return rc;
+    for (;;) {
+        int st = ws_runtime_run(rt);
+        ws_task *t = ws__task_get(rt, h.task);
+        assert(t);
+        if (t->state == WS_TASK_DONE)
+            break;
+        if (st == WS_RUN_MORE)
+            continue;
+        ws_time next = ws__timers_next(rt);
+        if (st == WS_RUN_IDLE || next == WS_TIME_NEVER) {
+            /* Nothing runnable, no timer, and natively nobody else to complete a host operation. */
+            ws_future_drop(rt, &h.base);
+            return WS_ESTALL;
+        }
+        if (!rt->host.now)
+            rt->vnow = next; /* virtual clock with host operations in flight: nobody else will move time */
+        else if (rt->host.sleep_until)
+            rt->host.sleep_until(rt->host.ud, next);
+        else
+            while (ws__now(rt) < next) { /* no way to sleep: spin */
+            }
+    }
+    ws_context cx = { rt, WS_ID_NONE, UINT32_MAX, 0, -1 };
+    ws_poll r = ws_future_poll(&h.base, &cx);
+    assert(r == WS_READY);
+    (void)r;
+    if (out)
+        *out = h.base.out;
+    if (err)
+        *err = h.base.err;
+    ws_future_drop(rt, &h.base);
+    return WS_OK;
+}
+
+/* ---- polling and dropping futures ---- */
+
+ws_poll ws_future_poll(ws_future *f, ws_context *cx)
+{
+    assert(f && f->type && cx);
+    assert(!(f->flags & (WS_FUTURE_READY | WS_FUTURE_DROPPED)));
+    ws_runtime *rt = cx->rt;
+    int16_t index = cx->child_index;
+    cx->child_index = -1;
+    f->flags |= WS_FUTURE_POLLED;
+    if (!WS_TRACING(rt) || cx->task == WS_ID_NONE) { /* polls from outside any task are not traced */
+        ws_poll r = f->type->poll(f, cx);
+        if (r == WS_READY)
+            f->flags |= WS_FUTURE_READY;
+        return r;
+    }
+    uint32_t serial = ws__task_serial(rt, cx->task);
+    uint16_t depth = ++cx->depth;
+    ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, depth, serial, 0, ws__intern(rt, f->type->name),
+                   (uint32_t)(index + 1));
+    rt->suspend_file = NULL;
+    ws_poll r = f->type->poll(f, cx);
+    /* The await point recorded during this poll is this future's own (children clear theirs on return). */
+    uint32_t file = (!r && rt->suspend_file) ? ws__intern(rt, rt->suspend_file) : 0;
+    ws__trace_emit(rt, WS_EV_POLL_END, (uint8_t)r, depth, serial, 0, r ? 0 : rt->suspend_line, file);
+    rt->suspend_file = NULL;
+    rt->suspend_line = 0;
+    cx->depth--;
+    if (r == WS_READY)
+        f->flags |= WS_FUTURE_READY;
+    return r;
+}
+
+void ws_future_drop(ws_runtime *rt, ws_future *f)
+{
+    if (!f || !f->type || (f->flags & WS_FUTURE_DROPPED))
+        return;
+    f->flags |= WS_FUTURE_DROPPED;
+    if (f->type->drop)
+        f->type->drop(f, rt);
+}
+
+void ws_async_drop(ws_future *f, ws_runtime *rt)
+{
+    ws_async *a = (ws_async *)f;
+    if (a->awaiting) {
+        ws_future_drop(rt, a->awaiting);
+        a->awaiting = NULL;
+    }
+}
+
+int ws_budget_take(ws_context *cx)
+{
+    if (cx->budget == UINT32_MAX)
+        return 1;
+    if (cx->budget == 0) {
+        if (cx->task != WS_ID_NONE)
+            ws__wake(cx->rt, cx->task, WS_CAUSE_SELF, 0);
+        return 0;
+    }
+    cx->budget--;
+    return 1;
+}
+
+void ws_context_suspend_at(ws_context *cx, const char *file, unsigned line)
+{
+    if (WS_TRACING(cx->rt)) {
+        cx->rt->suspend_file = file;
+        cx->rt->suspend_line = line;
+    }
+}
+
+void ws_yield_wake(ws_context *cx)
+{
+    if (cx->task != WS_ID_NONE)
+        ws__wake(cx->rt, cx->task, WS_CAUSE_SELF, 0);
+}

@@ -1,0 +1,189 @@
+/* op.c: futures completed by the host (see ws_op.h for the protocol and who owns what). */
+#include "ws_internal.h"
+
+#define OP_GEN_LIMIT (1u << 21)
+
+static ws_op_slot *op_get(ws_runtime *rt, ws_id id)
+{
+    uint32_t i = (uint32_t)id;
+    if (id == WS_ID_NONE || i >= rt->op_count)
+        return NULL;
+    ws_op_slot *s = &rt->ops[i];
+    return (s->state != OP_FREE && s->gen == (uint32_t)(id >> 32)) ? s : NULL;
+}
+
+static int op_take(ws_runtime *rt, uint32_t *out)
+{
+    if (rt->free_op) {
+        *out = rt->free_op - 1;
+        rt->free_op = rt->ops[*out].next_free;
+        return WS_OK;
+    }
+    if (rt->op_count == rt->op_cap) {
+        uint32_t cap = rt->op_cap ? rt->op_cap * 2 : 16;
+        ws_op_slot *ops = ws__realloc(rt, rt->ops, rt->op_cap * sizeof *ops, cap * sizeof *ops);
+        if (!ops)
+            return WS_ENOMEM;
+        rt->ops = ops;
+        rt->op_cap = cap;
+    }
+    *out = rt->op_count++;
+    memset(&rt->ops[*out], 0, sizeof rt->ops[*out]);
+    rt->ops[*out].gen = 1;
+    return WS_OK;
+}
+
+static void op_release(ws_runtime *rt, uint32_t i)
+{
+    ws_op_slot *s = &rt->ops[i];
+    if (s->data)
+        ws__free(rt, s->data, s->len);
+    uint32_t gen = s->gen + 1 < OP_GEN_LIMIT ? s->gen + 1 : 1;
+    memset(s, 0, sizeof *s);
+    s->gen = gen;
+    s->next_free = rt->free_op;
+    rt->free_op = i + 1;
+}
+
+static ws_poll op_poll(ws_future *f, ws_context *cx);
+static void op_drop(ws_future *f, ws_runtime *rt);
+static const ws_future_type op_future_type = { "host_op", op_poll, op_drop, NULL };
+
+void ws_op_init(ws_op *f, const ws_op_type *type, void *arg)
+{
+    ws_future_init(&f->base, &op_future_type);
+    f->type = type;
+    f->arg = arg;
+    f->id = WS_ID_NONE;
+    f->data = NULL;
+    f->len = 0;
+}
+
+enum { OPF_NEW = 0, OPF_STARTED = 1, OPF_DONE = 2 };
+
+static ws_poll op_poll(ws_future *f, ws_context *cx)
+{
+    ws_op *op = (ws_op *)f;
+    ws_runtime *rt = cx->rt;
+    if (f->resume == OPF_NEW) {
+        if (!op->type || !op->type->start) {
+            f->err = WS_EINVAL;
+            return WS_READY;
+        }
+        uint32_t i;
+        if (op_take(rt, &i) != WS_OK) {
+            f->err = WS_ENOMEM;
+            return WS_READY;
+        }
+        ws_op_slot *s = &rt->ops[i];
+        s->state = OP_STARTED;
+        s->task = cx->task;
+        s->cause = (uint8_t)op->type->cause;
+        op->id = ((ws_id)s->gen << 32) | i;
+        rt->stats.ops_in_flight++;
+        f->resume = OPF_STARTED;
+        WS_TRACE(rt, WS_EV_HOST, (uint8_t)op->type->cause, 0, ws__task_serial(rt, cx->task), i,
+                 ws__intern(rt, op->type->name ? op->type->name : "host"), 0);
+        int rc = op->type->start(rt, op->id, op->arg);
+        if (rc != WS_OK) {
+            s = op_get(rt, op->id);
+            if (s && s->state == OP_STARTED) {
+                rt->stats.ops_in_flight--;
+                op_release(rt, i);
+            }
+            op->id = WS_ID_NONE;
+            f->resume = OPF_DONE;
+            f->err = (int8_t)rc;
+            return WS_READY;
+        }
+    }
+    if (f->resume == OPF_STARTED) {
+        ws_op_slot *s = op_get(rt, op->id);
+        assert(s);
+        if (s->state != OP_DONE) {
+            s->task = cx->task; /* the waker of the latest poll wins */
+            return WS_PENDING;
+        }
+        f->out = s->value;
+        f->err = s->err;
+        op->data = s->data;
+        op->len = s->len;
+        s->data = NULL;
+        op_release(rt, (uint32_t)op->id);
+        op->id = WS_ID_NONE;
+        f->resume = OPF_DONE;
+    }
+    return WS_READY;
+}
+
+static void op_drop(ws_future *f, ws_runtime *rt)
+{
+    ws_op *op = (ws_op *)f;
+    ws_op_slot *s = op->id ? op_get(rt, op->id) : NULL;
+    if (s) {
+        if (s->state == OP_STARTED) {
+            rt->stats.ops_in_flight--;
+            op_release(rt, (uint32_t)op->id); /* a late completion now finds a stale id */
+            if (op->type->cancel)
+                op->type->cancel(rt, op->id, op->arg);
+        } else {
+            op_release(rt, (uint32_t)op->id); /* completed but never polled: frees its data */
+        }
+        op->id = WS_ID_NONE;
+    }
+    if (op->data) {
+        ws__free(rt, op->data, op->len);
+        op->data = NULL;
+    }
+}
+
+int ws_op_complete(ws_runtime *rt, ws_id id, int err, int64_t value, uint8_t *data, uint32_t len)
+{
+    if (!rt) {
+        return WS_EINVAL;
+    }
+    ws_op_slot *s = op_get(rt, id);
+    if (!s || s->state != OP_STARTED) {
+        WS_TRACE(rt, WS_EV_SETTLE, 2, 0, 0, (uint32_t)id, 0, 0);
+        if (data)
+            ws__free(rt, data, len);
+        return WS_ESTALE;
+    }
+    s->state = OP_DONE;
+    s->err = (int8_t)(err < INT8_MIN ? WS_EHOST : err);
+    s->value = value;
+    s->data = data;
+    s->len = data ? len : 0;
+    rt->stats.ops_in_flight--;
+    WS_TRACE(rt, WS_EV_SETTLE, err == WS_OK, 0, ws__task_serial(rt, s->task), (uint32_t)id, 0, 0);
+    ws__wake(rt, s->task, (ws_cause)s->cause, (uint32_t)id);
+    return WS_OK;
+}
+
+uint8_t *ws_op_take_data(ws_op *f, uint32_t *len)
+{
+    if (!f)
+        return NULL;
+    uint8_t *d = f->data;
+    if (len)
+        *len = f->len;
+    f->data = NULL;
+    f->len = 0;
+    return d;
+}
+
+int ws_op_is_live(ws_runtime *rt, ws_id id)
+{
+    ws_op_slot *s = rt ? op_get(rt, id) : NULL;
+    return s && s->state == OP_STARTED;
+}
+
+void ws__ops_free(ws_runtime *rt)
+{
+    for (uint32_t i = 0; i < rt->op_count; i++)
+        if (rt->ops[i].data)
+            ws__free(rt, rt->ops[i].data, rt->ops[i].len);
+    ws__free(rt, rt->ops, rt->op_cap * sizeof *rt->ops);
+    rt->ops = NULL;
+    rt->op_count = rt->op_cap = rt->free_op = 0;
+}

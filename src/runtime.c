@@ -1,0 +1,118 @@
+/* runtime.c: creating, configuring and freeing a runtime; names of errors and causes. */
+#include "ws_internal.h"
+
+const char *ws_strerror(int err)
+{
+    switch (err) {
+    case WS_OK: return "ok";
+    case WS_EINVAL: return "invalid argument";
+    case WS_ENOMEM: return "out of memory";
+    case WS_ECANCELED: return "cancelled";
+    case WS_ECLOSED: return "closed";
+    case WS_ETIMEDOUT: return "timed out";
+    case WS_ESTALE: return "stale id: no such task or operation";
+    case WS_EHOST: return "host operation failed";
+    case WS_EBUSY: return "not allowed from inside a poll";
+    case WS_EFULL: return "channel full";
+    case WS_EEMPTY: return "channel empty";
+    case WS_ENOENT: return "no such name";
+    case WS_ESTALL: return "stalled: nothing can wake the future";
+    default: return err <= WS_EUSER ? "application error" : "unknown error";
+    }
+}
+
+const char *ws_cause_name(ws_cause cause)
+{
+    static const char *const names[WS_CAUSE_COUNT] = {
+        "spawn", "timer", "channel", "task", "self", "host", "fetch", "notify", "abort",
+    };
+    return (unsigned)cause < WS_CAUSE_COUNT ? names[cause] : "unknown";
+}
+
+void ws_runtime_options_init(ws_runtime_options *opt)
+{
+    if (!opt)
+        return;
+    memset(opt, 0, sizeof *opt);
+    opt->budget = 128;
+}
+
+int ws_runtime_new(const ws_runtime_options *opt, ws_runtime **out)
+{
+    if (!out)
+        return WS_EINVAL;
+    *out = NULL;
+    ws_runtime_options defaults;
+    if (!opt) {
+        ws_runtime_options_init(&defaults);
+        opt = &defaults;
+    }
+    const ws_allocator *a = opt->allocator ? opt->allocator : &ws__default_allocator;
+    if (!a->alloc || !a->realloc || !a->free || opt->trace_capacity > (1u << 26))
+        return WS_EINVAL;
+    ws_runtime *rt = a->alloc(a->ud, sizeof *rt);
+    if (!rt)
+        return WS_ENOMEM;
+    memset(rt, 0, sizeof *rt);
+    rt->alloc = *a;
+    rt->host = opt->host;
+    rt->budget = opt->budget;
+    rt->slice = opt->slice;
+    rt->armed_deadline = WS_TIME_NEVER;
+    rt->stats.bytes_live = sizeof *rt;
+    if (opt->trace_capacity) {
+        int rc = ws__trace_init(rt, opt->trace_capacity, opt->trace_keep_first);
+        if (rc != WS_OK) {
+            ws__trace_free(rt);
+            a->free(a->ud, rt);
+            return rc;
+        }
+    }
+    *out = rt;
+    return WS_OK;
+}
+
+int ws_runtime_free(ws_runtime *rt)
+{
+    if (!rt)
+        return WS_EINVAL;
+    if (rt->running)
+        return WS_EBUSY;
+    rt->running = 1; /* nothing may request a run while we tear down */
+    ws__tasks_free(rt);
+    ws__ops_free(rt);
+    ws__timers_free(rt);
+    ws__trace_free(rt);
+    ws__free(rt, rt->slots, rt->slot_cap * sizeof *rt->slots);
+    ws__free(rt, rt->slot_trace, rt->slot_trace_cap * sizeof *rt->slot_trace);
+    ws__slab_release_all(rt);
+    assert(rt->stats.bytes_live == sizeof *rt); /* everything else was given back */
+    ws_allocator a = rt->alloc;
+    a.free(a.ud, rt);
+    return WS_OK;
+}
+
+int ws_runtime_configure(ws_runtime *rt, uint32_t budget, ws_time slice)
+{
+    if (!rt)
+        return WS_EINVAL;
+    if (rt->running)
+        return WS_EBUSY;
+    rt->budget = budget;
+    rt->slice = slice;
+    return WS_OK;
+}
+
+void ws_runtime_get_stats(const ws_runtime *rt, ws_runtime_stats *out)
+{
+    if (rt && out)
+        *out = rt->stats;
+}
+
+void ws_runtime_set_data(ws_runtime *rt, void *data)
+{
+    if (rt)
+        rt->user_data = data;
+}
+
+void *ws_runtime_data(const ws_runtime *rt) { return rt ? rt->user_data : NULL; }

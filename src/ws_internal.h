@@ -1,0 +1,235 @@
+/* ws_internal.h: the runtime's private state, shared by the core's .c files. Not installed, not for users. */
+#ifndef WS_INTERNAL_H
+#define WS_INTERNAL_H
+
+#include "wasync.h"
+
+#include <assert.h>
+#include <string.h>
+
+/* A task: this header, then its future, in one slab block. 16 bytes on wasm32. */
+typedef struct ws_task {
+    struct ws_task *next;   /* run queue link */
+    uint32_t slot;          /* index in rt->slots; the id is (slot, slots[slot].gen) */
+    uint32_t waiter;        /* slot + 1 of the task awaiting our join handle; 0: none. Cleared by the handle's
+                               drop, so it never outlives the waiter. */
+    uint8_t state;          /* ws_task_state */
+    uint8_t flags;          /* TASK_* */
+    uint8_t size_class;     /* slab class of this block; 0: allocated directly, with its size stored in the
+                               8 bytes before the task */
+    uint8_t unused;
+} ws_task;
+
+enum {
+    TASK_ABORTED = 1,       /* abort requested: drop at the next scheduling point */
+    TASK_WOKEN = 2,         /* woken while running: queue again after this poll */
+    TASK_HAS_HANDLE = 4,    /* a join handle may still collect the output */
+    TASK_DROPPED = 8        /* the future was dropped unfinished (aborted, or the runtime closed) */
+};
+
+#define TASK_FUTURE(t) ((ws_future *)((char *)(t) + sizeof(ws_task)))
+
+/* Slot table entry. The generation lives here, not in the task, so a stale id is detected without touching freed
+ * memory. A free slot links to the next free one through `next_free`. */
+typedef struct ws_slot {
+    ws_task *task;          /* NULL when free */
+    uint32_t gen;
+    uint32_t next_free;     /* index + 1 of the next free slot; 0: end */
+} ws_slot;
+
+/* Per-slot data only the trace needs, allocated only when tracing is configured. */
+typedef struct ws_slot_trace {
+    uint32_t serial;        /* task number in the trace */
+    uint32_t wake_seq;      /* seq + 1 of the wake that last queued it; 0: none (first poll) */
+} ws_slot_trace;
+
+/* Slab: one free list per 16-byte size class, carved from 64 KiB chunks. */
+#define WS_SLAB_GRAIN 16u
+#define WS_SLAB_CLASSES 32u   /* blocks up to 512 bytes; bigger ones are allocated directly */
+#define WS_SLAB_CHUNK 65536u
+
+typedef struct ws_chunk {
+    struct ws_chunk *next;
+} ws_chunk;
+
+typedef struct ws_op_slot {
+    ws_id task;             /* waiting task */
+    uint32_t gen;
+    uint32_t next_free;
+    uint8_t state;          /* OP_FREE, OP_STARTED, OP_DONE, OP_CANCELLED */
+    int8_t err;
+    uint8_t cause;
+    int64_t value;
+    uint8_t *data;
+    uint32_t len;
+} ws_op_slot;
+
+enum { OP_FREE = 0, OP_STARTED, OP_DONE, OP_CANCELLED };
+
+#define WS_INTERN_CACHE 64
+
+typedef struct ws_intern {
+    const char *cache_ptr[WS_INTERN_CACHE];
+    uint32_t cache_idx[WS_INTERN_CACHE];
+    char **strings;         /* strings[0] = NULL, meaning "" */
+    uint32_t count, cap;
+    uint32_t *table;        /* open addressing: index + 1 into strings; 0 empty */
+    uint32_t table_cap;     /* power of two */
+} ws_intern;
+
+struct ws_runtime {
+    ws_host host;
+    ws_allocator alloc;
+    void *user_data;
+
+    /* tasks */
+    ws_slot *slots;
+    ws_slot_trace *slot_trace;   /* NULL unless tracing was configured */
+    uint32_t slot_count, slot_cap, slot_trace_cap;
+    uint32_t free_slot;          /* index + 1 of the first free slot */
+    ws_task *run_head, *run_tail;
+    ws_task *current;            /* task being polled */
+    int running;                 /* inside ws_runtime_run / ws_runtime_free */
+    int run_requested;           /* request_run was called and ws_runtime_run has not run since */
+    uint32_t budget;
+    ws_time slice;
+
+    /* slab */
+    void *free_blocks[WS_SLAB_CLASSES + 1];
+    ws_chunk *chunks;
+    char *chunk_cursor, *chunk_end;
+
+    /* time */
+    ws_time vnow;                /* virtual clock */
+    ws_timer **heap;
+    uint32_t heap_len, heap_cap;
+    uint32_t timer_seq;
+    ws_time armed_deadline;      /* what the host was last asked for */
+
+    /* host operations */
+    ws_op_slot *ops;
+    uint32_t op_count, op_cap, free_op;
+
+    /* objects (channels, ...) */
+    uint32_t object_seq;
+
+    /* trace */
+    int trace_on;
+    int trace_keep_first;
+    ws_trace_event *ring;
+    uint32_t ring_cap;           /* power of two, 0: no trace */
+    uint64_t ring_written;       /* events written since the last clear */
+    uint64_t ring_lost;
+    uint32_t task_serial;        /* last serial handed out */
+    ws_time trace_t0;
+    ws_intern intern;
+    const char *suspend_file;    /* await point of the innermost suspension in this poll */
+    unsigned suspend_line;
+
+    ws_runtime_stats stats;
+};
+
+/* ---- wait lists (channel senders, notify waiters): intrusive, FIFO, O(1) unlink ---- */
+
+typedef struct ws_waitlist {
+    ws_waiter *head, *tail;
+} ws_waitlist;
+
+static inline void ws__waitlist_push(ws_waitlist *l, ws_waiter *w)
+{
+    assert(w->state != WS_WAITER_LINKED);
+    w->next = NULL;
+    w->prev = l->tail;
+    if (l->tail)
+        l->tail->next = w;
+    else
+        l->head = w;
+    l->tail = w;
+    w->state = WS_WAITER_LINKED;
+}
+
+static inline void ws__waitlist_unlink(ws_waitlist *l, ws_waiter *w)
+{
+    assert(w->state == WS_WAITER_LINKED);
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        l->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    else
+        l->tail = w->prev;
+    w->prev = w->next = NULL;
+    w->state = WS_WAITER_IDLE;
+}
+
+/* Unlinks the first waiter, marks it notified and wakes it. Returns 0 if the list was empty. */
+static inline int ws__waitlist_wake_one(ws_waitlist *l, ws_cause cause, uint32_t source)
+{
+    ws_waiter *w = l->head;
+    if (!w)
+        return 0;
+    ws__waitlist_unlink(l, w);
+    w->state = WS_WAITER_NOTIFIED;
+    ws_waker_wake(&w->waker, cause, source);
+    return 1;
+}
+
+/* ---- shared helpers ---- */
+
+void *ws__alloc(ws_runtime *rt, size_t size);
+void *ws__realloc(ws_runtime *rt, void *p, size_t old_size, size_t new_size);
+void ws__free(ws_runtime *rt, void *p, size_t size);
+extern const ws_allocator ws__default_allocator;
+void *ws__slab_alloc(ws_runtime *rt, size_t size, uint8_t *class_out);
+void ws__slab_free(ws_runtime *rt, void *block, uint8_t size_class);
+void ws__slab_release_all(ws_runtime *rt);
+
+/* task.c */
+void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped);
+void ws__tasks_free(ws_runtime *rt);
+void ws__task_release_if_unused(ws_runtime *rt, ws_task *t);
+
+/* The task a live id names, or NULL. */
+ws_task *ws__task_get(const ws_runtime *rt, ws_id id);
+ws_id ws__task_id(const ws_runtime *rt, const ws_task *t);
+uint32_t ws__task_serial(const ws_runtime *rt, ws_id id);
+/* Wake by id with a cause; `source` for the trace. Returns WS_OK or WS_ESTALE. */
+int ws__wake(ws_runtime *rt, ws_id id, ws_cause cause, uint32_t source);
+void ws__request_run(ws_runtime *rt);
+
+/* time.c */
+ws_time ws__now(const ws_runtime *rt);
+void ws__timer_arm(ws_runtime *rt, ws_timer *t, ws_id task);
+void ws__timer_cancel(ws_runtime *rt, ws_timer *t);
+/* Fires every timer due at `now`. Returns the number fired. */
+uint32_t ws__timers_fire(ws_runtime *rt, ws_time now);
+ws_time ws__timers_next(const ws_runtime *rt);
+void ws__timers_free(ws_runtime *rt);
+void ws__host_arm(ws_runtime *rt);
+
+/* op.c */
+void ws__ops_free(ws_runtime *rt);
+
+/* trace.c */
+void ws__trace_emit(ws_runtime *rt, ws_trace_kind kind, uint8_t detail, uint16_t depth, uint32_t task,
+                    uint32_t a, uint32_t b, uint32_t c);
+uint32_t ws__intern(ws_runtime *rt, const char *s);
+int ws__trace_init(ws_runtime *rt, uint32_t capacity, int keep_first);
+void ws__trace_free(ws_runtime *rt);
+uint32_t ws__trace_next_seq(const ws_runtime *rt);
+
+#ifdef WS_NO_TRACE
+#define WS_TRACING(rt) 0
+#else
+#define WS_TRACING(rt) WS_UNLIKELY((rt)->trace_on)
+#endif
+
+/* An event site: one predictable branch when tracing is off. */
+#define WS_TRACE(rt, kind, detail, depth, task, a, b, c)                                                        \
+    do {                                                                                                        \
+        if (WS_TRACING(rt))                                                                                     \
+            ws__trace_emit((rt), (kind), (detail), (depth), (task), (a), (b), (c));                              \
+    } while (0)
+
+#endif

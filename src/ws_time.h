@@ -1,0 +1,96 @@
+/* ws_time.h: the clock and timers.
+ *
+ * The clock is an interface. With ws_host.now set, the runtime reads the host's monotonic clock; without it the
+ * runtime keeps a virtual clock that only moves when told (ws_clock_advance) or when the runtime is idle and a
+ * timer is the only thing left to wait for (then it jumps to that deadline). Under the virtual clock timing is
+ * exact and reproducible: two runs of one program give byte-identical traces.
+ *
+ * All timers live in one binary min-heap ordered by deadline (ties broken by arming order). Arming and cancelling
+ * are O(log n); the host is asked for one wake-up, at the earliest deadline, never one per timer. A timer is
+ * armed on its future's first poll, and disarmed when it fires or its future is dropped.
+ */
+#ifndef WS_TIME_H
+#define WS_TIME_H
+
+#include "ws_future.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Now, on the runtime's clock (ns). */
+ws_time ws_clock_now(const ws_runtime *rt);
+/* Virtual clock only: moves time forward by `delta` and fires what became due at the next run. WS_EINVAL on a
+ * real clock. */
+int ws_clock_advance(ws_runtime *rt, ws_time delta);
+/* 1 if the runtime runs on the virtual clock. */
+int ws_clock_is_virtual(const ws_runtime *rt);
+/* Simulated CPU work for examples and tests: spins for `ns` of real time, or on the virtual clock moves time
+ * forward by `ns` without firing timers (as if the thread were busy). */
+void ws_clock_busy(ws_runtime *rt, ws_time ns);
+
+/* One timer-heap entry, embedded in the future that owns it (24 bytes on wasm32). */
+typedef struct ws_timer {
+    ws_time deadline;  /* before the first poll of a relative sleep: its duration */
+    ws_id task;        /* whom to wake */
+    uint32_t slot;     /* heap position + 1; 0 when not in the heap */
+    uint32_t id;       /* arming order: breaks deadline ties, and names the timer in the trace */
+} ws_timer;
+
+/* sleep: ready `ms` milliseconds after its first poll. out = 0. 40 bytes on wasm32. */
+typedef struct ws_sleep {
+    ws_future base;    /* base.resume: 0 not armed, 1 armed, 2 fired; bit 4: deadline is absolute */
+    ws_timer timer;
+} ws_sleep;
+void ws_sleep_init(ws_sleep *f, uint64_t ms);
+void ws_sleep_init_ns(ws_sleep *f, ws_time ns);
+/* sleep_until: ready once the clock reaches `deadline` (ns). */
+void ws_sleep_until_init(ws_sleep *f, ws_time deadline);
+
+/* interval: ticks every `period`; the first tick is immediate (as tokio's). A late tick is not made up for with a
+ * burst: the next one is due `period` after the late one was seen (tokio's MissedTickBehavior::Delay). Await it,
+ * then call ws_interval_next() before awaiting it again (it re-arms even after WS_AWAIT dropped it).
+ * out = the number of the tick (0, 1, 2, ...). */
+typedef struct ws_interval {
+    ws_sleep sleep;
+    ws_time period;
+    ws_time last;      /* when the last tick was seen */
+    uint64_t ticks;
+} ws_interval;
+void ws_interval_init(ws_interval *f, uint64_t period_ms);
+void ws_interval_next(ws_interval *f);
+
+/* timeout: polls `inner` (which stays where the caller put it; the timeout drops it when done with it, as every
+ * combinator does); ready with inner's out/err if inner finishes first, or with err WS_ETIMEDOUT after `ms`
+ * (inner has then been dropped, i.e. cancelled). */
+typedef struct ws_timeout {
+    ws_future base;
+    ws_future *inner;
+    ws_sleep sleep;
+} ws_timeout;
+void ws_timeout_init(ws_timeout *f, ws_future *inner, uint64_t ms);
+
+/* yield_now: pending once (waking itself, cause SELF), then ready. */
+typedef struct ws_yield {
+    ws_future base;
+} ws_yield;
+void ws_yield_init(ws_yield *f);
+
+/* ready: an already-finished future with output `value`. It takes one unit of cooperative budget, like any leaf
+ * operation that completes without waiting, so a loop over ready futures still yields. */
+typedef struct ws_ready {
+    ws_future base;
+    int64_t value;
+} ws_ready;
+void ws_ready_init(ws_ready *f, int64_t value);
+
+/* pending: never ready and never wakes (a lost waker, on purpose; for tests and the lost-waker lint). */
+typedef struct ws_never {
+    ws_future base;
+} ws_never;
+void ws_never_init(ws_never *f);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
