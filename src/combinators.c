@@ -122,6 +122,12 @@ static ws_poll select_poll(ws_future *f, ws_context *cx)
     ws_future **c = select_children(s);
     uint32_t start = 0;
     if (s->mode == WS_SELECT_FAIR) {
+        if (f->resume == 0) {
+            /* First poll: start where the runtime's previous fair select did not, so that a loop of fresh
+             * selects does not always favour child 0 (deterministic: no RNG, traces stay reproducible). */
+            f->resume = 1;
+            s->next_start = cx->rt->select_seq++ % s->count;
+        }
         start = s->next_start;
         s->next_start = (s->next_start + 1) % s->count;
     }

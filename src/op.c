@@ -36,8 +36,7 @@ static int op_take(ws_runtime *rt, uint32_t *out)
 static void op_release(ws_runtime *rt, uint32_t i)
 {
     ws_op_slot *s = &rt->ops[i];
-    if (s->data)
-        ws__free(rt, s->data, s->len);
+    ws_bytes_free(rt, s->result);
     uint32_t gen = s->gen + 1 < OP_GEN_LIMIT ? s->gen + 1 : 1;
     memset(s, 0, sizeof *s);
     s->gen = gen;
@@ -47,7 +46,34 @@ static void op_release(ws_runtime *rt, uint32_t i)
 
 static ws_poll op_poll(ws_future *f, ws_context *cx);
 static void op_drop(ws_future *f, ws_runtime *rt);
-static const ws_future_type op_future_type = { "host_op", op_poll, op_drop, NULL };
+static void op_free_output(ws_runtime *rt, ws_future *f);
+static const ws_future_type op_future_type = { "host_op", op_poll, op_drop, op_free_output };
+
+ws_bytes *ws_bytes_new(ws_runtime *rt, const void *src, uint32_t len)
+{
+    if (!rt || len > UINT32_MAX - sizeof(ws_bytes) - 1)
+        return NULL;
+    ws_bytes *b = ws__alloc(rt, sizeof *b + len + 1);
+    if (!b)
+        return NULL;
+    b->len = len;
+    if (src && len)
+        memcpy(b->data, src, len);
+    b->data[len] = 0;
+    return b;
+}
+
+void ws_bytes_free(ws_runtime *rt, ws_bytes *b)
+{
+    if (rt && b)
+        ws__free(rt, b, sizeof *b + b->len + 1);
+}
+
+static void op_free_output(ws_runtime *rt, ws_future *f)
+{
+    ws_bytes_free(rt, ws_bytes_of(f->out));
+    f->out = 0;
+}
 
 void ws_op_init(ws_op *f, const ws_op_type *type, void *arg)
 {
@@ -55,8 +81,6 @@ void ws_op_init(ws_op *f, const ws_op_type *type, void *arg)
     f->type = type;
     f->arg = arg;
     f->id = WS_ID_NONE;
-    f->data = NULL;
-    f->len = 0;
 }
 
 enum { OPF_NEW = 0, OPF_STARTED = 1, OPF_DONE = 2 };
@@ -84,7 +108,7 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
         f->resume = OPF_STARTED;
         WS_TRACE(rt, WS_EV_HOST, (uint8_t)op->type->cause, 0, ws__task_serial(rt, cx->task), i,
                  ws__intern(rt, op->type->name ? op->type->name : "host"), 0);
-        int rc = op->type->start(rt, op->id, op->arg);
+        int rc = op->type->start(rt, op->id, op);
         if (rc != WS_OK) {
             s = op_get(rt, op->id);
             if (s && s->state == OP_STARTED) {
@@ -104,11 +128,9 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
             s->task = cx->task; /* the waker of the latest poll wins */
             return WS_PENDING;
         }
-        f->out = s->value;
+        f->out = (int64_t)(intptr_t)s->result; /* the outcome is now the output: the poller's */
         f->err = s->err;
-        op->data = s->data;
-        op->len = s->len;
-        s->data = NULL;
+        s->result = NULL;
         op_release(rt, (uint32_t)op->id);
         op->id = WS_ID_NONE;
         f->resume = OPF_DONE;
@@ -125,51 +147,32 @@ static void op_drop(ws_future *f, ws_runtime *rt)
             rt->stats.ops_in_flight--;
             op_release(rt, (uint32_t)op->id); /* a late completion now finds a stale id */
             if (op->type->cancel)
-                op->type->cancel(rt, op->id, op->arg);
+                op->type->cancel(rt, op->id, op);
         } else {
-            op_release(rt, (uint32_t)op->id); /* completed but never polled: frees its data */
+            op_release(rt, (uint32_t)op->id); /* completed but never polled: frees its outcome */
         }
         op->id = WS_ID_NONE;
     }
-    if (op->data) {
-        ws__free(rt, op->data, op->len);
-        op->data = NULL;
-    }
+    /* A delivered output (ready) is not ours to free: it belongs to the poller. */
 }
 
-int ws_op_complete(ws_runtime *rt, ws_id id, int err, int64_t value, uint8_t *data, uint32_t len)
+int ws_op_complete(ws_runtime *rt, ws_id id, int err, ws_bytes *result)
 {
-    if (!rt) {
+    if (!rt)
         return WS_EINVAL;
-    }
     ws_op_slot *s = op_get(rt, id);
     if (!s || s->state != OP_STARTED) {
         WS_TRACE(rt, WS_EV_SETTLE, 2, 0, 0, (uint32_t)id, 0, 0);
-        if (data)
-            ws__free(rt, data, len);
+        ws_bytes_free(rt, result);
         return WS_ESTALE;
     }
     s->state = OP_DONE;
-    s->err = (int8_t)(err < INT8_MIN ? WS_EHOST : err);
-    s->value = value;
-    s->data = data;
-    s->len = data ? len : 0;
+    s->err = (int8_t)(err > 0 || err < INT8_MIN ? WS_EHOST : err);
+    s->result = result;
     rt->stats.ops_in_flight--;
     WS_TRACE(rt, WS_EV_SETTLE, err == WS_OK, 0, ws__task_serial(rt, s->task), (uint32_t)id, 0, 0);
     ws__wake(rt, s->task, (ws_cause)s->cause, (uint32_t)id);
     return WS_OK;
-}
-
-uint8_t *ws_op_take_data(ws_op *f, uint32_t *len)
-{
-    if (!f)
-        return NULL;
-    uint8_t *d = f->data;
-    if (len)
-        *len = f->len;
-    f->data = NULL;
-    f->len = 0;
-    return d;
 }
 
 int ws_op_is_live(ws_runtime *rt, ws_id id)
@@ -181,8 +184,7 @@ int ws_op_is_live(ws_runtime *rt, ws_id id)
 void ws__ops_free(ws_runtime *rt)
 {
     for (uint32_t i = 0; i < rt->op_count; i++)
-        if (rt->ops[i].data)
-            ws__free(rt, rt->ops[i].data, rt->ops[i].len);
+        ws_bytes_free(rt, rt->ops[i].result);
     ws__free(rt, rt->ops, rt->op_cap * sizeof *rt->ops);
     rt->ops = NULL;
     rt->op_count = rt->op_cap = rt->free_op = 0;

@@ -116,3 +116,5 @@ void ws_runtime_set_data(ws_runtime *rt, void *data)
 }
 
 void *ws_runtime_data(const ws_runtime *rt) { return rt ? rt->user_data : NULL; }
+
+ws_time ws_runtime_next_deadline(const ws_runtime *rt) { return rt ? ws__timers_next(rt) : WS_TIME_NEVER; }

@@ -98,8 +98,8 @@ static void task_release(ws_runtime *rt, ws_task *t, int collected)
 {
     ws_future *f = TASK_FUTURE(t);
     assert(t->state == WS_TASK_DONE);
-    if (!collected && !(t->flags & TASK_DROPPED) && f->err == WS_OK && f->type->free_output)
-        f->type->free_output(rt, f->out);
+    if (!collected && !(t->flags & TASK_DROPPED) && f->type->free_output)
+        f->type->free_output(rt, f);
     slot_release(rt, t->slot);
     ws__slab_free(rt, t, t->size_class);
     assert(rt->stats.tasks_live > 0);

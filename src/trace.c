@@ -199,6 +199,7 @@ void ws_trace_clear(ws_runtime *rt)
         rt->timer_seq = 0;
     if (rt->stats.objects_live == 0)
         rt->object_seq = 0;
+    rt->select_seq = 0;
 }
 
 void ws_trace_enable(ws_runtime *rt, int on)

@@ -40,8 +40,9 @@ void ws_try_join2_init(ws_join *f, ws_future *a, ws_future *b);
 
 /* select: ready when the first child is; the others are dropped, which cancels them. out = the winner's index,
  * err = the winner's err. BIASED polls children in order every time (the first has priority); FAIR rotates the
- * starting child on every poll, so a child that is always ready cannot starve the others (deterministic, no RNG,
- * so traces stay reproducible). */
+ * starting child on every poll, and each new fair select starts one child further than the runtime's previous
+ * one, so a child that is always ready cannot starve the others, even in a loop of fresh selects
+ * (deterministic, no RNG, so traces stay reproducible). */
 typedef enum ws_select_mode { WS_SELECT_BIASED = 0, WS_SELECT_FAIR = 1 } ws_select_mode;
 
 typedef struct ws_select {

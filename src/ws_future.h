@@ -51,7 +51,8 @@ typedef struct ws_future_type {
     const char *name;                               /* shown in traces */
     ws_poll (*poll)(ws_future *f, ws_context *cx);  /* required */
     void (*drop)(ws_future *f, ws_runtime *rt);     /* optional: release what f holds; called once */
-    void (*free_output)(ws_runtime *rt, int64_t out); /* optional: frees an output nobody collected */
+    void (*free_output)(ws_runtime *rt, ws_future *f); /* optional: frees the output of a ready future that
+                                                          nobody collected (a detached task's) */
 } ws_future_type;
 
 /* Header flags, kept by ws_future_poll / ws_future_drop. */

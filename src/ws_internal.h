@@ -59,9 +59,7 @@ typedef struct ws_op_slot {
     uint8_t state;          /* OP_FREE, OP_STARTED, OP_DONE, OP_CANCELLED */
     int8_t err;
     uint8_t cause;
-    int64_t value;
-    uint8_t *data;
-    uint32_t len;
+    ws_bytes *result;
 } ws_op_slot;
 
 enum { OP_FREE = 0, OP_STARTED, OP_DONE, OP_CANCELLED };
@@ -112,6 +110,9 @@ struct ws_runtime {
 
     /* objects (channels, ...) */
     uint32_t object_seq;
+
+    /* combinators */
+    uint32_t select_seq;         /* where the next fair select starts (rotates, deterministic) */
 
     /* trace */
     int trace_on;

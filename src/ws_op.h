@@ -9,9 +9,11 @@
  * (the bridge aborts the fetch through its AbortController). A completion that arrives for a cancelled or unknown
  * id is ignored, and the data it carries is freed: never a use-after-free, never a leak.
  *
- * Data ownership: `data` passed to ws_op_complete must come from ws_alloc(rt, len) and becomes the runtime's.
- * After the future is ready, ws_op_take_data() hands it to the caller, who frees it with ws_free(rt, data, len).
- * Anything not taken is freed when the future is dropped.
+ * Data ownership: the outcome is a ws_bytes block (or none). The host allocates it with ws_bytes_new() and
+ * hands it over with ws_op_complete(); from then on the runtime owns it. When the future is ready, the block is
+ * its output (out = (intptr_t)block, or 0) and, like every output, belongs to the poller, who frees it with
+ * ws_bytes_free(). An outcome that never reached a poller (the future was dropped first, the completion was late
+ * or stale, the task's output was never collected) is freed by the runtime.
  */
 #ifndef WS_OP_H
 #define WS_OP_H
@@ -22,32 +24,46 @@
 extern "C" {
 #endif
 
+/* A length-prefixed byte block, NUL-terminated after `len` bytes (so text can be used in place). The unit of
+ * data that crosses between the host and the runtime. */
+typedef struct ws_bytes {
+    uint32_t len;
+    uint8_t data[];
+} ws_bytes;
+
+/* Allocates a block of `len` bytes (+1 for the NUL) from the runtime, copying `src` if not NULL. NULL on failure. */
+ws_bytes *ws_bytes_new(ws_runtime *rt, const void *src, uint32_t len);
+void ws_bytes_free(ws_runtime *rt, ws_bytes *b);
+/* The block an op (or any future following this convention) returned as its output. */
+static inline ws_bytes *ws_bytes_of(int64_t out) { return (ws_bytes *)(intptr_t)out; }
+
+struct ws_op;
+
 typedef struct ws_op_type {
     const char *name;          /* for the trace: "fetch", or the host function's name */
     ws_cause cause;            /* WS_CAUSE_HOST or WS_CAUSE_FETCH */
-    /* Starts the operation. Return WS_OK, or an error: the future is then ready at once with that error. */
-    int (*start)(ws_runtime *rt, ws_id op, void *arg);
+    /* Starts the operation `id` for the future `f` (which does not move from now on, so the hook may keep
+     * pointers into it, or into the struct that embeds it). Return WS_OK, or an error: the future is then ready
+     * at once with that error. The hook may complete the operation at once with ws_op_complete. */
+    int (*start)(ws_runtime *rt, ws_id id, struct ws_op *f);
     /* The future was dropped before completion. Optional. */
-    void (*cancel)(ws_runtime *rt, ws_id op, void *arg);
+    void (*cancel)(ws_runtime *rt, ws_id id, struct ws_op *f);
 } ws_op_type;
 
 typedef struct ws_op {
-    ws_future base;
+    ws_future base;            /* once ready: out = (intptr_t)ws_bytes* or 0, err = WS_OK or an error */
     const ws_op_type *type;
-    void *arg;                 /* passed to start and cancel; owned by the caller */
+    void *arg;                 /* free for the type's hooks; owned by the caller */
     ws_id id;                  /* the slot, once started */
-    uint8_t *data;             /* the outcome's bytes, once ready */
-    uint32_t len;
 } ws_op;
 
 void ws_op_init(ws_op *f, const ws_op_type *type, void *arg);
 
-/* Delivers an outcome. err WS_OK or an error (WS_EHOST: the promise rejected; data may carry the message).
- * value is the future's out. Returns WS_OK, or WS_ESTALE if id names no live operation (data is freed then). */
-int ws_op_complete(ws_runtime *rt, ws_id op, int err, int64_t value, uint8_t *data, uint32_t len);
-
-/* After ready: takes the outcome bytes (may be NULL). The caller frees them with ws_free(rt, data, len). */
-uint8_t *ws_op_take_data(ws_op *f, uint32_t *len);
+/* Delivers an outcome: err WS_OK or an error (WS_EHOST: the promise rejected, with the message as `result`).
+ * Takes ownership of `result` in every case. Returns WS_OK, or WS_ESTALE if id names no live operation (then
+ * `result` is freed at once). Never polls: safe to call from a host callback at any time outside a poll, and
+ * from a start hook. */
+int ws_op_complete(ws_runtime *rt, ws_id op, int err, ws_bytes *result);
 
 /* 1 if `op` names an operation that started and has not settled or been cancelled. */
 int ws_op_is_live(ws_runtime *rt, ws_id op);

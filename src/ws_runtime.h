@@ -69,6 +69,9 @@ enum {
  * poll (it never runs re-entrantly). */
 int ws_runtime_run(ws_runtime *rt);
 
+/* The earliest timer deadline (ns on the runtime's clock), or WS_TIME_NEVER. */
+ws_time ws_runtime_next_deadline(const ws_runtime *rt);
+
 /* Spawns `future` (size bytes, copied into the task) as a task named `name` (interned for the trace; may be
  * NULL). On success *handle is a join handle future (may be NULL: the task is detached). The task is queued to
  * run; the caller keeps ownership of its original struct, which it may reuse or discard (it must not have been

@@ -1,0 +1,586 @@
+// runtime.js: one wasync runtime inside the host's event loop.
+//
+// Who wakes whom, and when the executor runs:
+//   - C asks for a run (import request_run) when a task becomes runnable while the executor is idle; a settled
+//     promise or fetch completes its operation (wsx_op_complete), which wakes the waiting task and so asks too;
+//     the single host timer (import arm_timer) fires for the earliest deadline. All of these only *schedule* a
+//     drain, once, from a microtask: the executor never runs inside a settlement callback or re-entrantly.
+//   - A drain is one wsx_run call: it polls until nothing is runnable or the time slice (sliceMs) is used; then it
+//     returns, and if work is left the next drain is posted as a macrotask, so a long drain never freezes
+//     rendering or input.
+//   - Finished jobs (tasks started from JS) are reaped after each drain; their promises settle then.
+
+import { WasyncError, codeOf, errorFrom } from './errors.js';
+import { decodeTrace } from './trace.js';
+
+const RUN_MORE = 1;
+const RUN_WAIT = 2;
+const FLAG_REAL_CLOCK = 1;
+const FLAG_TRACE_KEEP_FIRST = 2;
+const EHOST = -7;
+const ENOENT = -11;
+const ENOMEM = -2;
+const OK = 0;
+
+const utf8 = new TextEncoder();
+const text = new TextDecoder();
+
+// A macrotask that is not clamped like nested setTimeout(0): setImmediate in Node, a MessageChannel in browsers.
+const postMacrotask = (() => {
+  if (typeof globalThis.setImmediate === 'function') return (fn) => globalThis.setImmediate(fn);
+  if (typeof MessageChannel === 'function') {
+    const queue = [];
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => queue.shift()?.();
+    return (fn) => {
+      queue.push(fn);
+      ch.port2.postMessage(0);
+    };
+  }
+  return (fn) => setTimeout(fn, 0);
+})();
+
+function checkOptions(o) {
+  if (o === null || typeof o !== 'object') throw new TypeError('createRuntime: options must be an object');
+  const known = new Set(['clock', 'trace', 'traceCapacity', 'budget', 'sliceMs', 'wasm', 'baseUrl', 'runLimitMs']);
+  for (const k of Object.keys(o)) if (!known.has(k)) throw new TypeError(`createRuntime: unknown option '${k}'`);
+  const clock = o.clock ?? 'virtual';
+  if (clock !== 'virtual' && clock !== 'real') throw new TypeError(`createRuntime: clock must be 'virtual' or 'real', not ${JSON.stringify(clock)}`);
+  const int = (name, v, def, min, max) => {
+    if (v === undefined) return def;
+    if (!Number.isInteger(v) || v < min || v > max) throw new TypeError(`createRuntime: ${name} must be an integer from ${min} to ${max}`);
+    return v;
+  };
+  const sliceMs = o.sliceMs ?? 4;
+  if (typeof sliceMs !== 'number' || !(sliceMs >= 0 && sliceMs <= 60000)) throw new TypeError('createRuntime: sliceMs must be a number from 0 to 60000');
+  if (o.trace !== undefined && typeof o.trace !== 'boolean') throw new TypeError('createRuntime: trace must be a boolean');
+  return {
+    clock,
+    trace: o.trace ?? true,
+    traceCapacity: int('traceCapacity', o.traceCapacity, 65536, 16, 1 << 22),
+    budget: int('budget', o.budget, 128, 0, 0xffffffff),
+    sliceMs,
+    wasm: o.wasm,
+    baseUrl: o.baseUrl ?? globalThis.location?.href,
+    runLimitMs: int('runLimitMs', o.runLimitMs, 600000, 1, 1e9),
+  };
+}
+
+export class Runtime {
+  #ex = null;
+  #memory = null;
+  #opts;
+  #hosts = new Map();
+  #ops = new Map();       // op id -> { controller, name }
+  #jobs = new Map();      // job index -> { resolve, reject, settled, cleanup }
+  #scheduled = false;
+  #running = false;
+  #timer = null;          // the single host timer
+  #waitSince = null;      // virtual clock: real time when the runtime started waiting on the host
+  #dead = null;           // a WasyncError once the module trapped or the runtime was closed
+  #strings = new Map();
+  #entries = [];
+  #exampleChain = Promise.resolve();
+
+  constructor(opts) {
+    this.#opts = opts;
+  }
+
+  /** @internal */
+  async _instantiate(module) {
+    const imports = {
+      wasync: {
+        now_ms: () => performance.now(),
+        arm_timer: (deadline) => this.#armTimer(deadline),
+        request_run: () => this.#schedule(),
+        host_call: (op, np, nl, ap, al) => this.#hostCall(op, np, nl, ap, al),
+        fetch_start: (op, mp, ml, up, ul, hp, hl, bp, bl) => this.#fetchStart(op, mp, ml, up, ul, hp, hl, bp, bl),
+        op_cancel: (op) => this.#opCancel(op),
+      },
+      env: { emscripten_notify_memory_growth: () => {} },
+    };
+    const instance = await WebAssembly.instantiate(module, imports);
+    this.#ex = instance.exports;
+    this.#memory = instance.exports.memory;
+    this.#ex._initialize?.();
+    const o = this.#opts;
+    const flags = (o.clock === 'real' ? FLAG_REAL_CLOCK : 0) | FLAG_TRACE_KEEP_FIRST;
+    const rc = this.#ex.wsx_init(flags, o.trace ? o.traceCapacity : 0, o.budget, o.sliceMs);
+    if (rc !== OK) throw errorFrom(rc, `cannot create the runtime: ${codeOf(rc)}`);
+    const json = this.#ex.wsx_entries_json();
+    if (!json) throw new WasyncError('ENOMEM', 'cannot read the entry points');
+    this.#entries = JSON.parse(this.#readBytes(json));
+    this.#ex.wsx_bytes_free(json);
+    this.examples = Object.freeze(this.#entries.filter((e) => e.example).map((e) => Object.freeze({
+      name: e.name, title: e.title, description: e.description,
+      params: Object.freeze(e.params.map((p) => Object.freeze({ ...p }))),
+    })));
+    this.entries = Object.freeze(this.#entries.map((e) => e.name));
+  }
+
+  get clock() { return this.#opts.clock; }
+  get closed() { return this.#dead !== null; }
+
+  // ---- memory helpers ----
+
+  #u8() { return new Uint8Array(this.#memory.buffer); }
+  #str(ptr, len) { return text.decode(this.#u8().subarray(ptr, ptr + len)); }
+  #cstr(ptr) {
+    const u8 = this.#u8();
+    let end = ptr;
+    while (u8[end]) end++;
+    return text.decode(u8.subarray(ptr, end));
+  }
+  #readBytes(block) {
+    const len = new DataView(this.#memory.buffer).getUint32(block, true);
+    return this.#str(block + 4, len);
+  }
+  /** Writes `bytes` into a new ws_bytes block; returns its address or 0. One copy. */
+  #bytesBlock(bytes) {
+    const block = this.#ex.wsx_bytes_alloc(bytes.length);
+    if (block) this.#u8().set(bytes, block + 4);
+    return block;
+  }
+  /** Calls fn(ptr, len) with `s` copied into scratch memory, freed afterwards. */
+  #withString(s, fn) {
+    const bytes = utf8.encode(s);
+    const ptr = bytes.length ? this.#ex.wsx_alloc(bytes.length) : 0;
+    if (bytes.length && !ptr) throw new WasyncError('ENOMEM', 'out of memory');
+    try {
+      this.#u8().set(bytes, ptr);
+      return fn(ptr, bytes.length);
+    } finally {
+      if (ptr) this.#ex.wsx_free(ptr, bytes.length);
+    }
+  }
+
+  #check() {
+    if (this.#dead) throw this.#dead;
+  }
+
+  // ---- driving the executor ----
+
+  #schedule() {
+    if (this.#scheduled || this.#dead) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.#drain());
+  }
+
+  #drain() {
+    this.#scheduled = false;
+    if (this.#dead) return;
+    let status;
+    this.#running = true;
+    try {
+      status = this.#ex.wsx_run();
+    } catch (e) {
+      this.#trap(e);
+      return;
+    } finally {
+      this.#running = false;
+    }
+    this.#reap();
+    if (status === RUN_MORE) {
+      this.#scheduled = true;
+      postMacrotask(() => this.#drain());
+    } else if (status === RUN_WAIT && this.#opts.clock === 'virtual') {
+      this.#waitVirtually();
+    }
+  }
+
+  // Virtual clock, waiting for the host: time follows real time until the host answers, and a timer that comes
+  // due meanwhile still fires (so a timeout around a fetch works in virtual mode too).
+  #waitVirtually() {
+    this.#waitSince ??= performance.now();
+    const next = this.#ex.wsx_next_deadline_ms();
+    if (next >= 0) this.#armTimer(performance.now() + Math.max(0, next - this.#ex.wsx_now_ms()), true);
+  }
+
+  #catchUpVirtualClock() {
+    if (this.#waitSince === null) return;
+    const delta = performance.now() - this.#waitSince;
+    this.#waitSince = null;
+    if (delta > 0) this.#ex.wsx_clock_advance(delta);
+  }
+
+  #armTimer(deadline, virtualWait = false) {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (deadline < 0 || this.#dead) return;
+    const delay = Math.max(0, deadline - performance.now());
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      if (virtualWait) this.#catchUpVirtualClock();
+      this.#schedule();
+    }, Math.ceil(delay));
+  }
+
+  #reap() {
+    const ex = this.#ex;
+    for (let j = ex.wsx_reap(); j >= 0; j = ex.wsx_reap()) {
+      const err = ex.wsx_result_err();
+      const block = ex.wsx_result_text();
+      const value = block ? this.#readBytes(block) : ex.wsx_result_value();
+      ex.wsx_result_release();
+      const job = this.#jobs.get(j);
+      this.#jobs.delete(j);
+      if (!job) continue;
+      job.cleanup();
+      if (err === OK) job.resolve(value);
+      else job.reject(errorFrom(err, typeof value === 'string' && value ? value : undefined));
+    }
+  }
+
+  #trap(e) {
+    const err = new WasyncError('ETRAP', `the WebAssembly module trapped: ${e?.message ?? e}`, { cause: e });
+    this.#fail(err);
+  }
+
+  #fail(err) {
+    if (this.#dead) return;
+    this.#dead = err;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    for (const op of this.#ops.values()) op.controller?.abort();
+    this.#ops.clear();
+    for (const job of this.#jobs.values()) {
+      job.cleanup();
+      job.reject(err);
+    }
+    this.#jobs.clear();
+  }
+
+  // ---- host functions (JS promise -> C future) ----
+
+  /** Registers an async function that C code can call by name (ws_host_call) and await. */
+  defineHost(name, fn) {
+    this.#check();
+    if (typeof name !== 'string' || name.length === 0) throw new TypeError('defineHost: name must be a non-empty string');
+    if (typeof fn !== 'function') throw new TypeError(`defineHost: the host function for '${name}' must be a function`);
+    this.#hosts.set(name, fn);
+    return this;
+  }
+
+  #hostCall(op, namePtr, nameLen, argPtr, argLen) {
+    const name = this.#str(namePtr, nameLen);
+    const fn = this.#hosts.get(name);
+    if (!fn) return ENOENT;
+    const arg = this.#str(argPtr, argLen);
+    this.#ops.set(op, { controller: null, name });
+    let result;
+    try {
+      result = fn(arg);
+    } catch (e) {
+      result = Promise.reject(e);
+    }
+    if (!result || typeof result.then !== 'function') {
+      result = Promise.reject(new TypeError(`host function '${name}' returned ${result === null ? 'null' : typeof result}, not a promise`));
+    }
+    // Settlement always arrives from a later microtask: never inside this poll.
+    Promise.resolve(result).then(
+      (v) => this.#settle(op, OK, toBytes(v)),
+      (e) => this.#settle(op, EHOST, utf8.encode(messageOf(e, `host function '${name}' failed`))),
+    );
+    return OK;
+  }
+
+  #settle(op, err, bytes) {
+    const entry = this.#ops.get(op);
+    if (!entry || this.#dead) return; // cancelled (the future was dropped) or closed: ignore, allocate nothing
+    this.#ops.delete(op);
+    this.#catchUpVirtualClock();
+    let block = this.#bytesBlock(bytes);
+    if (!block && bytes.length) err = ENOMEM;
+    try {
+      this.#ex.wsx_op_complete(op, err, block); // takes the block in every case
+    } catch (e) {
+      this.#trap(e);
+    }
+    this.#schedule();
+  }
+
+  #opCancel(op) {
+    const entry = this.#ops.get(op);
+    this.#ops.delete(op);
+    entry?.controller?.abort(new WasyncError('ECANCELED', 'the future awaiting this fetch was dropped'));
+  }
+
+  // ---- fetch ----
+
+  #fetchStart(op, mp, ml, up, ul, hp, hl, bp, bl) {
+    const method = this.#str(mp, ml);
+    const rawUrl = this.#str(up, ul);
+    const headerText = this.#str(hp, hl);
+    const body = bl ? this.#u8().slice(bp, bp + bl) : undefined; // copied: memory may grow before fetch reads it
+    const controller = new AbortController();
+    this.#ops.set(op, { controller, name: 'fetch' });
+    const fail = (e) => this.#settle(op, EHOST, utf8.encode(`fetch ${rawUrl} failed: ${messageOf(e, 'network error')}`));
+    let url;
+    try {
+      url = new URL(rawUrl, this.#opts.baseUrl);
+    } catch {
+      queueMicrotask(() => fail(new TypeError(this.#opts.baseUrl ? 'invalid URL' : 'a relative URL needs the baseUrl option')));
+      return OK;
+    }
+    const headers = new Headers();
+    try {
+      for (const line of headerText.split('\n')) {
+        const i = line.indexOf(':');
+        if (i > 0) headers.append(line.slice(0, i).trim(), line.slice(i + 1).trim());
+      }
+    } catch (e) {
+      queueMicrotask(() => fail(e));
+      return OK;
+    }
+    fetch(url, { method, headers, body, signal: controller.signal })
+      .then(async (res) => {
+        const data = new Uint8Array(await res.arrayBuffer());
+        let hs = '';
+        for (const [k, v] of res.headers) hs += `${k}: ${v}\n`;
+        this.#settleFetch(op, res.status, utf8.encode(hs), data);
+      })
+      .catch(fail);
+    return OK;
+  }
+
+  // The response as one block: [u32 status][u32 headers_len][headers][NUL][body]; the body is copied once.
+  #settleFetch(op, status, headers, body) {
+    const entry = this.#ops.get(op);
+    if (!entry || this.#dead) return;
+    this.#ops.delete(op);
+    this.#catchUpVirtualClock();
+    const len = 8 + headers.length + 1 + body.length;
+    const block = this.#ex.wsx_bytes_alloc(len);
+    if (block) {
+      const u8 = this.#u8();
+      const dv = new DataView(this.#memory.buffer);
+      dv.setUint32(block + 4, status, true);
+      dv.setUint32(block + 8, headers.length, true);
+      u8.set(headers, block + 12);
+      u8[block + 12 + headers.length] = 0;
+      u8.set(body, block + 13 + headers.length);
+    }
+    try {
+      this.#ex.wsx_op_complete(op, block ? OK : ENOMEM, block);
+    } catch (e) {
+      this.#trap(e);
+    }
+    this.#schedule();
+  }
+
+  // ---- C async entry points (C future -> JS promise) ----
+
+  #encodeArgs(entry, args) {
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) throw new TypeError(`${entry.name}: arguments must be an object`);
+    let lines = '';
+    for (const [k, v] of Object.entries(args)) {
+      if (v === undefined) continue;
+      const p = entry.params.find((q) => q.name === k);
+      if (!p) throw new WasyncError('EINVAL', `${entry.name}: unknown parameter '${k}' (expected ${entry.params.map((q) => q.name).join(', ') || 'none'})`);
+      let s;
+      if (p.kind === 'ms' || p.kind === 'int') {
+        if (typeof v !== 'number' || !Number.isInteger(v)) throw new WasyncError('EINVAL', `${entry.name}: parameter '${k}' must be an integer, not ${JSON.stringify(v)}`);
+        if (v < p.min || v > p.max) throw new WasyncError('EINVAL', `${entry.name}: parameter '${k}' must be from ${p.min} to ${p.max}`);
+        s = String(v);
+      } else if (p.kind === 'url') {
+        if (typeof v !== 'string' || v === '') throw new WasyncError('EINVAL', `${entry.name}: parameter '${k}' must be a URL string`);
+        try {
+          s = new URL(v, this.#opts.baseUrl).href;
+        } catch {
+          throw new WasyncError('EINVAL', `${entry.name}: parameter '${k}' is not a valid URL: ${JSON.stringify(v)}`);
+        }
+      } else {
+        if (typeof v !== 'string') throw new WasyncError('EINVAL', `${entry.name}: parameter '${k}' must be a string`);
+        s = v;
+      }
+      lines += `${k}=${s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n`;
+    }
+    // URL parameters left at their default are resolved here too, so C never sees a relative URL.
+    for (const p of entry.params) {
+      if (p.kind === 'url' && args[p.name] === undefined && p.default) {
+        try {
+          lines += `${p.name}=${new URL(p.default, this.#opts.baseUrl).href}\n`;
+        } catch {
+          // no base URL (Node without baseUrl): leave the default to C, and the fetch reports the problem
+        }
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * Starts the C async entry point `name`. Returns { id, promise, abort }. Throws a WasyncError (code EINVAL or
+   * ENOENT) for a bad name or bad arguments, and ECLOSED once the runtime is closed.
+   */
+  start(name, args = {}, options = {}) {
+    this.#check();
+    if (typeof name !== 'string') throw new TypeError('start: name must be a string');
+    const entry = this.#entries.find((e) => e.name === name);
+    if (!entry) throw new WasyncError('ENOENT', `no entry point named '${name}' (known: ${this.entries.join(', ')})`);
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
+      throw new TypeError('start: signal must be an AbortSignal');
+    }
+    const lines = this.#encodeArgs(entry, args);
+    const j = this.#withString(name, (np, nl) => this.#withString(lines, (ap, al) => this.#ex.wsx_start(np, nl, ap, al)));
+    if (j < 0) throw errorFrom(j, this.#cstr(this.#ex.wsx_error_message()));
+    const id = this.#ex.wsx_job_task(j);
+    let resolve, reject;
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    const job = { resolve, reject, done: false, cleanup: () => {} };
+    const settleOnce = (fn) => (v) => { if (!job.done) { job.done = true; fn(v); } };
+    job.resolve = settleOnce(resolve);
+    job.reject = settleOnce(reject);
+    this.#jobs.set(j, job);
+    let aborted = false;
+    const abort = () => {
+      if (aborted || job.done || this.#dead) return false;
+      aborted = true;
+      const rc = this.#ex.wsx_abort(j);
+      if (rc === OK) this.#schedule();
+      return rc === OK;
+    };
+    if (signal) {
+      const onAbort = () => abort();
+      if (signal.aborted) queueMicrotask(onAbort);
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+    }
+    this.#schedule();
+    return { id, promise, abort };
+  }
+
+  /** Runs a built-in example; resolves with { value, elapsedMs, trace, truncated }. Runs are serialized. */
+  runExample(name, params = {}) {
+    const run = this.#exampleChain.then(() => this.#runExample(name, params));
+    this.#exampleChain = run.catch(() => {});
+    return run;
+  }
+
+  async #runExample(name, params) {
+    this.#check();
+    if (!this.examples.some((e) => e.name === name)) {
+      throw new WasyncError('ENOENT', `no example named ${JSON.stringify(name)} (known: ${this.examples.map((e) => e.name).join(', ')})`);
+    }
+    this.#ex.wsx_trace_clear();
+    const t0 = this.#ex.wsx_now_ms();
+    const job = this.start(name, params);
+    let limitHit = null;
+    const limit = setTimeout(() => {
+      limitHit = `time limit: the run did not finish within ${this.#opts.runLimitMs} ms and was aborted`;
+      job.abort();
+    }, this.#opts.runLimitMs); // wall time, on either clock: it guards the page, not the program
+    let value, error;
+    try {
+      value = await job.promise;
+    } catch (e) {
+      error = e;
+    } finally {
+      clearTimeout(limit);
+    }
+    const elapsedMs = this.#ex.wsx_now_ms() - t0;
+    const trace = this.readTrace();
+    const lost = this.#ex.wsx_trace_lost();
+    const truncated = limitHit ?? (lost > 0 ? `trace limit reached: ${lost} later events were not recorded (traceCapacity ${this.#opts.traceCapacity})` : null);
+    if (error && !limitHit) {
+      error.trace = trace;
+      error.elapsedMs = elapsedMs;
+      error.truncated = truncated;
+      throw error;
+    }
+    return { value: limitHit ? null : value, elapsedMs, trace, truncated };
+  }
+
+  /** The events recorded since the last run started (or since readTrace({ clear: true })). */
+  readTrace({ clear = false } = {}) {
+    this.#check();
+    const ex = this.#ex;
+    const cap = ex.wsx_trace_capacity();
+    if (!cap) return [];
+    const written = ex.wsx_trace_written();
+    const count = Math.min(written, cap);
+    const events = decodeTrace(this.#memory.buffer, ex.wsx_trace_ring(), cap, 0, count, (i) => this.#string(i));
+    if (clear) ex.wsx_trace_clear();
+    return events;
+  }
+
+  #string(i) {
+    if (i === 0) return '';
+    let s = this.#strings.get(i);
+    if (s === undefined) {
+      s = this.#cstr(this.#ex.wsx_trace_string(i));
+      this.#strings.set(i, s);
+    }
+    return s;
+  }
+
+  /** Changes the cooperative budget (0: unlimited) and the time slice. */
+  configure({ budget = this.#opts.budget, sliceMs = this.#opts.sliceMs } = {}) {
+    this.#check();
+    if (this.#running) throw new WasyncError('EBUSY', 'configure cannot be called from inside a poll');
+    const o = checkOptions({ budget, sliceMs });
+    const rc = this.#ex.wsx_configure(o.budget, o.sliceMs);
+    if (rc !== OK) throw errorFrom(rc);
+    this.#opts.budget = o.budget;
+    this.#opts.sliceMs = o.sliceMs;
+  }
+
+  /** Aborts a task by id (from a job or a trace). Returns false for a stale id. */
+  abortTask(id) {
+    this.#check();
+    if (!Number.isSafeInteger(id) || id <= 0) throw new TypeError('abortTask: id must be a positive integer');
+    const rc = this.#ex.wsx_task_abort(id);
+    if (rc === OK) this.#schedule();
+    return rc === OK;
+  }
+
+  /** Counters: tasks alive, polls, wakes, bytes of runtime memory, and the size of wasm memory. */
+  stats() {
+    this.#check();
+    const p = this.#ex.wsx_stats();
+    const dv = new DataView(this.#memory.buffer);
+    const u64 = (off) => Number(dv.getBigUint64(p + off, true));
+    return {
+      spawned: u64(0), completed: u64(8), aborted: u64(16), polls: u64(24), wakes: u64(32), staleWakes: u64(40),
+      tasksLive: dv.getUint32(p + 48, true), timersArmed: dv.getUint32(p + 52, true),
+      opsInFlight: dv.getUint32(p + 56, true), objectsLive: dv.getUint32(p + 60, true),
+      bytesLive: dv.getUint32(p + 64, true), memoryBytes: this.#memory.buffer.byteLength,
+    };
+  }
+
+  /** Drops every task; pending promises reject with ECLOSED. Idempotent. */
+  close() {
+    if (this.#dead) return;
+    if (this.#running) throw new WasyncError('EBUSY', 'close cannot be called from inside a poll');
+    this.#fail(new WasyncError('ECLOSED', 'the runtime was closed'));
+    try {
+      this.#ex.wsx_shutdown();
+    } catch {
+      // a module that trapped cannot shut down cleanly; its memory goes with the instance
+    }
+  }
+}
+
+function toBytes(v) {
+  if (typeof v === 'string') return utf8.encode(v);
+  if (v === undefined || v === null) return new Uint8Array(0);
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return utf8.encode(String(v));
+  return utf8.encode(JSON.stringify(v));
+}
+
+function messageOf(e, fallback) {
+  if (e instanceof Error) return e.message || fallback;
+  if (typeof e === 'string') return e;
+  return fallback;
+}
+
+export async function createRuntimeFrom(loadModule, options = {}) {
+  const opts = checkOptions(options);
+  const module = await loadModule(opts.wasm);
+  const rt = new Runtime(opts);
+  await rt._instantiate(module);
+  return rt;
+}

@@ -1,0 +1,335 @@
+/* bridge.c: the module's exports: the runtime as the JS side drives it.
+ *
+ * One module instance holds one runtime (createRuntime instantiates the compiled module again), so a trap in one
+ * runtime cannot corrupt another, and no export needs a runtime argument.
+ *
+ * Driving (see wasm/lib/runtime.js): JS calls wsx_run() from a microtask when the runtime asked for a run (import
+ * request_run) or the host timer fired (import arm_timer), never from inside a poll. wsx_run() returns what comes
+ * next: WS_RUN_MORE (slice used: continue from a macrotask), WS_RUN_WAIT or WS_RUN_IDLE.
+ *
+ * Jobs are tasks started from JS. A job keeps its task's join handle; after each run, JS reaps finished jobs one
+ * by one (wsx_reap) and reads each result through the wsx_result_* getters before releasing it.
+ */
+#include "entries.h"
+#include "ws_js.h"
+
+#include <string.h>
+
+#define EXPORT(name) __attribute__((export_name(name)))
+#define JS_IMPORT(name) __attribute__((import_module("wasync"), import_name(name)))
+
+JS_IMPORT("now_ms") double js_now_ms(void);
+JS_IMPORT("arm_timer") void js_arm_timer(double deadline_ms);
+JS_IMPORT("request_run") void js_request_run(void);
+
+typedef struct job {
+    ws_task_handle handle;
+    char *args;                 /* the argument text the task's strings point into */
+    uint32_t args_len;
+    uint8_t active;
+    uint8_t out_string;
+} job;
+
+static ws_runtime *rt;
+static job *jobs;
+static uint32_t job_count, job_cap;
+static char message[256];       /* the last error's text, for wsx_error_message */
+
+/* The result being handed to JS by wsx_reap. */
+static struct {
+    int32_t err;
+    double value;
+    ws_bytes *text;
+} result;
+
+/* ---- host hooks ---- */
+
+static ws_time host_now(void *ud)
+{
+    (void)ud;
+    double ms = js_now_ms();
+    return ms <= 0 ? 0 : (ws_time)(ms * 1e6);
+}
+
+static void host_arm_timer(void *ud, ws_time deadline)
+{
+    (void)ud;
+    js_arm_timer(deadline == WS_TIME_NEVER ? -1.0 : (double)deadline / 1e6);
+}
+
+static void host_request_run(void *ud)
+{
+    (void)ud;
+    js_request_run();
+}
+
+static void set_message(const char *a, const char *b)
+{
+    uint32_t n = 0;
+    for (const char *p = a; p && *p && n + 1 < sizeof message; p++)
+        message[n++] = *p;
+    for (const char *p = b; p && *p && n + 1 < sizeof message; p++)
+        message[n++] = *p;
+    message[n] = 0;
+}
+
+/* ---- lifecycle ---- */
+
+enum { FLAG_REAL_CLOCK = 1, FLAG_TRACE_KEEP_FIRST = 2 };
+
+/* Returns WS_OK or an error code. */
+EXPORT("wsx_init") int wsx_init(int flags, uint32_t trace_capacity, uint32_t budget, double slice_ms)
+{
+    if (rt)
+        return WS_EBUSY;
+    if (!(slice_ms >= 0 && slice_ms < 1e9))
+        return WS_EINVAL;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    if (flags & FLAG_REAL_CLOCK) {
+        o.host.now = host_now;
+        o.host.arm_timer = host_arm_timer;
+    }
+    o.host.request_run = host_request_run;
+    o.budget = budget;
+    o.slice = (ws_time)(slice_ms * 1e6);
+    o.trace_capacity = trace_capacity;
+    o.trace_keep_first = (flags & FLAG_TRACE_KEEP_FIRST) != 0;
+    return ws_runtime_new(&o, &rt);
+}
+
+static void job_release(job *j)
+{
+    ws_free(rt, j->args, j->args_len);
+    j->args = NULL;
+    j->active = 0;
+}
+
+/* Drops every task (each job's task too) and frees the runtime. JS rejects the jobs' promises itself. */
+EXPORT("wsx_shutdown") int wsx_shutdown(void)
+{
+    if (!rt)
+        return WS_EINVAL;
+    if (ws_runtime_current_task(rt))
+        return WS_EBUSY;
+    for (uint32_t i = 0; i < job_count; i++) {
+        if (jobs[i].active) {
+            ws_future_drop(rt, &jobs[i].handle.base);
+            job_release(&jobs[i]);
+        }
+    }
+    ws_free(rt, jobs, job_cap * sizeof *jobs);
+    jobs = NULL;
+    job_count = job_cap = 0;
+    int rc = ws_runtime_free(rt);
+    if (rc == WS_OK)
+        rt = NULL;
+    return rc;
+}
+
+EXPORT("wsx_run") int wsx_run(void) { return rt ? ws_runtime_run(rt) : WS_EINVAL; }
+
+EXPORT("wsx_configure") int wsx_configure(uint32_t budget, double slice_ms)
+{
+    if (!rt || !(slice_ms >= 0 && slice_ms < 1e9))
+        return WS_EINVAL;
+    return ws_runtime_configure(rt, budget, (ws_time)(slice_ms * 1e6));
+}
+
+EXPORT("wsx_now_ms") double wsx_now_ms(void) { return rt ? (double)ws_clock_now(rt) / 1e6 : 0; }
+
+/* The earliest timer deadline in ms on the runtime's clock, or -1. */
+EXPORT("wsx_next_deadline_ms") double wsx_next_deadline_ms(void)
+{
+    ws_time d = rt ? ws_runtime_next_deadline(rt) : WS_TIME_NEVER;
+    return d == WS_TIME_NEVER ? -1.0 : (double)d / 1e6;
+}
+
+EXPORT("wsx_clock_advance") int wsx_clock_advance(double ms)
+{
+    if (!rt || !(ms >= 0 && ms < 1e12))
+        return WS_EINVAL;
+    return ws_clock_advance(rt, (ws_time)(ms * 1e6));
+}
+
+EXPORT("wsx_error_message") const char *wsx_error_message(void) { return message; }
+
+/* ---- memory for JS ---- */
+
+/* A block JS fills with an outcome (host call result, fetch response) before wsx_op_complete. Its data starts 4
+ * bytes after the returned address. */
+EXPORT("wsx_bytes_alloc") ws_bytes *wsx_bytes_alloc(uint32_t len) { return rt ? ws_bytes_new(rt, NULL, len) : NULL; }
+EXPORT("wsx_bytes_free") void wsx_bytes_free(ws_bytes *b) { ws_bytes_free(rt, b); }
+
+/* Scratch memory for strings JS passes in (names, arguments); freed by JS right after the call. */
+EXPORT("wsx_alloc") void *wsx_alloc(uint32_t len) { return rt && len ? ws_alloc(rt, len) : NULL; }
+EXPORT("wsx_free") void wsx_free(void *p, uint32_t len) { ws_free(rt, p, len); }
+
+EXPORT("wsx_op_complete") int wsx_op_complete(double op, int err, ws_bytes *outcome)
+{
+    if (!rt) {
+        return WS_EINVAL;
+    }
+    if (!(op >= 1 && op < 9007199254740992.0)) {
+        ws_bytes_free(rt, outcome);
+        return WS_EINVAL;
+    }
+    return ws_op_complete(rt, (ws_id)op, err, outcome);
+}
+
+/* ---- entries and jobs ---- */
+
+/* The registry as JSON (JS reads it once, then frees it with wsx_bytes_free). */
+EXPORT("wsx_entries_json") ws_bytes *wsx_entries_json_export(void) { return rt ? wsx_entries_json(rt) : NULL; }
+
+static int job_take(uint32_t *out)
+{
+    for (uint32_t i = 0; i < job_count; i++)
+        if (!jobs[i].active) {
+            *out = i;
+            return WS_OK;
+        }
+    if (job_count == job_cap) {
+        uint32_t cap = job_cap ? job_cap * 2 : 16;
+        job *n = ws_alloc(rt, cap * sizeof *n);
+        if (!n)
+            return WS_ENOMEM;
+        if (job_count)
+            memcpy(n, jobs, job_count * sizeof *n);
+        ws_free(rt, jobs, job_cap * sizeof *jobs);
+        jobs = n;
+        job_cap = cap;
+    }
+    *out = job_count++;
+    return WS_OK;
+}
+
+/* Starts entry `name` with "key=value" lines `args`. Returns a job index >= 0, or an error code (< 0) with
+ * the reason in wsx_error_message. */
+EXPORT("wsx_start") int wsx_start(const char *name, uint32_t name_len, const char *args, uint32_t args_len)
+{
+    if (!rt)
+        return WS_EINVAL;
+    const wsx_entry *e = name ? wsx_entry_find(name, name_len) : NULL;
+    if (!e) {
+        set_message("no such entry point", "");
+        return WS_ENOENT;
+    }
+    wsx_args parsed;
+    char *block;
+    uint32_t block_len;
+    int rc = wsx_args_parse(e, args ? args : "", args ? args_len : 0, &parsed, &block, &block_len, rt, message,
+                            sizeof message);
+    if (rc != WS_OK)
+        return rc;
+    uint32_t j;
+    void *future = ws_alloc(rt, e->size);
+    if (!future || job_take(&j) != WS_OK) {
+        ws_free(rt, future, e->size);
+        ws_free(rt, block, block_len);
+        set_message("out of memory", "");
+        return WS_ENOMEM;
+    }
+    memset(future, 0, e->size);
+    e->init(future, &parsed);
+    rc = ws_spawn(rt, future, e->size, e->name, &jobs[j].handle);
+    ws_free(rt, future, e->size); /* the task has its own copy */
+    if (rc != WS_OK) {
+        ws_free(rt, block, block_len);
+        set_message(ws_strerror(rc), "");
+        return rc;
+    }
+    jobs[j].args = block;
+    jobs[j].args_len = block_len;
+    jobs[j].active = 1;
+    jobs[j].out_string = e->out_string;
+    return (int)j;
+}
+
+static job *job_get(int j) { return (j >= 0 && (uint32_t)j < job_count && jobs[j].active) ? &jobs[j] : NULL; }
+
+EXPORT("wsx_job_task") double wsx_job_task(int j)
+{
+    job *jb = job_get(j);
+    return jb ? (double)jb->handle.task : 0;
+}
+
+/* WS_OK (also for a job that already finished: its result still arrives), or WS_ESTALE for no such job. */
+EXPORT("wsx_abort") int wsx_abort(int j)
+{
+    job *jb = job_get(j);
+    if (!jb)
+        return WS_ESTALE;
+    int rc = ws_task_abort(rt, jb->handle.task);
+    return rc == WS_ESTALE ? WS_OK : rc;
+}
+
+/* Aborts a task by id (the JS API's abort for ids from a trace). */
+EXPORT("wsx_task_abort") int wsx_task_abort(double id)
+{
+    if (!rt || !(id >= 1 && id < 9007199254740992.0))
+        return WS_EINVAL;
+    return ws_task_abort(rt, (ws_id)id);
+}
+
+/* Finds one finished job, moves its result into `result`, releases the job and returns its index; -1 when
+ * none has finished. JS then reads wsx_result_* and calls wsx_result_release. */
+EXPORT("wsx_reap") int wsx_reap(void)
+{
+    if (!rt || ws_runtime_current_task(rt))
+        return -1;
+    for (uint32_t i = 0; i < job_count; i++) {
+        job *jb = &jobs[i];
+        if (!jb->active || ws_task_state_of(rt, jb->handle.task) != WS_TASK_DONE)
+            continue;
+        ws_context cx = { rt, WS_ID_NONE, UINT32_MAX, 0, -1 };
+        ws_poll r = ws_future_poll(&jb->handle.base, &cx);
+        (void)r;
+        result.err = jb->handle.base.err;
+        int64_t out = jb->handle.base.out;
+        result.text = (jb->out_string || result.err != WS_OK) ? ws_bytes_of(out) : NULL;
+        result.value = result.text ? 0 : (double)out;
+        ws_future_drop(rt, &jb->handle.base);
+        job_release(jb);
+        return (int)i;
+    }
+    return -1;
+}
+
+EXPORT("wsx_result_err") int wsx_result_err(void) { return result.err; }
+EXPORT("wsx_result_value") double wsx_result_value(void) { return result.value; }
+EXPORT("wsx_result_text") ws_bytes *wsx_result_text(void) { return result.text; }
+EXPORT("wsx_result_release") void wsx_result_release(void)
+{
+    ws_bytes_free(rt, result.text);
+    result.text = NULL;
+}
+
+/* ---- trace ---- */
+
+EXPORT("wsx_trace_ring") const ws_trace_event *wsx_trace_ring(void) { return ws_trace_ring(rt, NULL, NULL); }
+EXPORT("wsx_trace_capacity") uint32_t wsx_trace_capacity(void)
+{
+    uint32_t cap = 0;
+    ws_trace_ring(rt, &cap, NULL);
+    return cap;
+}
+EXPORT("wsx_trace_written") double wsx_trace_written(void)
+{
+    uint64_t w = 0;
+    ws_trace_ring(rt, NULL, &w);
+    return (double)w;
+}
+EXPORT("wsx_trace_lost") double wsx_trace_lost(void) { return (double)ws_trace_lost(rt); }
+EXPORT("wsx_trace_clear") void wsx_trace_clear(void) { ws_trace_clear(rt); }
+EXPORT("wsx_trace_enable") void wsx_trace_enable(int on) { ws_trace_enable(rt, on); }
+EXPORT("wsx_trace_string") const char *wsx_trace_string(uint32_t i) { return ws_trace_string(rt, i); }
+
+/* ---- stats ---- */
+
+static ws_runtime_stats stats;
+EXPORT("wsx_stats") const ws_runtime_stats *wsx_stats(void)
+{
+    ws_runtime_get_stats(rt, &stats);
+    return &stats;
+}

@@ -1,0 +1,223 @@
+/* entry_points.c: entries that are not examples: building blocks for embedding and for the tests (host calls,
+ * fetch with a timeout, a sleep, a future that never finishes). */
+#include "entries.h"
+#include "ws_js.h"
+
+#include <string.h>
+
+/* ---- host_echo: call a host function once and return its result ---- */
+
+WS_ASYNC(host_echo, { const char *name, *arg; uint32_t arg_len; ws_host_call call; })
+{
+    WS_BEGIN();
+    ws_host_call_init(&self->call, self->name, self->arg, self->arg_len);
+    WS_AWAIT(&self->call);
+    self->base.err = WS_ERR(&self->call);        /* the result, or the rejection's message, is our output */
+    self->base.out = WS_OUT(&self->call);
+    return WS_READY;
+    WS_END();
+}
+
+static void host_echo_init(void *f, const wsx_args *args)
+{
+    host_echo *self = f;
+    WS_ASYNC_INIT(host_echo, self);
+    self->name = args->str[0];
+    self->arg = args->str[1];
+    self->arg_len = args->len[1];
+}
+
+static const wsx_param host_echo_params[] = {
+    { "name", "host function", WSX_TEXT, 0, 0, 0, "" },
+    { "arg", "argument", WSX_TEXT, 0, 0, 0, "" },
+};
+
+const wsx_entry wsx_entry_host_echo = {
+    "host_echo", "Call a host function",
+    "Calls the JS function registered under `name` with `arg` and returns what its promise resolves to.",
+    host_echo_params, 2, sizeof(host_echo), host_echo_init, 1, 0,
+};
+
+/* ---- host_many: n host calls, `width` at a time; the value is the sum of their numeric results ---- */
+
+#define HOST_MANY_MAX 1000
+
+WS_ASYNC(host_many, {
+    const char *name;
+    int64_t n, width, done, sum, batch;
+    ws_join all;
+    ws_future *ptrs[HOST_MANY_MAX];
+    ws_host_call calls[HOST_MANY_MAX];
+    char arg[HOST_MANY_MAX][8];
+})
+{
+    WS_BEGIN();
+    while (self->done < self->n) {
+        self->batch = self->n - self->done < self->width ? self->n - self->done : self->width;
+        for (int64_t i = 0; i < self->batch; i++) {
+            int64_t k = (self->done + i) % 1000000;
+            int len = 0;
+            char tmp[8];
+            do {
+                tmp[len++] = (char)('0' + k % 10);
+                k /= 10;
+            } while (k);
+            for (int j = 0; j < len; j++)
+                self->arg[i][j] = tmp[len - 1 - j];
+            ws_host_call_init(&self->calls[i], self->name, self->arg[i], (uint32_t)len);
+            self->ptrs[i] = &self->calls[i].op.base;
+        }
+        ws_try_join_all_init(&self->all, self->ptrs, (uint32_t)self->batch);
+        WS_AWAIT(&self->all);
+        for (int64_t i = 0; i < self->batch; i++) {
+            ws_bytes *r = ws_bytes_of(self->calls[i].op.base.out);
+            if (ws_future_is_ready(&self->calls[i].op.base) && r) {
+                int64_t v = 0;
+                for (uint32_t j = 0; j < r->len && r->data[j] >= '0' && r->data[j] <= '9'; j++)
+                    v = v * 10 + (r->data[j] - '0');
+                self->sum += v;
+                ws_bytes_free(cx->rt, r);
+            }
+        }
+        if (WS_ERR(&self->all) != WS_OK)
+            WS_RETURN_ERR(WS_ERR(&self->all));
+        self->done += self->batch;
+    }
+    WS_RETURN(self->sum);
+    WS_END();
+}
+
+static void host_many_init(void *f, const wsx_args *args)
+{
+    host_many *self = f;
+    WS_ASYNC_INIT(host_many, self);
+    self->name = args->str[0];
+    self->n = args->num[1];
+    self->width = args->num[2];
+    self->done = self->sum = 0;
+}
+
+static const wsx_param host_many_params[] = {
+    { "name", "host function", WSX_TEXT, 0, 0, 0, "" },
+    { "n", "calls", WSX_INT, 1, 0, 100000000, NULL },
+    { "width", "calls in flight at once", WSX_INT, 1, 1, HOST_MANY_MAX, NULL },
+};
+
+const wsx_entry wsx_entry_host_many = {
+    "host_many", "Many host calls",
+    "Calls the host function `n` times with arguments 0, 1, 2 ..., `width` calls in flight at a time, and "
+    "returns the sum of the numbers they resolve to.",
+    host_many_params, 3, sizeof(host_many), host_many_init, 0, 0,
+};
+
+/* ---- fetch_text: one request; the value is a JSON summary of the response ---- */
+
+WS_ASYNC(fetch_text, { ws_fetch_request req; int64_t limit_ms; ws_fetch fetch; ws_timeout guard; })
+{
+    WS_BEGIN();
+    ws_fetch_init(&self->fetch, &self->req);
+    if (self->limit_ms > 0) {
+        ws_timeout_init(&self->guard, &self->fetch.op.base, (uint64_t)self->limit_ms);
+        WS_AWAIT(&self->guard);                  /* on a timeout the fetch is dropped: the request is aborted */
+        if (WS_ERR(&self->guard) == WS_ETIMEDOUT)
+            WS_RETURN_ERR(WS_ETIMEDOUT);
+    } else {
+        WS_AWAIT(&self->fetch);
+    }
+    {
+        ws_bytes *block = ws_bytes_of(WS_OUT(&self->fetch));
+        ws_fetch_response r;
+        if (WS_ERR(&self->fetch) != WS_OK) {
+            self->base.err = WS_ERR(&self->fetch);
+            self->base.out = (int64_t)(intptr_t)block; /* the message */
+            return WS_READY;
+        }
+        int ok = ws_fetch_response_view(block, &r) == WS_OK;
+        wsx_buf out;
+        wsx_buf_init(&out, cx->rt);
+        wsx_buf_str(&out, "{\"status\":");
+        wsx_buf_int(&out, ok ? r.status : 0);
+        wsx_buf_str(&out, ",\"bytes\":");
+        wsx_buf_int(&out, ok ? r.body_len : 0);
+        wsx_buf_str(&out, ",\"headers\":");
+        wsx_buf_json_str(&out, ok ? r.headers : "");
+        wsx_buf_str(&out, ",\"head\":");
+        {
+            char head[65];
+            uint32_t n = ok ? (r.body_len < 64 ? r.body_len : 64) : 0;
+            for (uint32_t i = 0; i < n; i++)
+                head[i] = (r.body[i] >= 0x20 && r.body[i] < 0x7f) ? (char)r.body[i] : '.';
+            head[n] = 0;
+            wsx_buf_json_str(&out, head);
+        }
+        wsx_buf_str(&out, "}");
+        ws_bytes_free(cx->rt, block);
+        self->base.out = (int64_t)(intptr_t)wsx_buf_finish(&out);
+        if (!self->base.out)
+            WS_RETURN_ERR(WS_ENOMEM);
+    }
+    return WS_READY;
+    WS_END();
+}
+
+static void fetch_text_init(void *f, const wsx_args *args)
+{
+    fetch_text *self = f;
+    WS_ASYNC_INIT(fetch_text, self);
+    self->req.url = args->str[0];
+    self->req.method = args->len[1] ? args->str[1] : "GET";
+    self->req.headers = args->len[2] ? args->str[2] : NULL;
+    self->req.body = args->len[3] ? (const uint8_t *)args->str[3] : NULL;
+    self->req.body_len = args->len[3];
+    self->limit_ms = args->num[4];
+}
+
+static const wsx_param fetch_text_params[] = {
+    { "url", "URL", WSX_URL, 0, 0, 0, "/api/delay?ms=10&bytes=100" },
+    { "method", "method", WSX_TEXT, 0, 0, 0, "GET" },
+    { "headers", "headers (Name: value lines, \\n escaped)", WSX_TEXT, 0, 0, 0, "" },
+    { "body", "body", WSX_TEXT, 0, 0, 0, "" },
+    { "timeout", "timeout (ms, 0: none)", WSX_MS, 0, 0, 600000, NULL },
+};
+
+const wsx_entry wsx_entry_fetch_text = {
+    "fetch_text", "One fetch",
+    "Fetches `url` (optionally with a timeout that aborts it) and returns {status, bytes, headers, head}.",
+    fetch_text_params, 5, sizeof(fetch_text), fetch_text_init, 1, 0,
+};
+
+/* ---- sleep and never ---- */
+
+WS_ASYNC(sleep_entry, { int64_t ms; ws_sleep nap; })
+{
+    WS_BEGIN();
+    ws_sleep_init(&self->nap, (uint64_t)self->ms);
+    WS_AWAIT(&self->nap);
+    WS_RETURN(self->ms);
+    WS_END();
+}
+
+static void sleep_entry_init(void *f, const wsx_args *args)
+{
+    sleep_entry *self = f;
+    WS_ASYNC_INIT(sleep_entry, self);
+    self->ms = args->num[0];
+}
+
+static const wsx_param sleep_params[] = { { "ms", "duration (ms)", WSX_MS, 10, 0, 86400000, NULL } };
+
+const wsx_entry wsx_entry_sleep = {
+    "sleep", "Sleep", "Sleeps `ms` milliseconds and returns ms.",
+    sleep_params, 1, sizeof(sleep_entry), sleep_entry_init, 0, 0,
+};
+
+static void never_init(void *f, const wsx_args *args)
+{
+    (void)args;
+    ws_never_init(f);
+}
+
+const wsx_entry wsx_entry_never = {
+    "never", "Never", "Pending forever, and never wakes: for abort tests.",
+    NULL, 0, sizeof(ws_never), never_init, 0, 0,
+};

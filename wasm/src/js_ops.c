@@ -1,0 +1,82 @@
+/* js_ops.c: host calls and fetch, as ws_op futures whose start and cancel hooks are the module's imports.
+ * Operation ids cross as doubles: they are at most 53 bits (see ws_base.h), so exact. */
+#include "ws_js.h"
+
+#include <string.h>
+
+#define JS_IMPORT(name) __attribute__((import_module("wasync"), import_name(name)))
+
+JS_IMPORT("host_call") int js_host_call(double op, const char *name, uint32_t name_len, const uint8_t *arg,
+                                        uint32_t arg_len);
+JS_IMPORT("fetch_start") int js_fetch_start(double op, const char *method, uint32_t method_len, const char *url,
+                                            uint32_t url_len, const char *headers, uint32_t headers_len,
+                                            const uint8_t *body, uint32_t body_len);
+JS_IMPORT("op_cancel") void js_op_cancel(double op);
+
+static uint32_t len_of(const char *s) { return s ? (uint32_t)strlen(s) : 0; }
+
+/* ---- host calls ---- */
+
+static int host_call_start(ws_runtime *rt, ws_id id, ws_op *op)
+{
+    (void)rt;
+    ws_host_call *f = (ws_host_call *)op;
+    if (!f->name)
+        return WS_EINVAL;
+    return js_host_call((double)id, f->name, len_of(f->name), f->arg, f->arg_len);
+}
+
+static void js_cancel(ws_runtime *rt, ws_id id, ws_op *op)
+{
+    (void)rt;
+    (void)op;
+    js_op_cancel((double)id);
+}
+
+static const ws_op_type host_call_type = { "host", WS_CAUSE_HOST, host_call_start, js_cancel };
+
+void ws_host_call_init(ws_host_call *f, const char *name, const void *arg, uint32_t arg_len)
+{
+    ws_op_init(&f->op, &host_call_type, NULL);
+    f->name = name;
+    f->arg = arg;
+    f->arg_len = arg ? arg_len : 0;
+}
+
+/* ---- fetch ---- */
+
+static int fetch_start(ws_runtime *rt, ws_id id, ws_op *op)
+{
+    (void)rt;
+    ws_fetch_request *r = &((ws_fetch *)op)->req;
+    if (!r->url || !*r->url)
+        return WS_EINVAL;
+    const char *method = r->method ? r->method : "GET";
+    return js_fetch_start((double)id, method, len_of(method), r->url, len_of(r->url), r->headers,
+                          len_of(r->headers), r->body, r->body ? r->body_len : 0);
+}
+
+static const ws_op_type fetch_type = { "fetch", WS_CAUSE_FETCH, fetch_start, js_cancel };
+
+void ws_fetch_init(ws_fetch *f, const ws_fetch_request *req)
+{
+    ws_op_init(&f->op, &fetch_type, NULL);
+    f->req = *req;
+}
+
+int ws_fetch_response_view(const ws_bytes *b, ws_fetch_response *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!b || b->len < 9)
+        return WS_EINVAL;
+    uint32_t hlen;
+    memcpy(&out->status, b->data, 4);
+    memcpy(&hlen, b->data + 4, 4);
+    if (hlen > b->len - 9)
+        return WS_EINVAL;
+    out->headers = (const char *)b->data + 8;
+    out->headers_len = hlen;
+    out->body = b->data + 8 + hlen + 1;
+    out->body_len = b->len - 9 - hlen;
+    return WS_OK;
+}
