@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# build-wasm.sh: builds wasm/dist/wasync.wasm with emscripten (emcmake cmake) and Binaryen's wasm-opt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# emcc's JS optimizer needs Debian's node modules (acorn) on this Node.
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+emcmake cmake -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+if ! cmake --build build-wasm -j"$(nproc)" >build-wasm/build.log 2>&1; then
+  cat build-wasm/build.log
+  exit 1
+fi
+test -s wasm/dist/wasync.wasm
+echo "build-wasm: wasm/dist/wasync.wasm $(stat -c %s wasm/dist/wasync.wasm) bytes"
