@@ -7,9 +7,9 @@ WS_ASYNC(cruncher, { int64_t items, unit_ms, i; ws_ready next; })
 {
     WS_BEGIN();
     for (self->i = 0; self->i < self->items; self->i++) {
-        ws_clock_busy(cx->rt, WS_MS(self->unit_ms));   /* CPU-bound work: nothing else runs meanwhile */
         ws_ready_init(&self->next, self->i);            /* take the next item: always ready, so no Pending */
         WS_AWAIT(&self->next);
+        ws_clock_busy(cx->rt, WS_MS(self->unit_ms));   /* CPU-bound work: nothing else runs meanwhile */
     }
     WS_RETURN(self->items);
     WS_END();

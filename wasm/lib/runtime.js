@@ -263,16 +263,21 @@ export class Runtime {
   #hostCall(op, namePtr, nameLen, argPtr, argLen) {
     const name = this.#str(namePtr, nameLen);
     const fn = this.#hosts.get(name);
-    if (!fn) return ENOENT;
-    const arg = this.#str(argPtr, argLen);
     this.#ops.set(op, { controller: null, name });
+    if (!fn) {
+      // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
+      const known = [...this.#hosts.keys()].join(', ') || 'none';
+      queueMicrotask(() => this.#settle(op, ENOENT, utf8.encode(`no host function named '${name}' (defined: ${known})`)));
+      return OK;
+    }
+    const arg = this.#str(argPtr, argLen);
     let result;
     try {
       result = fn(arg);
     } catch (e) {
       result = Promise.reject(e);
     }
-    if (!result || typeof result.then !== 'function') {
+    if (typeof result !== 'string' && (!result || typeof result.then !== 'function')) { // a plain string is a value
       result = Promise.reject(new TypeError(`host function '${name}' returned ${result === null ? 'null' : typeof result}, not a promise`));
     }
     // Settlement always arrives from a later microtask: never inside this poll.
@@ -479,7 +484,8 @@ export class Runtime {
     } finally {
       clearTimeout(limit);
     }
-    const elapsedMs = this.#ex.wsx_now_ms() - t0;
+    // The clock counts whole nanoseconds: round the difference to them, so 200 ms is exactly 200 (not 200.00000000000003).
+    const elapsedMs = Math.round((this.#ex.wsx_now_ms() - t0) * 1e6) / 1e6;
     const trace = this.readTrace();
     const lost = this.#ex.wsx_trace_lost();
     const truncated = limitHit ?? (lost > 0 ? `trace limit reached: ${lost} later events were not recorded (traceCapacity ${this.#opts.traceCapacity})` : null);
@@ -526,7 +532,7 @@ export class Runtime {
     this.#opts.sliceMs = o.sliceMs;
   }
 
-  /** Aborts a task by id (from a job or a trace). Returns false for a stale id. */
+  /** Aborts a task by its id (`job.id`; trace events carry task numbers, not ids). False for a stale id. */
   abortTask(id) {
     this.#check();
     if (!Number.isSafeInteger(id) || id <= 0) throw new TypeError('abortTask: id must be a positive integer');

@@ -74,6 +74,14 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
         break;
     }
   }
+  // The ring numbers every record, poll ends included; the events are numbered from 0 without gaps (the contract),
+  // and each poll's `wake` is renumbered to match.
+  const renumber = new Map();
+  events.forEach((e, i) => renumber.set(e.seq, i));
+  for (const e of events) {
+    e.seq = renumber.get(e.seq);
+    if (e.kind === 'poll' && e.wake != null) e.wake = renumber.get(e.wake) ?? null;
+  }
   return events;
 }
 

@@ -1,0 +1,88 @@
+// The npm package: `npm pack` makes a tarball that installs into an empty folder and imports in plain Node.
+// WASYNC_PKG_DIR overrides the package folder (default: wasm/).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { PKG_DIR } from './helpers.mjs';
+
+const run = promisify(execFile);
+const pkgDir = path.resolve(process.env.WASYNC_PKG_DIR || PKG_DIR);
+const manifest = path.join(pkgDir, 'package.json');
+const skip = fs.existsSync(manifest) ? false : `${manifest} does not exist yet: nothing to pack`;
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-pack-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// npm without prompts, update checks or audit traffic; a tarball with no dependencies installs offline.
+const npmEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+const sh = (cmd, args, cwd) => run(cmd, args, { cwd, env: npmEnv, timeout: 90_000, maxBuffer: 16 << 20 });
+
+test('npm pack -> npm install into an empty folder -> import and run join', { skip, timeout: 180_000 }, async () => {
+  const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+  assert.equal(pkg.name, 'wasync');
+  assert.equal(pkg.type, 'module');
+  assert.ok(pkg.exports, 'package.json has exports');
+  assert.deepEqual(pkg.dependencies ?? {}, {}, 'no runtime dependencies');
+
+  // Pack.
+  const packDir = path.join(tmp, 'pack');
+  fs.mkdirSync(packDir);
+  const { stdout } = await sh('npm', ['pack', '--json', '--pack-destination', packDir], pkgDir);
+  const [info] = JSON.parse(stdout);
+  const tgz = path.join(packDir, info.filename);
+  assert.ok(fs.existsSync(tgz), `${tgz} was written`);
+  const files = info.files.map((f) => f.path);
+  for (const f of ['package.json', 'index.js', 'dist/wasync.wasm', 'lib/runtime.js', 'lib/trace.js', 'lib/load.js', 'lib/errors.js']) {
+    assert.ok(files.includes(f), `the tarball has ${f} (has: ${files.join(', ')})`);
+  }
+  assert.ok(files.some((f) => f.endsWith('.d.ts')), 'the tarball has TypeScript declarations');
+  assert.ok(!files.some((f) => f.endsWith('.c') && f.startsWith('src/')), 'no C sources needed at run time');
+
+  // Install into an empty folder.
+  const app = path.join(tmp, 'app');
+  fs.mkdirSync(app);
+  await sh('npm', ['install', '--no-audit', '--no-fund', tgz], app);
+  const installed = path.join(app, 'node_modules', 'wasync');
+  assert.ok(fs.existsSync(path.join(installed, 'dist', 'wasync.wasm')), 'the .wasm was installed');
+
+  // Import it by name from that folder, in a fresh Node process, and run an example.
+  const script = `
+    import { createRuntime, traceToText, traceToChrome } from 'wasync';
+    const rt = await createRuntime({ clock: 'virtual' });
+    const run = await rt.runExample('join', { a: 100, b: 200 });
+    const chrome = traceToChrome(run.trace);
+    console.log(JSON.stringify({
+      resolved: import.meta.resolve('wasync'),
+      examples: rt.examples.map((e) => e.name),
+      value: run.value,
+      elapsedMs: run.elapsedMs,
+      spawns: run.trace.filter((e) => e.kind === 'spawn').length,
+      text: traceToText(run.trace).split('\\n').length > 5,
+      chrome: chrome.traceEvents.length > 0,
+    }));
+    rt.close();
+  `;
+  const out = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app, timeout: 60_000 });
+  const result = JSON.parse(out.stdout.trim().split('\n').at(-1));
+  assert.ok(result.resolved.startsWith(new URL(`file://${fs.realpathSync(installed)}/`).href), `imported from the installed copy: ${result.resolved}`);
+  assert.ok(result.examples.includes('join'));
+  assert.equal(result.value, 3000);
+  assert.equal(result.elapsedMs, 200);
+  assert.equal(result.spawns, 1);
+  assert.equal(result.text, true);
+  assert.equal(result.chrome, true);
+
+  // The command-line entry, when the package declares one.
+  if (pkg.bin) {
+    const bin = path.join(app, 'node_modules', '.bin', 'wasync');
+    const list = await run(bin, ['list'], { cwd: app, timeout: 60_000 });
+    assert.match(list.stdout, /join/);
+    const ran = await run(bin, ['run', 'join', '--trace'], { cwd: app, timeout: 60_000 });
+    assert.match(ran.stdout, /3000/);
+    assert.match(ran.stdout, /spawn/);
+  }
+});
