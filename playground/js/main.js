@@ -1,0 +1,599 @@
+// Playground entry: wires the runtime, the form, the timeline and the side panels together.
+import { $, $$, esc, fmtElapsed, fmtMs, fmtValue } from './format.js';
+import { buildModel, indexOfSeq, baseName, wakeCause } from './model.js';
+import { computeLints, LINT_LABEL, LINT_RULES } from './lints.js';
+import { Timeline, WAKE_STYLE, markerPath } from './timeline.js';
+import { renderTaskConsole } from './replay.js';
+import { includesOf, loadText, renderSource, markLines } from './sources.js';
+import { readUrlState, writeUrlState } from './state-url.js';
+import { exportChrome, exportText } from './export.js';
+import { renderEventTable } from './events-table.js';
+import { CompareView, PAIRS } from './compare.js';
+import { defaultsFor, renderParams, validateParams } from './params.js';
+
+const S = {
+  pkg: null, rt: null, info: { examples: {} }, examples: [], ex: null,
+  knobs: { clock: 'virtual', budget: 128, slice: 4, cap: 65536 }, thr: 10,
+  run: null, model: null, lints: [], idx: -1, compare: null, embed: false, runToken: 0,
+  files: [], file: null, // the C files shown: the example's .c first, then the headers it includes
+};
+let tl;
+let cmp;
+
+// ---------- errors ----------
+function showError(msg) {
+  const el = $('#error');
+  el.innerHTML = `<button type="button" class="close" aria-label="Dismiss">✕</button>${esc(msg)}`;
+  el.hidden = false;
+  el.querySelector('.close').onclick = clearError;
+}
+function clearError() { const el = $('#error'); el.hidden = true; el.textContent = ''; }
+function describeError(e) { return `${e && e.code ? `${e.code}: ` : ''}${e && e.message ? e.message : String(e)}`; }
+
+// ---------- theme ----------
+function effectiveTheme() {
+  return document.documentElement.dataset.theme || (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+}
+function updateThemeButton() {
+  const dark = effectiveTheme() === 'dark';
+  const b = $('#theme-toggle');
+  b.textContent = dark ? 'Light theme' : 'Dark theme';
+  b.setAttribute('aria-label', `Switch to ${dark ? 'light' : 'dark'} theme`);
+}
+function toggleTheme() {
+  const next = effectiveTheme() === 'dark' ? 'light' : 'dark';
+  document.documentElement.dataset.theme = next;
+  try { localStorage.setItem('wasync-theme', next); } catch { /* private mode */ }
+  updateThemeButton();
+}
+
+// ---------- runtime ----------
+async function makeRuntime() {
+  if (S.rt) { try { S.rt.close(); } catch { /* already closed */ } }
+  S.rt = null;
+  // baseUrl: relative URL params (the fetch example's defaults) resolve against this page. It is the package's
+  // default in a browser; passing it keeps that explicit.
+  S.rt = await S.pkg.createRuntime({
+    clock: S.knobs.clock, budget: S.knobs.budget, sliceMs: S.knobs.slice, traceCapacity: S.knobs.cap, trace: true,
+    baseUrl: location.href,
+  });
+  S.rtKnobs = { ...S.knobs };
+  S.examples = orderExamples(S.rt.examples);
+}
+
+function orderExamples(list) {
+  const order = S.info.order || [];
+  const rank = (n) => { const i = order.indexOf(n); return i < 0 ? 1e3 : i; };
+  return [...list].sort((a, b) => rank(a.name) - rank(b.name));
+}
+
+function readKnobs() {
+  const num = (id, min) => {
+    const s = $(id).value.trim();
+    if (!/^\d+$/.test(s) || Number(s) < min) throw new Error(`${$(id).closest('label').firstChild.textContent.trim()}: expected a whole number ≥ ${min}`);
+    return Number(s);
+  };
+  return { clock: $('#clock-mode').value, budget: num('#knob-budget', 0), slice: num('#knob-slice', 0), cap: num('#knob-capacity', 16) };
+}
+
+async function onKnobChange() {
+  clearError();
+  let k;
+  try { k = readKnobs(); } catch (e) { showError(e.message); return; }
+  S.knobs = k;
+  // The budget and the time slice can change on a live runtime (rt.configure); the clock and the trace
+  // capacity need a new one.
+  const live = S.rt && !S.rt.closed && S.rtKnobs && S.rtKnobs.clock === k.clock && S.rtKnobs.cap === k.cap;
+  try {
+    if (live) {
+      S.rt.configure({ budget: k.budget, sliceMs: k.slice });
+      S.rtKnobs = { ...k };
+    } else await makeRuntime();
+  } catch (e) { showError(`Could not apply the executor settings: ${describeError(e)}`); return; }
+  if (S.compare) runCompare(); else run();
+}
+
+// ---------- example selection ----------
+async function selectExample(name, params) {
+  const ex = S.examples.find((e) => e.name === name) || S.examples[0];
+  S.ex = ex;
+  $('#example-picker').value = ex.name;
+  const info = S.info.examples[ex.name] || {};
+  $('#ex-title').textContent = ex.title || ex.name;
+  $('#ex-summary').textContent = info.summary || ex.description || '';
+  $('#ex-explain').textContent = info.explain || (info.summary ? ex.description : '') || '';
+  $('#ex-look').textContent = info.look || '';
+  $('#ex-look').hidden = !info.look;
+  $('#embed-title').textContent = ex.title || ex.name;
+  renderParams($('#params'), ex, { ...defaultsFor(ex), ...(params || {}) });
+  await loadSources(ex.name);
+}
+
+async function loadSources(name) {
+  // The real example from the package, and the headers it includes (fake_fetch.h, ticker.h) as extra tabs.
+  const main = `${name}.c`;
+  const [c, rs] = await Promise.all([loadText(`/pkg/examples/${main}`), loadText(`examples/${name}.rs`)]);
+  const headers = includesOf(c);
+  const htexts = await Promise.all(headers.map((h) => loadText(`/pkg/examples/${h}`)));
+  if (S.ex.name !== name) return;
+  S.files = [{ name: main, text: c }, ...headers.map((h, i) => ({ name: h, text: htexts[i] }))];
+  const tabs = $('#c-file-tabs');
+  const box = $('#c-files');
+  tabs.innerHTML = '';
+  box.innerHTML = '';
+  S.files.forEach((f, i) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.setAttribute('role', 'tab');
+    b.id = `ctab-${i}`;
+    b.dataset.file = f.name;
+    b.dataset.testid = 'c-file-tab';
+    b.setAttribute('aria-controls', `cfile-${i}`);
+    b.title = `wasm/examples/${f.name}`;
+    b.textContent = f.name;
+    b.onclick = () => showFile(f.name, true);
+    tabs.append(b);
+    const pre = document.createElement('pre');
+    pre.className = 'code';
+    pre.id = i === 0 ? 'code-c' : `cfile-${i}`;
+    pre.dataset.file = f.name;
+    pre.dataset.testid = i === 0 ? 'source-c' : 'source-h';
+    pre.setAttribute('role', 'tabpanel');
+    pre.setAttribute('aria-labelledby', b.id);
+    pre.tabIndex = 0;
+    renderSource(pre, f.text);
+    box.append(pre);
+  });
+  tabs.querySelector('button')?.setAttribute('aria-controls', 'code-c');
+  $('#src-rs-name').textContent = `${name}.rs`;
+  renderSource($('#code-rs'), rs);
+  showFile(main);
+  updateSiteCounts();
+  updateSourceMarks();
+}
+
+// Shows one C file's tab. `focus`: the user clicked it.
+function showFile(name, focus = false) {
+  if (!S.files.some((f) => f.name === name)) return;
+  S.file = name;
+  for (const b of $$('#c-file-tabs button')) {
+    const on = b.dataset.file === name;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+    if (on && focus) b.focus();
+  }
+  for (const pre of $$('#c-files pre')) pre.hidden = pre.dataset.file !== name;
+}
+
+// How many polls suspended at each line, shown on the line (title) and on the file tab.
+function updateSiteCounts() {
+  const counts = new Map(); // "file:line" -> n
+  if (S.run) {
+    for (const e of S.run.trace) {
+      if (e.kind !== 'poll' || !e.site) continue;
+      const k = `${baseName(e.site.file)}:${e.site.line}`;
+      counts.set(k, (counts.get(k) || 0) + 1);
+    }
+  }
+  for (const pre of $$('#c-files pre')) {
+    let total = 0;
+    for (const ln of pre.querySelectorAll('.ln')) {
+      const n = counts.get(`${pre.dataset.file}:${ln.dataset.line}`) || 0;
+      total += n;
+      ln.classList.toggle('site', n > 0);
+      if (n) ln.title = `${n} poll${n > 1 ? 's' : ''} suspended here: hover to highlight ${n > 1 ? 'them' : 'it'}`;
+      else ln.removeAttribute('title');
+    }
+    const tab = $(`#c-file-tabs button[data-file="${CSS.escape(pre.dataset.file)}"]`);
+    if (tab) tab.innerHTML = `${esc(pre.dataset.file)}${total ? `<span class="cnt" title="polls suspended in this file">${total}</span>` : ''}`;
+  }
+}
+
+function currentParamsRaw() {
+  const raw = {};
+  for (const input of $$('#params input')) raw[input.name] = input.value;
+  return raw;
+}
+
+// ---------- running ----------
+function setBusy(b) {
+  const btn = $('#run');
+  btn.disabled = b;
+  btn.textContent = b ? '… Running' : '▶ Run';
+  $('#timeline-card').setAttribute('aria-busy', String(b));
+}
+
+async function run({ sel = null } = {}) {
+  clearError();
+  const { values, errors } = validateParams(S.ex, currentParamsRaw());
+  for (const input of $$('#params input')) input.setAttribute('aria-invalid', String(errors.some((er) => er.name === input.name)));
+  if (errors.length) { showError(errors.map((er) => er.message).join(' ')); markRunDone(); return; }
+  const token = ++S.runToken;
+  setBusy(true);
+  try {
+    const r = await S.rt.runExample(S.ex.name, values);
+    if (token !== S.runToken) return;
+    show(r, sel);
+  } catch (e) {
+    if (token !== S.runToken) return;
+    // A failed run (a WasyncError: EHOST for a failed fetch, ...) carries the trace up to the failure: draw it.
+    if (Array.isArray(e?.trace) && e.trace.length) {
+      show({ value: undefined, elapsedMs: e.elapsedMs ?? null, trace: e.trace, truncated: e.truncated ?? null, error: e }, sel);
+    } else {
+      $('#value').textContent = '–';
+      $('#elapsed').textContent = '–';
+    }
+    showError(`Run failed: ${describeError(e)}${e?.trace?.length ? ' — the timeline shows the trace up to the failure.' : ''}`);
+  } finally {
+    if (token === S.runToken) { setBusy(false); markRunDone(); }
+  }
+  syncUrl();
+}
+
+// Tests and curious users can wait on body[data-runs] and read the last run from the console.
+function markRunDone() { document.body.dataset.runs = String(Number(document.body.dataset.runs || 0) + 1); }
+window.wasyncPlayground = { get run() { return S.run; }, get lints() { return S.lints; }, get model() { return S.model; } };
+
+function show(r, sel) {
+  S.run = r;
+  S.model = buildModel(r.trace);
+  S.lints = computeLints(S.model, { thresholdMs: S.thr, truncated: r.truncated });
+  $('#value').textContent = r.error ? `error ${r.error.code || ''}`.trim() : fmtValue(r.value);
+  $('#elapsed').textContent = fmtElapsed(r.elapsedMs);
+  $('#embed-elapsed').textContent = `elapsed ${fmtElapsed(r.elapsedMs)}`;
+  $('#event-count').textContent = String(r.trace.length);
+  const tr = $('#truncated');
+  tr.hidden = !r.truncated;
+  tr.textContent = r.truncated ? `Trace truncated: ${r.truncated}. The timeline shows the first ${r.trace.length} events; raise the trace capacity in the executor settings to see more.` : '';
+  tl.setData(S.model, { lints: S.lints, threshold: S.thr, end: Math.max(S.model.end, r.elapsedMs || 0) });
+  renderLints();
+  updateSiteCounts();
+  const idx = sel != null ? indexOfSeq(r.trace, sel) : -1;
+  setCursor(idx >= 0 ? idx : r.trace.length - 1);
+}
+
+// ---------- cursor / replay ----------
+function setCursor(idx) {
+  const trace = S.run ? S.run.trace : [];
+  if (!trace.length) { S.idx = -1; $('#step-index').textContent = '–'; return; }
+  S.idx = Math.max(0, Math.min(trace.length - 1, idx));
+  const e = trace[S.idx];
+  tl.setCursor(e.seq);
+  $('#step-index').textContent = `${S.idx + 1} / ${trace.length}`;
+  $('#cursor-time').textContent = `after event #${e.seq} (${e.kind}) at ${fmtMs(e.t)}`;
+  renderTaskConsole($('#task-console tbody'), S.model, S.idx);
+  renderWhy(e);
+  updateSourceMarks();
+  if ($('#events-details').open) renderEvents();
+  syncUrl();
+}
+
+function step(d) {
+  if (!S.run) return;
+  if (d === 'home') setCursor(0);
+  else if (d === 'end') setCursor(S.run.trace.length - 1);
+  else setCursor(S.idx + d);
+}
+
+function selectSeq(seq) {
+  if (!S.run) return;
+  const i = indexOfSeq(S.run.trace, seq);
+  if (i >= 0) setCursor(i);
+}
+
+function renderEvents() {
+  renderEventTable($('#event-list tbody'), $('#events-note'), S.run.trace, S.idx, selectSeq);
+}
+
+// The top-level poll a nested poll belongs to (the wake and the await site live there).
+function topPollOf(p) {
+  if (!p || p.kind !== 'poll' || !p.depth) return p;
+  const trace = S.run.trace;
+  for (let i = indexOfSeq(trace, p.seq); i >= 0; i--) {
+    const e = trace[i];
+    if (e.kind === 'poll' && e.task === p.task && !e.depth) return e;
+  }
+  return p;
+}
+
+// Marks, for the event at the cursor, the line its poll suspended at and the line its task resumed from, each
+// in its own file (a site such as wasm/examples/fake_fetch.h:12 maps to the fake_fetch.h tab), and shows the file.
+function updateSourceMarks() {
+  const pres = $$('#c-files pre');
+  const clear = () => { for (const pre of pres) markLines(pre, {}); };
+  if (!S.model || S.idx < 0 || !S.ex) { clear(); return; }
+  let e = S.run.trace[S.idx];
+  if (e.kind === 'wake') e = S.model.pollForWake.get(e.seq) || e;
+  if (!e || e.kind !== 'poll') { clear(); return; }
+  const top = topPollOf(e);
+  // A nested poll's own site (fake_fetch suspended in fake_fetch.h) is more precise than its task's.
+  const suspend = e.site || top.site;
+  const resume = S.model.resumedFrom.get(top.seq) || null;
+  const target = [suspend, resume].find((s) => s && S.files.some((x) => x.name === baseName(s.file)));
+  if (target) showFile(baseName(target.file)); // first, so the marked line can be scrolled to inside its box
+  for (const pre of pres) {
+    const f = pre.dataset.file;
+    markLines(pre, {
+      suspend: suspend && baseName(suspend.file) === f ? suspend.line : null,
+      resume: resume && baseName(resume.file) === f ? resume.line : null,
+    });
+  }
+}
+
+function renderWhy(e) {
+  const el = $('#why');
+  const m = S.model;
+  if (e.kind === 'wake') {
+    const p = m.pollForWake.get(e.seq);
+    el.innerHTML = `<p><b>Wake #${e.seq}</b> of task ${e.task} at ${fmtMs(e.t)}, cause <b>${esc(e.cause)}</b>.</p>${causeHtml(e)}`
+      + (p ? `<p>It led to <button type="button" class="linkish" data-seq="${p.seq}">poll #${p.seq}</button> at ${fmtMs(p.t)}${p.t - e.t > 0.05 ? `, ${fmtMs(p.t - e.t)} later` : ''}.</p>` : '<p>No poll followed this wake (the task was already scheduled, finished or the run ended).</p>');
+  } else if (e.kind !== 'poll') {
+    el.innerHTML = `<p>Event #${e.seq} is a <b>${esc(e.kind)}</b>${e.task ? ` of task ${e.task}` : ''} at ${fmtMs(e.t)}. Select a poll to see why it ran.</p>`;
+  } else {
+    const top = topPollOf(e);
+    const task = m.tasks.get(e.task);
+    const parts = [`<p><b>Poll #${e.seq}</b> of <b>${esc(e.future)}</b>${e.depth ? ` (nested at depth ${e.depth} inside poll #${top.seq})` : ''} in task ${e.task} (${esc(task?.name || '')}) at ${fmtMs(e.t)}: <b>${esc(e.result)}</b> after ${fmtMs(e.dur)}.</p>`];
+    if (e.depth) parts.push('<p class="muted">Nested futures are polled by their parent, so this poll ran because the task was polled:</p>');
+    const w = top.wake != null ? m.bySeq.get(top.wake) : null;
+    const dl = [];
+    if (!w) {
+      dl.push(['Why', `First poll of the task${task?.parent ? `, spawned by task ${task.parent}` : ''} at ${fmtMs(task?.spawnT ?? 0)}. Nothing in it ran before this: futures are lazy.`]);
+    } else {
+      dl.push(['Woken by', `<button type="button" class="linkish" data-seq="${w.seq}">wake #${w.seq}</button> at ${fmtMs(w.t)}, cause <b>${esc(w.cause)}</b>`]);
+      dl.push(['Cause', causeText(w)]);
+      const wait = top.t - w.t;
+      dl.push(['Queued for', `${fmtMs(wait)}${wait > 1 ? ' — the executor was busy with other polls in between' : ''}`]);
+    }
+    const res = m.resumedFrom.get(top.seq);
+    if (res) dl.push(['Resumed at', `${esc(res.file)}:${res.line}`]);
+    dl.push(['Then', top.result === 'pending' ? `suspended at ${top.site ? `${esc(top.site.file)}:${top.site.line}` : 'an await'}` : 'returned ready (the task finished)']);
+    if (!e.depth && e.dur > S.thr) dl.push(['Warning', `<b>long poll</b>: ${fmtMs(e.dur)} without yielding; nothing else could run meanwhile.`]);
+    parts.push(`<dl>${dl.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`);
+    el.innerHTML = parts.join('');
+  }
+  for (const b of el.querySelectorAll('button[data-seq]')) b.onclick = () => selectSeq(Number(b.dataset.seq));
+}
+
+function causeText(w) {
+  const c = wakeCause(S.model, w);
+  if (c.kind === 'timer' && c.timer) {
+    const late = (c.timer.fireT ?? w.t) - c.timer.deadline;
+    return `timer #${c.timer.id}, armed at ${fmtMs(c.timer.armT)} by task ${c.timer.task} for ${fmtMs(c.timer.deadline)}${late > 0.05 ? `; it fired <b>${fmtMs(late)} late</b> because a poll was still running` : ''}`;
+  }
+  if (c.kind === 'op' && c.op) return `${esc(c.op.name)} op #${c.op.id} started at ${fmtMs(c.op.startT)}, settled ${c.op.ok ? 'ok' : 'with an error'} at ${fmtMs(c.op.endT ?? w.t)}`;
+  if (c.kind === 'self') return 'the task woke itself (for example yield_now): it asked to be polled again after the others';
+  if (c.kind === 'task' && c.task) {
+    const t = S.model.tasks.get(c.task);
+    return `task ${c.task} (${esc(t?.name || '?')})${w.cause === 'channel' ? ' sent on a channel' : w.cause === 'task' ? ' finished' : ` (${esc(w.cause)})`}`;
+  }
+  return esc(w.cause);
+}
+function causeHtml(w) { return `<p>${causeText(w)}.</p>`; }
+
+// ---------- lints ----------
+function renderLints() {
+  const ul = $('#lints');
+  if (!S.lints.length) {
+    ul.innerHTML = '<li class="lints-empty">No lints: nothing in this run looks wrong.</li>';
+    return;
+  }
+  ul.innerHTML = S.lints.map((l, i) => `<li class="lint" data-testid="lint" data-lint="${l.kind}" title="${esc(l.rule)}">`
+    + `<b>${esc(LINT_LABEL[l.kind] || l.kind)}</b> · <button type="button" class="linkish" data-i="${i}">${esc(l.message)}</button>`
+    + `<div class="muted" style="font-size:12px">${esc(l.rule)}</div></li>`).join('');
+  for (const b of ul.querySelectorAll('button[data-i]')) b.onclick = () => selectSeq(S.lints[Number(b.dataset.i)].focus);
+}
+
+function renderLintRules() {
+  $('#lint-rules').innerHTML = Object.entries(LINT_RULES)
+    .map(([k, f]) => `<li><b>${esc(LINT_LABEL[k] || k)}</b>: ${esc(f(S.thr))}</li>`).join('');
+}
+
+// ---------- compare ----------
+async function setCompare(on, pairKey) {
+  S.compare = on ? (pairKey || S.compare || defaultPair()) : null;
+  $('#compare-toggle').setAttribute('aria-pressed', String(on));
+  for (const id of ['#single', '#timeline-card', '#inspect', '#tasks-card', '#sources-card']) $(id).hidden = on;
+  $('#events-details').closest('section').hidden = on;
+  $('#compare-card').hidden = !on;
+  if (on) {
+    $('#compare-pair').value = S.compare;
+    await runCompare();
+  } else {
+    syncUrl();
+    tl.render();
+  }
+}
+
+function defaultPair() {
+  const n = S.ex?.name;
+  return Object.keys(PAIRS).find((k) => PAIRS[k].a === n || PAIRS[k].b === n) || 'sequential-join';
+}
+
+async function runCompare() {
+  clearError();
+  const key = $('#compare-pair').value;
+  S.compare = key;
+  const pair = PAIRS[key];
+  $('#compare-explain').textContent = pair.text;
+  const title = (n) => S.examples.find((e) => e.name === n)?.title || n;
+  $('#cmp-a-title').textContent = title(pair.a);
+  $('#cmp-b-title').textContent = title(pair.b);
+  $('#elapsed-a').textContent = '…';
+  $('#elapsed-b').textContent = '…';
+  // Same-named params carry over from the current example (e.g. a and b for sequential vs join).
+  const raw = currentParamsRaw();
+  const paramsFor = (name) => {
+    const ex = S.examples.find((e) => e.name === name);
+    const merged = { ...defaultsFor(ex) };
+    for (const p of ex.params) if (raw[p.name] != null && raw[p.name] !== '') merged[p.name] = raw[p.name];
+    const { values, errors } = validateParams(ex, merged);
+    return errors.length ? validateParams(ex, defaultsFor(ex)).values : values;
+  };
+  try {
+    const r = await cmp.run(S.rt, key, paramsFor, S.thr);
+    $('#elapsed-a').textContent = r.elapsedA;
+    $('#elapsed-b').textContent = r.elapsedB;
+  } catch (e) {
+    $('#elapsed-a').textContent = '–';
+    $('#elapsed-b').textContent = '–';
+    showError(`Compare failed: ${describeError(e)}`);
+  }
+  markRunDone();
+  syncUrl();
+}
+
+// ---------- URL ----------
+function syncUrl() {
+  if (!S.ex) return null;
+  const seq = S.run && S.idx >= 0 && S.idx < S.run.trace.length - 1 ? S.run.trace[S.idx].seq : null;
+  return writeUrlState({
+    embed: S.embed, example: S.ex.name, params: currentParamsRaw(), clock: S.knobs.clock, budget: S.knobs.budget,
+    slice: S.knobs.slice, cap: S.knobs.cap, thr: S.thr, compare: S.compare, sel: seq,
+  });
+}
+
+// ---------- legend ----------
+function renderLegend() {
+  const sw = (cls, d, extra = '') => `<svg viewBox="0 0 14 14" aria-hidden="true" class="timeline"><path class="${cls}" d="${d}" ${extra}/></svg>`;
+  const rect = 'M1,4h12v6h-12z';
+  const items = [
+    [sw('poll pending', rect), 'poll → pending'],
+    [sw('poll ready', rect), 'poll → ready'],
+    [sw('poll long', rect), `long poll (> threshold)`],
+    [sw('tbar', 'M1,5h12v4h-12z'), 'timer armed → deadline'],
+    [sw('tbar cancelled', 'M1,5h12v4h-12z'), 'timer dropped before it fired'],
+    [sw('tbar-late', 'M1,7h12'), 'timer fired late (a poll was running)'],
+    [sw('obar fetch', 'M1,5h12v4h-12z'), 'fetch in flight'],
+    [sw('obar host', 'M1,5h12v4h-12z'), 'host op in flight'],
+    ...Object.entries(WAKE_STYLE).map(([k, v]) => [sw(`wm w-${k}`, markerPath(v.shape, 7, 7, 4.5)), `wake: ${v.label}`]),
+    [sw('cursor', 'M7,0v14', 'stroke-width="2"'), 'replay cursor'],
+  ];
+  $('#legend').innerHTML = items.map(([s, t]) => `<span>${s}${esc(t)}</span>`).join('');
+}
+
+// ---------- wiring ----------
+function bindUi() {
+  $('#example-picker').addEventListener('change', async (e) => {
+    await selectExample(e.target.value);
+    if (S.compare) await setCompare(true, defaultPair());
+    else run();
+  });
+  $('#run-form').addEventListener('submit', (e) => { e.preventDefault(); run(); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); if (S.compare) runCompare(); else run(); }
+  });
+  for (const id of ['#knob-budget', '#knob-slice', '#knob-capacity', '#clock-mode']) $(id).addEventListener('change', onKnobChange);
+  $('#threshold').addEventListener('change', () => {
+    const v = Number($('#threshold').value);
+    if (!(v >= 0)) { showError('Long-poll threshold: expected a number ≥ 0'); return; }
+    S.thr = v;
+    if (S.model) {
+      S.lints = computeLints(S.model, { thresholdMs: v, truncated: S.run.truncated });
+      tl.setThreshold(v, S.lints);
+      renderLints();
+      renderLintRules();
+      renderWhy(S.run.trace[S.idx]);
+    }
+    syncUrl();
+  });
+  $('#step-back').onclick = () => step(-1);
+  $('#step-forward').onclick = () => step(1);
+  $('#step-home').onclick = () => step('home');
+  $('#step-end').onclick = () => step('end');
+  $('#zoom-in').onclick = () => tl.zoom(1.5);
+  $('#zoom-out').onclick = () => tl.zoom(1 / 1.5);
+  $('#zoom-fit').onclick = () => tl.fit();
+  $('#export-chrome').onclick = () => (S.run ? exportChrome(S.pkg, S.run, S.ex.name) : showError('Run an example first.'));
+  $('#export-text').onclick = () => (S.run ? exportText(S.pkg, S.run, S.ex.name) : showError('Run an example first.'));
+  $('#share').onclick = async () => {
+    const url = syncUrl();
+    const b = $('#share');
+    try { await navigator.clipboard.writeText(url); b.textContent = '✓ Copied'; } catch { b.textContent = '✓ In address bar'; }
+    setTimeout(() => { b.textContent = 'Copy link'; }, 1500);
+  };
+  $('#theme-toggle').onclick = toggleTheme;
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { updateThemeButton(); tl.render(); });
+  $('#compare-toggle').onclick = () => setCompare(!S.compare);
+  $('#compare-pair').addEventListener('change', runCompare);
+  $('#compare-run').onclick = runCompare;
+  $('#events-details').addEventListener('toggle', () => { if ($('#events-details').open && S.run) renderEvents(); });
+
+  // Hovering an await line marks the polls that suspended or resumed there.
+  const code = $('#c-files');
+  const siteFrom = (target) => {
+    const ln = target.closest?.('.ln');
+    const pre = ln?.closest('pre');
+    tl.setSiteLine(pre?.dataset.file ?? null, ln ? Number(ln.dataset.line) : null);
+  };
+  code.addEventListener('mouseover', (e) => siteFrom(e.target));
+  code.addEventListener('mouseleave', () => tl.setSiteLine(null, null));
+  code.addEventListener('focusin', (e) => siteFrom(e.target));
+  // Keyboard: arrows switch between the file tabs.
+  $('#c-file-tabs').addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+    const i = S.files.findIndex((f) => f.name === S.file);
+    const j = (i + (e.key === 'ArrowRight' ? 1 : -1) + S.files.length) % S.files.length;
+    showFile(S.files[j].name, true);
+    e.preventDefault();
+  });
+
+  // Source tabs (only visible at narrow widths).
+  const tabs = [['#tab-c', '#src-c'], ['#tab-rs', '#src-rs']];
+  for (const [tab, panel] of tabs) {
+    $(tab).onclick = () => {
+      for (const [t2, p2] of tabs) {
+        $(t2).setAttribute('aria-selected', String(t2 === tab));
+        $(p2).classList.toggle('active', p2 === panel);
+      }
+    };
+  }
+}
+
+async function init() {
+  const url = readUrlState();
+  S.embed = url.embed === '1';
+  if (S.embed) document.body.classList.add('embed');
+  updateThemeButton();
+  renderLegend();
+  renderLintRules();
+  tl = new Timeline($('#timeline'), {
+    onSelect: selectSeq,
+    onStep: step,
+    onRendered: (t) => { $('#tl-note').textContent = t.note; $('#tl-note').hidden = !t.note; },
+  });
+  cmp = new CompareView({ elA: $('#timeline-a'), elB: $('#timeline-b') });
+  for (const [k, p] of Object.entries(PAIRS)) $('#compare-pair').add(new Option(`${p.a} vs ${p.b}`, k));
+  bindUi();
+
+  try {
+    S.pkg = await import('./pkg.js');
+  } catch (e) {
+    showError(`Could not load the wasync package from /pkg/index.js: ${describeError(e)}`);
+    return;
+  }
+  S.info = await fetch('examples/index.json').then((r) => r.json()).catch(() => ({ examples: {} }));
+
+  // Knobs from the link; a bad value falls back to the default with a message.
+  const int = (v, d) => (v != null && /^\d+$/.test(v) ? Number(v) : d);
+  S.knobs = { clock: url.clock === 'real' ? 'real' : 'virtual', budget: int(url.budget, 128), slice: int(url.slice, 4), cap: int(url.cap, 65536) };
+  S.thr = url.thr != null && Number(url.thr) >= 0 ? Number(url.thr) : 10;
+  $('#clock-mode').value = S.knobs.clock;
+  $('#knob-budget').value = S.knobs.budget;
+  $('#knob-slice').value = S.knobs.slice;
+  $('#knob-capacity').value = S.knobs.cap;
+  $('#threshold').value = S.thr;
+  try { await makeRuntime(); } catch (e) { showError(`Could not create the runtime: ${describeError(e)}`); return; }
+
+  const picker = $('#example-picker');
+  for (const ex of S.examples) picker.add(new Option(ex.title ? `${ex.name} — ${ex.title}` : ex.name, ex.name));
+  const start = S.examples.some((e) => e.name === url.example) ? url.example : (S.examples.find((e) => e.name === 'join') || S.examples[0]).name;
+  await selectExample(start, url.params);
+  const open = new URL(location.href);
+  open.searchParams.delete('embed');
+  $('#embed-open').href = open.href;
+
+  if (url.compare && PAIRS[url.compare] && !S.embed) await setCompare(true, url.compare);
+  else await run({ sel: url.sel != null ? Number(url.sel) : null });
+}
+
+init();

@@ -1,0 +1,174 @@
+// Turns a flat trace (docs/js-api.md) into lookup tables the views share: tasks with their rows,
+// polls, wakes, timers and host operations, and the links between them (wake -> poll, wake -> cause).
+
+export const WAKE_CAUSES = ['timer', 'channel', 'task', 'self', 'host', 'fetch', 'spawn', 'notify', 'abort'];
+
+export function buildModel(trace) {
+  const bySeq = new Map();
+  const tasks = new Map();
+  const polls = [];
+  const wakes = [];
+  const timers = new Map();
+  const ops = new Map();
+  const yields = [];
+  const pollForWake = new Map(); // wake seq -> the poll it led to
+  let end = 0;
+  const rowOf = new Map();       // poll seq -> row key inside its task's lane
+  const openPolls = new Map();   // task -> stack of the row keys of the polls open at each depth
+
+  const task = (id) => {
+    let t = tasks.get(id);
+    if (!t) {
+      t = { id, name: `task ${id}`, parent: 0, spawnT: 0, spawnSeq: -1, polls: [], wakes: [], rows: new Map(),
+        completeT: null, result: null, dropT: null, timers: [], ops: [] };
+      tasks.set(id, t);
+    }
+    return t;
+  };
+
+  for (const e of trace) {
+    bySeq.set(e.seq, e);
+    end = Math.max(end, e.t + (e.kind === 'poll' ? e.dur || 0 : 0));
+    switch (e.kind) {
+      case 'spawn': {
+        const t = task(e.task);
+        Object.assign(t, { name: e.name || t.name, parent: e.parent || 0, spawnT: e.t, spawnSeq: e.seq });
+        break;
+      }
+      case 'poll': {
+        if (!e.task) break;
+        const t = task(e.task);
+        t.polls.push(e);
+        polls.push(e);
+        // A nested poll's row is its path from the task's own poll: the parent's row, then the child index inside
+        // a combinator (join/select) or else the future's name. So join's two fake_fetch children get a row each,
+        // and the sleep inside each of them a row under it.
+        const depth = e.depth || 0;
+        let stack = openPolls.get(e.task);
+        if (!stack) { stack = []; openPolls.set(e.task, stack); }
+        stack.length = Math.min(stack.length, depth);
+        const parentKey = depth === 0 ? null : (stack[depth - 1] ?? `${depth - 1}`);
+        const key = depth === 0 ? '0' : `${parentKey}/${(e.index ?? -1) >= 0 ? `#${e.index}` : e.future || '?'}`;
+        stack[depth] = key;
+        rowOf.set(e.seq, key);
+        let row = t.rows.get(key);
+        if (!row) {
+          row = { key, depth, index: e.index ?? -1, parent: parentKey, order: t.rows.size, names: new Set(), polls: [] };
+          t.rows.set(key, row);
+        }
+        row.names.add(e.future || '?');
+        row.polls.push(e);
+        if (e.wake != null) pollForWake.set(e.wake, e);
+        break;
+      }
+      case 'wake':
+        wakes.push(e);
+        if (e.task) task(e.task).wakes.push(e);
+        if (e.cause === 'timer' && timers.has(e.source)) {
+          const tm = timers.get(e.source);
+          if (tm.fireSeq == null) { tm.fireT = e.t; tm.fireSeq = e.seq; }
+        }
+        break;
+      case 'timer': {
+        const tm = { id: e.timer, task: e.task, armT: e.t, armSeq: e.seq, deadline: e.deadline, fireT: null, fireSeq: null };
+        timers.set(e.timer, tm);
+        if (e.task) task(e.task).timers.push(tm);
+        break;
+      }
+      case 'host': {
+        const op = { id: e.op, task: e.task, name: e.name, startT: e.t, startSeq: e.seq, endT: null, endSeq: null, ok: null };
+        ops.set(e.op, op);
+        if (e.task) task(e.task).ops.push(op);
+        break;
+      }
+      case 'settle': {
+        const op = ops.get(e.op);
+        if (op) Object.assign(op, { endT: e.t, endSeq: e.seq, ok: e.ok });
+        break;
+      }
+      case 'complete':
+        if (e.task) Object.assign(task(e.task), { completeT: e.t, result: e.result });
+        break;
+      case 'drop':
+        if (e.task) task(e.task).dropT = e.t;
+        break;
+      case 'yield':
+        yields.push(e);
+        break;
+      default:
+        break;
+    }
+  }
+  // A timer that never fired while its task finished first was dropped with its future (a select's loser, an
+  // aborted task): its bar ends there, marked cancelled, and does not stretch the run.
+  for (const tm of timers.values()) {
+    const owner = tasks.get(tm.task);
+    const doneT = owner ? owner.completeT ?? owner.dropT : null;
+    tm.cancelled = tm.fireT == null && doneT != null && doneT < (tm.deadline ?? 0);
+    tm.endT = tm.fireT ?? (tm.cancelled ? doneT : tm.deadline);
+    end = Math.max(end, tm.cancelled ? tm.endT : tm.deadline ?? 0);
+  }
+
+  // Row order inside a lane: a tree, the task's own poll first, each row followed by its children (by child
+  // index inside a combinator, else in order of first appearance).
+  for (const t of tasks.values()) {
+    if (!t.rows.has('0')) t.rows.set('0', { key: '0', depth: 0, index: -1, parent: null, order: -1, names: new Set([t.name]), polls: [] });
+    const kids = new Map();
+    for (const r of t.rows.values()) {
+      if (r.parent == null) continue;
+      if (!kids.has(r.parent)) kids.set(r.parent, []);
+      kids.get(r.parent).push(r);
+    }
+    const list = [];
+    const seen = new Set();
+    const walk = (r) => {
+      if (seen.has(r.key)) return;
+      seen.add(r.key);
+      list.push(r);
+      const ks = (kids.get(r.key) || []).sort((a, b) => (a.index >= 0 && b.index >= 0 ? a.index - b.index : 0) || a.order - b.order);
+      for (const k of ks) walk(k);
+    };
+    walk(t.rows.get('0'));
+    for (const r of [...t.rows.values()].sort((a, b) => a.order - b.order)) walk(r); // orphans (ring overwrote a parent)
+    t.rowList = list;
+    t.topPolls = t.polls.filter((p) => (p.depth || 0) === 0);
+    t.busy = t.topPolls.reduce((s, p) => s + (p.dur || 0), 0);
+  }
+
+  // The poll that resumed after each pending top-level poll: lets the source view say "resumed from line N".
+  const resumedFrom = new Map(); // poll seq -> site of the previous pending top-level poll
+  for (const t of tasks.values()) {
+    for (let i = 1; i < t.topPolls.length; i++) {
+      const prev = t.topPolls[i - 1];
+      if (prev.result === 'pending' && prev.site) resumedFrom.set(t.topPolls[i].seq, prev.site);
+    }
+  }
+
+  return { trace, bySeq, tasks, taskList: [...tasks.values()].sort((a, b) => a.id - b.id), polls, wakes, timers, ops,
+    yields, pollForWake, resumedFrom, rowOf, end };
+}
+
+export function rowKey(p, model) { return (p.depth || 0) === 0 ? '0' : model?.rowOf.get(p.seq) ?? `${p.depth}:${p.index ?? -1}`; }
+
+// What caused a wake, as something the views can point at.
+export function wakeCause(model, w) {
+  switch (w.cause) {
+    case 'timer': return { kind: 'timer', timer: model.timers.get(w.source) || null };
+    case 'host':
+    case 'fetch': return { kind: 'op', op: model.ops.get(w.source) || null };
+    case 'self': return { kind: 'self', task: w.task };
+    default: return { kind: 'task', task: w.by || 0 };
+  }
+}
+
+// Index of the last event at or before seq (events are ordered by seq).
+export function indexOfSeq(trace, seq) {
+  let lo = 0; let hi = trace.length - 1; let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (trace[mid].seq <= seq) { ans = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  return ans;
+}
+
+export function baseName(file) { return String(file || '').split(/[\\/]/).pop(); }

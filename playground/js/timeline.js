@@ -1,0 +1,584 @@
+// SVG timeline: one lane per task, nested rows for futures polled inside it, a track of timers and host
+// operations, wake markers with arrows from their cause, a time axis, zoom/pan, tooltip and a replay cursor.
+// Rendering rebuilds one SVG string; for big traces polls are merged per pixel column (see MAX_POLL_NODES)
+// and wake arrows are dropped, so the DOM stays small whatever the trace size.
+import { esc, fmtMs } from './format.js';
+import { baseName, rowKey, wakeCause } from './model.js';
+
+const MAX_POLL_NODES = 2500;   // above this many polls in view, draw merged bands instead of one rect per poll
+const MAX_WAKE_NODES = 1200;   // likewise for wake markers and arrows
+const MAX_BAR_NODES = 1500;    // and for timer / host-op bars
+const AXIS_H = 26;
+const LANE_PAD_TOP = 12;
+const MAIN_H = 18;
+const SUB_H = 12;
+const ROW_GAP = 3;
+const OP_H = 6;
+const LANE_PAD_BOTTOM = 8;
+const MIN_W = 3;
+
+export const WAKE_STYLE = {
+  timer: { label: 'timer', shape: 'circle' },
+  channel: { label: 'channel', shape: 'diamond' },
+  task: { label: 'task', shape: 'square' },
+  self: { label: 'self', shape: 'ring' },
+  host: { label: 'host op', shape: 'triangle' },
+  fetch: { label: 'fetch', shape: 'down' },
+  other: { label: 'spawn/notify/abort', shape: 'cross' },
+};
+const causeClass = (c) => (WAKE_STYLE[c] && c !== 'other' ? c : 'other');
+
+export function markerPath(shape, x, y, r = 4.5) {
+  switch (shape) {
+    case 'circle': return `M${x - r},${y}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
+    case 'diamond': return `M${x},${y - r - 1}L${x + r + 1},${y}L${x},${y + r + 1}L${x - r - 1},${y}Z`;
+    case 'square': return `M${x - r + 0.5},${y - r + 0.5}h${2 * r - 1}v${2 * r - 1}h${-(2 * r - 1)}Z`;
+    case 'ring': return `M${x - r},${y}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0M${x - 2},${y}a2,2 0 1,1 4,0a2,2 0 1,1 -4,0`;
+    case 'triangle': return `M${x},${y - r - 1}L${x + r + 1},${y + r}L${x - r - 1},${y + r}Z`;
+    case 'down': return `M${x - r - 1},${y - r}L${x + r + 1},${y - r}L${x},${y + r + 1}Z`;
+    default: return `M${x - r},${y - 1.5}h${2 * r}v3h${-2 * r}ZM${x - 1.5},${y - r}h3v${2 * r}h-3Z`;
+  }
+}
+
+export class Timeline {
+  constructor(root, opts = {}) {
+    this.root = root;
+    this.opts = { onSelect: () => {}, onStep: () => {}, onRange: () => {}, idPrefix: 'tl', ...opts };
+    this.model = null;
+    this.lints = [];
+    this.threshold = 10;
+    this.cursorSeq = null;
+    this.t0 = 0;
+    this.t1 = 1;
+    this.fullEnd = 1;
+    this.note = '';
+    this.siteLine = null;
+
+    root.classList.add('timeline-wrap');
+    root.innerHTML = '';
+    this.svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    this.svg.setAttribute('class', 'timeline');
+    this.svg.setAttribute('data-testid', opts.testid || 'timeline');
+    this.svg.setAttribute('tabindex', '0');
+    this.svg.setAttribute('role', 'group');
+    this.svg.setAttribute('aria-roledescription', 'timeline');
+    this.tip = document.createElement('div');
+    this.tip.className = 'tooltip';
+    this.tip.hidden = true;
+    this.tip.setAttribute('role', 'tooltip');
+    root.append(this.svg, this.tip);
+    this.bind();
+    new ResizeObserver(() => { if (this.model) this.render(); }).observe(root);
+  }
+
+  setData(model, { lints = [], threshold = 10, end = null } = {}) {
+    this.model = model;
+    this.lints = lints;
+    this.threshold = threshold;
+    this.fullEnd = Math.max(end ?? model.end, 1e-3) * 1.03;
+    this.t0 = 0;
+    this.t1 = this.fullEnd;
+    this.render();
+  }
+
+  setCursor(seq) { this.cursorSeq = seq; this.render(); }
+  setThreshold(thr, lints) { this.threshold = thr; this.lints = lints; this.render(); }
+
+  setRange(t0, t1, silent = false) {
+    const span = Math.max(t1 - t0, this.fullEnd / 5000, 1e-4);
+    t0 = Math.max(-this.fullEnd * 0.02, Math.min(t0, this.fullEnd - span * 0.1));
+    this.t0 = t0;
+    this.t1 = t0 + span;
+    this.render();
+    if (!silent) this.opts.onRange(this.t0, this.t1);
+  }
+
+  zoom(factor, atT = (this.t0 + this.t1) / 2) {
+    const span = (this.t1 - this.t0) / factor;
+    const frac = (atT - this.t0) / (this.t1 - this.t0);
+    this.setRange(atT - frac * span, atT - frac * span + span);
+  }
+  pan(fraction) { const d = (this.t1 - this.t0) * fraction; this.setRange(this.t0 + d, this.t1 + d); }
+  fit() { this.setRange(0, this.fullEnd); }
+
+  // ---------- layout ----------
+  layout(width) {
+    const m = this.model;
+    const labelW = width < 600 ? 96 : 180;
+    const plotX = labelW + 8;
+    const plotW = Math.max(40, width - plotX - 10);
+    const lanes = [];
+    let y = AXIS_H;
+    for (const t of m.taskList) {
+      const lane = { task: t, top: y, rows: new Map(), opTracks: [] };
+      let ry = y + LANE_PAD_TOP;
+      for (const row of t.rowList) {
+        const h = row.depth === 0 ? MAIN_H : SUB_H;
+        lane.rows.set(row.key, { y: ry, h, row });
+        ry += h + ROW_GAP;
+      }
+      // Timers and host ops share a thin track area; overlapping ones get their own track.
+      const items = [
+        ...t.timers.map((tm) => ({ kind: 'timer', obj: tm, s: tm.armT, e: tm.cancelled ? tm.endT : Math.max(tm.deadline ?? tm.armT, tm.fireT ?? 0) })),
+        ...t.ops.map((op) => ({ kind: 'op', obj: op, s: op.startT, e: op.endT ?? m.end })),
+      ].sort((a, b) => a.s - b.s);
+      const trackEnds = [];
+      for (const it of items) {
+        let k = trackEnds.findIndex((e) => e <= it.s);
+        if (k < 0) { k = trackEnds.length; trackEnds.push(0); }
+        trackEnds[k] = it.e + 1e-9;
+        it.track = k;
+      }
+      lane.items = items;
+      lane.opY = ry + 1;
+      ry += trackEnds.length ? trackEnds.length * (OP_H + 2) + 2 : 0;
+      lane.bottom = ry + LANE_PAD_BOTTOM;
+      y = lane.bottom;
+      lanes.push(lane);
+    }
+    return { labelW, plotX, plotW, lanes, height: Math.max(y + 4, AXIS_H + 40), width };
+  }
+
+  // ---------- render ----------
+  render() {
+    const m = this.model;
+    if (!m) return;
+    const width = Math.max(280, this.root.clientWidth || 800);
+    const L = this.layout(width);
+    this.L = L;
+    const { plotX, plotW, lanes, height } = L;
+    const t0 = this.t0;
+    const span = this.t1 - this.t0;
+    const X = (t) => plotX + ((t - t0) / span) * plotW;
+    this.X = X;
+    const inView = (a, b) => b >= t0 - span * 0.01 && a <= this.t1 + span * 0.01;
+    const laneById = new Map(lanes.map((l) => [l.task.id, l]));
+    const out = [];
+    const P = this.opts.idPrefix;
+
+    out.push(`<defs><clipPath id="${P}-clip"><rect x="${plotX}" y="0" width="${plotW + 6}" height="${height}"/></clipPath>`,
+      `<marker id="${P}-ah" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path class="arrowhead" d="M0,0L6,3L0,6Z"/></marker>`,
+      `<marker id="${P}-ahh" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="5" markerHeight="5" orient="auto"><path class="arrowhead-hl" d="M0,0L6,3L0,6Z"/></marker></defs>`);
+
+    // Lane backgrounds.
+    lanes.forEach((lane, i) => {
+      out.push(`<rect class="lane-bg${i % 2 ? ' alt' : ''}" x="0" y="${lane.top}" width="${width}" height="${lane.bottom - lane.top}"/>`,
+        `<line class="lane-sep" x1="0" x2="${width}" y1="${lane.bottom}" y2="${lane.bottom}"/>`);
+    });
+
+    // Axis and grid.
+    const step = niceStep(span / Math.max(2, plotW / 90));
+    const ticks = [];
+    for (let v = Math.ceil(t0 / step) * step; v <= this.t1; v += step) ticks.push(v);
+    out.push('<g class="axis">');
+    for (const v of ticks) {
+      const x = X(v);
+      out.push(`<line x1="${x}" x2="${x}" y1="${AXIS_H - 5}" y2="${height}"/>`);
+      if (x < width - 44) out.push(`<text x="${x + 3}" y="${AXIS_H - 9}">${esc(fmtMs(+v.toPrecision(6)))}</text>`);
+    }
+    out.push(`<line class="base" x1="${plotX}" x2="${plotX + plotW}" y1="${AXIS_H - 1}" y2="${AXIS_H - 1}"/></g>`);
+
+    // Selection context: the cursor event, its wake, the wake's cause.
+    const cur = this.cursorSeq != null ? m.bySeq.get(this.cursorSeq) : null;
+    const hl = { polls: new Set(), wakes: new Set(), timers: new Set(), ops: new Set() };
+    if (cur) {
+      let wake = null;
+      if (cur.kind === 'poll') { hl.polls.add(cur.seq); if (cur.wake != null) wake = m.bySeq.get(cur.wake); }
+      if (cur.kind === 'wake') { wake = cur; const p = m.pollForWake.get(cur.seq); if (p) hl.polls.add(p.seq); }
+      if (cur.kind === 'timer') hl.timers.add(cur.timer);
+      if (cur.kind === 'host' || cur.kind === 'settle') hl.ops.add(cur.op);
+      if (wake) {
+        hl.wakes.add(wake.seq);
+        const c = wakeCause(m, wake);
+        if (c.kind === 'timer' && c.timer) hl.timers.add(c.timer.id);
+        if (c.kind === 'op' && c.op) hl.ops.add(c.op.id);
+      }
+    }
+    this.hl = hl;
+
+    const body = [`<g clip-path="url(#${P}-clip)">`];
+
+    // Timer and host-op bars; merged into bands per track when there are too many to draw one by one.
+    let visibleBars = 0;
+    for (const lane of lanes) for (const it of lane.items) if (inView(it.s, it.e)) visibleBars++;
+    if (visibleBars > MAX_BAR_NODES) {
+      for (const lane of lanes) {
+        const byTrack = new Map();
+        for (const it of lane.items) {
+          if (!inView(it.s, it.e)) continue;
+          const key = `${it.track}:${it.kind === 'timer' ? 'tbar' : `obar ${it.obj.name === 'fetch' ? 'fetch' : 'host'}`}`;
+          if (!byTrack.has(key)) byTrack.set(key, []);
+          byTrack.get(key).push([it.s, it.kind === 'timer' ? it.obj.deadline ?? it.s : it.e]);
+        }
+        for (const [key, spans] of byTrack) {
+          const [track, cls] = key.split(/:(.*)/s);
+          body.push(...bands(spans, X, plotX, plotW, lane.opY + Number(track) * (OP_H + 2), OP_H, cls));
+        }
+      }
+    } else {
+      for (const lane of lanes) {
+        for (const it of lane.items) {
+          if (!inView(it.s, it.e)) continue;
+          const y = lane.opY + it.track * (OP_H + 2);
+          if (it.kind === 'timer') {
+            const tm = it.obj;
+            const x1 = X(tm.armT);
+            const x2 = X(tm.cancelled ? tm.endT : tm.deadline ?? tm.armT);
+            const cls = `tbar${tm.cancelled ? ' cancelled' : ''}${hl.timers.has(tm.id) ? ' hl' : ''}`;
+            body.push(`<rect class="${cls}" data-timer="${tm.id}" x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${OP_H}" rx="2"/>`);
+            if (tm.fireT != null && tm.fireT > (tm.deadline ?? 0) + span / plotW) {
+              body.push(`<line class="tbar-late" data-timer="${tm.id}" x1="${x2}" x2="${X(tm.fireT)}" y1="${y + OP_H / 2}" y2="${y + OP_H / 2}"/>`);
+            }
+          } else {
+            const op = it.obj;
+            const x1 = X(op.startT);
+            const x2 = X(op.endT ?? m.end);
+            const kind = op.name === 'fetch' ? 'fetch' : 'host';
+            const cls = `obar ${kind}${op.endT == null ? ' open' : ''}${hl.ops.has(op.id) ? ' hl' : ''}`;
+            body.push(`<rect class="${cls}" data-op="${op.id}" x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${OP_H}" rx="2"/>`);
+          }
+        }
+      }
+    }
+
+    // Polls: one rect each, or merged bands when there are too many.
+    let visiblePolls = 0;
+    for (const p of m.polls) if (inView(p.t, p.t + (p.dur || 0))) visiblePolls++;
+    const aggregate = visiblePolls > MAX_POLL_NODES;
+    const longSeqs = [];
+    if (aggregate) {
+      for (const lane of lanes) {
+        for (const { y, h, row } of lane.rows.values()) {
+          const spans = [];
+          for (const p of row.polls) {
+            if (!inView(p.t, p.t + (p.dur || 0))) continue;
+            spans.push([p.t, p.t + (p.dur || 0)]);
+            if (p.depth === 0 && p.dur > this.threshold) longSeqs.push([p, y, h]);
+          }
+          body.push(...bands(spans, X, plotX, plotW, y, h, 'poll-agg'));
+        }
+      }
+      for (const [p, y, h] of longSeqs) body.push(this.pollRect(p, X, y, h, hl));
+    } else {
+      for (const lane of lanes) {
+        for (const { y, h, row } of lane.rows.values()) {
+          for (const p of row.polls) {
+            if (!inView(p.t, p.t + (p.dur || 0))) continue;
+            body.push(this.pollRect(p, X, y, h, hl));
+          }
+        }
+      }
+    }
+
+    // Wakes: marker on the woken lane, arrow from the cause to the poll the wake led to.
+    let visibleWakes = 0;
+    for (const w of m.wakes) if (inView(w.t, w.t)) visibleWakes++;
+    const drawWakes = visibleWakes <= MAX_WAKE_NODES;
+    if (drawWakes) {
+      const arrows = [];
+      const marks = [];
+      for (const w of m.wakes) {
+        const lane = laneById.get(w.task);
+        if (!lane) continue;
+        const poll = m.pollForWake.get(w.seq);
+        if (!inView(w.t, poll ? poll.t : w.t)) continue;
+        const cc = causeClass(w.cause);
+        const mx = X(w.t);
+        const my = lane.top + LANE_PAD_TOP - 6;
+        const isHl = hl.wakes.has(w.seq);
+        marks.push(`<path class="wm w-${cc}${isHl ? ' hl' : ''}" data-seq="${w.seq}" data-testid="wake" data-cause="${esc(w.cause)}" d="${markerPath(WAKE_STYLE[cc].shape, mx, my)}"/>`);
+        const src = this.causePoint(w, laneById, X);
+        const pts = [];
+        if (src) pts.push(src);
+        pts.push([mx, my]);
+        if (poll) {
+          const r = lane.rows.get(rowKey(poll, m));
+          pts.push([X(poll.t) + 1, r ? r.y : my + 8]);
+        }
+        if (pts.length >= 2) {
+          const d = pts.map((p, i) => (i === 0 ? `M${p[0]},${p[1]}` : curve(pts[i - 1], p))).join('');
+          arrows.push(`<path class="arrow${isHl ? ' hl' : ''}" data-wake="${w.seq}" d="${d}" marker-end="url(#${P}-${isHl ? 'ahh' : 'ah'})"/>`);
+        }
+      }
+      // Highlighted arrows last so they sit on top.
+      arrows.sort((a, b) => a.includes(' hl') - b.includes(' hl'));
+      body.push(...arrows, ...marks);
+    }
+
+    // Executor yields to the host: small ticks under the axis.
+    for (const y of m.yields) {
+      if (!inView(y.t, y.t)) continue;
+      body.push(`<line class="yield-tick" data-seq="${y.seq}" x1="${X(y.t)}" x2="${X(y.t)}" y1="${AXIS_H - 6}" y2="${AXIS_H}"/>`);
+    }
+
+    // End of run and the replay cursor.
+    body.push(`<line class="end-line" x1="${X(m.end)}" x2="${X(m.end)}" y1="${AXIS_H}" y2="${height}"/>`);
+    if (cur) {
+      const cx = X(cur.t);
+      body.push(`<line class="cursor" data-testid="cursor" x1="${cx}" x2="${cx}" y1="${AXIS_H - 4}" y2="${height}"/>`,
+        `<path class="cursor-cap" d="M${cx - 5},${AXIS_H - 9}h10l-5,6z"/>`);
+    }
+    body.push('</g>');
+    out.push(...body);
+
+    // Lane labels, drawn over a solid column so panned content slides under them.
+    out.push(`<rect class="label-bg" x="0" y="${AXIS_H}" width="${plotX - 2}" height="${height - AXIS_H}"/>`);
+    lanes.forEach((lane, i) => {
+      const t = lane.task;
+      const lints = this.lints.filter((l) => l.task === t.id);
+      out.push(`<g data-testid="lane" data-task="${t.id}" aria-label="${esc(`task ${t.id} ${t.name}`)}">`,
+        `<rect class="lane-bg${i % 2 ? ' alt' : ''}" x="0" y="${lane.top}" width="${plotX - 2}" height="${lane.bottom - lane.top}"/>`,
+        `<text class="label" x="8" y="${lane.top + LANE_PAD_TOP + 13}">${esc(clip(t.name, L.labelW < 120 ? 9 : 18))} <tspan class="sublabel">#${t.id}</tspan></text>`);
+      for (const { y, h, row } of lane.rows.values()) {
+        if (row.depth === 0) continue;
+        const name = [...row.names].join('|');
+        out.push(`<text class="sublabel" data-testid="subrow" data-row="${row.key}" x="${8 + Math.min(row.depth, 4) * 8}" y="${y + h - 2}">↳ ${esc(clip(name, L.labelW < 120 ? 8 : 16))}${row.index >= 0 ? `[${row.index}]` : ''}</text>`);
+      }
+      if (lints.length) {
+        const names = [...new Set(lints.map((l) => l.kind))];
+        const short = L.labelW < 120 ? `${lints.length} lint${lints.length > 1 ? 's' : ''}` : names.join(', ');
+        out.push(`<text class="badge" data-testid="lane-lint" x="8" y="${lane.bottom - 4}">⚠ ${esc(short)}<title>${esc(lints.map((l) => l.message).join('\n'))}</title></text>`);
+      }
+      out.push('</g>');
+    });
+    out.push(`<line class="lane-sep" x1="${plotX - 2}" x2="${plotX - 2}" y1="${AXIS_H}" y2="${height}"/>`);
+
+    this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    this.svg.setAttribute('height', height);
+    this.svg.setAttribute('aria-label', `Timeline of ${m.taskList.length} task${m.taskList.length === 1 ? '' : 's'}, ${m.polls.length} polls, ${m.wakes.length} wakes. Arrow keys step through events; plus and minus zoom.`);
+    this.svg.innerHTML = out.join('');
+    this.note = [aggregate ? `${visiblePolls} polls in view are merged into bands; zoom in to see single polls.` : '',
+      visibleBars > MAX_BAR_NODES ? `${visibleBars} timers/ops merged into bands.` : '',
+      drawWakes ? '' : `${visibleWakes} wakes in view: markers hidden; zoom in to see them.`].filter(Boolean).join(' ');
+    this.opts.onRendered?.(this);
+    this.applySiteHighlight();
+  }
+
+  pollRect(p, X, y, h, hl) {
+    const x1 = X(p.t);
+    const w = Math.max(MIN_W, X(p.t + (p.dur || 0)) - x1);
+    const long = p.depth === 0 && p.dur > this.threshold;
+    const cls = `poll ${p.result === 'ready' ? 'ready' : 'pending'}${long ? ' long' : ''}${hl.polls.has(p.seq) ? ' sel' : ''}`;
+    // Every poll that suspended at an await carries its site (nested ones too: fake_fetch suspends in its header),
+    // and a task's poll the site it resumed from, so hovering a source line can find them.
+    const site = p.site ? ` data-file="${esc(baseName(p.site.file))}" data-line="${p.site.line}"` : '';
+    const res = p.depth ? null : this.model.resumedFrom.get(p.seq);
+    const resume = res ? ` data-resume-file="${esc(baseName(res.file))}" data-resume="${res.line}"` : '';
+    let s = `<rect class="${cls}" data-testid="poll" data-seq="${p.seq}" data-result="${esc(p.result)}" data-task="${p.task}" data-depth="${p.depth || 0}"${site}${resume} x="${x1}" y="${y}" width="${w}" height="${h}" rx="2"/>`;
+    if (long) {
+      const cx = x1 + Math.min(w / 2, 12);
+      s += `<rect class="long-outline" x="${x1 - 2}" y="${y - 2}" width="${w + 4}" height="${h + 4}" rx="3"/>`
+        + `<g class="lpw" data-testid="long-poll-warning" data-seq="${p.seq}"><path d="M${cx},${y - 11}l6,10h-12z"/><text x="${cx - 1.5}" y="${y - 2.5}">!</text></g>`;
+    }
+    return s;
+  }
+
+  causePoint(w, laneById, X) {
+    const c = wakeCause(this.model, w);
+    if (c.kind === 'timer' && c.timer) {
+      const lane = laneById.get(c.timer.task);
+      const it = lane?.items.find((i) => i.kind === 'timer' && i.obj === c.timer);
+      if (it) return [X(c.timer.fireT ?? c.timer.deadline), lane.opY + it.track * (OP_H + 2) + OP_H / 2];
+    }
+    if (c.kind === 'op' && c.op) {
+      const lane = laneById.get(c.op.task);
+      const it = lane?.items.find((i) => i.kind === 'op' && i.obj === c.op);
+      if (it) return [X(c.op.endT ?? w.t), lane.opY + it.track * (OP_H + 2) + OP_H / 2];
+    }
+    if (c.kind === 'task' && c.task && c.task !== w.task) {
+      const lane = laneById.get(c.task);
+      if (lane) { const r = lane.rows.get('0'); return [X(w.t), r.y + r.h / 2]; }
+    }
+    return null;
+  }
+
+  // Hovering a source line marks every poll that suspended at that line of that file (site-hl) and every task
+  // poll that resumed from it (site-resume).
+  setSiteLine(file, line) { this.siteLine = line == null ? null : { file, line }; this.applySiteHighlight(); }
+  applySiteHighlight() {
+    for (const el of this.svg.querySelectorAll('.poll.site-hl, .poll.site-resume')) el.classList.remove('site-hl', 'site-resume');
+    this.siteCount = 0;
+    if (this.siteLine == null) return;
+    const f = CSS.escape(this.siteLine.file);
+    const n = Number(this.siteLine.line);
+    for (const el of this.svg.querySelectorAll(`.poll[data-file="${f}"][data-line="${n}"]`)) { el.classList.add('site-hl'); this.siteCount++; }
+    for (const el of this.svg.querySelectorAll(`.poll[data-resume-file="${f}"][data-resume="${n}"]`)) el.classList.add('site-resume');
+  }
+
+  // ---------- interaction ----------
+  tAt(clientX) {
+    const r = this.svg.getBoundingClientRect();
+    const x = ((clientX - r.left) / r.width) * this.L.width;
+    return this.t0 + ((x - this.L.plotX) / this.L.plotW) * (this.t1 - this.t0);
+  }
+
+  bind() {
+    const svg = this.svg;
+    let drag = null;
+    svg.addEventListener('wheel', (e) => {
+      if (!this.model) return;
+      if (!(e.ctrlKey || e.metaKey || document.activeElement === svg)) return; // let the page scroll
+      e.preventDefault();
+      const f = Math.exp(-e.deltaY * 0.0025);
+      if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) this.pan(e.deltaX / 600);
+      else this.zoom(f, this.tAt(e.clientX));
+    }, { passive: false });
+    svg.addEventListener('pointerdown', (e) => {
+      if (!this.model || e.button !== 0) return;
+      drag = { x: e.clientX, t0: this.t0, t1: this.t1, moved: false, id: e.pointerId };
+    });
+    svg.addEventListener('pointermove', (e) => {
+      if (drag && e.pointerId === drag.id) {
+        const dx = e.clientX - drag.x;
+        if (Math.abs(dx) > 3 && !drag.moved) { drag.moved = true; svg.setPointerCapture(e.pointerId); svg.classList.add('dragging'); }
+        if (drag.moved) {
+          const r = svg.getBoundingClientRect();
+          const dt = (dx / r.width) * this.L.width / this.L.plotW * (drag.t1 - drag.t0);
+          this.setRange(drag.t0 - dt, drag.t1 - dt);
+          this.tip.hidden = true;
+          return;
+        }
+      }
+      this.hover(e);
+    });
+    const endDrag = (e) => {
+      if (!drag) return;
+      const wasMoved = drag.moved;
+      drag = null;
+      svg.classList.remove('dragging');
+      if (!wasMoved && e.type === 'pointerup') {
+        const el = e.target.closest?.('[data-seq]');
+        if (el) this.opts.onSelect(Number(el.getAttribute('data-seq')));
+      }
+    };
+    svg.addEventListener('pointerup', endDrag);
+    svg.addEventListener('pointercancel', endDrag);
+    svg.addEventListener('pointerleave', () => { this.tip.hidden = true; });
+    svg.addEventListener('blur', () => { this.tip.hidden = true; });
+    svg.addEventListener('keydown', (e) => this.key(e));
+  }
+
+  key(e) {
+    if (!this.model) return;
+    const k = e.key;
+    let handled = true;
+    if (k === '+' || k === '=') this.zoom(1.5);
+    else if (k === '-' || k === '_') this.zoom(1 / 1.5);
+    else if (k === '0') this.fit();
+    else if ((k === 'ArrowLeft' || k === 'ArrowRight') && e.shiftKey) this.pan(k === 'ArrowLeft' ? -0.2 : 0.2);
+    else if (k === 'ArrowLeft' || k === '[') this.opts.onStep(-1);
+    else if (k === 'ArrowRight' || k === ']') this.opts.onStep(1);
+    else if (k === 'Home') this.opts.onStep('home');
+    else if (k === 'End') this.opts.onStep('end');
+    else handled = false;
+    if (handled) { e.preventDefault(); this.showTipForCursor(); }
+  }
+
+  hover(e) {
+    const el = e.target.closest?.('[data-seq],[data-timer],[data-op]');
+    if (!el) { this.tip.hidden = true; return; }
+    const html = this.describe(el);
+    if (!html) { this.tip.hidden = true; return; }
+    this.showTip(html, e.clientX, e.clientY);
+  }
+
+  showTip(html, clientX, clientY) {
+    const r = this.root.getBoundingClientRect();
+    this.tip.innerHTML = html;
+    this.tip.hidden = false;
+    const tw = this.tip.offsetWidth;
+    const th = this.tip.offsetHeight;
+    let x = clientX - r.left + 12;
+    let y = clientY - r.top + 14;
+    if (x + tw > r.width - 4) x = Math.max(4, clientX - r.left - tw - 12);
+    if (y + th > r.height - 4) y = Math.max(4, clientY - r.top - th - 10);
+    this.tip.style.left = `${x}px`;
+    this.tip.style.top = `${y}px`;
+  }
+
+  // Keyboard users get the tooltip for the cursor event, anchored at the cursor.
+  showTipForCursor() {
+    if (this.cursorSeq == null || document.activeElement !== this.svg) return;
+    const e = this.model.bySeq.get(this.cursorSeq);
+    if (!e) return;
+    const r = this.svg.getBoundingClientRect();
+    const x = r.left + (Math.min(Math.max(this.X(e.t), this.L.plotX), this.L.plotX + this.L.plotW) / this.L.width) * r.width;
+    this.showTip(describeEvent(this.model, e), x, r.top + 30);
+  }
+
+  describe(el) {
+    const m = this.model;
+    if (el.hasAttribute('data-seq')) {
+      const e = m.bySeq.get(Number(el.getAttribute('data-seq')));
+      return e ? describeEvent(m, e, this.threshold) : '';
+    }
+    if (el.hasAttribute('data-timer')) {
+      const tm = m.timers.get(Number(el.getAttribute('data-timer')));
+      if (!tm) return '';
+      const late = tm.fireT != null ? tm.fireT - tm.deadline : null;
+      return `<b>timer #${tm.id}</b> (task ${tm.task})<br>armed at ${fmtMs(tm.armT)}, deadline ${fmtMs(tm.deadline)}<br>`
+        + (tm.cancelled ? `cancelled: its task finished at ${fmtMs(tm.endT)} and dropped it before the deadline` : tm.fireT == null ? 'never fired (dropped or run ended)' : `fired at ${fmtMs(tm.fireT)}${late > 0.05 ? `, <b>${fmtMs(late)} late</b>` : ''}`);
+    }
+    const op = m.ops.get(Number(el.getAttribute('data-op')));
+    if (!op) return '';
+    return `<b>${esc(op.name)} op #${op.id}</b> (task ${op.task})<br>started ${fmtMs(op.startT)}, `
+      + (op.endT == null ? 'still in flight at the end' : `settled ${fmtMs(op.endT)} (${op.ok ? 'ok' : 'failed'}), took ${fmtMs(op.endT - op.startT)}`);
+  }
+}
+
+export function describeEvent(m, e, threshold = Infinity) {
+  const task = m.tasks.get(e.task);
+  const who = e.task ? `task ${e.task}${task ? ` (${esc(task.name)})` : ''}` : 'executor';
+  const head = `<b>#${e.seq} ${esc(e.kind)}</b> · ${fmtMs(e.t)} · ${who}`;
+  switch (e.kind) {
+    case 'poll': {
+      const lines = [`${esc(e.future)}${e.depth ? ` (depth ${e.depth}${e.index >= 0 ? `, child ${e.index}` : ''})` : ''} → <b>${esc(e.result)}</b> in ${fmtMs(e.dur)}`];
+      if (e.depth === 0 && e.dur > threshold) lines.push(`<b>long poll</b>: over the ${threshold} ms threshold`);
+      if (e.site) lines.push(`suspended at ${esc(e.site.file)}:${e.site.line}`);
+      if (e.wake != null) { const w = m.bySeq.get(e.wake); if (w) lines.push(`woken by #${w.seq} (${esc(w.cause)}) at ${fmtMs(w.t)}`); }
+      else if (e.depth === 0) lines.push('first poll');
+      return `${head}<br>${lines.join('<br>')}`;
+    }
+    case 'wake': return `${head}<br>cause <b>${esc(e.cause)}</b>${e.by ? ` by task ${e.by}` : ''}, source ${esc(e.source)}`;
+    case 'spawn': return `${head}<br>spawned${e.parent ? ` by task ${e.parent}` : ''}`;
+    case 'timer': return `${head}<br>timer #${e.timer} armed, deadline ${fmtMs(e.deadline)}`;
+    case 'host': return `${head}<br>${esc(e.name)} op #${e.op} started`;
+    case 'settle': return `${head}<br>op #${e.op} settled ${e.ok ? 'ok' : 'with an error'}`;
+    case 'complete': return `${head}<br>finished: ${esc(e.result)}`;
+    case 'yield': return `${head}<br>time slice used up: yielded to the host`;
+    default: return head;
+  }
+}
+
+// Merges [start, end] spans into one rect per run of covered pixel columns.
+function bands(spans, X, plotX, plotW, y, h, cls) {
+  const cols = new Uint8Array(Math.ceil(plotW) + 2);
+  for (const [s, e] of spans) {
+    const a = Math.max(0, Math.floor(X(s) - plotX));
+    const b = Math.min(cols.length - 1, Math.ceil(X(e) - plotX));
+    for (let c = a; c <= Math.max(a, b) && c < cols.length; c++) cols[c] = 1;
+  }
+  const out = [];
+  for (let c = 0; c < cols.length;) {
+    if (!cols[c]) { c++; continue; }
+    let d = c;
+    while (d < cols.length && cols[d]) d++;
+    out.push(`<rect class="${cls}" x="${plotX + c}" y="${y}" width="${Math.max(2, d - c)}" height="${h}"/>`);
+    c = d;
+  }
+  return out;
+}
+
+function curve(a, b) {
+  if (Math.abs(a[0] - b[0]) < 2) return `L${b[0]},${b[1]}`;
+  const mx = (a[0] + b[0]) / 2;
+  return `C${mx},${a[1]} ${mx},${b[1]} ${b[0]},${b[1]}`;
+}
+
+function niceStep(raw) {
+  const p = 10 ** Math.floor(Math.log10(raw || 1));
+  const f = raw / p;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+const clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
