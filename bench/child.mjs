@@ -1,0 +1,42 @@
+// child.mjs: one measurement in a fresh process. Used by run.mjs:
+//   node [--expose-gc] bench/child.mjs <side> <workload> '<params json>'
+// Prints one line: RESULT <json>. Sides: js, wasync, wasync-notrace, wasync-trace, asyncify.
+import * as js from './js/workloads.mjs';
+
+const [side, workload, paramText] = process.argv.slice(2);
+const params = JSON.parse(paramText ?? '{}');
+
+async function impl() {
+  switch (side) {
+    case 'js': return { run: (p) => bySide(js, p) };
+    case 'wasync': return { run: async (p) => bySide(await import('./wasm/driver.mjs'), p, { variant: 'bench' }) };
+    case 'wasync-notrace': return { run: async (p) => bySide(await import('./wasm/driver.mjs'), p, { variant: 'bench-notrace' }) };
+    case 'wasync-trace': return {
+      run: async (p) => bySide(await import('./wasm/driver.mjs'), p, { variant: 'bench', trace: true, traceCapacity: p.traceCapacity }),
+    };
+    case 'asyncify': return { run: async (p) => bySide(await import('./asyncify/driver.mjs'), p) };
+    default: throw new Error(`unknown side ${side}`);
+  }
+}
+
+const fns = {
+  spawn: 'spawn', yield: 'yieldNow', channel: 'channel', timers: 'timers', memory: 'memory',
+  bridge: 'bridge', fetch: 'fetchMany', 'trace-spawn': 'spawn', 'trace-yield': 'yieldNow',
+};
+
+async function bySide(mod, p, options) {
+  const fn = mod[fns[workload]];
+  if (!fn) return { unsupported: true };
+  if (p.warmup) await fn(p.warmup, options); // a smaller run first, so both JITs have warmed up
+  return fn(p, options);
+}
+
+try {
+  const { run } = await impl();
+  const result = await run(params);
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+  process.exit(0);
+} catch (e) {
+  process.stdout.write(`RESULT ${JSON.stringify({ error: String(e?.stack ?? e) })}\n`);
+  process.exit(1);
+}

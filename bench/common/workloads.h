@@ -1,0 +1,363 @@
+/* workloads.h: the benchmark workloads as wasync async functions, shared by the native benchmark (bench_core) and
+ * the bench wasm module (bench/wasm/bench_entries.c), so the native ceiling and the wasm build run exactly the same
+ * C code. Header-only (WS_ASYNC defines static functions): include it in one translation unit per program.
+ *
+ * Every workload is a "main" future: build it with its bw_*_init, run it (ws_block_on natively; rt.start from JS
+ * through the bench module's registry), then read its results from its fields (they survive the drop).
+ */
+#ifndef BENCH_WORKLOADS_H
+#define BENCH_WORKLOADS_H
+
+#include "wasync.h"
+
+#include <string.h>
+
+/* ---- spawn: n trivial tasks, spawned with join handles, then every handle awaited in order ---------------- */
+
+WS_ASYNC(bw_trivial, { int64_t value; })
+{
+    WS_BEGIN();
+    WS_RETURN(self->value);
+    WS_END();
+}
+
+static void bw_spawn_drop(ws_future *f, ws_runtime *rt);
+
+WS_ASYNC_WITH_DROP(bw_spawn, bw_spawn_drop, { int64_t n, spawned, i, sum; ws_task_handle *h; })
+{
+    WS_BEGIN();
+    self->h = ws_alloc(cx->rt, (size_t)self->n * sizeof *self->h);
+    if (!self->h)
+        WS_RETURN_ERR(WS_ENOMEM);
+    for (self->spawned = 0; self->spawned < self->n; self->spawned++) {
+        bw_trivial t;
+        WS_ASYNC_INIT(bw_trivial, &t);
+        t.value = self->spawned;
+        if (ws_spawn(cx->rt, &t.base, sizeof t, "trivial", &self->h[self->spawned]) != WS_OK)
+            WS_RETURN_ERR(WS_ENOMEM);
+    }
+    for (self->i = 0; self->i < self->n; self->i++) {
+        WS_AWAIT(&self->h[self->i]);
+        self->sum += WS_OUT(&self->h[self->i]);
+    }
+    WS_RETURN(self->sum);
+    WS_END();
+}
+
+static void bw_spawn_drop(ws_future *f, ws_runtime *rt)
+{
+    bw_spawn *self = (bw_spawn *)f;
+    ws_async_drop(f, rt);
+    if (self->h) {
+        for (int64_t i = 0; i < self->spawned; i++)
+            ws_future_drop(rt, &self->h[i].base); /* detaches what was not collected */
+        ws_free(rt, self->h, (size_t)self->n * sizeof *self->h);
+        self->h = NULL;
+    }
+}
+
+static inline void bw_spawn_init(bw_spawn *f, int64_t n)
+{
+    memset(f, 0, sizeof *f);
+    WS_ASYNC_INIT(bw_spawn, f);
+    f->n = n;
+}
+
+/* ---- yield: `tasks` tasks, each awaiting yield_now `yields` times -------------------------------------------- */
+
+WS_ASYNC(bw_yielder, { int64_t yields, i; ws_yield y; })
+{
+    WS_BEGIN();
+    for (self->i = 0; self->i < self->yields; self->i++) {
+        ws_yield_init(&self->y);
+        WS_AWAIT(&self->y);
+    }
+    WS_RETURN(self->i);
+    WS_END();
+}
+
+static void bw_yield_drop(ws_future *f, ws_runtime *rt);
+
+WS_ASYNC_WITH_DROP(bw_yield, bw_yield_drop, { int64_t tasks, yields, spawned, i, sum; ws_task_handle *h; })
+{
+    WS_BEGIN();
+    self->h = ws_alloc(cx->rt, (size_t)self->tasks * sizeof *self->h);
+    if (!self->h)
+        WS_RETURN_ERR(WS_ENOMEM);
+    for (self->spawned = 0; self->spawned < self->tasks; self->spawned++) {
+        bw_yielder y;
+        WS_ASYNC_INIT(bw_yielder, &y);
+        y.yields = self->yields;
+        y.i = 0;
+        if (ws_spawn(cx->rt, &y.base, sizeof y, "yielder", &self->h[self->spawned]) != WS_OK)
+            WS_RETURN_ERR(WS_ENOMEM);
+    }
+    for (self->i = 0; self->i < self->tasks; self->i++) {
+        WS_AWAIT(&self->h[self->i]);
+        self->sum += WS_OUT(&self->h[self->i]);
+    }
+    WS_RETURN(self->sum);
+    WS_END();
+}
+
+static void bw_yield_drop(ws_future *f, ws_runtime *rt)
+{
+    bw_yield *self = (bw_yield *)f;
+    ws_async_drop(f, rt);
+    if (self->h) {
+        for (int64_t i = 0; i < self->spawned; i++)
+            ws_future_drop(rt, &self->h[i].base);
+        ws_free(rt, self->h, (size_t)self->tasks * sizeof *self->h);
+        self->h = NULL;
+    }
+}
+
+static inline void bw_yield_init(bw_yield *f, int64_t tasks, int64_t yields)
+{
+    memset(f, 0, sizeof *f);
+    WS_ASYNC_INIT(bw_yield, f);
+    f->tasks = tasks;
+    f->yields = yields;
+}
+
+/* ---- ping-pong: `msgs` messages in all between two tasks, over two bounded channels (one each way) --------- */
+
+static void bw_pinger_drop(ws_future *f, ws_runtime *rt);
+
+/* Sends 1..rounds on `tx` and waits for each echo on `rx`. */
+WS_ASYNC_WITH_DROP(bw_pinger, bw_pinger_drop, { ws_channel *tx, *rx; int64_t rounds, i, sum; ws_send send; ws_recv recv; })
+{
+    WS_BEGIN();
+    for (self->i = 1; self->i <= self->rounds; self->i++) {
+        ws_send_init(&self->send, self->tx, self->i);
+        WS_AWAIT(&self->send);
+        if (WS_ERR(&self->send) != WS_OK)
+            WS_RETURN_ERR(WS_ERR(&self->send));
+        ws_recv_init(&self->recv, self->rx);
+        WS_AWAIT(&self->recv);
+        if (WS_ERR(&self->recv) != WS_OK)
+            WS_RETURN_ERR(WS_ERR(&self->recv));
+        self->sum += WS_OUT(&self->recv);
+    }
+    WS_RETURN(self->sum);
+    WS_END();
+}
+
+static void bw_pinger_drop(ws_future *f, ws_runtime *rt)
+{
+    bw_pinger *self = (bw_pinger *)f;
+    ws_async_drop(f, rt);
+    if (self->tx)
+        ws_channel_sender_drop(self->tx);     /* the ponger then sees Closed and finishes */
+    if (self->rx)
+        ws_channel_receiver_drop(self->rx);
+    self->tx = self->rx = NULL;
+}
+
+static void bw_ponger_drop(ws_future *f, ws_runtime *rt);
+
+/* Echoes every message from `rx` back on `tx` until `rx` is closed. */
+WS_ASYNC_WITH_DROP(bw_ponger, bw_ponger_drop, { ws_channel *tx, *rx; int64_t count; ws_send send; ws_recv recv; })
+{
+    WS_BEGIN();
+    for (;;) {
+        ws_recv_init(&self->recv, self->rx);
+        WS_AWAIT(&self->recv);
+        if (WS_ERR(&self->recv) == WS_ECLOSED)
+            break;
+        self->count++;
+        ws_send_init(&self->send, self->tx, WS_OUT(&self->recv));
+        WS_AWAIT(&self->send);
+        if (WS_ERR(&self->send) != WS_OK)
+            break;
+    }
+    WS_RETURN(self->count);
+    WS_END();
+}
+
+static void bw_ponger_drop(ws_future *f, ws_runtime *rt)
+{
+    bw_ponger *self = (bw_ponger *)f;
+    ws_async_drop(f, rt);
+    if (self->tx)
+        ws_channel_sender_drop(self->tx);
+    if (self->rx)
+        ws_channel_receiver_drop(self->rx);
+    self->tx = self->rx = NULL;
+}
+
+static void bw_pingpong_drop(ws_future *f, ws_runtime *rt);
+
+WS_ASYNC_WITH_DROP(bw_pingpong, bw_pingpong_drop, { int64_t msgs, capacity; ws_task_handle ha, hb; })
+{
+    WS_BEGIN();
+    {
+        ws_channel *ab, *ba;
+        if (ws_channel_new(cx->rt, (uint32_t)self->capacity, &ab) != WS_OK)
+            WS_RETURN_ERR(WS_ENOMEM);
+        if (ws_channel_new(cx->rt, (uint32_t)self->capacity, &ba) != WS_OK) {
+            ws_channel_sender_drop(ab);
+            ws_channel_receiver_drop(ab);
+            WS_RETURN_ERR(WS_ENOMEM);
+        }
+        bw_pinger a;
+        bw_ponger b;
+        memset(&a, 0, sizeof a);
+        memset(&b, 0, sizeof b);
+        WS_ASYNC_INIT(bw_pinger, &a);
+        WS_ASYNC_INIT(bw_ponger, &b);
+        a.tx = ab;                /* ab: its sender reference to the pinger, its receiver to the ponger */
+        a.rx = ba;
+        a.rounds = self->msgs / 2; /* each round trip is two messages */
+        b.tx = ba;
+        b.rx = ab;
+        if (ws_spawn(cx->rt, &b.base, sizeof b, "ponger", &self->hb) != WS_OK ||
+            ws_spawn(cx->rt, &a.base, sizeof a, "pinger", &self->ha) != WS_OK)
+            WS_RETURN_ERR(WS_ENOMEM); /* (leaks the channels; a benchmark on a machine out of memory) */
+    }
+    WS_AWAIT(&self->ha);
+    if (WS_ERR(&self->ha) != WS_OK)
+        WS_RETURN_ERR(WS_ERR(&self->ha));
+    WS_AWAIT(&self->hb);
+    WS_RETURN(2 * WS_OUT(&self->hb));  /* messages delivered, both ways */
+    WS_END();
+}
+
+static void bw_pingpong_drop(ws_future *f, ws_runtime *rt)
+{
+    bw_pingpong *self = (bw_pingpong *)f;
+    ws_async_drop(f, rt);
+    ws_future_drop(rt, &self->ha.base);
+    ws_future_drop(rt, &self->hb.base);
+}
+
+static inline void bw_pingpong_init(bw_pingpong *f, int64_t msgs, int64_t capacity)
+{
+    memset(f, 0, sizeof *f);
+    WS_ASYNC_INIT(bw_pingpong, f);
+    f->msgs = msgs;
+    f->capacity = capacity;
+}
+
+/* ---- timers: n concurrent sleeps with delays spread over 0..spread_ms; lateness histogram -------------------- */
+
+#define BW_LATE_BUCKET_NS 10000u  /* 10 us buckets */
+#define BW_LATE_BUCKETS 200000u   /* up to 2 s; later is counted in the last bucket */
+
+/* Lateness is measured against the sleep's own deadline (its first poll + its delay), as a timer's accuracy; the
+ * time to set up all the sleeps shows in the total instead. */
+WS_ASYNC(bw_sleeper, { ws_time deadline; uint64_t ms; uint32_t *hist; ws_sleep nap; })
+{
+    WS_BEGIN();
+    self->deadline = ws_clock_now(cx->rt) + WS_MS(self->ms);
+    ws_sleep_until_init(&self->nap, self->deadline);
+    WS_AWAIT(&self->nap);
+    {
+        ws_time now = ws_clock_now(cx->rt);
+        ws_time late = now > self->deadline ? now - self->deadline : 0;
+        uint64_t b = late / BW_LATE_BUCKET_NS;
+        self->hist[b < BW_LATE_BUCKETS ? b : BW_LATE_BUCKETS - 1]++;
+    }
+    WS_RETURN(0);
+    WS_END();
+}
+
+static void bw_timers_drop(ws_future *f, ws_runtime *rt);
+
+/* Results go through a pointer: a spawned future is copied into its task, so the caller's copy sees nothing. */
+typedef struct bw_timers_result {
+    ws_time total_ns, p50_ns, p99_ns, max_ns;
+} bw_timers_result;
+
+WS_ASYNC_WITH_DROP(bw_timers, bw_timers_drop, {
+    int64_t n, spread_ms, spawned, i;
+    ws_time t0;
+    bw_timers_result *res;
+    uint32_t *hist;
+    ws_task_handle *h;
+})
+{
+    WS_BEGIN();
+    self->h = ws_alloc(cx->rt, (size_t)self->n * sizeof *self->h);
+    self->hist = ws_alloc(cx->rt, BW_LATE_BUCKETS * sizeof *self->hist);
+    if (!self->h || !self->hist)
+        WS_RETURN_ERR(WS_ENOMEM);
+    memset(self->hist, 0, BW_LATE_BUCKETS * sizeof *self->hist);
+    self->t0 = ws_clock_now(cx->rt);
+    for (self->spawned = 0; self->spawned < self->n; self->spawned++) {
+        bw_sleeper s;
+        WS_ASYNC_INIT(bw_sleeper, &s);
+        /* whole milliseconds 0..spread_ms, spread evenly, as the JS side's setTimeout delays */
+        s.ms = (uint64_t)((self->spawned * (self->spread_ms + 1)) / self->n);
+        s.hist = self->hist;
+        if (ws_spawn(cx->rt, &s.base, sizeof s, "sleeper", &self->h[self->spawned]) != WS_OK)
+            WS_RETURN_ERR(WS_ENOMEM);
+    }
+    for (self->i = 0; self->i < self->n; self->i++)
+        WS_AWAIT(&self->h[self->i]);
+    self->res->total_ns = ws_clock_now(cx->rt) - self->t0;
+    {
+        uint64_t seen = 0, p50 = (uint64_t)(self->n * 50 + 99) / 100, p99 = (uint64_t)(self->n * 99 + 99) / 100;
+        for (uint32_t b = 0; b < BW_LATE_BUCKETS; b++) {
+            if (!self->hist[b])
+                continue;
+            if (seen < p50 && seen + self->hist[b] >= p50)
+                self->res->p50_ns = (ws_time)(b + 1) * BW_LATE_BUCKET_NS;
+            if (seen < p99 && seen + self->hist[b] >= p99)
+                self->res->p99_ns = (ws_time)(b + 1) * BW_LATE_BUCKET_NS;
+            seen += self->hist[b];
+            self->res->max_ns = (ws_time)(b + 1) * BW_LATE_BUCKET_NS;
+        }
+    }
+    WS_RETURN(self->n);
+    WS_END();
+}
+
+static void bw_timers_drop(ws_future *f, ws_runtime *rt)
+{
+    bw_timers *self = (bw_timers *)f;
+    ws_async_drop(f, rt);
+    if (self->h) {
+        for (int64_t i = 0; i < self->spawned; i++)
+            ws_future_drop(rt, &self->h[i].base);
+        ws_free(rt, self->h, (size_t)self->n * sizeof *self->h);
+        self->h = NULL;
+    }
+    ws_free(rt, self->hist, BW_LATE_BUCKETS * sizeof *self->hist);
+    self->hist = NULL;
+}
+
+static inline void bw_timers_init(bw_timers *f, int64_t n, int64_t spread_ms, bw_timers_result *res)
+{
+    memset(f, 0, sizeof *f);
+    WS_ASYNC_INIT(bw_timers, f);
+    f->n = n;
+    f->spread_ms = spread_ms;
+    f->res = res;
+}
+
+/* ---- idle: n detached tasks, each pending on a long sleep (memory per pending task) ------------------------- */
+
+WS_ASYNC(bw_idler, { ws_sleep nap; })
+{
+    WS_BEGIN();
+    WS_AWAIT(&self->nap);
+    WS_RETURN(0);
+    WS_END();
+}
+
+/* Spawns the idlers and returns at once: they arm their sleeps on their first poll, after this returns. */
+static inline int bw_idle_spawn(ws_runtime *rt, int64_t n, uint64_t ms)
+{
+    for (int64_t i = 0; i < n; i++) {
+        bw_idler t;
+        WS_ASYNC_INIT(bw_idler, &t);
+        ws_sleep_init(&t.nap, ms);
+        int rc = ws_spawn(rt, &t.base, sizeof t, "idler", NULL);
+        if (rc != WS_OK)
+            return rc;
+    }
+    return WS_OK;
+}
+
+#endif

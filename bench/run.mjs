@@ -1,0 +1,346 @@
+#!/usr/bin/env node
+// run.mjs: the benchmark suite. Runs every workload on every side (wasync in wasm, idiomatic JS, Asyncify, wasync
+// native) in fresh processes, alternating the sides (A B C A B C ...) for several rounds, and prints medians, min,
+// max and the ratios as a table; writes everything as JSON to bench/results/latest.json.
+//
+//   node bench/run.mjs                 full run (< 10 minutes)
+//   node bench/run.mjs --smoke         every workload once at a reduced size (< 2 minutes; CI; no thresholds)
+//   options: --rounds N  --only spawn,yield,...  --out FILE  --no-build
+//
+// See bench/README.md for what each workload measures and how to read the output.
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const value = (name, def) => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
+};
+const smoke = flag('--smoke');
+const rounds = Number(value('--rounds', smoke ? 1 : 5));
+const only = value('--only', null)?.split(',');
+const outFile = value('--out', join(here, 'results', 'latest.json'));
+const started = Date.now();
+
+// ---- build what is missing ----------------------------------------------------------------------------------
+const nativeBin = (v) => join(here, 'build', 'native', 'bench', v);
+const artifacts = [
+  nativeBin('bench_core'), nativeBin('bench_core_notrace'),
+  join(here, 'wasm', 'dist', 'wasync-bench.wasm'), join(here, 'wasm', 'dist', 'wasync-bench-notrace.wasm'),
+  join(here, 'asyncify', 'dist', 'workloads.js'), join(here, 'asyncify', 'dist', 'minimal.js'),
+  join(root, 'wasm', 'dist', 'wasync.wasm'),
+];
+if (!flag('--no-build') && artifacts.some((a) => !existsSync(a))) {
+  console.error('run.mjs: building the benchmarks (bench/build.sh)');
+  const r = spawnSync('bash', [join(here, 'build.sh')], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+
+// ---- the machine ----------------------------------------------------------------------------------------------
+const cpus = os.cpus();
+const machine = {
+  cpu: cpus[0]?.model?.trim() ?? 'unknown', cores: cpus.length, node: process.version,
+  v8: process.versions.v8, os: `${os.type()} ${os.release()} ${os.arch()}`,
+  memory_gb: Math.round(os.totalmem() / 2 ** 30),
+};
+
+// ---- the workloads --------------------------------------------------------------------------------------------
+// sides: wasync (the bench module, tracing off, real clock), js, asyncify, native (bench_core); the tracing
+// workloads compare wasync-notrace (no trace sites), wasync (tracing off) and wasync-trace (on), and the same three
+// natively. metrics[0] is the one the ratios use. better: which way is good.
+const S = smoke ? 50 : 1; // smoke: sizes divided by S
+const W = [
+  {
+    name: 'spawn', what: 'spawn n trivial tasks and await them all',
+    params: { n: 1e6 / S }, warmup: { n: 1e5 / S },
+    sides: ['wasync', 'js', 'asyncify', 'native'],
+    native: (p) => ['--only', 'spawn', '--spawn', p.n],
+    metrics: [{ key: 'tasks_per_s', unit: 'tasks/s', better: 'higher' }],
+    targets: [{ vs: 'js', min: 10 }, { vs: 'native', maxSlowdown: 2.5 }],
+  },
+  {
+    name: 'yield', what: 'tasks x yields yield_now awaits',
+    params: { tasks: 1000 / (smoke ? 10 : 1), yields: 1000 / (smoke ? 5 : 1) }, warmup: { tasks: 100, yields: 100 },
+    sides: ['wasync', 'js', 'asyncify', 'native'],
+    native: (p) => ['--only', 'yield', '--yield-tasks', p.tasks, '--yields', p.yields],
+    metrics: [{ key: 'awaits_per_s', unit: 'awaits/s', better: 'higher' }],
+    targets: [{ vs: 'js', min: 5 }, { vs: 'asyncify', min: 10 }, { vs: 'native', maxSlowdown: 2.5 }],
+  },
+  {
+    name: 'channel', what: 'ping-pong: msgs messages between two tasks over bounded channels (capacity 1)',
+    params: { msgs: 1e6 / S, capacity: 1 }, warmup: { msgs: 1e5 / S, capacity: 1 },
+    sides: ['wasync', 'js', 'asyncify', 'native'],
+    native: (p) => ['--only', 'channel', '--msgs', p.msgs, '--capacity', p.capacity],
+    metrics: [{ key: 'msgs_per_s', unit: 'msgs/s', better: 'higher' }],
+    targets: [{ vs: 'js', min: 5 }, { vs: 'native', maxSlowdown: 2.5 }],
+  },
+  {
+    name: 'timers', what: 'n concurrent sleeps, delays spread over 0..100 ms (real clock)',
+    params: { n: 1e5 / S, spread: 100 }, // no warm-up run: see README (a second real-clock runtime can stall)
+    sides: ['wasync', 'js', 'native'],
+    native: (p) => ['--only', 'timers', '--timers', p.n],
+    metrics: [
+      { key: 'total_ms', unit: 'ms total', better: 'lower' },
+      { key: 'p99_ms', unit: 'ms p99 late', better: 'lower' },
+    ],
+    targets: [{ abs: 'total_ms', max: 130 }, { abs: 'p99_ms', max: 5 }],
+  },
+  {
+    name: 'memory', what: 'n tasks pending on a sleep: bytes per task',
+    params: { n: 2e5 / S }, sides: ['wasync', 'js', 'asyncify', 'native'], gc: true, rounds: smoke ? 1 : 3,
+    native: (p) => ['--only', 'idle', '--idle', p.n],
+    metrics: [
+      { key: 'bytes_per_task', unit: 'B/task', better: 'lower' },
+      { key: 'bytes_live_per_task', unit: 'B/task live', better: 'lower' },
+    ],
+    targets: [{ abs: 'bytes_per_task', side: 'wasync', max: 96 }],
+  },
+  {
+    name: 'bridge-seq', what: 'C awaits n JS promises one after another (host_many width 1)',
+    workload: 'bridge', params: { n: 1e5 / S, width: 1 }, warmup: { n: 1e4 / S, width: 1 },
+    sides: ['wasync', 'js'],
+    metrics: [{ key: 'ns_per_await', unit: 'ns/await', better: 'lower' }],
+    targets: [{ vs: 'js', maxSlowdown: 1.5 }],
+  },
+  {
+    name: 'bridge-batch', what: 'C awaits n JS promises 1000 at a time (host_many width 1000)',
+    workload: 'bridge', params: { n: 1e5 / S, width: 1000 }, warmup: { n: 1e4 / S, width: 1000 },
+    sides: ['wasync', 'js'],
+    metrics: [{ key: 'ns_per_await', unit: 'ns/await', better: 'lower' }],
+    targets: [{ vs: 'js', maxSlowdown: 1.5 }],
+  },
+  {
+    name: 'fetch', what: '100 concurrent fetches of a local server answering after 20 ms',
+    params: { n: 100, delay: 20 }, warmup: { n: 10, delay: 1 },
+    sides: ['wasync', 'js'],
+    metrics: [{ key: 'ms', unit: 'ms', better: 'lower' }],
+    targets: [{ vs: 'js', maxSlowdown: 1.1 }],
+  },
+  {
+    name: 'trace-spawn', what: 'spawn with tracing: no trace sites / off / on (ring holds every event)',
+    workload: 'trace-spawn', params: { n: 2e5 / S, traceCapacity: 1 << 21 }, warmup: { n: 1e4, traceCapacity: 1 << 21 },
+    sides: ['wasync-notrace', 'wasync', 'wasync-trace', 'native-notrace', 'native', 'native-trace'],
+    native: (p) => ['--only', 'spawn', '--spawn', p.n],
+    metrics: [{ key: 'tasks_per_s', unit: 'tasks/s', better: 'higher' }],
+    targets: [{ trace: true }],
+  },
+  {
+    name: 'trace-yield', what: 'yield with tracing: no trace sites / off / on (ring holds every event)',
+    workload: 'trace-yield', params: { tasks: 200 / (smoke ? 10 : 1), yields: 1000 / (smoke ? 5 : 1), traceCapacity: 1 << 21 },
+    warmup: { tasks: 20, yields: 100, traceCapacity: 1 << 21 },
+    sides: ['wasync-notrace', 'wasync', 'wasync-trace', 'native-notrace', 'native', 'native-trace'],
+    native: (p) => ['--only', 'yield', '--yield-tasks', p.tasks, '--yields', p.yields],
+    metrics: [{ key: 'awaits_per_s', unit: 'awaits/s', better: 'higher' }],
+    targets: [{ trace: true }],
+  },
+].filter((w) => !only || only.includes(w.name));
+
+// ---- a local server for the fetch workload ------------------------------------------------------------------
+const server = createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  const ms = Number(url.searchParams.get('ms') ?? 0);
+  const bytes = Number(url.searchParams.get('bytes') ?? 100);
+  setTimeout(() => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': bytes });
+    res.end('x'.repeat(bytes));
+  }, ms);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+// ---- running one measurement ----------------------------------------------------------------------------------
+function execOnce(cmd, argv) {
+  return new Promise((resolve) => {
+    execFile(cmd, argv, { cwd: root, timeout: 180000, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      resolve({ err, stdout, stderr });
+    });
+  });
+}
+
+// bench_core's JSON -> the metric names the other sides use
+function fromNative(w, r) {
+  const x = r.results;
+  switch (w.name) {
+    case 'spawn': case 'trace-spawn': return { tasks_per_s: x.spawn.tasks_per_s };
+    case 'yield': case 'trace-yield': return { awaits_per_s: x.yield.awaits_per_s };
+    case 'channel': return { msgs_per_s: x.channel.msgs_per_s };
+    case 'timers': return { total_ms: x.timers.total_ms, p99_ms: x.timers.p99_late_ms, p50_ms: x.timers.p50_late_ms };
+    case 'memory': return { bytes_per_task: x.idle.rss_per_task, bytes_live_per_task: x.idle.bytes_live_per_task };
+    default: return {};
+  }
+}
+
+async function measure(w, side) {
+  const p = { ...w.params };
+  if (w.name === 'fetch') p.url = `${base}/delay?ms=${p.delay}&bytes=100`;
+  if (side.startsWith('native')) {
+    const bin = nativeBin(side === 'native-notrace' ? 'bench_core_notrace' : 'bench_core');
+    const argv = [...w.native(p).map(String), '--json', ...(side === 'native-trace' ? ['--trace'] : [])];
+    const r = await execOnce(bin, argv);
+    if (r.err) return { error: `${r.err.message}\n${r.stderr}` };
+    return fromNative(w, JSON.parse(r.stdout));
+  }
+  if (w.warmup) {
+    p.warmup = { ...w.warmup };
+    if (w.name === 'fetch') p.warmup.url = `${base}/delay?ms=${p.warmup.delay}&bytes=100`;
+  }
+  const node = [...(w.gc ? ['--expose-gc'] : []), join(here, 'child.mjs'), side, w.workload ?? w.name, JSON.stringify(p)];
+  const r = await execOnce(process.execPath, node);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) return { error: `${r.err?.message ?? 'no result'}\n${r.stderr}` };
+  return JSON.parse(line.slice(7));
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// ---- the run ----------------------------------------------------------------------------------------------------
+const fmt = (v) => {
+  if (v === undefined || v === null || Number.isNaN(v)) return '-';
+  const a = Math.abs(v);
+  if (a >= 1e6) return `${(v / 1e6).toFixed(2)}M`;
+  if (a >= 1e4) return `${(v / 1e3).toFixed(1)}k`;
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  return v.toFixed(2);
+};
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+
+console.log(`wasync benchmarks (${smoke ? 'smoke: reduced sizes, one round' : `full: ${rounds} rounds`}), ${new Date(started).toISOString()}`);
+console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GB, ${machine.os}; Node ${machine.node} (V8 ${machine.v8})`);
+console.log(`command: node bench/run.mjs ${args.join(' ')}`.trimEnd());
+console.log('sides: wasync = the bench module in wasm under Node (tracing off, real clock); js = idiomatic JS; ' +
+  'asyncify = emscripten -sASYNCIFY fibers; native = bench_core (the same C, host build)\n');
+
+const report = { machine, command: `node bench/run.mjs ${args.join(' ')}`.trim(), mode: smoke ? 'smoke' : 'full', started: new Date(started).toISOString(), workloads: {} };
+let failures = 0;
+
+for (const w of W) {
+  const runs = Object.fromEntries(w.sides.map((s) => [s, []]));
+  const n = w.rounds ?? rounds;
+  for (let r = 0; r < n; r++) {
+    for (const side of w.sides) {
+      const res = await measure(w, side);
+      if (res.error) {
+        failures++;
+        console.error(`  ${w.name}/${side}: ${res.error.split('\n').slice(0, 6).join('\n    ')}`);
+      }
+      runs[side].push(res);
+    }
+  }
+  const sides = {};
+  for (const side of w.sides) {
+    const ok = runs[side].filter((x) => !x.error && !x.unsupported);
+    const stat = {};
+    for (const m of [...w.metrics.map((x) => x.key), ...Object.keys(ok[0] ?? {})]) {
+      const xs = ok.map((x) => x[m]).filter((v) => typeof v === 'number');
+      if (xs.length) stat[m] = { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+    }
+    sides[side] = { runs: runs[side], ...stat };
+  }
+  // ratios: how many times better wasync (wasm) is than the other side on the first metric (> 1: wasync better)
+  const m0 = w.metrics[0];
+  const med = (side, key = m0.key) => sides[side]?.[key]?.median;
+  const adv = (a, b, key = m0.key, better = m0.better) => {
+    const x = med(a, key), y = med(b, key);
+    if (!(x > 0) || !(y > 0)) return undefined;
+    return better === 'higher' ? x / y : y / x;
+  };
+  const ratios = {};
+  const others = w.name.startsWith('trace-') ? ['native'] : w.sides.filter((s) => s !== 'wasync' && !s.startsWith('wasync-'));
+  for (const other of others) ratios[`wasync_vs_${other.replace('-', '_')}`] = adv('wasync', other);
+  if (w.name.startsWith('trace-')) {
+    ratios.off_vs_notrace_cost_pct = (1 - adv('wasync', 'wasync-notrace')) * 100; // cost of the disabled branch
+    ratios.on_keeps_pct = adv('wasync-trace', 'wasync') * 100;                     // throughput kept with tracing on
+    ratios.native_off_vs_notrace_cost_pct = (1 - adv('native', 'native-notrace')) * 100;
+    ratios.native_on_keeps_pct = adv('native-trace', 'native') * 100;
+  }
+  report.workloads[w.name] = { what: w.what, params: w.params, metrics: w.metrics, sides, ratios };
+
+  // the table
+  console.log(`${w.name}: ${w.what}  ${JSON.stringify(w.params)}`);
+  for (const m of w.metrics) {
+    console.log(`  ${pad('side', 16)}${lpad(`median ${m.unit}`, 24)}${lpad('min', 10)}${lpad('max', 10)}   runs`);
+    for (const side of w.sides) {
+      const s = sides[side][m.key];
+      const nruns = sides[side].runs.length;
+      console.log(`  ${pad(side, 16)}${lpad(fmt(s?.median), 24)}${lpad(fmt(s?.min), 10)}${lpad(fmt(s?.max), 10)}   ${nruns}`);
+    }
+  }
+  const notes = [];
+  for (const [k, v] of Object.entries(ratios)) {
+    if (v === undefined || Number.isNaN(v)) continue;
+    if (k.endsWith('_pct')) notes.push(`${k.replace(/_/g, ' ')} ${v.toFixed(1)}%`);
+    else if (k === 'wasync_vs_native') notes.push(`wasm is ${(1 / v).toFixed(2)}x slower than native`);
+    else notes.push(`wasync ${v >= 1 ? `${v.toFixed(2)}x better` : `${(1 / v).toFixed(2)}x worse`} than ${k.slice(10)}`);
+  }
+  if (notes.length) console.log(`  ratios (${m0.key}): ${notes.join('; ')}`);
+  if (!smoke && w.targets) {
+    const t = [];
+    for (const g of w.targets) {
+      if (g.vs && g.min) t.push(`>= ${g.min}x ${g.vs}: ${adv('wasync', g.vs) >= g.min ? 'met' : 'NOT met'}`);
+      if (g.vs && g.maxSlowdown) t.push(`within ${g.maxSlowdown}x of ${g.vs}: ${1 / adv('wasync', g.vs) <= g.maxSlowdown ? 'met' : 'NOT met'}`);
+      if (g.abs) t.push(`${g.abs} <= ${g.max}: ${med(g.side ?? 'wasync', g.abs) <= g.max ? 'met' : 'NOT met'}`);
+      if (g.trace) {
+        t.push(`off costs < 3%: ${ratios.off_vs_notrace_cost_pct < 3 ? 'met' : 'NOT met'}`);
+        t.push(`on keeps >= 50%: ${ratios.on_keeps_pct >= 50 ? 'met' : 'NOT met'}`);
+      }
+    }
+    console.log(`  targets: ${t.join('; ')}`);
+  }
+  console.log('');
+}
+
+// ---- size ------------------------------------------------------------------------------------------------------
+function sizeOf(files) {
+  const bufs = files.map((f) => readFileSync(f));
+  const raw = bufs.reduce((s, b) => s + b.length, 0);
+  const gzip = gzipSync(Buffer.concat(bufs), { level: 9 }).length;
+  return { files: files.map((f) => relative(root, f)), raw, gzip };
+}
+if (!only || only.includes('size')) {
+  const lib = join(root, 'wasm', 'lib');
+  const loader = [join(root, 'wasm', 'index.js'), ...['errors.js', 'load.js', 'runtime.js', 'trace.js'].map((f) => join(lib, f)).filter(existsSync)];
+  const ad = join(here, 'asyncify', 'dist');
+  const size = {
+    package_wasm: sizeOf([join(root, 'wasm', 'dist', 'wasync.wasm')]),
+    package_loader: sizeOf(loader),
+    package_total: sizeOf([join(root, 'wasm', 'dist', 'wasync.wasm'), ...loader]),
+    asyncify_workloads_wasm: sizeOf([join(ad, 'workloads.wasm')]),
+    asyncify_workloads_glue: sizeOf([join(ad, 'workloads.js')]),
+    asyncify_workloads_total: sizeOf([join(ad, 'workloads.wasm'), join(ad, 'workloads.js')]),
+    asyncify_minimal_total: sizeOf([join(ad, 'minimal.wasm'), join(ad, 'minimal.js')]),
+  };
+  size.ratio_asyncify_workloads_over_package = {
+    raw: size.asyncify_workloads_total.raw / size.package_total.raw, gzip: size.asyncify_workloads_total.gzip / size.package_total.gzip,
+  };
+  report.size = size;
+  console.log('size: bytes, raw and gzip -9 (JS files concatenated)');
+  for (const [k, v] of Object.entries(size)) if (v.files) console.log(`  ${pad(k, 28)}${lpad(v.raw, 9)}${lpad(v.gzip, 9)}`);
+  const r = size.ratio_asyncify_workloads_over_package;
+  console.log(`  Asyncify build (workloads) / package: ${r.raw.toFixed(2)}x raw, ${r.gzip.toFixed(2)}x gzip`);
+  if (!smoke) {
+    console.log(`  targets: package .wasm <= 32 KB raw: ${size.package_wasm.raw <= 32768 ? 'met' : 'NOT met'}; ` +
+      `>= 1.5x smaller than Asyncify: ${r.raw >= 1.5 ? 'met' : 'NOT met'} (raw), ${r.gzip >= 1.5 ? 'met' : 'NOT met'} (gzip)`);
+  }
+}
+
+server.close();
+report.duration_s = (Date.now() - started) / 1e3;
+report.failures = failures;
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, `${JSON.stringify(report, null, 1)}\n`);
+console.log(`\n${failures ? `${failures} measurement(s) FAILED; ` : ''}done in ${report.duration_s.toFixed(0)} s; JSON: ${relative(root, outFile)}`);
+process.exit(failures ? 1 : 0);
