@@ -79,6 +79,9 @@ export class Runtime {
   #waitSince = null;      // virtual clock: real time when the runtime started waiting on the host
   #dead = null;           // a WasyncError once the module trapped or the runtime was closed
   #strings = new Map();
+  #view = null;           // a Uint8Array over memory, renewed only when memory grows
+  #scratch = 0;           // address and size of the C scratch buffer for small outcomes
+  #scratchSize = 0;
   #entries = [];
   #exampleChain = Promise.resolve();
 
@@ -97,12 +100,15 @@ export class Runtime {
         fetch_start: (op, mp, ml, up, ul, hp, hl, bp, bl) => this.#fetchStart(op, mp, ml, up, ul, hp, hl, bp, bl),
         op_cancel: (op) => this.#opCancel(op),
       },
-      env: { emscripten_notify_memory_growth: () => {} },
+      // The module tells us when memory grows (which detaches every view of the old buffer).
+      env: { emscripten_notify_memory_growth: () => { this.#view = null; } },
     };
     const instance = await WebAssembly.instantiate(module, imports);
     this.#ex = instance.exports;
     this.#memory = instance.exports.memory;
     this.#ex._initialize?.();
+    this.#scratch = this.#ex.wsx_scratch();
+    this.#scratchSize = this.#ex.wsx_scratch_size();
     const o = this.#opts;
     const flags = (o.clock === 'real' ? FLAG_REAL_CLOCK : 0) | FLAG_TRACE_KEEP_FIRST;
     const rc = this.#ex.wsx_init(flags, o.trace ? o.traceCapacity : 0, o.budget, o.sliceMs);
@@ -123,8 +129,25 @@ export class Runtime {
 
   // ---- memory helpers ----
 
-  #u8() { return new Uint8Array(this.#memory.buffer); }
-  #str(ptr, len) { return text.decode(this.#u8().subarray(ptr, ptr + len)); }
+  #u8() {
+    if (this.#view === null) this.#view = new Uint8Array(this.#memory.buffer);
+    return this.#view;
+  }
+  #str(ptr, len) {
+    const u8 = this.#u8();
+    if (len <= 64) {
+      // Names and small arguments are ASCII in practice: building the string directly avoids TextDecoder's
+      // per-call cost, which dominated small host calls.
+      let s = '';
+      for (let i = 0; i < len; i++) {
+        const c = u8[ptr + i];
+        if (c >= 0x80) return text.decode(u8.subarray(ptr, ptr + len));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return text.decode(u8.subarray(ptr, ptr + len));
+  }
   #cstr(ptr) {
     const u8 = this.#u8();
     let end = ptr;
@@ -274,7 +297,7 @@ export class Runtime {
     if (!fn) {
       // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
       const known = [...this.#hosts.keys()].join(', ') || 'none';
-      queueMicrotask(() => this.#settle(op, ENOENT, utf8.encode(`no host function named '${name}' (defined: ${known})`)));
+      queueMicrotask(() => this.#settle(op, ENOENT, `no host function named '${name}' (defined: ${known})`));
       return OK;
     }
     const arg = this.#str(argPtr, argLen);
@@ -289,25 +312,51 @@ export class Runtime {
     }
     // Settlement always arrives from a later microtask: never inside this poll.
     Promise.resolve(result).then(
-      (v) => this.#settle(op, OK, toBytes(v)),
-      (e) => this.#settle(op, EHOST, utf8.encode(messageOf(e, `host function '${name}' failed`))),
+      (v) => this.#settle(op, OK, v),
+      (e) => this.#settle(op, EHOST, messageOf(e, `host function '${name}' failed`)),
     );
     return OK;
   }
 
-  #settle(op, err, bytes) {
+  // Delivers an outcome (a string, or any value toBytes accepts) to the operation's future.
+  #settle(op, err, payload) {
     const entry = this.#ops.get(op);
     if (!entry || this.#dead) return; // cancelled (the future was dropped) or closed: ignore, allocate nothing
     this.#ops.delete(op);
     this.#catchUpVirtualClock();
-    let block = this.#bytesBlock(bytes);
-    if (!block && bytes.length) err = ENOMEM;
     try {
-      this.#ex.wsx_op_complete(op, err, block); // takes the block in every case
+      const t = typeof payload;
+      const str = t === 'string' ? payload : t === 'number' || t === 'boolean' || t === 'bigint' ? String(payload) : null;
+      const len = str === null ? -1 : this.#writeScratch(str);
+      if (len >= 0) {
+        this.#ex.wsx_op_complete_scratch(op, err, len); // one call: C copies it into a block of its own
+      } else {
+        const bytes = toBytes(payload);
+        const block = this.#bytesBlock(bytes);
+        this.#ex.wsx_op_complete(op, !block && bytes.length ? ENOMEM : err, block); // takes the block in every case
+      }
     } catch (e) {
       this.#trap(e);
     }
     this.#schedule();
+  }
+
+  // Writes `s` as UTF-8 into the scratch buffer; returns its length, or -1 if it does not fit.
+  #writeScratch(s) {
+    if (s.length > this.#scratchSize) return -1;
+    const u8 = this.#u8();
+    const base = this.#scratch;
+    if (s.length <= 64) {
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        u8[base + i] = c;
+      }
+      if (i === s.length) return i;
+    }
+    const r = utf8.encodeInto(s, u8.subarray(base, base + this.#scratchSize));
+    return r.read === s.length ? r.written : -1;
   }
 
   #opCancel(op) {
@@ -325,7 +374,7 @@ export class Runtime {
     const body = bl ? this.#u8().slice(bp, bp + bl) : undefined; // copied: memory may grow before fetch reads it
     const controller = new AbortController();
     this.#ops.set(op, { controller, name: 'fetch' });
-    const fail = (e) => this.#settle(op, EHOST, utf8.encode(`fetch ${rawUrl} failed: ${messageOf(e, 'network error')}`));
+    const fail = (e) => this.#settle(op, EHOST, `fetch ${rawUrl} failed: ${messageOf(e, 'network error')}`);
     let url;
     try {
       url = new URL(rawUrl, this.#opts.baseUrl);

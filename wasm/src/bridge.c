@@ -165,6 +165,24 @@ EXPORT("wsx_bytes_free") void wsx_bytes_free(ws_bytes *b) { ws_bytes_free(rt, b)
 EXPORT("wsx_alloc") void *wsx_alloc(uint32_t len) { return rt && len ? ws_alloc(rt, len) : NULL; }
 EXPORT("wsx_free") void wsx_free(void *p, uint32_t len) { ws_free(rt, p, len); }
 
+/* Small outcomes (host call results, messages) are written by JS into this scratch buffer and completed with
+ * one call, instead of an allocation call plus a completion call: each call across the boundary costs more
+ * than the copy. */
+#define SCRATCH_SIZE 4096
+static _Alignas(8) uint8_t scratch[SCRATCH_SIZE];
+EXPORT("wsx_scratch") uint8_t *wsx_scratch(void) { return scratch; }
+EXPORT("wsx_scratch_size") uint32_t wsx_scratch_size(void) { return SCRATCH_SIZE; }
+
+EXPORT("wsx_op_complete_scratch") int wsx_op_complete_scratch(double op, int err, uint32_t len)
+{
+    if (!rt || len > SCRATCH_SIZE || !(op >= 1 && op < 9007199254740992.0))
+        return WS_EINVAL;
+    ws_bytes *b = ws_bytes_new(rt, scratch, len);
+    if (!b && len)
+        err = WS_ENOMEM;
+    return ws_op_complete(rt, (ws_id)op, err, b);
+}
+
 EXPORT("wsx_op_complete") int wsx_op_complete(double op, int err, ws_bytes *outcome)
 {
     if (!rt) {
