@@ -111,9 +111,10 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
         int rc = op->type->start(rt, op->id, op);
         if (rc != WS_OK) {
             s = op_get(rt, op->id);
-            if (s && s->state == OP_STARTED) {
-                rt->stats.ops_in_flight--;
-                op_release(rt, i);
+            if (s) {
+                if (s->state == OP_STARTED)
+                    rt->stats.ops_in_flight--;
+                op_release(rt, i); /* also frees an outcome the hook delivered before failing */
             }
             op->id = WS_ID_NONE;
             f->resume = OPF_DONE;

@@ -219,7 +219,8 @@ static ws_poll handle_poll(ws_future *f, ws_context *cx)
         return WS_READY;
     }
     if (t->state != WS_TASK_DONE) {
-        t->waiter = (uint32_t)cx->task + 1;
+        /* slot + 1 of the awaiting task; polled from outside any task (no waker): nobody to wake */
+        t->waiter = cx->task != WS_ID_NONE ? (uint32_t)cx->task + 1 : 0;
         return WS_PENDING;
     }
     if (!ws_budget_take(cx))

@@ -20,7 +20,7 @@
  *     }
  *     // build it (runs nothing):  two_naps f; WS_ASYNC_INIT(two_naps, &f);
  *
- * What that expands to, written by hand (this compiles too, and is what tests/test_async.c checks side by side):
+ * What that expands to, written by hand (this compiles too, and is what tests/test_future.c checks side by side):
  *
  *     typedef struct two_naps { ws_future base; ws_future *awaiting; int64_t total; ws_sleep nap; } two_naps;
  *

@@ -11,8 +11,10 @@
 typedef struct ws_task {
     struct ws_task *next;   /* run queue link */
     uint32_t slot;          /* index in rt->slots; the id is (slot, slots[slot].gen) */
-    uint32_t waiter;        /* slot + 1 of the task awaiting our join handle; 0: none. Cleared by the handle's
-                               drop, so it never outlives the waiter. */
+    uint32_t waiter;        /* slot + 1 of the task that last polled our join handle; 0: none. Cleared by the
+                               handle's drop. A handle moved to another task after a poll can leave it naming
+                               the old one: the wake that follows is then spurious, which is harmless (the woken
+                               task polls and stays pending), never unsafe: the slot's current id is used. */
     uint8_t state;          /* ws_task_state */
     uint8_t flags;          /* TASK_* */
     uint8_t size_class;     /* slab class of this block; 0: allocated directly, with its size stored in the

@@ -51,8 +51,8 @@ void ws_runtime_options_init(ws_runtime_options *opt);
 /* Creates a runtime. Returns WS_OK and *out, or WS_EINVAL / WS_ENOMEM (then *out is NULL). */
 int ws_runtime_new(const ws_runtime_options *opt, ws_runtime **out);
 
-/* Drops every task (their futures' drop hooks run, their awaiting join handles are woken with WS_ECLOSED, their
- * host operations are cancelled) and frees the runtime. Channels and other objects still held by the caller must
+/* Drops every task (their futures' drop hooks run, so their timers are disarmed, their channel waits unlinked and
+ * their host operations cancelled) and frees the runtime. Channels and other objects still held by the caller must
  * be released first. Calling it from inside a poll returns WS_EBUSY and does nothing. */
 int ws_runtime_free(ws_runtime *rt);
 

@@ -8,6 +8,10 @@
  * Closing: when every sender is dropped, the receiver drains what is buffered and then gets WS_ECLOSED. When the
  * receiver is dropped, sends fail with WS_ECLOSED and senders waiting for room are woken to see it.
  * All wakes from here have cause WS_CAUSE_CHANNEL (WS_CAUSE_NOTIFY for ws_notify) and carry the object's id.
+ *
+ * ws_send and ws_recv futures borrow the channel: they hold no reference, so whoever owns them must keep a side
+ * (a sender or the receiver) alive for as long as such a future does (drop the future first, then the side).
+ * ws_oneshot_recv and ws_notified, by contrast, hold a reference of their own.
  */
 #ifndef WS_SYNC_H
 #define WS_SYNC_H
@@ -42,7 +46,8 @@ uint32_t ws_channel_id(const ws_channel *ch);
 
 /* Non-blocking: WS_OK, WS_EFULL, WS_ECLOSED (receiver gone; msg not taken). */
 int ws_channel_try_send(ws_channel *ch, int64_t msg);
-/* Non-blocking: WS_OK, WS_EEMPTY, WS_ECLOSED (no senders and nothing buffered). */
+/* Non-blocking: WS_OK, WS_EEMPTY, WS_ECLOSED (no senders and nothing buffered); WS_EINVAL once the receiver
+ * was dropped. */
 int ws_channel_try_recv(ws_channel *ch, int64_t *msg);
 
 /* send: waits while the channel is full (backpressure). err WS_OK, or WS_ECLOSED if the receiver is gone (the
@@ -91,7 +96,8 @@ typedef struct ws_notify ws_notify;
 int ws_notify_new(ws_runtime *rt, ws_notify **out);
 void ws_notify_one(ws_notify *n);
 void ws_notify_waiters(ws_notify *n);
-/* Closes it: current and future waiters complete with WS_ECLOSED. Then drops the caller's reference. */
+/* Closes it: current and future waiters complete with WS_ECLOSED. Then drops the caller's reference: this is
+ * also how the creator lets go of a notify (ws_notified futures keep it alive until they are dropped). */
 void ws_notify_close(ws_notify *n);
 
 typedef struct ws_notified {

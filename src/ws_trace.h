@@ -53,7 +53,8 @@ uint64_t ws_trace_lost(const ws_runtime *rt);
 /* Copies up to `max` events, oldest first, starting at the `from`-th event in the ring. Returns the number copied. */
 uint32_t ws_trace_read(const ws_runtime *rt, uint32_t from, ws_trace_event *out, uint32_t max);
 /* Empties the ring, restarts seq at 0 and task serials at 1, and makes timestamps relative to now. Interned
- * strings are kept. */
+ * strings are kept. Tasks alive across a clear keep their old serial, so a new task may share it: clear between
+ * runs, when the previous run's tasks are done (as the JS bridge does). */
 void ws_trace_clear(ws_runtime *rt);
 /* Turns recording on or off (capacity must have been given at creation). */
 void ws_trace_enable(ws_runtime *rt, int on);

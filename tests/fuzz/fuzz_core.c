@@ -1,0 +1,706 @@
+/* fuzz_core.c: libFuzzer target for the core. The input is a program of operations over a small world: up to
+ * MAX_TASKS tasks of one generic "scripted" async function, a few channels and notifies, host operations, the
+ * virtual clock and the trace. Invariants checked (abort() on violation, so libFuzzer reports it):
+ *   - every join handle resolves at most once, and with its own task's output or WS_ECANCELED;
+ *   - a host operation is cancelled at most once, never after it was completed;
+ *   - stats stay consistent (tasks_live, spawned, completed + aborted);
+ *   - ws_runtime_free succeeds and every byte goes back to the allocator;
+ *   - no stale access (ASan/UBSan, the core's own asserts are on in this build).
+ * Build and run: tests/fuzz/run.sh SECONDS. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wasync.h"
+
+#define MAX_TASKS 16
+#define MAX_IDS 64
+#define MAX_HANDLES 16
+#define MAX_CH 4
+#define MAX_NOTIFY 2
+#define MAX_OPS 64
+#define MAX_STEPS 6
+
+#define CHECK(c)                                                                                                \
+    do {                                                                                                        \
+        if (!(c)) {                                                                                             \
+            fprintf(stderr, "invariant failed: %s (%s:%d)\n", #c, __FILE__, __LINE__);                          \
+            abort();                                                                                            \
+        }                                                                                                       \
+    } while (0)
+
+/* ---- allocator: counts bytes, can fail one chosen allocation ---- */
+
+static size_t mem_live;
+static uint64_t mem_calls, mem_fail_at;
+
+static void *fz_alloc(void *ud, size_t size)
+{
+    (void)ud;
+    if (++mem_calls == mem_fail_at)
+        return NULL;
+    size_t *p = malloc(size + 16);
+    if (!p)
+        return NULL;
+    p[0] = size;
+    mem_live += size;
+    return (char *)p + 16;
+}
+static void fz_free(void *ud, void *ptr)
+{
+    (void)ud;
+    if (!ptr)
+        return;
+    size_t *p = (size_t *)((char *)ptr - 16);
+    CHECK(mem_live >= p[0]);
+    mem_live -= p[0];
+    free(p);
+}
+static void *fz_realloc(void *ud, void *ptr, size_t size)
+{
+    if (!ptr)
+        return fz_alloc(ud, size);
+    if (++mem_calls == mem_fail_at)
+        return NULL;
+    size_t *p = (size_t *)((char *)ptr - 16);
+    size_t old = p[0];
+    size_t *q = realloc(p, size + 16);
+    if (!q)
+        return NULL;
+    q[0] = size;
+    mem_live = mem_live - old + size;
+    return (char *)q + 16;
+}
+static const ws_allocator fz_allocator = { fz_alloc, fz_realloc, fz_free, NULL };
+
+/* ---- the world ---- */
+
+enum { H_EMPTY = 0, H_WORLD, H_TASK };
+
+typedef struct handle_slot {
+    int state;              /* H_* */
+    ws_task_handle h;       /* valid while H_WORLD */
+    int task_idx;           /* the world task index it belongs to (its output is 1000 + idx) */
+    int resolved;
+} handle_slot;
+
+static struct world {
+    ws_runtime *rt;
+    ws_id ids[MAX_IDS];     /* every task id ever spawned (most are stale sooner or later) */
+    int nids;
+    int ntasks;             /* scripted tasks spawned (world task index) */
+    uint64_t spawned;       /* successful spawns */
+    handle_slot handles[MAX_HANDLES];
+    ws_channel *ch[MAX_CH]; /* NULL once the world holds no reference */
+    int ch_sender[MAX_CH], ch_receiver[MAX_CH];
+    int nch;
+    ws_notify *nt[MAX_NOTIFY];
+    int nnt;
+    ws_oneshot *os_pending;  /* a oneshot whose receiver nobody has taken yet (the world holds its sender too) */
+    ws_oneshot *os_sender;   /* the world's sender, while it has one */
+    ws_id ops[MAX_OPS];
+    int op_completed[MAX_OPS], op_cancelled[MAX_OPS];
+    int nops;
+} W;
+
+static int find_op(ws_id id)
+{
+    for (int i = 0; i < W.nops; i++)
+        if (W.ops[i] == id)
+            return i;
+    return -1;
+}
+
+static int op_start(ws_runtime *rt, ws_id id, ws_op *f)
+{
+    (void)rt;
+    CHECK(find_op(id) < 0); /* a fresh id (generation-checked) */
+    if (W.nops < MAX_OPS) {
+        W.op_completed[W.nops] = W.op_cancelled[W.nops] = 0;
+        W.ops[W.nops++] = id;
+    }
+    uintptr_t mode = (uintptr_t)f->arg;
+    if (mode == 1)
+        return WS_EHOST; /* start fails */
+    if (mode == 2) {     /* completes at once */
+        int i = find_op(id);
+        int rc = ws_op_complete(rt, id, WS_OK, ws_bytes_new(rt, "sync", 4));
+        CHECK(rc == WS_OK);
+        if (i >= 0)
+            W.op_completed[i]++;
+    }
+    return WS_OK;
+}
+static void op_cancel(ws_runtime *rt, ws_id id, ws_op *f)
+{
+    (void)f;
+    CHECK(!ws_op_is_live(rt, id));
+    int i = find_op(id);
+    if (i >= 0) {
+        CHECK(W.op_cancelled[i] == 0);
+        CHECK(W.op_completed[i] == 0);
+        W.op_cancelled[i]++;
+    }
+}
+static const ws_op_type fz_op_type = { "fuzz_op", WS_CAUSE_HOST, op_start, op_cancel };
+
+static void record_resolution(int k, int64_t out, int err)
+{
+    handle_slot *hs = &W.handles[k];
+    CHECK(hs->resolved == 0);
+    hs->resolved++;
+    CHECK(err == WS_OK || err == WS_ECANCELED);
+    if (err == WS_OK)
+        CHECK(out == 1000 + hs->task_idx);
+}
+
+/* ---- the scripted task ---- */
+
+enum { S_SLEEP, S_YIELD, S_SEND, S_RECV, S_NOTIFIED, S_TIMEOUT, S_SELECT, S_JOIN, S_HANDLE, S_OP, S_READY, S_SPAWN,
+       S_ABORT_SELF, S_BUSY, S_ABORT_OTHER, S_WAKE_OTHER, S_INTERVAL, S_ONESHOT, S_COUNT };
+
+static void script_drop(ws_future *f, ws_runtime *rt);
+
+WS_ASYNC_WITH_DROP(script, script_drop, {
+    int idx;
+    uint8_t nsteps, pc;
+    uint8_t op[MAX_STEPS], arg[MAX_STEPS];
+    ws_channel *chs[MAX_CH];    /* channels we hold a sender reference to (which keeps them alive) */
+    int handle_k;               /* world handle slot moved into us, or -1 */
+    ws_task_handle h;
+    int i;
+    union {
+        ws_sleep sleep;
+        ws_yield y;
+        ws_send send;
+        ws_recv recv;
+        ws_notified nf;
+        struct { ws_timeout to; ws_recv r; } to;
+        struct { ws_select sel; ws_recv r; ws_sleep s; } sel;
+        struct { ws_join j; ws_sleep s; ws_recv r; } join;
+        ws_op op;
+        ws_ready ready;
+        ws_interval iv;
+        ws_oneshot_recv os;
+    } u;
+})
+{
+    WS_BEGIN();
+    for (self->pc = 0; self->pc < self->nsteps; self->pc++) {
+        uint8_t op = self->op[self->pc], a = self->arg[self->pc];
+        int k = a % MAX_CH;
+        ws_channel *ch = self->chs[k];
+        if (op == S_SLEEP) {
+            ws_sleep_init(&self->u.sleep, a % 40);
+            WS_AWAIT(&self->u.sleep);
+        } else if (op == S_YIELD) {
+            ws_yield_init(&self->u.y);
+            WS_AWAIT(&self->u.y);
+        } else if (op == S_SEND && ch) {
+            ws_send_init(&self->u.send, ch, a);
+            WS_AWAIT(&self->u.send);
+        } else if (op == S_RECV && ch) {
+            ws_recv_init(&self->u.recv, ch);
+            WS_AWAIT(&self->u.recv);
+        } else if (op == S_NOTIFIED && W.nt[a % MAX_NOTIFY]) {
+            ws_notified_init(&self->u.nf, W.nt[a % MAX_NOTIFY]);
+            WS_AWAIT(&self->u.nf);
+        } else if (op == S_TIMEOUT && ch) {
+            ws_recv_init(&self->u.to.r, ch);
+            ws_timeout_init(&self->u.to.to, &self->u.to.r.base, a % 30);
+            WS_AWAIT(&self->u.to.to);
+        } else if (op == S_SELECT && ch) {
+            ws_recv_init(&self->u.sel.r, ch);
+            ws_sleep_init(&self->u.sel.s, a % 25);
+            ws_select2_init(&self->u.sel.sel, &self->u.sel.r.base, &self->u.sel.s.base,
+                            (a & 64) ? WS_SELECT_FAIR : WS_SELECT_BIASED);
+            WS_AWAIT(&self->u.sel.sel);
+        } else if (op == S_JOIN && ch) {
+            ws_sleep_init(&self->u.join.s, a % 20);
+            ws_recv_init(&self->u.join.r, ch);
+            if (a & 128)
+                ws_try_join2_init(&self->u.join.j, &self->u.join.s.base, &self->u.join.r.base);
+            else
+                ws_join2_init(&self->u.join.j, &self->u.join.s.base, &self->u.join.r.base);
+            WS_AWAIT(&self->u.join.j);
+        } else if (op == S_HANDLE && self->handle_k >= 0) {
+            WS_AWAIT(&self->h);
+            record_resolution(self->handle_k, WS_OUT(&self->h), WS_ERR(&self->h));
+            self->handle_k = -1;
+        } else if (op == S_OP) {
+            ws_op_init(&self->u.op, &fz_op_type, (void *)(uintptr_t)(a % 4 == 3 ? 0 : a % 4));
+            WS_AWAIT(&self->u.op);
+            if (WS_ERR(&self->u.op) == WS_OK || WS_OUT(&self->u.op))
+                ws_bytes_free(cx->rt, ws_bytes_of(WS_OUT(&self->u.op))); /* the output is ours */
+        } else if (op == S_READY) {
+            for (self->i = 0; self->i < (self->arg[self->pc] % 8) * 40; self->i++) {
+                ws_ready_init(&self->u.ready, self->i);
+                WS_AWAIT(&self->u.ready);
+                CHECK(WS_OUT(&self->u.ready) == self->i);
+            }
+        } else if (op == S_SPAWN) {
+            ws_sleep s;
+            ws_sleep_init(&s, a % 10);
+            int rc = ws_spawn(cx->rt, &s.base, sizeof s, "child_sleep", NULL);
+            CHECK(rc == WS_OK || rc == WS_ENOMEM);
+            if (rc == WS_OK)
+                W.spawned++;
+        } else if (op == S_ABORT_SELF) {
+            CHECK(ws_task_abort(cx->rt, cx->task) == WS_OK);
+            CHECK(ws_task_state_of(cx->rt, cx->task) == WS_TASK_RUNNING);
+            WS_YIELD(); /* never resumed: dropped at the next scheduling point */
+            CHECK(0 && "resumed after aborting itself");
+        } else if (op == S_INTERVAL) {
+            ws_interval_init(&self->u.iv, a % 7 + 1);
+            for (self->i = 0; self->i < self->arg[self->pc] % 4; self->i++) {
+                if (self->i)
+                    ws_interval_next(&self->u.iv);
+                WS_AWAIT(&self->u.iv);
+                CHECK(WS_OUT(&self->u.iv) == self->i);
+            }
+        } else if (op == S_ONESHOT && W.os_pending) {
+            /* take the world's pending oneshot receiver; the world keeps (and may use or drop) the sender */
+            ws_oneshot_recv_init(&self->u.os, W.os_pending);
+            W.os_pending = NULL;
+            WS_AWAIT(&self->u.os);
+            CHECK(WS_ERR(&self->u.os) == WS_ECLOSED || (WS_ERR(&self->u.os) == WS_OK && WS_OUT(&self->u.os) == 77));
+        } else if (op == S_BUSY) {
+            ws_clock_busy(cx->rt, WS_MS(a % 15));
+        } else if (op == S_ABORT_OTHER && W.nids) {
+            int rc = ws_task_abort(cx->rt, W.ids[a % W.nids]);
+            CHECK(rc == WS_OK || rc == WS_ESTALE);
+        } else if (op == S_WAKE_OTHER && W.nids) {
+            int rc = ws_task_wake(cx->rt, W.ids[a % W.nids], WS_CAUSE_TASK, 0);
+            CHECK(rc == WS_OK || rc == WS_ESTALE);
+        }
+    }
+    WS_RETURN(1000 + self->idx);
+    WS_END();
+}
+
+static void script_drop(ws_future *f, ws_runtime *rt)
+{
+    script *s = (script *)f;
+    ws_async_drop(f, rt); /* first the child it waits on (it may point into a channel we keep alive) */
+    if (s->handle_k >= 0) {
+        ws_future_drop(rt, &s->h.base); /* never awaited to the end: detach */
+        s->handle_k = -1;
+    }
+    for (int k = 0; k < MAX_CH; k++) {
+        if (s->chs[k])
+            ws_channel_sender_drop(s->chs[k]);
+        s->chs[k] = NULL;
+    }
+}
+
+/* ---- the interpreter ---- */
+
+typedef struct input {
+    const uint8_t *p;
+    size_t n;
+} input;
+
+static int next(input *in)
+{
+    if (!in->n)
+        return -1;
+    in->n--;
+    return *in->p++;
+}
+static uint8_t byte(input *in)
+{
+    int b = next(in);
+    return b < 0 ? 0 : (uint8_t)b;
+}
+
+static ws_context outside(void)
+{
+    ws_context cx = { W.rt, WS_ID_NONE, UINT32_MAX, 0, -1 };
+    return cx;
+}
+
+static int free_handle_slot(void)
+{
+    for (int k = 0; k < MAX_HANDLES; k++)
+        if (W.handles[k].state == H_EMPTY && !W.handles[k].resolved)
+            return k;
+    return -1;
+}
+
+static void note_id(ws_id id)
+{
+    if (W.nids < MAX_IDS)
+        W.ids[W.nids++] = id;
+    else
+        W.ids[id % MAX_IDS] = id;
+}
+
+static void do_spawn(input *in)
+{
+    uint8_t b0 = byte(in), flags = byte(in), chmask = byte(in);
+    script f;
+    WS_ASYNC_INIT(script, &f);
+    f.idx = W.ntasks;
+    f.nsteps = (uint8_t)(b0 % MAX_STEPS + 1);
+    f.pc = 0;
+    f.i = 0;
+    for (int i = 0; i < f.nsteps; i++) {
+        f.op[i] = byte(in) % S_COUNT;
+        f.arg[i] = byte(in);
+    }
+    for (int k = 0; k < MAX_CH; k++) {
+        f.chs[k] = NULL;
+        if (((chmask >> k) & 1) && W.ch[k] && ws_channel_sender_clone(W.ch[k]) == WS_OK)
+            f.chs[k] = W.ch[k];
+    }
+    f.handle_k = -1;
+    int move = -1;
+    if (flags & 2) {
+        int k = (flags >> 2) % MAX_HANDLES;
+        if (W.handles[k].state == H_WORLD)
+            move = k;
+    }
+    if (move >= 0) {
+        f.h = W.handles[move].h; /* moved into the task: it awaits another task's handle */
+        f.handle_k = move;
+    }
+    int slot = (flags & 1) ? free_handle_slot() : -1;
+    ws_task_handle h;
+    int rc = ws_spawn(W.rt, &f.base, sizeof f, "script", slot >= 0 ? &h : NULL);
+    CHECK(rc == WS_OK || rc == WS_ENOMEM);
+    if (rc != WS_OK) {
+        /* nothing was spawned: the references we took for it are still ours */
+        for (int k = 0; k < MAX_CH; k++)
+            if (f.chs[k])
+                ws_channel_sender_drop(f.chs[k]);
+        return;
+    }
+    W.spawned++;
+    if (move >= 0)
+        W.handles[move].state = H_TASK;
+    if (slot >= 0) {
+        W.handles[slot].state = H_WORLD;
+        W.handles[slot].h = h;
+        W.handles[slot].task_idx = W.ntasks;
+        W.handles[slot].resolved = 0;
+        note_id(h.task);
+    }
+    W.ntasks++;
+}
+
+static ws_id pick_id(input *in)
+{
+    uint8_t b = byte(in);
+    if (b >= 250 || !W.nids)
+        return ((ws_id)(b & 7) << 32) | (b >> 3); /* probably garbage */
+    return W.ids[b % W.nids];
+}
+
+static void poll_handle(int k)
+{
+    handle_slot *hs = &W.handles[k];
+    if (hs->state != H_WORLD)
+        return;
+    ws_context cx = outside();
+    int done = ws_task_state_of(W.rt, hs->h.task) == WS_TASK_DONE;
+    ws_poll r = ws_future_poll(&hs->h.base, &cx);
+    CHECK(!done || r == WS_READY); /* a finished task's handle resolves */
+    if (r == WS_READY) {
+        record_resolution(k, hs->h.base.out, hs->h.base.err);
+        ws_future_drop(W.rt, &hs->h.base);
+        hs->state = H_EMPTY;
+    }
+}
+
+static int trace_pristine; /* tracing on from the start and never toggled */
+
+/* Every depth-0 poll after a task's first names the WAKE event that queued it ("why was I polled?"). */
+static void check_trace_links(void)
+{
+    if (!trace_pristine || ws_trace_lost(W.rt) || !ws_trace_count(W.rt))
+        return;
+    static ws_trace_event ev[1024];
+    uint32_t n = ws_trace_read(W.rt, 0, ev, 1024);
+    static uint8_t seen[256];
+    memset(seen, 0, sizeof seen);
+    for (uint32_t i = 0; i < n; i++) {
+        CHECK(ev[i].seq == i);
+        if (ev[i].kind != WS_EV_POLL_BEGIN || ev[i].depth != 0 || ev[i].task >= 256)
+            continue;
+        if (seen[ev[i].task]) {
+            CHECK(ev[i].a != 0 && ev[i].a - 1 < i);
+            CHECK(ev[ev[i].a - 1].kind == WS_EV_WAKE && ev[ev[i].a - 1].task == ev[i].task);
+        }
+        seen[ev[i].task] = 1;
+    }
+}
+
+static void check_stats(void)
+{
+    ws_runtime_stats st;
+    ws_runtime_get_stats(W.rt, &st);
+    CHECK(st.spawned == W.spawned);
+    CHECK(st.tasks_live <= st.spawned);
+    CHECK(st.completed + st.aborted <= st.spawned);
+    CHECK(st.bytes_live == mem_live);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    memset(&W, 0, sizeof W);
+    mem_live = 0;
+    mem_calls = 0;
+    mem_fail_at = 0;
+    input in = { data, size };
+
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &fz_allocator;
+    uint8_t cfg = byte(&in);
+    o.budget = (cfg & 3) == 0 ? 0 : (cfg & 3) * 16u;
+    o.trace_capacity = (cfg & 4) ? 64u << ((cfg >> 3) & 3) : 0;
+    o.trace_keep_first = (cfg >> 5) & 1;
+    CHECK(ws_runtime_new(&o, &W.rt) == WS_OK);
+    trace_pristine = o.trace_capacity != 0;
+
+    int steps = 0;
+    for (int c; (c = next(&in)) >= 0 && steps < 400; steps++) {
+        switch (c % 20) {
+        case 0:
+        case 1:
+            if (W.ntasks < MAX_TASKS)
+                do_spawn(&in);
+            break;
+        case 2:
+        case 3: {
+            int st = ws_runtime_run(W.rt);
+            CHECK(st == WS_RUN_IDLE || st == WS_RUN_WAIT || st == WS_RUN_MORE);
+            break;
+        }
+        case 4:
+            CHECK(ws_clock_advance(W.rt, WS_MS(byte(&in) % 50)) == WS_OK);
+            break;
+        case 5: {
+            int rc = ws_task_wake(W.rt, pick_id(&in), (ws_cause)(byte(&in) % WS_CAUSE_COUNT), 0);
+            CHECK(rc == WS_OK || rc == WS_ESTALE);
+            break;
+        }
+        case 6: {
+            ws_id id = pick_id(&in);
+            int rc = ws_task_abort(W.rt, id);
+            CHECK(rc == WS_OK || rc == WS_ESTALE);
+            if (byte(&in) & 1) {
+                int rc2 = ws_task_abort(W.rt, id);
+                CHECK(rc2 == rc); /* the second abort changes nothing */
+            }
+            break;
+        }
+        case 7: {
+            int k = byte(&in) % MAX_HANDLES;
+            if (W.handles[k].state == H_WORLD) {
+                ws_future_drop(W.rt, &W.handles[k].h.base); /* detach */
+                W.handles[k].state = H_EMPTY;
+                W.handles[k].resolved = 1; /* it will never resolve now */
+            }
+            break;
+        }
+        case 8:
+            poll_handle(byte(&in) % MAX_HANDLES);
+            break;
+        case 9:
+            if (W.nch < MAX_CH) {
+                ws_channel *ch = NULL;
+                int rc = ws_channel_new(W.rt, byte(&in) % 3 + 1, &ch);
+                CHECK(rc == WS_OK || rc == WS_ENOMEM);
+                if (rc == WS_OK) {
+                    W.ch[W.nch] = ch;
+                    W.ch_sender[W.nch] = W.ch_receiver[W.nch] = 1;
+                }
+                W.nch++;
+            }
+            break;
+        case 10: {
+            int k = byte(&in) % MAX_CH;
+            uint8_t v = byte(&in);
+            if (!W.ch[k])
+                break;
+            if (v & 1) {
+                if (W.ch_sender[k]) {
+                    int rc = ws_channel_try_send(W.ch[k], v);
+                    CHECK(rc == WS_OK || rc == WS_EFULL || rc == WS_ECLOSED);
+                }
+            } else if (W.ch_receiver[k]) {
+                int64_t m;
+                int rc = ws_channel_try_recv(W.ch[k], &m);
+                CHECK(rc == WS_OK || rc == WS_EEMPTY || rc == WS_ECLOSED);
+            }
+            break;
+        }
+        case 11: { /* close a side the world holds */
+            int k = byte(&in) % MAX_CH;
+            uint8_t v = byte(&in);
+            if (!W.ch[k])
+                break;
+            if ((v & 1) && W.ch_sender[k]) {
+                W.ch_sender[k] = 0;
+                ws_channel *ch = W.ch[k];
+                if (!W.ch_receiver[k])
+                    W.ch[k] = NULL; /* our last reference: forget it before it may be freed */
+                ws_channel_sender_drop(ch);
+            } else if (!(v & 1) && W.ch_receiver[k]) {
+                W.ch_receiver[k] = 0;
+                ws_channel *ch = W.ch[k];
+                if (!W.ch_sender[k])
+                    W.ch[k] = NULL;
+                ws_channel_receiver_drop(ch);
+            }
+            break;
+        }
+        case 12: {
+            uint8_t v = byte(&in);
+            int k = v % MAX_NOTIFY;
+            if (!W.nt[k]) {
+                if (W.nnt < 8) {
+                    int rc = ws_notify_new(W.rt, &W.nt[k]);
+                    CHECK(rc == WS_OK || rc == WS_ENOMEM);
+                    W.nnt++;
+                }
+            } else if ((v >> 2) % 3 == 0) {
+                ws_notify_one(W.nt[k]);
+            } else if ((v >> 2) % 3 == 1) {
+                ws_notify_waiters(W.nt[k]);
+            } else {
+                ws_notify *n = W.nt[k];
+                W.nt[k] = NULL;
+                ws_notify_close(n);
+            }
+            break;
+        }
+        case 13: { /* a host completion, possibly stale */
+            uint8_t v = byte(&in), len = byte(&in);
+            ws_id id = W.nops && v < 240 ? W.ops[v % W.nops] : ((ws_id)1 << 32) | (v & 15);
+            ws_bytes *b = (len & 1) ? ws_bytes_new(W.rt, "payload-payload-payload", len % 24) : NULL;
+            int live = ws_op_is_live(W.rt, id);
+            int rc = ws_op_complete(W.rt, id, (len & 2) ? WS_EHOST : WS_OK, b);
+            CHECK(rc == (live ? WS_OK : WS_ESTALE));
+            int i = find_op(id);
+            if (rc == WS_OK && i >= 0) {
+                CHECK(W.op_cancelled[i] == 0);
+                W.op_completed[i]++;
+            }
+            break;
+        }
+        case 14: {
+            ws_runtime_stats st;
+            ws_runtime_get_stats(W.rt, &st);
+            /* wake links stay valid across a clear (a = 0 for wakes from before it), but serials restart at 1
+             * even while older tasks live, so the per-serial bookkeeping of the check only holds if none do */
+            if (st.tasks_live)
+                trace_pristine = 0;
+            ws_trace_clear(W.rt);
+            break;
+        }
+        case 15:
+            mem_fail_at = mem_calls + 1 + byte(&in) % 4; /* one of the next allocations fails */
+            break;
+        case 19: { /* oneshot: create, send, or drop the sender */
+            uint8_t v = byte(&in);
+            if (!W.os_sender && !W.os_pending) {
+                ws_oneshot *os;
+                int rc = ws_oneshot_new(W.rt, &os);
+                CHECK(rc == WS_OK || rc == WS_ENOMEM);
+                if (rc == WS_OK)
+                    W.os_sender = W.os_pending = os;
+            } else if (W.os_sender) {
+                ws_oneshot *os = W.os_sender;
+                W.os_sender = NULL;
+                if (v & 1) {
+                    int rc = ws_oneshot_send(os, 77);
+                    CHECK(rc == WS_OK || rc == WS_ECLOSED);
+                } else {
+                    ws_oneshot_sender_drop(os);
+                }
+                if (W.os_pending == os) { /* nobody took the receiver: drop it too (frees it) */
+                    W.os_pending = NULL;
+                    ws_oneshot_receiver_drop(os);
+                }
+            }
+            break;
+        }
+        case 16: {
+            ws_id id = pick_id(&in);
+            ws_task_state st = ws_task_state_of(W.rt, id);
+            CHECK(st <= WS_TASK_DONE && st != WS_TASK_RUNNING);
+            break;
+        }
+        case 17:
+            if (byte(&in) & 1) {
+                ws_trace_enable(W.rt, !ws_trace_enabled(W.rt));
+                trace_pristine = 0;
+            }
+            break;
+        default: /* a few runs in a row, so that programs make progress */
+            for (int i = 0; i < 3; i++)
+                ws_runtime_run(W.rt);
+            break;
+        }
+        check_stats();
+    }
+
+    /* wind down: run, collect what finished, detach the rest, release the world's references */
+    mem_fail_at = 0;
+    ws_runtime_run(W.rt);
+    for (int k = 0; k < MAX_HANDLES; k++) {
+        poll_handle(k);
+        if (W.handles[k].state == H_WORLD) {
+            ws_future_drop(W.rt, &W.handles[k].h.base);
+            W.handles[k].state = H_EMPTY;
+        }
+    }
+    check_stats();
+    check_trace_links();
+    if (getenv("FUZZ_VERBOSE")) {
+        ws_runtime_stats st;
+        ws_runtime_get_stats(W.rt, &st);
+        fprintf(stderr, "spawned %llu completed %llu aborted %llu polls %llu wakes %llu stale %llu live %u ops %d "
+                "timers %u now %llu trace %u\n", (unsigned long long)st.spawned, (unsigned long long)st.completed,
+                (unsigned long long)st.aborted, (unsigned long long)st.polls, (unsigned long long)st.wakes,
+                (unsigned long long)st.stale_wakes, st.tasks_live, W.nops, st.timers_armed,
+                (unsigned long long)ws_clock_now(W.rt), ws_trace_count(W.rt));
+    }
+    if (size & 1) {
+        /* trace formatting and reading on whatever is in the ring */
+        ws_trace_event ev[4];
+        (void)ws_trace_read(W.rt, 0, ev, 4);
+    }
+    for (int k = 0; k < MAX_CH; k++) {
+        ws_channel *ch = W.ch[k];
+        if (!ch)
+            continue;
+        W.ch[k] = NULL;
+        int s = W.ch_sender[k], r = W.ch_receiver[k];
+        if (s && r) {
+            ws_channel_sender_drop(ch); /* the receiver keeps it alive for the next call */
+            ws_channel_receiver_drop(ch);
+        } else if (s) {
+            ws_channel_sender_drop(ch);
+        } else if (r) {
+            ws_channel_receiver_drop(ch);
+        }
+    }
+    for (int k = 0; k < MAX_NOTIFY; k++)
+        if (W.nt[k])
+            ws_notify_close(W.nt[k]);
+    if (W.os_sender) {
+        ws_oneshot *os = W.os_sender;
+        int pending = W.os_pending == os;
+        ws_oneshot_sender_drop(os);
+        if (pending)
+            ws_oneshot_receiver_drop(os);
+    }
+    CHECK(ws_runtime_free(W.rt) == WS_OK);
+    CHECK(mem_live == 0);
+    for (int i = 0; i < W.nops; i++)
+        CHECK(W.op_cancelled[i] + W.op_completed[i] <= 1);
+    return 0;
+}
