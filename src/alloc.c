@@ -1,6 +1,6 @@
 /* alloc.c: every byte the runtime allocates, and the slab that makes spawning cheap.
  *
- * Tasks are allocated from per-size-class free lists carved out of 64 KiB chunks: a spawn pops a block, a finished
+ * Tasks are allocated from per-size-class free lists carved out of chunks (64 KiB, doubling up to 4 MiB): a spawn pops a block, a finished
  * task pushes it back. No malloc per task, no header per block, and blocks of finished tasks are reused at once,
  * which keeps the memory of a busy runtime flat. Chunks are returned to the allocator when the runtime is freed.
  */
@@ -80,14 +80,18 @@ void *ws__slab_alloc(ws_runtime *rt, size_t size, uint8_t *class_out)
     }
     size_t bytes = (size_t)c * WS_SLAB_GRAIN;
     if ((size_t)(rt->chunk_end - rt->chunk_cursor) < bytes) {
-        ws_chunk *chunk = ws__alloc(rt, WS_SLAB_CHUNK);
+        /* The tail of the old chunk (smaller than one block of this class) is left unused. */
+        size_t chunk_size = rt->chunk_next_size ? rt->chunk_next_size : WS_SLAB_CHUNK_MIN;
+        ws_chunk *chunk = ws__alloc(rt, chunk_size);
         if (!chunk)
             return NULL;
         chunk->next = rt->chunks;
+        chunk->size = chunk_size;
         rt->chunks = chunk;
-        /* The first 16 bytes hold the chunk link; blocks start 16-aligned after it. */
+        rt->chunk_next_size = chunk_size < WS_SLAB_CHUNK_MAX ? chunk_size * 2 : chunk_size;
+        /* The first 16 bytes hold the chunk header; blocks start 16-aligned after it. */
         rt->chunk_cursor = (char *)chunk + WS_SLAB_GRAIN;
-        rt->chunk_end = (char *)chunk + WS_SLAB_CHUNK;
+        rt->chunk_end = (char *)chunk + chunk_size;
     }
     block = rt->chunk_cursor;
     rt->chunk_cursor += bytes;
@@ -111,10 +115,11 @@ void ws__slab_release_all(ws_runtime *rt)
     ws_chunk *c = rt->chunks;
     while (c) {
         ws_chunk *next = c->next;
-        ws__free(rt, c, WS_SLAB_CHUNK);
+        ws__free(rt, c, c->size);
         c = next;
     }
     rt->chunks = NULL;
     rt->chunk_cursor = rt->chunk_end = NULL;
+    rt->chunk_next_size = 0;
     memset(rt->free_blocks, 0, sizeof rt->free_blocks);
 }

@@ -38,12 +38,16 @@ static void poll_task(ws_runtime *rt, ws_task *t)
     cx.budget = rt->budget ? rt->budget : UINT32_MAX;
     cx.depth = 0;
     cx.child_index = -1;
+    cx.tracing = (uint8_t)WS_TRACING(rt);
+    cx.serial = 0;
 
     uint32_t serial = 0;
     if (WS_TRACING(rt)) {
         ws_slot_trace *st = &rt->slot_trace[t->slot];
-        serial = st->serial;
-        ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, 0, serial, st->wake_seq, ws__intern(rt, f->type->name), 0);
+        serial = cx.serial = st->serial;
+        /* No clock read here: a poll begins when the previous one ended (the last reading), give or take the
+         * queue pop. One reading per poll, at its end, halves what tracing costs on a real clock. */
+        ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, 0, serial, st->wake_seq, ws__intern_static(rt, f->type->name), 0);
         st->wake_seq = 0;
         rt->suspend_file = NULL;
         rt->suspend_line = 0;
@@ -52,7 +56,8 @@ static void poll_task(ws_runtime *rt, ws_task *t)
     ws_poll r = f->type->poll(f, &cx);
     rt->current = NULL;
     if (WS_TRACING(rt)) {
-        uint32_t file = rt->suspend_file ? ws__intern(rt, rt->suspend_file) : 0;
+        uint32_t file = rt->suspend_file ? ws__intern_static(rt, rt->suspend_file) : 0;
+        ws__trace_tick(rt);
         ws__trace_emit(rt, WS_EV_POLL_END, (uint8_t)r, 0, serial, 0, r ? 0 : rt->suspend_line, r ? 0 : file);
         rt->suspend_file = NULL;
     }
@@ -72,6 +77,13 @@ static void poll_task(ws_runtime *rt, ws_task *t)
     }
 }
 
+/* On the virtual clock, time does not pass while tasks run, so the slice also ends after this many polls: a run
+ * always returns to the host in bounded time, even for a program that would loop on timers forever. */
+#define VIRTUAL_SLICE_POLLS 16384
+/* Reading a real clock is a call to the host (in wasm, a crossing into JS), so the loop reads it only every
+ * `batch` polls: the batch doubles while polls are short against the slice and drops to 1 after a slow one. */
+#define MAX_CLOCK_BATCH 128
+
 int ws_runtime_run(ws_runtime *rt)
 {
     if (!rt)
@@ -81,29 +93,44 @@ int ws_runtime_run(ws_runtime *rt)
     rt->running = 1;
     rt->run_requested = 0;
     int status;
-    ws_time start = ws__now(rt);
+    ws_time start = ws__now(rt), now = start;
+    uint32_t batch = 1, until_check = 1, polls = 0;
+    const ws_time quick = rt->slice ? rt->slice / 16 : WS_MS(1);
+    rt->trace_now = now;
     for (;;) {
-        if (rt->heap_len) {
-            ws_time now = ws__now(rt);
-            if (rt->heap[0]->deadline <= now)
-                ws__timers_fire(rt, now);
+        if (rt->heap_len && rt->heap[0]->deadline <= now) {
+            rt->trace_now = now;
+            ws__timers_fire(rt, now);
         }
         ws_task *t = dequeue(rt);
         if (!t) {
+            ws_time before = now;
+            now = ws__now(rt);
+            if (rt->heap_len && rt->heap[0]->deadline <= now)
+                continue; /* a timer came due while we ran: fire it */
             if (!rt->host.now && rt->heap_len && rt->stats.ops_in_flight == 0) {
                 /* Virtual clock, idle, and only timers can make progress: jump to the next deadline. */
-                rt->vnow = rt->heap[0]->deadline;
-                start = rt->vnow;
+                rt->vnow = now = rt->heap[0]->deadline;
+                start = now - (before - start); /* a jump is not work: it does not use up the slice */
                 continue;
             }
             status = (rt->heap_len || rt->stats.ops_in_flight) ? WS_RUN_WAIT : WS_RUN_IDLE;
             break;
         }
         poll_task(rt, t);
-        if (rt->slice && rt->run_head && ws__now(rt) - start >= rt->slice) {
-            WS_TRACE(rt, WS_EV_YIELD, 0, 0, 0, 0, 0, 0);
-            status = WS_RUN_MORE;
-            break;
+        polls++;
+        if (--until_check == 0) {
+            ws_time before = now;
+            now = ws__now(rt);
+            if (rt->run_head && rt->slice &&
+                (now - start >= rt->slice || (!rt->host.now && polls >= VIRTUAL_SLICE_POLLS))) {
+                rt->trace_now = now;
+                WS_TRACE(rt, WS_EV_YIELD, 0, 0, 0, 0, 0, 0);
+                status = WS_RUN_MORE;
+                break;
+            }
+            batch = now - before <= quick ? (batch < MAX_CLOCK_BATCH ? batch * 2 : batch) : 1;
+            until_check = batch;
         }
     }
     rt->running = 0;
@@ -143,7 +170,7 @@ int ws_block_on(ws_runtime *rt, const ws_future *future, size_t size, const char
             while (ws__now(rt) < next) { /* no way to sleep: spin */
             }
     }
-    ws_context cx = { rt, WS_ID_NONE, UINT32_MAX, 0, -1 };
+    ws_context cx = ws_context_outside(rt);
     ws_poll r = ws_future_poll(&h.base, &cx);
     assert(r == WS_READY);
     (void)r;
@@ -157,7 +184,7 @@ int ws_block_on(ws_runtime *rt, const ws_future *future, size_t size, const char
 
 /* ---- polling and dropping futures ---- */
 
-ws_poll ws_future_poll(ws_future *f, ws_context *cx)
+ws_poll ws__future_poll_traced(ws_future *f, ws_context *cx)
 {
     assert(f && f->type && cx);
     assert(!(f->flags & (WS_FUTURE_READY | WS_FUTURE_DROPPED)));
@@ -171,14 +198,15 @@ ws_poll ws_future_poll(ws_future *f, ws_context *cx)
             f->flags |= WS_FUTURE_READY;
         return r;
     }
-    uint32_t serial = ws__task_serial(rt, cx->task);
+    uint32_t serial = cx->serial;
     uint16_t depth = ++cx->depth;
-    ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, depth, serial, 0, ws__intern(rt, f->type->name),
+    ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, depth, serial, 0, ws__intern_static(rt, f->type->name),
                    (uint32_t)(index + 1));
     rt->suspend_file = NULL;
     ws_poll r = f->type->poll(f, cx);
     /* The await point recorded during this poll is this future's own (children clear theirs on return). */
-    uint32_t file = (!r && rt->suspend_file) ? ws__intern(rt, rt->suspend_file) : 0;
+    uint32_t file = (!r && rt->suspend_file) ? ws__intern_static(rt, rt->suspend_file) : 0;
+    ws__trace_tick(rt);
     ws__trace_emit(rt, WS_EV_POLL_END, (uint8_t)r, depth, serial, 0, r ? 0 : rt->suspend_line, file);
     rt->suspend_file = NULL;
     rt->suspend_line = 0;
@@ -186,15 +214,6 @@ ws_poll ws_future_poll(ws_future *f, ws_context *cx)
     if (r == WS_READY)
         f->flags |= WS_FUTURE_READY;
     return r;
-}
-
-void ws_future_drop(ws_runtime *rt, ws_future *f)
-{
-    if (!f || !f->type || (f->flags & WS_FUTURE_DROPPED))
-        return;
-    f->flags |= WS_FUTURE_DROPPED;
-    if (f->type->drop)
-        f->type->drop(f, rt);
 }
 
 void ws_async_drop(ws_future *f, ws_runtime *rt)
@@ -229,6 +248,15 @@ void ws_context_suspend_at(ws_context *cx, const char *file, unsigned line)
 
 void ws_yield_wake(ws_context *cx)
 {
-    if (cx->task != WS_ID_NONE)
-        ws__wake(cx->rt, cx->task, WS_CAUSE_SELF, 0);
+    ws_runtime *rt = cx->rt;
+    ws_task *t = rt->current;
+    if (cx->task == WS_ID_NONE)
+        return;
+    /* The common case, a task waking itself while it runs: no id lookup, just the mark (and the trace). */
+    if (t && !WS_TRACING(rt) && ws__task_id(rt, t) == cx->task) {
+        rt->stats.wakes++;
+        t->flags |= TASK_WOKEN;
+        return;
+    }
+    ws__wake(rt, cx->task, WS_CAUSE_SELF, 0);
 }

@@ -107,7 +107,7 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
         rt->stats.ops_in_flight++;
         f->resume = OPF_STARTED;
         WS_TRACE(rt, WS_EV_HOST, (uint8_t)op->type->cause, 0, ws__task_serial(rt, cx->task), i,
-                 ws__intern(rt, op->type->name ? op->type->name : "host"), 0);
+                 ws__intern_static(rt, op->type->name ? op->type->name : "host"), 0);
         int rc = op->type->start(rt, op->id, op);
         if (rc != WS_OK) {
             s = op_get(rt, op->id);

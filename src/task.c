@@ -17,7 +17,7 @@ ws_task *ws__task_get(const ws_runtime *rt, ws_id id)
     if (!rt || slot >= rt->slot_count)
         return NULL;
     const ws_slot *s = &rt->slots[slot];
-    return (s->task && s->gen == gen) ? s->task : NULL;
+    return s->gen == gen ? WS_SLOT_TASK(s) : NULL;
 }
 
 ws_id ws__task_id(const ws_runtime *rt, const ws_task *t) { return make_id(t->slot, rt->slots[t->slot].gen); }
@@ -34,7 +34,7 @@ static int slot_take(ws_runtime *rt, uint32_t *out)
 {
     if (rt->free_slot) {
         uint32_t i = rt->free_slot - 1;
-        rt->free_slot = rt->slots[i].next_free;
+        rt->free_slot = (uint32_t)(rt->slots[i].ref >> 1);
         *out = i;
         return WS_OK;
     }
@@ -57,9 +57,8 @@ static int slot_take(ws_runtime *rt, uint32_t *out)
         rt->slot_trace_cap = rt->slot_cap;
     }
     uint32_t i = rt->slot_count++;
-    rt->slots[i].task = NULL;
+    rt->slots[i].ref = 1; /* free, end of list: not live until the task is stored */
     rt->slots[i].gen = 1;
-    rt->slots[i].next_free = 0;
     *out = i;
     return WS_OK;
 }
@@ -67,9 +66,8 @@ static int slot_take(ws_runtime *rt, uint32_t *out)
 static void slot_release(ws_runtime *rt, uint32_t i)
 {
     ws_slot *s = &rt->slots[i];
-    s->task = NULL;
     s->gen = s->gen + 1 < GEN_LIMIT ? s->gen + 1 : 1;
-    s->next_free = rt->free_slot;
+    s->ref = ((uintptr_t)rt->free_slot << 1) | 1u;
     rt->free_slot = i + 1;
 }
 
@@ -138,7 +136,7 @@ void ws__tasks_free(ws_runtime *rt)
 {
     /* Drop every unfinished future first (their drop hooks may still wake or touch other tasks), then free. */
     for (uint32_t i = 0; i < rt->slot_count; i++) {
-        ws_task *t = rt->slots[i].task;
+        ws_task *t = WS_SLOT_TASK(&rt->slots[i]);
         if (t && t->state != WS_TASK_DONE) {
             t->flags &= (uint8_t)~TASK_HAS_HANDLE; /* no handle can collect it any more */
             t->waiter = 0;
@@ -146,7 +144,7 @@ void ws__tasks_free(ws_runtime *rt)
         }
     }
     for (uint32_t i = 0; i < rt->slot_count; i++) {
-        ws_task *t = rt->slots[i].task;
+        ws_task *t = WS_SLOT_TASK(&rt->slots[i]);
         if (t)
             task_release(rt, t, 0);
     }
@@ -172,7 +170,7 @@ int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *n
     uint8_t size_class;
     ws_task *t = ws__slab_alloc(rt, sizeof(ws_task) + size, &size_class);
     if (!t) {
-        rt->slots[slot].next_free = rt->free_slot; /* give the slot back untouched */
+        rt->slots[slot].ref = ((uintptr_t)rt->free_slot << 1) | 1u; /* give the slot back untouched */
         rt->free_slot = slot + 1;
         return WS_ENOMEM;
     }
@@ -184,7 +182,8 @@ int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *n
     t->flags = handle ? TASK_HAS_HANDLE : 0;
     t->size_class = size_class;
     t->unused = 0;
-    rt->slots[slot].task = t;
+    assert(((uintptr_t)t & 1u) == 0);
+    rt->slots[slot].ref = (uintptr_t)t;
     rt->stats.spawned++;
     rt->stats.tasks_live++;
     ws_id id = make_id(slot, rt->slots[slot].gen);

@@ -24,6 +24,7 @@ int ws__trace_init(ws_runtime *rt, uint32_t capacity, int keep_first)
         return WS_ENOMEM;
     }
     rt->trace_keep_first = keep_first;
+    rt->ring_stop = keep_first ? rt->ring_cap : UINT64_MAX;
     ws_intern *in = &rt->intern;
     in->cap = 64;
     in->strings = ws__alloc(rt, in->cap * sizeof *in->strings);
@@ -53,28 +54,6 @@ void ws__trace_free(ws_runtime *rt)
 }
 
 uint32_t ws__trace_next_seq(const ws_runtime *rt) { return (uint32_t)rt->ring_written; }
-
-void ws__trace_emit(ws_runtime *rt, ws_trace_kind kind, uint8_t detail, uint16_t depth, uint32_t task, uint32_t a,
-                    uint32_t b, uint32_t c)
-{
-    assert(rt->ring_cap && (rt->ring_cap & (rt->ring_cap - 1)) == 0);
-    if (rt->ring_written >= rt->ring_cap) {
-        rt->ring_lost++;
-        if (rt->trace_keep_first)
-            return;
-    }
-    ws_trace_event *e = &rt->ring[rt->ring_written & (rt->ring_cap - 1)];
-    e->seq = (uint32_t)rt->ring_written++;
-    e->kind = (uint8_t)kind;
-    e->detail = detail;
-    e->depth = depth;
-    e->task = task;
-    e->a = a;
-    e->b = b;
-    e->c = c;
-    ws_time now = ws__now(rt);
-    e->t = now >= rt->trace_t0 ? now - rt->trace_t0 : 0;
-}
 
 /* ---- strings ---- */
 
@@ -159,7 +138,13 @@ uint32_t ws_trace_count(const ws_runtime *rt)
     return rt->ring_written < rt->ring_cap ? (uint32_t)rt->ring_written : rt->ring_cap;
 }
 
-uint64_t ws_trace_lost(const ws_runtime *rt) { return rt ? rt->ring_lost : 0; }
+uint64_t ws_trace_lost(const ws_runtime *rt)
+{
+    if (!rt)
+        return 0;
+    /* A keep-first ring counts what it refused; an overwriting ring lost whatever it wrote over. */
+    return rt->trace_keep_first ? rt->ring_lost : (rt->ring_written > rt->ring_cap ? rt->ring_written - rt->ring_cap : 0);
+}
 
 uint32_t ws_trace_read(const ws_runtime *rt, uint32_t from, ws_trace_event *out, uint32_t max)
 {

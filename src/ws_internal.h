@@ -31,13 +31,16 @@ enum {
 
 #define TASK_FUTURE(t) ((ws_future *)((char *)(t) + sizeof(ws_task)))
 
-/* Slot table entry. The generation lives here, not in the task, so a stale id is detected without touching freed
- * memory. A free slot links to the next free one through `next_free`. */
+/* Slot table entry, 8 bytes on wasm32. The generation lives here, not in the task, so a stale id is detected
+ * without touching freed memory. `ref` is the task's address (8-aligned, so its low bit is 0) while the slot is
+ * live, and ((index + 1 of the next free slot) << 1 | 1) while it is on the free list. */
 typedef struct ws_slot {
-    ws_task *task;          /* NULL when free */
+    uintptr_t ref;
     uint32_t gen;
-    uint32_t next_free;     /* index + 1 of the next free slot; 0: end */
 } ws_slot;
+
+#define WS_SLOT_LIVE(s) (((s)->ref & 1u) == 0 && (s)->ref != 0)
+#define WS_SLOT_TASK(s) (WS_SLOT_LIVE(s) ? (ws_task *)(s)->ref : NULL)
 
 /* Per-slot data only the trace needs, allocated only when tracing is configured. */
 typedef struct ws_slot_trace {
@@ -45,14 +48,18 @@ typedef struct ws_slot_trace {
     uint32_t wake_seq;      /* seq + 1 of the wake that last queued it; 0: none (first poll) */
 } ws_slot_trace;
 
-/* Slab: one free list per 16-byte size class, carved from 64 KiB chunks. */
+/* Slab: one free list per 16-byte size class, carved from chunks that double from 64 KiB to 4 MiB, so a runtime
+ * that grows to a million tasks asks its allocator (and, in wasm, the host for memory) a few dozen times, not
+ * thousands. */
 #define WS_SLAB_GRAIN 16u
 #define WS_SLAB_CLASSES 32u   /* blocks up to 512 bytes; bigger ones are allocated directly */
-#define WS_SLAB_CHUNK 65536u
+#define WS_SLAB_CHUNK_MIN 65536u
+#define WS_SLAB_CHUNK_MAX (4u << 20)
 
 typedef struct ws_chunk {
     struct ws_chunk *next;
-} ws_chunk;
+    size_t size;
+} ws_chunk;                   /* the first WS_SLAB_GRAIN bytes of every chunk */
 
 typedef struct ws_op_slot {
     ws_id task;             /* waiting task */
@@ -98,6 +105,7 @@ struct ws_runtime {
     void *free_blocks[WS_SLAB_CLASSES + 1];
     ws_chunk *chunks;
     char *chunk_cursor, *chunk_end;
+    size_t chunk_next_size;
 
     /* time */
     ws_time vnow;                /* virtual clock */
@@ -122,9 +130,12 @@ struct ws_runtime {
     ws_trace_event *ring;
     uint32_t ring_cap;           /* power of two, 0: no trace */
     uint64_t ring_written;       /* events written since the last clear */
-    uint64_t ring_lost;
+    uint64_t ring_stop;          /* keep-first: ring_cap (stop when full); overwriting: never */
+    uint64_t ring_lost;          /* keep-first: events refused */
     uint32_t task_serial;        /* last serial handed out */
     ws_time trace_t0;
+    ws_time trace_now;           /* real clock: the time events are stamped with while the runtime runs, read at
+                                    the end of each poll (one host call) instead of once per event */
     ws_intern intern;
     const char *suspend_file;    /* await point of the innermost suspension in this poll */
     unsigned suspend_line;
@@ -215,9 +226,44 @@ void ws__host_arm(ws_runtime *rt);
 void ws__ops_free(ws_runtime *rt);
 
 /* trace.c */
-void ws__trace_emit(ws_runtime *rt, ws_trace_kind kind, uint8_t detail, uint16_t depth, uint32_t task,
-                    uint32_t a, uint32_t b, uint32_t c);
+
+/* Records one event: a bounds check and a 32-byte store, inline at every event site (tracing on). */
+static inline void ws__trace_emit(ws_runtime *rt, ws_trace_kind kind, uint8_t detail, uint16_t depth,
+                                  uint32_t task, uint32_t a, uint32_t b, uint32_t c)
+{
+    if (WS_UNLIKELY(rt->ring_written >= rt->ring_stop)) {
+        rt->ring_lost++;
+        return;
+    }
+    ws_trace_event *e = &rt->ring[rt->ring_written & (rt->ring_cap - 1)];
+    e->seq = (uint32_t)rt->ring_written++;
+    e->kind = (uint8_t)kind;
+    e->detail = detail;
+    e->depth = depth;
+    e->task = task;
+    e->a = a;
+    e->b = b;
+    e->c = c;
+    /* On a real clock, the reading of the current poll (no host call per event); clocks never go back. */
+    e->t = (rt->host.now ? (rt->running ? rt->trace_now : rt->host.now(rt->host.ud)) : rt->vnow) - rt->trace_t0;
+}
 uint32_t ws__intern(ws_runtime *rt, const char *s);
+/* For strings with static storage (future type names, __FILE__): looked up by address, no compare; inline,
+ * since a traced poll does it once or twice. */
+static inline uint32_t ws__intern_static(ws_runtime *rt, const char *s)
+{
+    ws_intern *in = &rt->intern;
+    uint32_t slot = (uint32_t)(((uintptr_t)s >> 3) & (WS_INTERN_CACHE - 1));
+    if (WS_LIKELY(in->cache_ptr[slot] == s && s))
+        return in->cache_idx[slot];
+    return ws__intern(rt, s); /* fills the cache */
+}
+/* Refreshes the time trace events are stamped with (only matters on a real clock). */
+static inline void ws__trace_tick(ws_runtime *rt)
+{
+    if (rt->host.now)
+        rt->trace_now = rt->host.now(rt->host.ud);
+}
 int ws__trace_init(ws_runtime *rt, uint32_t capacity, int keep_first);
 void ws__trace_free(ws_runtime *rt);
 uint32_t ws__trace_next_seq(const ws_runtime *rt);

@@ -117,11 +117,7 @@ static inline ws_runtime_stats tu_stats(ws_runtime *rt)
 }
 
 /* A context for polling a future from outside any task (as ws_block_on does for the handle). */
-static inline ws_context tu_cx(ws_runtime *rt)
-{
-    ws_context cx = { rt, WS_ID_NONE, UINT32_MAX, 0, -1 };
-    return cx;
-}
+static inline ws_context tu_cx(ws_runtime *rt) { return ws_context_outside(rt); }
 
 /* Runs until nothing is runnable (or waiting on the virtual clock, which jumps by itself). */
 static inline int tu_run(ws_runtime *rt)

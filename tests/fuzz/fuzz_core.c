@@ -315,7 +315,7 @@ static uint8_t byte(input *in)
 
 static ws_context outside(void)
 {
-    ws_context cx = { W.rt, WS_ID_NONE, UINT32_MAX, 0, -1 };
+    ws_context cx = ws_context_outside(W.rt);
     return cx;
 }
 
