@@ -1,6 +1,6 @@
 /* alloc.c: every byte the runtime allocates, and the slab that makes spawning cheap.
  *
- * Tasks are allocated from per-size-class free lists carved out of chunks (64 KiB, doubling up to 4 MiB): a spawn pops a block, a finished
+ * Tasks are allocated from per-size-class free lists carved out of chunks (64 KiB, doubling up to 1 MiB): a spawn pops a block, a finished
  * task pushes it back. No malloc per task, no header per block, and blocks of finished tasks are reused at once,
  * which keeps the memory of a busy runtime flat. Chunks are returned to the allocator when the runtime is freed.
  */

@@ -48,13 +48,13 @@ typedef struct ws_slot_trace {
     uint32_t wake_seq;      /* seq + 1 of the wake that last queued it; 0: none (first poll) */
 } ws_slot_trace;
 
-/* Slab: one free list per 16-byte size class, carved from chunks that double from 64 KiB to 4 MiB, so a runtime
- * that grows to a million tasks asks its allocator (and, in wasm, the host for memory) a few dozen times, not
- * thousands. */
+/* Slab: one free list per 16-byte size class, carved from chunks that double from 64 KiB to 1 MiB, so a runtime
+ * that grows to a million tasks asks its allocator (and, in wasm, the host for memory) about a hundred times, not
+ * thousands, while the unused tail of the newest chunk stays under 1 MiB. */
 #define WS_SLAB_GRAIN 16u
 #define WS_SLAB_CLASSES 32u   /* blocks up to 512 bytes; bigger ones are allocated directly */
 #define WS_SLAB_CHUNK_MIN 65536u
-#define WS_SLAB_CHUNK_MAX (4u << 20)
+#define WS_SLAB_CHUNK_MAX (1u << 20)
 
 typedef struct ws_chunk {
     struct ws_chunk *next;
