@@ -216,6 +216,28 @@ ws_poll ws__future_poll_traced(ws_future *f, ws_context *cx)
     return r;
 }
 
+ws_poll ws_future_poll(ws_future *f, ws_context *cx)
+{
+    if (WS_UNLIKELY(cx->tracing))
+        return ws__future_poll_traced(f, cx);
+    assert(!(f->flags & (WS_FUTURE_READY | WS_FUTURE_DROPPED)));
+    cx->child_index = -1;
+    f->flags |= WS_FUTURE_POLLED;
+    ws_poll r = f->type->poll(f, cx);
+    if (r == WS_READY)
+        f->flags |= WS_FUTURE_READY;
+    return r;
+}
+
+void ws_future_drop(ws_runtime *rt, ws_future *f)
+{
+    if (!f || !f->type || (f->flags & WS_FUTURE_DROPPED))
+        return;
+    f->flags |= WS_FUTURE_DROPPED;
+    if (f->type->drop)
+        f->type->drop(f, rt);
+}
+
 void ws_async_drop(ws_future *f, ws_runtime *rt)
 {
     ws_async *a = (ws_async *)f;

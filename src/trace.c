@@ -55,6 +55,27 @@ void ws__trace_free(ws_runtime *rt)
 
 uint32_t ws__trace_next_seq(const ws_runtime *rt) { return (uint32_t)rt->ring_written; }
 
+/* Not inline: it has some twenty call sites, and code size counts in wasm. */
+void ws__trace_emit(ws_runtime *rt, ws_trace_kind kind, uint8_t detail, uint16_t depth, uint32_t task, uint32_t a,
+                    uint32_t b, uint32_t c)
+{
+    if (WS_UNLIKELY(rt->ring_written >= rt->ring_stop)) {
+        rt->ring_lost++;
+        return;
+    }
+    ws_trace_event *e = &rt->ring[rt->ring_written & (rt->ring_cap - 1)];
+    e->seq = (uint32_t)rt->ring_written++;
+    e->kind = (uint8_t)kind;
+    e->detail = detail;
+    e->depth = depth;
+    e->task = task;
+    e->a = a;
+    e->b = b;
+    e->c = c;
+    /* On a real clock, the reading of the current poll (no host call per event); clocks never go back. */
+    e->t = (rt->host.now ? (rt->running ? rt->trace_now : rt->host.now(rt->host.ud)) : rt->vnow) - rt->trace_t0;
+}
+
 /* ---- strings ---- */
 
 static uint32_t hash_str(const char *s)

@@ -227,26 +227,9 @@ void ws__ops_free(ws_runtime *rt);
 
 /* trace.c */
 
-/* Records one event: a bounds check and a 32-byte store, inline at every event site (tracing on). */
-static inline void ws__trace_emit(ws_runtime *rt, ws_trace_kind kind, uint8_t detail, uint16_t depth,
-                                  uint32_t task, uint32_t a, uint32_t b, uint32_t c)
-{
-    if (WS_UNLIKELY(rt->ring_written >= rt->ring_stop)) {
-        rt->ring_lost++;
-        return;
-    }
-    ws_trace_event *e = &rt->ring[rt->ring_written & (rt->ring_cap - 1)];
-    e->seq = (uint32_t)rt->ring_written++;
-    e->kind = (uint8_t)kind;
-    e->detail = detail;
-    e->depth = depth;
-    e->task = task;
-    e->a = a;
-    e->b = b;
-    e->c = c;
-    /* On a real clock, the reading of the current poll (no host call per event); clocks never go back. */
-    e->t = (rt->host.now ? (rt->running ? rt->trace_now : rt->host.now(rt->host.ud)) : rt->vnow) - rt->trace_t0;
-}
+/* Records one event: a bounds check and a 32-byte store. */
+void ws__trace_emit(ws_runtime *rt, ws_trace_kind kind, uint8_t detail, uint16_t depth, uint32_t task, uint32_t a,
+                    uint32_t b, uint32_t c);
 uint32_t ws__intern(ws_runtime *rt, const char *s);
 /* For strings with static storage (future type names, __FILE__): looked up by address, no compare; inline,
  * since a traced poll does it once or twice. */

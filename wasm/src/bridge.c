@@ -300,7 +300,7 @@ EXPORT("wsx_reap") int wsx_reap(void)
         job *jb = &jobs[i];
         if (!jb->active || ws_task_state_of(rt, jb->handle.task) != WS_TASK_DONE)
             continue;
-        ws_context cx = { rt, WS_ID_NONE, UINT32_MAX, 0, -1 };
+        ws_context cx = ws_context_outside(rt);
         ws_poll r = ws_future_poll(&jb->handle.base, &cx);
         (void)r;
         result.err = jb->handle.base.err;
