@@ -114,7 +114,7 @@ uint32_t ws__intern(ws_runtime *rt, const char *s)
     /* The cache is keyed by pointer: only safe for strings that do not change while the runtime lives, which
      * is why names passed to ws_spawn are interned by content below and the cache only short-cuts the lookup
      * when the pointed-to text still matches. */
-    uint32_t slot = (uint32_t)(((uintptr_t)s >> 3) & (WS_INTERN_CACHE - 1));
+    uint32_t slot = ws__intern_slot(s);
     if (in->cache_ptr[slot] == s && strcmp(in->strings[in->cache_idx[slot]], s) == 0)
         return in->cache_idx[slot];
 

@@ -73,7 +73,7 @@ typedef struct ws_op_slot {
 
 enum { OP_FREE = 0, OP_STARTED, OP_DONE, OP_CANCELLED };
 
-#define WS_INTERN_CACHE 64
+#define WS_INTERN_CACHE 128 /* a power of two */
 
 typedef struct ws_intern {
     const char *cache_ptr[WS_INTERN_CACHE];
@@ -231,12 +231,18 @@ void ws__ops_free(ws_runtime *rt);
 void ws__trace_emit(ws_runtime *rt, ws_trace_kind kind, uint8_t detail, uint16_t depth, uint32_t task, uint32_t a,
                     uint32_t b, uint32_t c);
 uint32_t ws__intern(ws_runtime *rt, const char *s);
+/* The cache slot of a string's address: a multiplicative hash, because literals laid out next to each other
+ * (a type name and its file name) must not fight over one slot, as they did with the address's low bits. */
+static inline uint32_t ws__intern_slot(const char *s)
+{
+    return (uint32_t)(((uint32_t)(uintptr_t)s * 2654435761u) >> 25) & (WS_INTERN_CACHE - 1);
+}
 /* For strings with static storage (future type names, __FILE__): looked up by address, no compare; inline,
  * since a traced poll does it once or twice. */
 static inline uint32_t ws__intern_static(ws_runtime *rt, const char *s)
 {
     ws_intern *in = &rt->intern;
-    uint32_t slot = (uint32_t)(((uintptr_t)s >> 3) & (WS_INTERN_CACHE - 1));
+    uint32_t slot = ws__intern_slot(s);
     if (WS_LIKELY(in->cache_ptr[slot] == s && s))
         return in->cache_idx[slot];
     return ws__intern(rt, s); /* fills the cache */

@@ -7,8 +7,11 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Record poll-trace events (default true). */
   trace?: boolean;
-  /** Events kept per run (default 65536); when full, recording stops and the run reports `truncated`. */
+  /** Events kept per run (default 65536); when full, the run reports `truncated`. */
   traceCapacity?: number;
+  /** When the trace is full: keep the 'first' events and stop recording (default; a run's start survives), or
+   * keep the 'last' ones, overwriting the oldest (a ring for long-running programs). */
+  traceKeep?: 'first' | 'last';
   /** Cooperative budget: leaf operations per poll before a task must yield (default 128; 0 = unlimited). */
   budget?: number;
   /** Longest drain of the run queue before yielding to the host with a macrotask, in ms (default 4; 0 = no limit). */

@@ -45,10 +45,11 @@ export function countHostTimers() {
   return timerStats;
 }
 
-/** options: { variant: 'bench' | 'bench-notrace', trace: bool, traceCapacity, clock } */
+/** options: { variant: 'bench' | 'bench-notrace', trace: bool, traceCapacity, clock }. Traced runs use an
+ * overwriting ring ('last'), as a long-running traced program would: every event is written. */
 export async function runtime(options = {}) {
   const { variant = 'bench', trace = false, traceCapacity, clock = 'real' } = options;
-  return createRuntime({ wasm: benchModule(variant), clock, trace, ...(traceCapacity ? { traceCapacity } : {}) });
+  return createRuntime({ wasm: benchModule(variant), clock, trace, traceKeep: 'last', ...(traceCapacity ? { traceCapacity } : {}) });
 }
 
 async function timed(rt, name, args) {

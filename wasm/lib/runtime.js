@@ -42,7 +42,7 @@ const postMacrotask = (() => {
 
 function checkOptions(o) {
   if (o === null || typeof o !== 'object') throw new TypeError('createRuntime: options must be an object');
-  const known = new Set(['clock', 'trace', 'traceCapacity', 'budget', 'sliceMs', 'wasm', 'baseUrl', 'runLimitMs']);
+  const known = new Set(['clock', 'trace', 'traceCapacity', 'traceKeep', 'budget', 'sliceMs', 'wasm', 'baseUrl', 'runLimitMs']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new TypeError(`createRuntime: unknown option '${k}'`);
   const clock = o.clock ?? 'virtual';
   if (clock !== 'virtual' && clock !== 'real') throw new TypeError(`createRuntime: clock must be 'virtual' or 'real', not ${JSON.stringify(clock)}`);
@@ -54,10 +54,13 @@ function checkOptions(o) {
   const sliceMs = o.sliceMs ?? 4;
   if (typeof sliceMs !== 'number' || !(sliceMs >= 0 && sliceMs <= 60000)) throw new TypeError('createRuntime: sliceMs must be a number from 0 to 60000');
   if (o.trace !== undefined && typeof o.trace !== 'boolean') throw new TypeError('createRuntime: trace must be a boolean');
+  const traceKeep = o.traceKeep ?? 'first';
+  if (traceKeep !== 'first' && traceKeep !== 'last') throw new TypeError(`createRuntime: traceKeep must be 'first' or 'last', not ${JSON.stringify(traceKeep)}`);
   return {
     clock,
     trace: o.trace ?? true,
     traceCapacity: int('traceCapacity', o.traceCapacity, 65536, 16, 1 << 22),
+    traceKeep,
     budget: int('budget', o.budget, 128, 0, 0xffffffff),
     sliceMs,
     wasm: o.wasm,
@@ -110,7 +113,7 @@ export class Runtime {
     this.#scratch = this.#ex.wsx_scratch();
     this.#scratchSize = this.#ex.wsx_scratch_size();
     const o = this.#opts;
-    const flags = (o.clock === 'real' ? FLAG_REAL_CLOCK : 0) | FLAG_TRACE_KEEP_FIRST;
+    const flags = (o.clock === 'real' ? FLAG_REAL_CLOCK : 0) | (o.traceKeep === 'first' ? FLAG_TRACE_KEEP_FIRST : 0);
     const rc = this.#ex.wsx_init(flags, o.trace ? o.traceCapacity : 0, o.budget, o.sliceMs);
     if (rc !== OK) throw errorFrom(rc, `cannot create the runtime: ${codeOf(rc)}`);
     const json = this.#ex.wsx_entries_json();
@@ -544,7 +547,8 @@ export class Runtime {
     const elapsedMs = Math.round((this.#ex.wsx_now_ms() - t0) * 1e6) / 1e6;
     const trace = this.readTrace();
     const lost = this.#ex.wsx_trace_lost();
-    const truncated = limitHit ?? (lost > 0 ? `trace limit reached: ${lost} later events were not recorded (traceCapacity ${this.#opts.traceCapacity})` : null);
+    const which = this.#opts.traceKeep === 'first' ? 'later events were not recorded' : 'earliest events were overwritten';
+    const truncated = limitHit ?? (lost > 0 ? `trace limit reached: ${lost} ${which} (traceCapacity ${this.#opts.traceCapacity})` : null);
     if (error && !limitHit) {
       error.trace = trace;
       error.elapsedMs = elapsedMs;
@@ -562,7 +566,9 @@ export class Runtime {
     if (!cap) return [];
     const written = ex.wsx_trace_written();
     const count = Math.min(written, cap);
-    const events = decodeTrace(this.#memory.buffer, ex.wsx_trace_ring(), cap, 0, count, (i) => this.#string(i));
+    // A 'last' ring wraps: its oldest surviving event sits just after the newest.
+    const first = this.#opts.traceKeep === 'last' ? (written - count) % cap : 0;
+    const events = decodeTrace(this.#memory.buffer, ex.wsx_trace_ring(), cap, first, count, (i) => this.#string(i));
     if (clear) ex.wsx_trace_clear();
     return events;
   }
