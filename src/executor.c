@@ -66,12 +66,7 @@ static void poll_task(ws_runtime *rt, ws_task *t)
         ws__task_complete(rt, t, WS_OK, 0);
     } else if (t->flags & TASK_WOKEN) {
         t->state = WS_TASK_SCHEDULED; /* woken during its own poll (yield, budget, abort): to the back */
-        t->next = NULL;
-        if (rt->run_tail)
-            rt->run_tail->next = t;
-        else
-            rt->run_head = t;
-        rt->run_tail = t;
+        ws__enqueue(rt, t);
     } else {
         t->state = WS_TASK_IDLE;
     }

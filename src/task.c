@@ -71,15 +71,6 @@ static void slot_release(ws_runtime *rt, uint32_t i)
     rt->free_slot = i + 1;
 }
 
-static void enqueue(ws_runtime *rt, ws_task *t)
-{
-    t->next = NULL;
-    if (rt->run_tail)
-        rt->run_tail->next = t;
-    else
-        rt->run_head = t;
-    rt->run_tail = t;
-}
 
 void ws__request_run(ws_runtime *rt)
 {
@@ -199,7 +190,7 @@ int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *n
             ws__trace_emit(rt, WS_EV_WAKE, WS_CAUSE_SPAWN, 0, st->serial, parent, parent, 0);
         }
     }
-    enqueue(rt, t);
+    ws__enqueue(rt, t);
     ws__request_run(rt);
     if (handle) {
         ws_future_init(&handle->base, &handle_type);
@@ -291,7 +282,7 @@ int ws__wake(ws_runtime *rt, ws_id id, ws_cause cause, uint32_t source)
         t->state = WS_TASK_SCHEDULED;
         if (seq1)
             rt->slot_trace[t->slot].wake_seq = seq1;
-        enqueue(rt, t);
+        ws__enqueue(rt, t);
         ws__request_run(rt);
         break;
     case WS_TASK_RUNNING:

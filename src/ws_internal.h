@@ -199,6 +199,17 @@ void *ws__slab_alloc(ws_runtime *rt, size_t size, uint8_t *class_out);
 void ws__slab_free(ws_runtime *rt, void *block, uint8_t size_class);
 void ws__slab_release_all(ws_runtime *rt);
 
+/* The run queue: FIFO, intrusive through task->next. */
+static inline void ws__enqueue(ws_runtime *rt, ws_task *t)
+{
+    t->next = NULL;
+    if (rt->run_tail)
+        rt->run_tail->next = t;
+    else
+        rt->run_head = t;
+    rt->run_tail = t;
+}
+
 /* task.c */
 void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped);
 void ws__tasks_free(ws_runtime *rt);
