@@ -298,6 +298,20 @@ test('close(): pending promises reject with ECLOSED, later calls throw ECLOSED',
   await assertWorks(other);
 });
 
+test('a trap in the module rejects every pending promise with ETRAP; other runtimes keep working', T, async () => {
+  const rt = await rts.open();
+  const pending = rt.start('never');
+  const sleeping = rt.start('sleep', { ms: 100000 });
+  const trap = rt.start('trap');
+  for (const job of [trap, pending, sleeping]) await rejectsWith(job.promise, 'ETRAP');
+  assert.equal(rt.closed, true);
+  throwsWith(() => rt.start('join'), 'ETRAP');
+  await rejectsWith(rt.runExample('join'), 'ETRAP');
+  rt.close(); // closing a dead runtime is allowed and does nothing
+  const other = await rts.open();
+  await assertWorks(other);
+});
+
 test('no re-entrancy: close() from a host function is EBUSY, start() from one works', T, async () => {
   const rt = await rts.open();
   let closeError = null;

@@ -221,3 +221,25 @@ const wsx_entry wsx_entry_never = {
     "never", "Never", "Pending forever, and never wakes: for abort tests.",
     NULL, 0, sizeof(ws_never), never_init, 0, 0,
 };
+
+/* ---- trap: executes an unreachable instruction, to test that a trap rejects every pending promise ---- */
+
+static ws_poll trap_poll(ws_future *f, ws_context *cx)
+{
+    (void)f;
+    (void)cx;
+    __builtin_trap();
+}
+
+static const ws_future_type trap_type = { "trap", trap_poll, NULL, NULL };
+
+static void trap_init(void *f, const wsx_args *args)
+{
+    (void)args;
+    ws_future_init(f, &trap_type);
+}
+
+const wsx_entry wsx_entry_trap = {
+    "trap", "Trap", "Traps the module on its first poll (for tests: every pending promise must reject with ETRAP).",
+    NULL, 0, sizeof(ws_future), trap_init, 0, 0,
+};
