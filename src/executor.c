@@ -89,7 +89,9 @@ int ws_runtime_run(ws_runtime *rt)
     rt->run_requested = 0;
     int status;
     ws_time start = ws__now(rt), now = start;
-    uint32_t batch = 1, until_check = 1, polls = 0;
+    /* The virtual clock costs nothing to read: check it after every poll, so timers fire on time. */
+    const uint32_t max_batch = rt->host.now ? MAX_CLOCK_BATCH : 1;
+    uint32_t batch = max_batch > 1 ? 2 : 1, until_check = batch, polls = 0;
     const ws_time quick = rt->slice ? rt->slice / 16 : WS_MS(1);
     rt->trace_now = now;
     for (;;) {
@@ -100,9 +102,11 @@ int ws_runtime_run(ws_runtime *rt)
         ws_task *t = dequeue(rt);
         if (!t) {
             ws_time before = now;
-            now = ws__now(rt);
-            if (rt->heap_len && rt->heap[0]->deadline <= now)
-                continue; /* a timer came due while we ran: fire it */
+            if (rt->heap_len) {
+                now = ws__now(rt);
+                if (rt->heap[0]->deadline <= now)
+                    continue; /* a timer came due while we ran: fire it */
+            }
             if (!rt->host.now && rt->heap_len && rt->stats.ops_in_flight == 0) {
                 /* Virtual clock, idle, and only timers can make progress: jump to the next deadline. */
                 rt->vnow = now = rt->heap[0]->deadline;
@@ -124,7 +128,7 @@ int ws_runtime_run(ws_runtime *rt)
                 status = WS_RUN_MORE;
                 break;
             }
-            batch = now - before <= quick ? (batch < MAX_CLOCK_BATCH ? batch * 2 : batch) : 1;
+            batch = now - before <= quick ? (batch < max_batch ? batch * 2 : batch) : 1;
             until_check = batch;
         }
     }

@@ -15,6 +15,8 @@ import { decodeTrace } from './trace.js';
 
 const RUN_MORE = 1;
 const RUN_WAIT = 2;
+const RUN_STATUS = 15;
+const RUN_JOBS_DONE = 16; // or-ed into wsx_run's status when a task finished (bridge.c)
 const FLAG_REAL_CLOCK = 1;
 const FLAG_TRACE_KEEP_FIRST = 2;
 const EHOST = -7;
@@ -205,7 +207,8 @@ export class Runtime {
     } finally {
       this.#running = false;
     }
-    this.#reap();
+    if (status & RUN_JOBS_DONE) this.#reap();
+    status &= RUN_STATUS;
     if (status === RUN_MORE) {
       this.#scheduled = true;
       postMacrotask(() => this.#drain());

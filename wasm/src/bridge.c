@@ -5,7 +5,8 @@
  *
  * Driving (see wasm/lib/runtime.js): JS calls wsx_run() from a microtask when the runtime asked for a run (import
  * request_run) or the host timer fired (import arm_timer), never from inside a poll. wsx_run() returns what comes
- * next: WS_RUN_MORE (slice used: continue from a macrotask), WS_RUN_WAIT or WS_RUN_IDLE.
+ * next: WS_RUN_MORE (slice used: continue from a macrotask), WS_RUN_WAIT or WS_RUN_IDLE, or-ed with RUN_JOBS_DONE
+ * when a task finished (only then can a job be reaped, so JS skips wsx_reap otherwise).
  *
  * Jobs are tasks started from JS. A job keeps its task's join handle; after each run, JS reaps finished jobs one
  * by one (wsx_reap) and reads each result through the wsx_result_* getters before releasing it.
@@ -57,10 +58,15 @@ static void host_arm_timer(void *ud, ws_time deadline)
     js_arm_timer(deadline == WS_TIME_NEVER ? -1.0 : (double)deadline / 1e6);
 }
 
+/* Set while JS is completing an operation: JS schedules a run itself right after, so the import call (a
+ * crossing into JS) would be wasted. */
+static int completing;
+
 static void host_request_run(void *ud)
 {
     (void)ud;
-    js_request_run();
+    if (!completing)
+        js_request_run();
 }
 
 static void set_message(const char *a, const char *b)
@@ -127,7 +133,21 @@ EXPORT("wsx_shutdown") int wsx_shutdown(void)
     return rc;
 }
 
-EXPORT("wsx_run") int wsx_run(void) { return rt ? ws_runtime_run(rt) : WS_EINVAL; }
+enum { RUN_JOBS_DONE = 16 }; /* or-ed into wsx_run's status: some task finished, so a job may be reapable */
+
+EXPORT("wsx_run") int wsx_run(void)
+{
+    if (!rt)
+        return WS_EINVAL;
+    ws_runtime_stats before, after;
+    ws_runtime_get_stats(rt, &before);
+    int st = ws_runtime_run(rt);
+    ws_runtime_get_stats(rt, &after);
+    if (st >= 0 && (after.completed != before.completed || after.aborted != before.aborted ||
+                    after.tasks_live != before.tasks_live))
+        st |= RUN_JOBS_DONE;
+    return st;
+}
 
 EXPORT("wsx_configure") int wsx_configure(uint32_t budget, double slice_ms)
 {
@@ -180,7 +200,10 @@ EXPORT("wsx_op_complete_scratch") int wsx_op_complete_scratch(double op, int err
     ws_bytes *b = ws_bytes_new(rt, scratch, len);
     if (!b && len)
         err = WS_ENOMEM;
-    return ws_op_complete(rt, (ws_id)op, err, b);
+    completing = 1;
+    int rc = ws_op_complete(rt, (ws_id)op, err, b);
+    completing = 0;
+    return rc;
 }
 
 EXPORT("wsx_op_complete") int wsx_op_complete(double op, int err, ws_bytes *outcome)
@@ -192,7 +215,10 @@ EXPORT("wsx_op_complete") int wsx_op_complete(double op, int err, ws_bytes *outc
         ws_bytes_free(rt, outcome);
         return WS_EINVAL;
     }
-    return ws_op_complete(rt, (ws_id)op, err, outcome);
+    completing = 1;
+    int rc = ws_op_complete(rt, (ws_id)op, err, outcome);
+    completing = 0;
+    return rc;
 }
 
 /* ---- entries and jobs ---- */
