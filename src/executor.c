@@ -43,7 +43,7 @@ static void poll_task(ws_runtime *rt, ws_task *t)
 
     uint32_t serial = 0;
     if (WS_TRACING(rt)) {
-        ws_slot_trace *st = &rt->slot_trace[t->slot];
+        ws_slot_trace *st = ws__slot_trace(rt, t->slot);
         serial = cx.serial = st->serial;
         /* No clock read here: a poll begins when the previous one ended (the last reading), give or take the
          * queue pop. One reading per poll, at its end, halves what tracing costs on a real clock. */
@@ -275,7 +275,8 @@ void ws_yield_wake(ws_context *cx)
     if (cx->task == WS_ID_NONE)
         return;
     /* The common case, a task waking itself while it runs: no id lookup, just the mark (and the trace). */
-    if (t && !WS_TRACING(rt) && ws__task_id(rt, t) == cx->task) {
+    /* cx->task is the id of the task being polled, so its slot alone identifies it (no generation check). */
+    if (t && !WS_TRACING(rt) && (uint32_t)cx->task == t->slot) {
         rt->stats.wakes++;
         t->flags |= TASK_WOKEN;
         return;

@@ -82,9 +82,8 @@ int ws_runtime_free(ws_runtime *rt)
     ws__tasks_free(rt);
     ws__ops_free(rt);
     ws__timers_free(rt);
+    ws__slots_free(rt); /* before the trace: whether trace pages exist is read from rt->ring_cap */
     ws__trace_free(rt);
-    ws__free(rt, rt->slots, rt->slot_cap * sizeof *rt->slots);
-    ws__free(rt, rt->slot_trace, rt->slot_trace_cap * sizeof *rt->slot_trace);
     ws__slab_release_all(rt);
     assert(rt->stats.bytes_live == sizeof *rt); /* everything else was given back */
     ws_allocator a = rt->alloc;

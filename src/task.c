@@ -16,56 +16,101 @@ ws_task *ws__task_get(const ws_runtime *rt, ws_id id)
     uint32_t gen = (uint32_t)(id >> 32);
     if (!rt || slot >= rt->slot_count)
         return NULL;
-    const ws_slot *s = &rt->slots[slot];
+    const ws_slot *s = ws__slot(rt, slot);
     return s->gen == gen ? WS_SLOT_TASK(s) : NULL;
 }
 
-ws_id ws__task_id(const ws_runtime *rt, const ws_task *t) { return make_id(t->slot, rt->slots[t->slot].gen); }
+ws_id ws__task_id(const ws_runtime *rt, const ws_task *t) { return make_id(t->slot, ws__slot(rt, t->slot)->gen); }
 
 uint32_t ws__task_serial(const ws_runtime *rt, ws_id id)
 {
     uint32_t slot = (uint32_t)id;
-    if (!rt->slot_trace || id == WS_ID_NONE || slot >= rt->slot_count)
+    if (!rt->ring_cap || id == WS_ID_NONE || slot >= rt->slot_count)
         return 0;
-    return rt->slot_trace[slot].serial;
+    return ws__slot_trace(rt, slot)->serial;
+}
+
+/* Adds a page of slots (and of their trace data, when tracing): WS_ENOMEM leaves everything as it was. */
+static int slot_page_add(ws_runtime *rt)
+{
+    if (rt->page_count == rt->page_cap) {
+        /* Both page arrays move together (new ones, then copy): a failure half-way changes nothing. */
+        uint32_t cap = rt->page_cap ? rt->page_cap * 2 : 8;
+        if (cap > UINT32_MAX / WS_SLOT_PAGE)
+            return WS_ENOMEM;
+        ws_slot **pages = ws__alloc(rt, cap * sizeof *pages);
+        ws_slot_trace **tpages = rt->ring_cap ? ws__alloc(rt, cap * sizeof *tpages) : NULL;
+        if (!pages || (rt->ring_cap && !tpages)) {
+            ws__free(rt, pages, cap * sizeof *pages);
+            ws__free(rt, tpages, cap * sizeof *tpages);
+            return WS_ENOMEM;
+        }
+        if (rt->page_count) {
+            memcpy(pages, rt->slot_pages, rt->page_count * sizeof *pages);
+            if (tpages)
+                memcpy(tpages, rt->slot_trace_pages, rt->page_count * sizeof *tpages);
+        }
+        ws__free(rt, rt->slot_pages, rt->page_cap * sizeof *pages);
+        ws__free(rt, rt->slot_trace_pages, rt->page_cap * sizeof *tpages);
+        rt->slot_pages = pages;
+        rt->slot_trace_pages = tpages;
+        rt->page_cap = cap;
+    }
+    ws_slot *page = ws__alloc(rt, WS_SLOT_PAGE * sizeof *page);
+    if (!page)
+        return WS_ENOMEM;
+    if (rt->ring_cap) {
+        ws_slot_trace *tpage = ws__alloc(rt, WS_SLOT_PAGE * sizeof *tpage);
+        if (!tpage) {
+            ws__free(rt, page, WS_SLOT_PAGE * sizeof *page);
+            return WS_ENOMEM;
+        }
+        memset(tpage, 0, WS_SLOT_PAGE * sizeof *tpage);
+        rt->slot_trace_pages[rt->page_count] = tpage;
+    }
+    rt->slot_pages[rt->page_count++] = page;
+    return WS_OK;
 }
 
 static int slot_take(ws_runtime *rt, uint32_t *out)
 {
     if (rt->free_slot) {
         uint32_t i = rt->free_slot - 1;
-        rt->free_slot = (uint32_t)(rt->slots[i].ref >> 1);
+        rt->free_slot = (uint32_t)(ws__slot(rt, i)->ref >> 1);
         *out = i;
         return WS_OK;
     }
-    if (rt->slot_count == rt->slot_cap) {
-        if (rt->slot_cap >= UINT32_MAX / 2)
-            return WS_ENOMEM;
-        uint32_t cap = rt->slot_cap ? rt->slot_cap * 2 : 64;
-        ws_slot *slots = ws__realloc(rt, rt->slots, rt->slot_cap * sizeof *slots, cap * sizeof *slots);
-        if (!slots)
-            return WS_ENOMEM;
-        rt->slots = slots;
-        rt->slot_cap = cap;
-    }
-    if (rt->ring_cap && rt->slot_trace_cap < rt->slot_cap) {
-        size_t old = rt->slot_trace_cap * sizeof(ws_slot_trace), want = rt->slot_cap * sizeof(ws_slot_trace);
-        ws_slot_trace *st = ws__realloc(rt, rt->slot_trace, old, want);
-        if (!st)
-            return WS_ENOMEM; /* retried on the next spawn */
-        rt->slot_trace = st;
-        rt->slot_trace_cap = rt->slot_cap;
+    if (rt->slot_count == rt->page_count * WS_SLOT_PAGE) {
+        int rc = slot_page_add(rt);
+        if (rc != WS_OK)
+            return rc;
     }
     uint32_t i = rt->slot_count++;
-    rt->slots[i].ref = 1; /* free, end of list: not live until the task is stored */
-    rt->slots[i].gen = 1;
+    ws_slot *s = ws__slot(rt, i);
+    s->ref = 1; /* free, end of list: not live until the task is stored */
+    s->gen = 1;
     *out = i;
     return WS_OK;
 }
 
+void ws__slots_free(ws_runtime *rt)
+{
+    for (uint32_t p = 0; p < rt->page_count; p++) {
+        ws__free(rt, rt->slot_pages[p], WS_SLOT_PAGE * sizeof **rt->slot_pages);
+        if (rt->ring_cap)
+            ws__free(rt, rt->slot_trace_pages[p], WS_SLOT_PAGE * sizeof **rt->slot_trace_pages);
+    }
+    ws__free(rt, rt->slot_pages, rt->page_cap * sizeof *rt->slot_pages);
+    if (rt->ring_cap)
+        ws__free(rt, rt->slot_trace_pages, rt->page_cap * sizeof *rt->slot_trace_pages);
+    rt->slot_pages = NULL;
+    rt->slot_trace_pages = NULL;
+    rt->page_count = rt->page_cap = rt->slot_count = 0;
+}
+
 static void slot_release(ws_runtime *rt, uint32_t i)
 {
-    ws_slot *s = &rt->slots[i];
+    ws_slot *s = ws__slot(rt, i);
     s->gen = s->gen + 1 < GEN_LIMIT ? s->gen + 1 : 1;
     s->ref = ((uintptr_t)rt->free_slot << 1) | 1u;
     rt->free_slot = i + 1;
@@ -98,7 +143,7 @@ static void task_release(ws_runtime *rt, ws_task *t, int collected)
 void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped)
 {
     ws_future *f = TASK_FUTURE(t);
-    uint32_t serial = rt->slot_trace ? rt->slot_trace[t->slot].serial : 0;
+    uint32_t serial = rt->ring_cap ? ws__slot_trace(rt, t->slot)->serial : 0;
     assert(t->state != WS_TASK_DONE);
     t->state = WS_TASK_DONE; /* first, so wakes that the drop below causes for this task are ignored */
     if (dropped) {
@@ -117,7 +162,7 @@ void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped)
     if (t->waiter) {
         uint32_t w = t->waiter - 1;
         t->waiter = 0;
-        ws__wake(rt, make_id(w, rt->slots[w].gen), WS_CAUSE_TASK, serial);
+        ws__wake(rt, make_id(w, ws__slot(rt, w)->gen), WS_CAUSE_TASK, serial);
     }
     if (!(t->flags & TASK_HAS_HANDLE))
         task_release(rt, t, 0);
@@ -127,7 +172,7 @@ void ws__tasks_free(ws_runtime *rt)
 {
     /* Drop every unfinished future first (their drop hooks may still wake or touch other tasks), then free. */
     for (uint32_t i = 0; i < rt->slot_count; i++) {
-        ws_task *t = WS_SLOT_TASK(&rt->slots[i]);
+        ws_task *t = WS_SLOT_TASK(ws__slot(rt, i));
         if (t && t->state != WS_TASK_DONE) {
             t->flags &= (uint8_t)~TASK_HAS_HANDLE; /* no handle can collect it any more */
             t->waiter = 0;
@@ -135,7 +180,7 @@ void ws__tasks_free(ws_runtime *rt)
         }
     }
     for (uint32_t i = 0; i < rt->slot_count; i++) {
-        ws_task *t = WS_SLOT_TASK(&rt->slots[i]);
+        ws_task *t = WS_SLOT_TASK(ws__slot(rt, i));
         if (t)
             task_release(rt, t, 0);
     }
@@ -161,7 +206,7 @@ int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *n
     uint8_t size_class;
     ws_task *t = ws__slab_alloc(rt, sizeof(ws_task) + size, &size_class);
     if (!t) {
-        rt->slots[slot].ref = ((uintptr_t)rt->free_slot << 1) | 1u; /* give the slot back untouched */
+        ws__slot(rt, slot)->ref = ((uintptr_t)rt->free_slot << 1) | 1u; /* give the slot back untouched */
         rt->free_slot = slot + 1;
         return WS_ENOMEM;
     }
@@ -174,17 +219,17 @@ int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *n
     t->size_class = size_class;
     t->unused = 0;
     assert(((uintptr_t)t & 1u) == 0);
-    rt->slots[slot].ref = (uintptr_t)t;
+    ws__slot(rt, slot)->ref = (uintptr_t)t;
     rt->stats.spawned++;
     rt->stats.tasks_live++;
-    ws_id id = make_id(slot, rt->slots[slot].gen);
+    ws_id id = make_id(slot, ws__slot(rt, slot)->gen);
 
-    if (rt->slot_trace) {
-        ws_slot_trace *st = &rt->slot_trace[slot];
+    if (rt->ring_cap) {
+        ws_slot_trace *st = ws__slot_trace(rt, slot);
         st->serial = ++rt->task_serial;
         st->wake_seq = 0;
         if (WS_TRACING(rt)) {
-            uint32_t parent = rt->current ? rt->slot_trace[rt->current->slot].serial : 0;
+            uint32_t parent = rt->current ? ws__slot_trace(rt, rt->current->slot)->serial : 0;
             ws__trace_emit(rt, WS_EV_SPAWN, 0, 0, st->serial, parent, ws__intern(rt, name ? name : "task"), 0);
             st->wake_seq = ws__trace_next_seq(rt) + 1;
             ws__trace_emit(rt, WS_EV_WAKE, WS_CAUSE_SPAWN, 0, st->serial, parent, parent, 0);
@@ -273,21 +318,21 @@ int ws__wake(ws_runtime *rt, ws_id id, ws_cause cause, uint32_t source)
     rt->stats.wakes++;
     uint32_t seq1 = 0;
     if (WS_TRACING(rt)) {
-        uint32_t by = rt->current ? rt->slot_trace[rt->current->slot].serial : 0;
+        uint32_t by = rt->current ? ws__slot_trace(rt, rt->current->slot)->serial : 0;
         seq1 = ws__trace_next_seq(rt) + 1;
-        ws__trace_emit(rt, WS_EV_WAKE, (uint8_t)cause, 0, rt->slot_trace[t->slot].serial, by, source, 0);
+        ws__trace_emit(rt, WS_EV_WAKE, (uint8_t)cause, 0, ws__slot_trace(rt, t->slot)->serial, by, source, 0);
     }
     switch (t->state) {
     case WS_TASK_IDLE:
         t->state = WS_TASK_SCHEDULED;
         if (seq1)
-            rt->slot_trace[t->slot].wake_seq = seq1;
+            ws__slot_trace(rt, t->slot)->wake_seq = seq1;
         ws__enqueue(rt, t);
         ws__request_run(rt);
         break;
     case WS_TASK_RUNNING:
         if (!(t->flags & TASK_WOKEN) && seq1)
-            rt->slot_trace[t->slot].wake_seq = seq1;
+            ws__slot_trace(rt, t->slot)->wake_seq = seq1;
         t->flags |= TASK_WOKEN;
         break;
     default: /* already scheduled: one queue entry is enough */

@@ -99,7 +99,8 @@ static int timer_arm(ws_runtime *rt, ws_timer *t, ws_id task)
 {
     assert(t->slot == 0);
     if (rt->heap_len == rt->heap_cap) {
-        uint32_t cap = rt->heap_cap ? rt->heap_cap * 2 : 64;
+        /* 1.5x: the heap holds a pointer per pending timer, so its slack counts in the memory of every task */
+        uint32_t cap = rt->heap_cap ? rt->heap_cap + rt->heap_cap / 2 : 64;
         ws_timer **h = ws__realloc(rt, rt->heap, rt->heap_cap * sizeof *h, cap * sizeof *h);
         if (!h)
             return WS_ENOMEM;

@@ -201,9 +201,9 @@ void ws_trace_clear(ws_runtime *rt)
     rt->trace_t0 = ws__now(rt);
     /* Wakes recorded before the clear are gone: a task queued by one must not point at whatever event takes its
      * seq in the new ring ("why was I polled?" then says: no recorded wake). */
-    if (rt->slot_trace)
+    if (rt->ring_cap)
         for (uint32_t i = 0; i < rt->slot_count; i++)
-            rt->slot_trace[i].wake_seq = 0;
+            ws__slot_trace(rt, i)->wake_seq = 0;
     /* Restart the ids that appear in the trace, where that cannot confuse live objects, so that two runs of one
      * program in one runtime give the same trace. */
     if (rt->heap_len == 0)

@@ -10,7 +10,7 @@
 /* A task: this header, then its future, in one slab block. 16 bytes on wasm32. */
 typedef struct ws_task {
     struct ws_task *next;   /* run queue link */
-    uint32_t slot;          /* index in rt->slots; the id is (slot, slots[slot].gen) */
+    uint32_t slot;          /* index in the slot table; the id is (slot, ws__slot(rt, slot)->gen) */
     uint32_t waiter;        /* slot + 1 of the task that last polled our join handle; 0: none. Cleared by the
                                handle's drop. A handle moved to another task after a poll can leave it naming
                                the old one: the wake that follows is then spurious, which is harmless (the woken
@@ -39,6 +39,7 @@ typedef struct ws_slot {
     uint32_t gen;
 } ws_slot;
 
+#define WS_SLOT_PAGE 1024u      /* slots per page: 8 KiB on wasm32 */
 #define WS_SLOT_LIVE(s) (((s)->ref & 1u) == 0 && (s)->ref != 0)
 #define WS_SLOT_TASK(s) (WS_SLOT_LIVE(s) ? (ws_task *)(s)->ref : NULL)
 
@@ -89,10 +90,12 @@ struct ws_runtime {
     ws_allocator alloc;
     void *user_data;
 
-    /* tasks */
-    ws_slot *slots;
-    ws_slot_trace *slot_trace;   /* NULL unless tracing was configured */
-    uint32_t slot_count, slot_cap, slot_trace_cap;
+    /* tasks: the slot table in pages of WS_SLOT_PAGE slots, so it grows without copying and without a doubling's
+     * slack (the slot table is per-task memory); the trace's side table is paged alike, only when tracing */
+    ws_slot **slot_pages;
+    ws_slot_trace **slot_trace_pages;
+    uint32_t slot_count;         /* slots handed out so far (live or on the free list) */
+    uint32_t page_count, page_cap;
     uint32_t free_slot;          /* index + 1 of the first free slot */
     ws_task *run_head, *run_tail;
     ws_task *current;            /* task being polled */
@@ -199,6 +202,16 @@ void *ws__slab_alloc(ws_runtime *rt, size_t size, uint8_t *class_out);
 void ws__slab_free(ws_runtime *rt, void *block, uint8_t size_class);
 void ws__slab_release_all(ws_runtime *rt);
 
+/* Slot i and its trace data (the latter only when tracing was configured: rt->ring_cap != 0). */
+static inline ws_slot *ws__slot(const ws_runtime *rt, uint32_t i)
+{
+    return &rt->slot_pages[i / WS_SLOT_PAGE][i % WS_SLOT_PAGE];
+}
+static inline ws_slot_trace *ws__slot_trace(const ws_runtime *rt, uint32_t i)
+{
+    return &rt->slot_trace_pages[i / WS_SLOT_PAGE][i % WS_SLOT_PAGE];
+}
+
 /* The run queue: FIFO, intrusive through task->next. */
 static inline void ws__enqueue(ws_runtime *rt, ws_task *t)
 {
@@ -213,7 +226,7 @@ static inline void ws__enqueue(ws_runtime *rt, ws_task *t)
 /* task.c */
 void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped);
 void ws__tasks_free(ws_runtime *rt);
-void ws__task_release_if_unused(ws_runtime *rt, ws_task *t);
+void ws__slots_free(ws_runtime *rt);
 
 /* The task a live id names, or NULL. */
 ws_task *ws__task_get(const ws_runtime *rt, ws_id id);
