@@ -4,7 +4,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # emcc's JS optimizer needs Debian's node modules (acorn) on this Node.
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
-emcmake cmake -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
+mkdir -p build-wasm
+if ! emcmake cmake -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release >build-wasm/configure.log 2>&1; then
+  cat build-wasm/configure.log
+  exit 1
+fi
 if ! cmake --build build-wasm -j"$(nproc)" --target wasync_wasm >build-wasm/build.log 2>&1; then
   cat build-wasm/build.log
   exit 1
