@@ -41,8 +41,9 @@ static void poll_task(ws_runtime *rt, ws_task *t)
     cx.tracing = (uint8_t)WS_TRACING(rt);
     cx.serial = 0;
 
+    /* Read once: a poll's begin and end records stay paired even if tracing is switched during the poll. */
     uint32_t serial = 0;
-    if (WS_TRACING(rt)) {
+    if (cx.tracing) {
         ws_slot_trace *st = ws__slot_trace(rt, t->slot);
         serial = cx.serial = st->serial;
         /* No clock read here: a poll begins when the previous one ended (the last reading), give or take the
@@ -55,7 +56,7 @@ static void poll_task(ws_runtime *rt, ws_task *t)
     f->flags |= WS_FUTURE_POLLED;
     ws_poll r = f->type->poll(f, &cx);
     rt->current = NULL;
-    if (WS_TRACING(rt)) {
+    if (cx.tracing) {
         uint32_t file = rt->suspend_file ? ws__intern_static(rt, rt->suspend_file) : 0;
         ws__trace_tick(rt);
         ws__trace_emit(rt, WS_EV_POLL_END, (uint8_t)r, 0, serial, 0, r ? 0 : rt->suspend_line, r ? 0 : file);
