@@ -488,7 +488,14 @@ export class Runtime {
       throw new TypeError('start: signal must be an AbortSignal');
     }
     const lines = this.#encodeArgs(entry, args);
-    const j = this.#withString(name, (np, nl) => this.#withString(lines, (ap, al) => this.#ex.wsx_start(np, nl, ap, al)));
+    let j;
+    try {
+      j = this.#withString(name, (np, nl) => this.#withString(lines, (ap, al) => this.#ex.wsx_start(np, nl, ap, al)));
+    } catch (e) {
+      if (e instanceof WasyncError) throw e;
+      this.#trap(e); // the module trapped: every pending promise rejects, and so does this call
+      throw this.#dead;
+    }
     if (j < 0) throw errorFrom(j, this.#cstr(this.#ex.wsx_error_message()));
     const id = this.#ex.wsx_job_task(j);
     let resolve, reject;
