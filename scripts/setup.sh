@@ -17,7 +17,11 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 pkg-config --exists cmocka 2>/dev/null || need+=(libcmocka-dev)
 dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 command -v node >/dev/null || need+=(nodejs npm)
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
+if [ "${1:-}" = "--browser" ]; then
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  # a font for the page's text (chromium only recommends it, and recommends are not installed here)
+  dpkg -s fonts-liberation >/dev/null 2>&1 || need+=(fonts-liberation)
+fi
 
 if ((${#need[@]})); then
   echo "setup: installing ${need[*]}"
