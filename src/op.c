@@ -106,8 +106,13 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
         op->id = ((ws_id)s->gen << 32) | i;
         rt->stats.ops_in_flight++;
         f->resume = OPF_STARTED;
-        WS_TRACE(rt, WS_EV_HOST, (uint8_t)op->type->cause, 0, ws__task_serial(rt, cx->task), i,
-                 ws__intern_static(rt, op->type->name ? op->type->name : "host"), 0);
+        if (WS_TRACING(rt)) {
+            /* A per-operation name may live in a transient buffer: interned by content. The type's own name is
+             * static: looked up by address. */
+            const char *own = op->type->trace_name ? op->type->trace_name(op) : NULL;
+            uint32_t nm = own ? ws__intern(rt, own) : ws__intern_static(rt, op->type->name ? op->type->name : "host");
+            ws__trace_emit(rt, WS_EV_HOST, (uint8_t)op->type->cause, 0, ws__task_serial(rt, cx->task), i, nm, 0);
+        }
         int rc = op->type->start(rt, op->id, op);
         if (rc != WS_OK) {
             s = op_get(rt, op->id);

@@ -48,6 +48,9 @@ typedef struct ws_op_type {
     int (*start)(ws_runtime *rt, ws_id id, struct ws_op *f);
     /* The future was dropped before completion. Optional. */
     void (*cancel)(ws_runtime *rt, ws_id id, struct ws_op *f);
+    /* Optional: a name for this one operation in the trace (a host function's name), copied when traced;
+     * without it the trace uses `name`. */
+    const char *(*trace_name)(const struct ws_op *f);
 } ws_op_type;
 
 typedef struct ws_op {

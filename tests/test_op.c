@@ -33,7 +33,7 @@ static void fake_cancel(ws_runtime *rt, ws_id id, ws_op *f)
     g_cancelled[g_ncancelled++] = id;
 }
 
-static const ws_op_type fake_type = { "fake", WS_CAUSE_HOST, fake_start, fake_cancel };
+static const ws_op_type fake_type = { "fake", WS_CAUSE_HOST, fake_start, fake_cancel, NULL };
 
 static char g_got[8][32];
 static int g_got_err[8];
@@ -336,6 +336,57 @@ static void test_virtual_clock_waits_for_host(void **state)
     assert_int_equal(g_ncancelled, 3);
 }
 
+/* ---- per-operation trace names ---- */
+
+/* The name lives in a buffer that is overwritten right after the start: the trace must have copied it. */
+static char g_op_name[16];
+
+static const char *named_trace_name(const ws_op *f)
+{
+    (void)f;
+    return g_op_name;
+}
+
+static int named_start(ws_runtime *rt, ws_id id, ws_op *f)
+{
+    (void)f;
+    assert_int_equal(ws_op_complete(rt, id, WS_OK, NULL), WS_OK);
+    strcpy(g_op_name, "overwritten");
+    return WS_OK;
+}
+
+static const ws_op_type named_type = { "generic", WS_CAUSE_HOST, named_start, NULL, named_trace_name };
+
+/* Two operations whose names sit at the same address, one after the other: each must be traced under its own
+ * name (an address-keyed lookup would name the second after the first), and copied at start (the buffer is
+ * overwritten right after). */
+static void test_trace_name(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 256, 1);
+    const char *names[2] = { "double", "triple" };
+    for (int k = 0; k < 2; k++) {
+        strcpy(g_op_name, names[k]);
+        ws_op op;
+        ws_op_init(&op, &named_type, NULL);
+        int64_t out;
+        int err;
+        assert_int_equal(ws_block_on(rt, &op.base, sizeof op, "named", &out, &err), WS_OK);
+        assert_int_equal(err, WS_OK);
+    }
+    ws_trace_event ev[128];
+    uint32_t n = ws_trace_read(rt, 0, ev, 128), hosts = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (ev[i].kind == WS_EV_HOST) {
+            assert_true(hosts < 2);
+            assert_string_equal(ws_trace_string(rt, ev[i].b), names[hosts]);
+            hosts++;
+        }
+    }
+    assert_int_equal(hosts, 2);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +396,7 @@ int main(void)
         TU_TEST(test_free_with_ops_in_flight),
         TU_TEST(test_detached_op_output),
         TU_TEST(test_virtual_clock_waits_for_host),
+        TU_TEST(test_trace_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

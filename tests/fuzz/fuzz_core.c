@@ -142,7 +142,7 @@ static void op_cancel(ws_runtime *rt, ws_id id, ws_op *f)
         W.op_cancelled[i]++;
     }
 }
-static const ws_op_type fz_op_type = { "fuzz_op", WS_CAUSE_HOST, op_start, op_cancel };
+static const ws_op_type fz_op_type = { "fuzz_op", WS_CAUSE_HOST, op_start, op_cancel, NULL };
 
 static void record_resolution(int k, int64_t out, int err)
 {

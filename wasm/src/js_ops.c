@@ -33,39 +33,15 @@ static void js_cancel(ws_runtime *rt, ws_id id, ws_op *op)
     js_op_cancel((double)id);
 }
 
-static const ws_op_type host_call_type = { "host", WS_CAUSE_HOST, host_call_start, js_cancel };
+static const char *host_call_trace_name(const ws_op *op) { return ((const ws_host_call *)op)->name; }
 
-/* The trace names a host operation by its type's name (ws_op_type.name: "the host function's name"), so each
- * host function name gets an op type of its own. They live as long as the module instance (one runtime); past
- * HOST_TYPES_MAX names, or for a longer name, calls share the generic "host" type. */
-#define HOST_TYPES_MAX 64
-#define HOST_TYPE_NAME_MAX 64
-static struct {
-    ws_op_type type;
-    char name[HOST_TYPE_NAME_MAX];
-} host_types[HOST_TYPES_MAX];
-static uint32_t host_type_count;
-
-static const ws_op_type *host_type_for(const char *name)
-{
-    size_t n = name ? strlen(name) : 0;
-    if (n == 0 || n >= HOST_TYPE_NAME_MAX)
-        return &host_call_type;
-    for (uint32_t i = 0; i < host_type_count; i++)
-        if (strcmp(host_types[i].name, name) == 0)
-            return &host_types[i].type;
-    if (host_type_count == HOST_TYPES_MAX)
-        return &host_call_type;
-    uint32_t i = host_type_count++;
-    memcpy(host_types[i].name, name, n + 1);
-    host_types[i].type = host_call_type;
-    host_types[i].type.name = host_types[i].name;
-    return &host_types[i].type;
-}
+/* The trace names each host operation after its host function (the name lives in the caller's memory until the
+ * future is dropped; the trace copies it). */
+static const ws_op_type host_call_type = { "host", WS_CAUSE_HOST, host_call_start, js_cancel, host_call_trace_name };
 
 void ws_host_call_init(ws_host_call *f, const char *name, const void *arg, uint32_t arg_len)
 {
-    ws_op_init(&f->op, host_type_for(name), NULL);
+    ws_op_init(&f->op, &host_call_type, NULL);
     f->name = name;
     f->arg = arg;
     f->arg_len = arg ? arg_len : 0;
@@ -84,7 +60,7 @@ static int fetch_start(ws_runtime *rt, ws_id id, ws_op *op)
                           len_of(r->headers), r->body, r->body ? r->body_len : 0);
 }
 
-static const ws_op_type fetch_type = { "fetch", WS_CAUSE_FETCH, fetch_start, js_cancel };
+static const ws_op_type fetch_type = { "fetch", WS_CAUSE_FETCH, fetch_start, js_cancel, NULL };
 
 void ws_fetch_init(ws_fetch *f, const ws_fetch_request *req)
 {
