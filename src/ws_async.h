@@ -73,71 +73,73 @@ void ws_async_drop(ws_future *f, ws_runtime *rt);
 #define WS_ASYNC(name, ...) WS_ASYNC_WITH_DROP(name, ws_async_drop, __VA_ARGS__)
 
 /* The same, with a drop hook of your own (it must call ws_async_drop(f) itself). */
-#define WS_ASYNC_WITH_DROP(name, dropfn, ...)                                                                   \
-    typedef struct name {                                                                                       \
-        ws_future base;                                                                                         \
-        ws_future *awaiting;                                                                                    \
-        struct __VA_ARGS__;                                                                                     \
-    } name;                                                                                                     \
-    static ws_poll name##_body(name *self, ws_context *cx);                                                     \
-    static ws_poll name##_poll(ws_future *f, ws_context *cx) { return name##_body((name *)f, cx); }            \
-    static const ws_future_type name##_type = { #name, name##_poll, dropfn, NULL };                            \
+#define WS_ASYNC_WITH_DROP(name, dropfn, ...)                                                                       \
+    typedef struct name {                                                                                           \
+        ws_future base;                                                                                             \
+        ws_future *awaiting;                                                                                        \
+        struct __VA_ARGS__;                                                                                         \
+    } name;                                                                                                         \
+    static ws_poll name##_body(name *self, ws_context *cx);                                                         \
+    static ws_poll name##_poll(ws_future *f, ws_context *cx) { return name##_body((name *)f, cx); }                 \
+    static const ws_future_type name##_type = { #name, name##_poll, dropfn, NULL };                                 \
     static ws_poll name##_body(name *self, ws_context *cx)
 
 /* Builds (does not run) an async function's future in place. */
 #define WS_ASYNC_INIT(name, ptr) (ws_future_init(&(ptr)->base, &name##_type), (ptr)->awaiting = NULL)
 
-#define WS_BEGIN()                                                                                              \
-    (void)cx;                                                                                                   \
-    switch (self->base.resume) {                                                                                \
+#define WS_BEGIN()                                                                                                  \
+    (void)cx;                                                                                                       \
+    switch (self->base.resume) {                                                                                    \
     case 0:
 
 /* Awaits a child future (any pointer to a struct whose first member is a ws_future). On Pending, records the
  * await point for the trace and returns; the next poll resumes on this line and polls the child again. */
-#define WS_AWAIT(child)                                                                                         \
-    do {                                                                                                        \
-        self->awaiting = (ws_future *)(child);                                                                  \
-        self->base.resume = __LINE__;                                                                           \
-        /* fallthrough */                                                                                       \
-    case __LINE__:                                                                                              \
-        if (ws_future_poll(self->awaiting, cx) == WS_PENDING) {                                           \
-            ws_context_suspend_at(cx, __FILE__, __LINE__);                                                      \
-            return WS_PENDING;                                                                                  \
-        }                                                                                                       \
-        ws_future_drop(cx->rt, self->awaiting);                                                                 \
-        self->awaiting = NULL;                                                                             \
+#define WS_AWAIT(child)                                                                                             \
+    do {                                                                                                            \
+        self->awaiting = (ws_future *)(child);                                                                      \
+        self->base.resume = __LINE__;                                                                               \
+        /* fallthrough */                                                                                           \
+    case __LINE__:                                                                                                  \
+        if (ws_future_poll(self->awaiting, cx) == WS_PENDING) {                                                     \
+            if (cx->tracing) /* the await point only matters to the trace */                                        \
+                ws_context_suspend_at(cx, __FILE__, __LINE__);                                                      \
+            return WS_PENDING;                                                                                      \
+        }                                                                                                           \
+        ws_future_drop(cx->rt, self->awaiting);                                                                     \
+        self->awaiting = NULL;                                                                                      \
     } while (0)
 
 /* Gives the other tasks a turn: wakes itself (cause SELF) and suspends once. Needs no field. */
-#define WS_YIELD()                                                                                              \
-    do {                                                                                                        \
-        self->base.resume = __LINE__;                                                                           \
-        ws_yield_wake(cx);                                                                                      \
-        ws_context_suspend_at(cx, __FILE__, __LINE__);                                                          \
-        return WS_PENDING;                                                                                      \
-    case __LINE__:;                                                                                             \
+#define WS_YIELD()                                                                                                  \
+    do {                                                                                                            \
+        self->base.resume = __LINE__;                                                                               \
+        ws_yield_wake(cx);                                                                                          \
+        if (cx->tracing)                                                                                            \
+            ws_context_suspend_at(cx, __FILE__, __LINE__);                                                          \
+        return WS_PENDING;                                                                                          \
+    case __LINE__:;                                                                                                 \
     } while (0)
 
 #define WS_OUT(child) (((ws_future *)(child))->out)
 #define WS_ERR(child) (((ws_future *)(child))->err)
 
-#define WS_RETURN(value)                                                                                        \
-    do {                                                                                                        \
-        self->base.out = (int64_t)(value);                                                                      \
-        self->base.err = WS_OK;                                                                                 \
-        return WS_READY;                                                                                        \
+#define WS_RETURN(value)                                                                                            \
+    do {                                                                                                            \
+        self->base.out = (int64_t)(value);                                                                          \
+        self->base.err = WS_OK;                                                                                     \
+        return WS_READY;                                                                                            \
     } while (0)
 
-#define WS_RETURN_ERR(code)                                                                                     \
-    do {                                                                                                        \
-        self->base.out = 0;                                                                                     \
-        self->base.err = (int8_t)(code);                                                                        \
-        return WS_READY;                                                                                        \
+#define WS_RETURN_ERR(code)                                                                                         \
+    do {                                                                                                            \
+        self->base.out = 0;                                                                                         \
+        self->base.err = (int8_t)(code);                                                                            \
+        return WS_READY;                                                                                            \
     } while (0)
 
-#define WS_END()                                                                                                \
-    }                                                                                                           \
-    self->base.out = 0;                                                                                         \
+#define WS_END()                                                                                                    \
+    }                                                                                                               \
+    self->base.out = 0;                                                                                             \
     return WS_READY
 
 /* Used by WS_YIELD: wake the current task with cause SELF. */
