@@ -11,7 +11,7 @@ export const WASM_FILE = path.join(PKG_DIR, 'dist', 'wasync.wasm');
 if (!fs.existsSync(WASM_FILE)) {
   throw new Error(
     `${WASM_FILE} is missing: build it first with\n` +
-      '  NODE_PATH=/usr/share/nodejs emcmake cmake -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release && cmake --build build-wasm -j2',
+      '  bash scripts/build-wasm.sh',
   );
 }
 
