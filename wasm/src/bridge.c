@@ -366,7 +366,6 @@ EXPORT("wsx_trace_written") double wsx_trace_written(void)
 }
 EXPORT("wsx_trace_lost") double wsx_trace_lost(void) { return (double)ws_trace_lost(rt); }
 EXPORT("wsx_trace_clear") void wsx_trace_clear(void) { ws_trace_clear(rt); }
-EXPORT("wsx_trace_enable") void wsx_trace_enable(int on) { ws_trace_enable(rt, on); }
 EXPORT("wsx_trace_string") const char *wsx_trace_string(uint32_t i) { return ws_trace_string(rt, i); }
 
 /* ---- stats ---- */
