@@ -184,20 +184,11 @@ int ws_block_on(ws_runtime *rt, const ws_future *future, size_t size, const char
 
 /* ---- polling and dropping futures ---- */
 
-ws_poll ws__future_poll_traced(ws_future *f, ws_context *cx)
+/* A nested poll with its begin and end records. Only reached with cx->tracing set, which poll_task sets (contexts
+ * from outside any task never trace); the caller has done the flag bookkeeping of ws_future_poll. */
+static ws_poll poll_traced(ws_future *f, ws_context *cx, int16_t index)
 {
-    assert(f && f->type && cx);
-    assert(!(f->flags & (WS_FUTURE_READY | WS_FUTURE_DROPPED)));
     ws_runtime *rt = cx->rt;
-    int16_t index = cx->child_index;
-    cx->child_index = -1;
-    f->flags |= WS_FUTURE_POLLED;
-    if (!WS_TRACING(rt) || cx->task == WS_ID_NONE) { /* polls from outside any task are not traced */
-        ws_poll r = f->type->poll(f, cx);
-        if (r == WS_READY)
-            f->flags |= WS_FUTURE_READY;
-        return r;
-    }
     uint32_t serial = cx->serial;
     uint16_t depth = ++cx->depth;
     ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, depth, serial, 0, ws__intern_static(rt, f->type->name),
@@ -212,19 +203,17 @@ ws_poll ws__future_poll_traced(ws_future *f, ws_context *cx)
     rt->suspend_file = NULL;
     rt->suspend_line = 0;
     cx->depth--;
-    if (r == WS_READY)
-        f->flags |= WS_FUTURE_READY;
     return r;
 }
 
 ws_poll ws_future_poll(ws_future *f, ws_context *cx)
 {
-    if (WS_UNLIKELY(cx->tracing))
-        return ws__future_poll_traced(f, cx);
+    assert(f && f->type && cx);
     assert(!(f->flags & (WS_FUTURE_READY | WS_FUTURE_DROPPED)));
+    int16_t index = cx->child_index;
     cx->child_index = -1;
     f->flags |= WS_FUTURE_POLLED;
-    ws_poll r = f->type->poll(f, cx);
+    ws_poll r = WS_UNLIKELY(cx->tracing) ? poll_traced(f, cx, index) : f->type->poll(f, cx);
     if (r == WS_READY)
         f->flags |= WS_FUTURE_READY;
     return r;

@@ -118,7 +118,6 @@ struct ws_context {
 /* Polls a child future inside the current poll. Records a nested poll in the trace when tracing is on.
  * Polling a future that is already ready or dropped is a bug (asserted). Not inline: inlining this and
  * ws_future_drop into every await made the module 5 KB larger for ~10% on the yield benchmark. */
-ws_poll ws__future_poll_traced(ws_future *f, ws_context *cx);
 
 ws_poll ws_future_poll(ws_future *f, ws_context *cx);
 

@@ -324,13 +324,28 @@ export class Runtime {
     return OK;
   }
 
+  // Claims a live operation for settlement. False if it was cancelled (its future dropped) or the runtime closed:
+  // then the outcome is ignored and nothing is allocated.
+  #claim(op) {
+    if (this.#dead || !this.#ops.delete(op)) return false;
+    this.#catchUpVirtualClock();
+    return true;
+  }
+
+  // Makes the completion call(s) into the module, then schedules one drain (never a drain from here).
+  #complete(call) {
+    try {
+      call();
+    } catch (e) {
+      this.#trap(e);
+    }
+    this.#schedule();
+  }
+
   // Delivers an outcome (a string, or any value toBytes accepts) to the operation's future.
   #settle(op, err, payload) {
-    const entry = this.#ops.get(op);
-    if (!entry || this.#dead) return; // cancelled (the future was dropped) or closed: ignore, allocate nothing
-    this.#ops.delete(op);
-    this.#catchUpVirtualClock();
-    try {
+    if (!this.#claim(op)) return;
+    this.#complete(() => {
       const t = typeof payload;
       const str = t === 'string' ? payload : t === 'number' || t === 'boolean' || t === 'bigint' ? String(payload) : null;
       const len = str === null ? -1 : this.#writeScratch(str);
@@ -341,10 +356,7 @@ export class Runtime {
         const block = this.#bytesBlock(bytes);
         this.#ex.wsx_op_complete(op, !block && bytes.length ? ENOMEM : err, block); // takes the block in every case
       }
-    } catch (e) {
-      this.#trap(e);
-    }
-    this.#schedule();
+    });
   }
 
   // Writes `s` as UTF-8 into the scratch buffer; returns its length, or -1 if it does not fit.
@@ -411,28 +423,22 @@ export class Runtime {
 
   // The response as one block: [u32 status][u32 headers_len][headers][NUL][body]; the body is copied once.
   #settleFetch(op, status, headers, body) {
-    const entry = this.#ops.get(op);
-    if (!entry || this.#dead) return;
-    this.#ops.delete(op);
-    this.#catchUpVirtualClock();
-    const len = 8 + headers.length + 1 + body.length;
-    const block = this.#ex.wsx_bytes_alloc(len);
-    if (block) {
-      const u8 = this.#u8();
-      const dv = new DataView(this.#memory.buffer);
-      dv.setUint32(block + 4, status, true);
-      dv.setUint32(block + 8, headers.length, true);
-      u8.set(headers, block + 12);
-      u8[block + 12 + headers.length] = 0;
-      u8.set(body, block + 13 + headers.length);
-    }
-    try {
+    if (!this.#claim(op)) return;
+    this.#complete(() => {
+      const block = this.#ex.wsx_bytes_alloc(8 + headers.length + 1 + body.length);
+      if (block) {
+        const u8 = this.#u8();
+        const dv = new DataView(this.#memory.buffer);
+        dv.setUint32(block + 4, status, true);
+        dv.setUint32(block + 8, headers.length, true);
+        u8.set(headers, block + 12);
+        u8[block + 12 + headers.length] = 0;
+        u8.set(body, block + 13 + headers.length);
+      }
       this.#ex.wsx_op_complete(op, block ? OK : ENOMEM, block);
-    } catch (e) {
-      this.#trap(e);
-    }
-    this.#schedule();
+    });
   }
+
 
   // ---- C async entry points (C future -> JS promise) ----
 

@@ -214,8 +214,7 @@ int wsx_args_parse(const wsx_entry *e, const char *text, uint32_t len, wsx_args 
             char *eq = strchr(line, '=');
             if (!eq) {
                 put_msg(errbuf, errlen, "malformed argument line: ", line, "");
-                ws_free(rt, copy, len + 1);
-                return WS_EINVAL;
+                goto invalid;
             }
             *eq = 0;
             const char *value = eq + 1;
@@ -225,15 +224,13 @@ int wsx_args_parse(const wsx_entry *e, const char *text, uint32_t len, wsx_args 
                 j++;
             if (j == e->nparams) {
                 put_msg(errbuf, errlen, "unknown parameter '", line, "'");
-                ws_free(rt, copy, len + 1);
-                return WS_EINVAL;
+                goto invalid;
             }
             const wsx_param *p = &e->params[j];
             if (p->kind == WSX_URL || p->kind == WSX_TEXT) {
                 if (p->kind == WSX_URL && vlen == 0) {
                     put_msg(errbuf, errlen, "parameter '", p->name, "' must be a URL");
-                    ws_free(rt, copy, len + 1);
-                    return WS_EINVAL;
+                    goto invalid;
                 }
                 /* JS escapes newlines and backslashes in values ("\\n", "\\\\"): undo it in place. */
                 char *w = (char *)value;
@@ -249,18 +246,17 @@ int wsx_args_parse(const wsx_entry *e, const char *text, uint32_t len, wsx_args 
             } else {
                 int64_t v;
                 if (!parse_int(value, vlen, &v) || v < p->min || v > p->max) {
-                    char range[64];
                     wsx_buf b;
                     wsx_buf_init(&b, rt);
+                    wsx_buf_str(&b, "parameter '");
+                    wsx_buf_str(&b, p->name);
                     wsx_buf_str(&b, "' must be an integer from ");
                     wsx_buf_int(&b, p->min);
                     wsx_buf_str(&b, " to ");
                     wsx_buf_int(&b, p->max);
-                    put_msg(range, sizeof range, b.p ? b.p : "' is out of range", "", "");
+                    put_msg(errbuf, errlen, b.p ? b.p : "parameter out of range", "", "");
                     wsx_buf_free(&b);
-                    put_msg(errbuf, errlen, "parameter '", p->name, range);
-                    ws_free(rt, copy, len + 1);
-                    return WS_EINVAL;
+                    goto invalid;
                 }
                 args->num[j] = v;
             }
@@ -282,4 +278,7 @@ int wsx_args_parse(const wsx_entry *e, const char *text, uint32_t len, wsx_args 
     *block = copy;
     *block_len = len + 1;
     return WS_OK;
+invalid:
+    ws_free(rt, copy, len + 1);
+    return WS_EINVAL;
 }
