@@ -130,11 +130,21 @@ void ws__timer_cancel(ws_runtime *rt, ws_timer *t)
 uint32_t ws__timers_fire(ws_runtime *rt, ws_time now)
 {
     uint32_t fired = 0;
+    ws_task *before_tail = rt->run_tail;
     while (rt->heap_len && rt->heap[0]->deadline <= now) {
         ws_timer *t = rt->heap[0];
         heap_remove_at(rt, 0);
         ws__wake(rt, t->task, WS_CAUSE_TIMER, t->id);
         fired++;
+    }
+    /* The tasks just queued (appended after before_tail, in deadline order) move to the front: a timer is a
+     * deadline, and behind a burst of spawns or wakes it would be late by the whole queue's length. */
+    if (before_tail && before_tail->next) {
+        ws_task *first = before_tail->next;
+        rt->run_tail->next = rt->run_head;
+        rt->run_head = first;
+        before_tail->next = NULL;
+        rt->run_tail = before_tail;
     }
     return fired;
 }

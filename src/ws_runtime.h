@@ -1,7 +1,8 @@
 /* ws_runtime.h: the executor and its tasks.
  *
  * One runtime, one thread, one FIFO run queue. A task owns one future (copied into the task's slab block when it
- * is spawned) and is polled when woken. The runtime never blocks by itself: ws_runtime_run() polls what is ready
+ * is spawned) and is polled when woken. One exception to FIFO: tasks woken by their timers go to the front of the
+ * queue, in deadline order, so a burst of spawns or wakes does not make every due timer late by its length. The runtime never blocks by itself: ws_runtime_run() polls what is ready
  * and returns what should happen next, so it can be driven by a host event loop (the wasm bridge drives it from
  * JS microtasks) or by ws_block_on() natively.
  *
@@ -63,7 +64,8 @@ enum {
     WS_RUN_WAIT = 2   /* nothing runnable now; waiting for a timer (see ws_runtime_next_deadline) or the host */
 };
 
-/* Polls runnable tasks in FIFO order until none is left or the time slice is used up, firing due timers.
+/* Polls runnable tasks in FIFO order until none is left or the time slice is used up, firing due timers between
+ * polls (every poll on the virtual clock, at each clock reading on a real one) and running their tasks first.
  * With the virtual clock and no host operation in flight, an idle runtime jumps its clock to the next deadline
  * (like tokio's paused time), so sleeps take no wall time. Returns WS_RUN_* or WS_EBUSY if called from inside a
  * poll (it never runs re-entrantly). */

@@ -322,6 +322,54 @@ static void test_deadline_order(void **state)
     tu_rt_free(rt);
 }
 
+/* A timer that came due while the queue was long runs before that queue: here a task busy for 2 ms spawns five
+ * tasks while a 1 ms sleep comes due; the sleeper is polled before any of the five. */
+WS_ASYNC(logger_fn, { int64_t id; })
+{
+    WS_BEGIN();
+    tu_log_add(&g_order, self->id);
+    WS_RETURN(0);
+    WS_END();
+}
+
+WS_ASYNC(burst_fn, { int i; })
+{
+    WS_BEGIN();
+    ws_clock_busy(cx->rt, WS_MS(2)); /* virtual time moves, no timer fires during the poll */
+    for (self->i = 0; self->i < 5; self->i++) {
+        logger_fn f;
+        WS_ASYNC_INIT(logger_fn, &f);
+        f.id = self->i;
+        if (ws_spawn(cx->rt, &f.base, sizeof f, "logger", NULL) != WS_OK)
+            WS_RETURN_ERR(WS_ENOMEM);
+    }
+    WS_RETURN(0);
+    WS_END();
+}
+
+static void test_timer_wake_before_queue(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    memset(&g_order, 0, sizeof g_order);
+    order_fn s;
+    WS_ASYNC_INIT(order_fn, &s);
+    s.id = 100;
+    s.ms = 1;
+    burst_fn b;
+    WS_ASYNC_INIT(burst_fn, &b);
+    assert_int_equal(ws_spawn(rt, &s.base, sizeof s, "sleeper", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &b.base, sizeof b, "burst", NULL), WS_OK);
+    assert_int_equal(tu_run(rt), WS_RUN_IDLE);
+    /* the sleeper logs its id and the time it woke (2 ms: it was due at 1 ms, during the busy poll) */
+    assert_int_equal(g_order.n, 7);
+    assert_int_equal(g_order.v[0], 100);
+    assert_int_equal(g_order.v[1], WS_MS(2));
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(g_order.v[2 + i], i);
+    tu_rt_free(rt);
+}
+
 /* ---- a fake host: a manual clock, counting timer arms and run requests ---- */
 
 static struct fake_host {
@@ -439,6 +487,7 @@ int main(void)
         TU_TEST(test_timeout),
         TU_TEST(test_drop_pending_sleep),
         TU_TEST(test_deadline_order),
+        TU_TEST(test_timer_wake_before_queue),
         TU_TEST(test_host_timer_arms),
         TU_TEST(test_host_request_run),
     };
