@@ -239,7 +239,6 @@ int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *n
     ws__request_run(rt);
     if (handle) {
         ws_future_init(&handle->base, &handle_type);
-        handle->rt = rt;
         handle->task = id;
     }
     return WS_OK;

@@ -85,8 +85,7 @@ int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *n
  * aborted and WS_ECLOSED if the runtime dropped it. Dropping it unfinished detaches the task. */
 struct ws_task_handle {
     ws_future base;
-    ws_runtime *rt;
-    ws_id task;
+    ws_id task;     /* WS_ID_NONE once collected or dropped; the runtime comes from the context or the drop */
 };
 
 /* Aborts a task: it is dropped at its next scheduling point (never in the middle of a poll) and its awaiter sees
