@@ -76,9 +76,10 @@ export class Runtime {
   #memory = null;
   #opts;
   #hosts = new Map();
-  #ops = new Map();       // op id -> { controller, name }
+  #ops = new Map();       // op id -> its fetch's AbortController, or null (a host call): the ops in flight
   #jobs = new Map();      // job index -> { resolve, reject, settled, cleanup }
   #scheduled = false;
+  #drainFn = () => this.#drain(); // one closure for every scheduled drain, not one per wake
   #running = false;
   #timer = null;          // the single host timer
   #waitSince = null;      // virtual clock: real time when the runtime started waiting on the host
@@ -191,7 +192,7 @@ export class Runtime {
   #schedule() {
     if (this.#scheduled || this.#dead) return;
     this.#scheduled = true;
-    queueMicrotask(() => this.#drain());
+    queueMicrotask(this.#drainFn);
   }
 
   #drain() {
@@ -211,7 +212,7 @@ export class Runtime {
     status &= RUN_STATUS;
     if (status === RUN_MORE) {
       this.#scheduled = true;
-      postMacrotask(() => this.#drain());
+      postMacrotask(this.#drainFn);
     } else if (status === RUN_WAIT && this.#opts.clock === 'virtual') {
       this.#waitVirtually();
     }
@@ -276,7 +277,7 @@ export class Runtime {
     if (this.#dead) return;
     this.#dead = err;
     if (this.#timer !== null) clearTimeout(this.#timer);
-    for (const op of this.#ops.values()) op.controller?.abort();
+    for (const controller of this.#ops.values()) controller?.abort();
     this.#ops.clear();
     for (const job of this.#jobs.values()) {
       job.cleanup();
@@ -299,7 +300,7 @@ export class Runtime {
   #hostCall(op, namePtr, nameLen, argPtr, argLen) {
     const name = this.#str(namePtr, nameLen);
     const fn = this.#hosts.get(name);
-    this.#ops.set(op, { controller: null, name });
+    this.#ops.set(op, null);
     if (!fn) {
       // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
       const known = [...this.#hosts.keys()].join(', ') || 'none';
@@ -332,31 +333,29 @@ export class Runtime {
     return true;
   }
 
-  // Makes the completion call(s) into the module, then schedules one drain (never a drain from here).
-  #complete(call) {
+  // Delivers an outcome (a string, or any value toBytes accepts) to the operation's future, then schedules one
+  // drain (never a drain from here: the outcomes settled in one microtask turn are polled in one run).
+  #settle(op, err, payload) {
+    if (!this.#claim(op)) return;
     try {
-      call();
+      this.#deliver(op, err, payload);
     } catch (e) {
       this.#trap(e);
     }
     this.#schedule();
   }
 
-  // Delivers an outcome (a string, or any value toBytes accepts) to the operation's future.
-  #settle(op, err, payload) {
-    if (!this.#claim(op)) return;
-    this.#complete(() => {
-      const t = typeof payload;
-      const str = t === 'string' ? payload : t === 'number' || t === 'boolean' || t === 'bigint' ? String(payload) : null;
-      const len = str === null ? -1 : this.#writeScratch(str);
-      if (len >= 0) {
-        this.#ex.wsx_op_complete_scratch(op, err, len); // one call: C copies it into a block of its own
-      } else {
-        const bytes = toBytes(payload);
-        const block = this.#bytesBlock(bytes);
-        this.#ex.wsx_op_complete(op, !block && bytes.length ? ENOMEM : err, block); // takes the block in every case
-      }
-    });
+  #deliver(op, err, payload) {
+    const t = typeof payload;
+    const str = t === 'string' ? payload : t === 'number' || t === 'boolean' || t === 'bigint' ? String(payload) : null;
+    const len = str === null ? -1 : this.#writeScratch(str);
+    if (len >= 0) {
+      this.#ex.wsx_op_complete_scratch(op, err, len); // one call: C copies it into a block of its own
+    } else {
+      const bytes = toBytes(payload);
+      const block = this.#bytesBlock(bytes);
+      this.#ex.wsx_op_complete(op, !block && bytes.length ? ENOMEM : err, block); // takes the block in every case
+    }
   }
 
   // Writes `s` as UTF-8 into the scratch buffer; returns its length, or -1 if it does not fit.
@@ -378,9 +377,9 @@ export class Runtime {
   }
 
   #opCancel(op) {
-    const entry = this.#ops.get(op);
+    const controller = this.#ops.get(op);
     this.#ops.delete(op);
-    entry?.controller?.abort(new WasyncError('ECANCELED', 'the future awaiting this fetch was dropped'));
+    controller?.abort(new WasyncError('ECANCELED', 'the future awaiting this fetch was dropped'));
   }
 
   // ---- fetch ----
@@ -391,7 +390,7 @@ export class Runtime {
     const headerText = this.#str(hp, hl);
     const body = bl ? this.#u8().slice(bp, bp + bl) : undefined; // copied: memory may grow before fetch reads it
     const controller = new AbortController();
-    this.#ops.set(op, { controller, name: 'fetch' });
+    this.#ops.set(op, controller);
     const fail = (e) => this.#settle(op, EHOST, `fetch ${rawUrl} failed: ${messageOf(e, 'network error')}`);
     let url;
     try {
@@ -424,21 +423,27 @@ export class Runtime {
   // The response as one block: [u32 status][u32 headers_len][headers][NUL][body]; the body is copied once.
   #settleFetch(op, status, headers, body) {
     if (!this.#claim(op)) return;
-    this.#complete(() => {
-      const block = this.#ex.wsx_bytes_alloc(8 + headers.length + 1 + body.length);
-      if (block) {
-        const u8 = this.#u8();
-        const dv = new DataView(this.#memory.buffer);
-        dv.setUint32(block + 4, status, true);
-        dv.setUint32(block + 8, headers.length, true);
-        u8.set(headers, block + 12);
-        u8[block + 12 + headers.length] = 0;
-        u8.set(body, block + 13 + headers.length);
-      }
-      this.#ex.wsx_op_complete(op, block ? OK : ENOMEM, block);
-    });
+    try {
+      this.#deliverFetch(op, status, headers, body);
+    } catch (e) {
+      this.#trap(e);
+    }
+    this.#schedule();
   }
 
+  #deliverFetch(op, status, headers, body) {
+    const block = this.#ex.wsx_bytes_alloc(8 + headers.length + 1 + body.length);
+    if (block) {
+      const u8 = this.#u8();
+      const dv = new DataView(this.#memory.buffer);
+      dv.setUint32(block + 4, status, true);
+      dv.setUint32(block + 8, headers.length, true);
+      u8.set(headers, block + 12);
+      u8[block + 12 + headers.length] = 0;
+      u8.set(body, block + 13 + headers.length);
+    }
+    this.#ex.wsx_op_complete(op, block ? OK : ENOMEM, block);
+  }
 
   // ---- C async entry points (C future -> JS promise) ----
 
