@@ -97,19 +97,22 @@ void ws_channel_receiver_drop(ws_channel *ch)
 uint32_t ws_channel_len(const ws_channel *ch) { return ch ? ch->len : 0; }
 uint32_t ws_channel_id(const ws_channel *ch) { return ch ? ch->id : 0; }
 
+/* Ring indexes wrap by a comparison, not `%`: no division per message. */
 static void push(ws_channel *ch, int64_t msg)
 {
     assert(ch->len < ch->cap);
-    ch->buf[(ch->head + ch->len) % ch->cap] = msg;
+    uint32_t i = ch->head + ch->len;
+    ch->buf[i >= ch->cap ? i - ch->cap : i] = msg;
     ch->len++;
-    ws_waker_wake(&ch->recv_waker, WS_CAUSE_CHANNEL, ch->id);
+    if (ch->recv_waker.task != WS_ID_NONE) /* a receiver is waiting */
+        ws_waker_wake(&ch->recv_waker, WS_CAUSE_CHANNEL, ch->id);
 }
 
 static int64_t pop(ws_channel *ch)
 {
     assert(ch->len > 0);
     int64_t msg = ch->buf[ch->head];
-    ch->head = (ch->head + 1) % ch->cap;
+    ch->head = ch->head + 1 == ch->cap ? 0 : ch->head + 1;
     ch->len--;
     ws__waitlist_wake_one(&ch->send_waiters, WS_CAUSE_CHANNEL, ch->id); /* room for one more */
     return msg;

@@ -35,7 +35,7 @@ static void poll_task(ws_runtime *rt, ws_task *t)
     ws_context cx;
     cx.rt = rt;
     cx.task = ws__task_id(rt, t);
-    cx.budget = rt->budget ? rt->budget : UINT32_MAX;
+    cx.budget = rt->poll_budget;
     cx.depth = 0;
     cx.child_index = -1;
     cx.tracing = (uint8_t)WS_TRACING(rt);
@@ -206,7 +206,7 @@ static ws_poll poll_traced(ws_future *f, ws_context *cx, int16_t index)
     return r;
 }
 
-ws_poll ws_future_poll(ws_future *f, ws_context *cx)
+static inline ws_poll poll_child(ws_future *f, ws_context *cx)
 {
     assert(f && f->type && cx);
     assert(!(f->flags & (WS_FUTURE_READY | WS_FUTURE_DROPPED)));
@@ -217,6 +217,18 @@ ws_poll ws_future_poll(ws_future *f, ws_context *cx)
     if (r == WS_READY)
         f->flags |= WS_FUTURE_READY;
     return r;
+}
+
+ws_poll ws_future_poll(ws_future *f, ws_context *cx) { return poll_child(f, cx); }
+
+ws_poll ws_await_poll(ws_future *f, ws_context *cx)
+{
+    if (poll_child(f, cx) == WS_PENDING)
+        return WS_PENDING;
+    f->flags |= WS_FUTURE_DROPPED; /* ready, so not dropped before: what ws_future_drop would check */
+    if (f->type->drop)
+        f->type->drop(f, cx->rt);
+    return WS_READY;
 }
 
 void ws_future_drop(ws_runtime *rt, ws_future *f)
@@ -237,17 +249,12 @@ void ws_async_drop(ws_future *f, ws_runtime *rt)
     }
 }
 
-int ws_budget_take(ws_context *cx)
+int ws_budget_exhausted(ws_context *cx)
 {
-    if (cx->budget == UINT32_MAX)
-        return 1;
-    if (cx->budget == 0) {
-        if (cx->task != WS_ID_NONE)
-            ws__wake(cx->rt, cx->task, WS_CAUSE_SELF, 0);
-        return 0;
-    }
-    cx->budget--;
-    return 1;
+    assert(cx->budget == 0);
+    if (cx->task != WS_ID_NONE)
+        ws__wake(cx->rt, cx->task, WS_CAUSE_SELF, 0);
+    return 0;
 }
 
 void ws_context_suspend_at(ws_context *cx, const char *file, unsigned line)

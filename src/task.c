@@ -20,7 +20,6 @@ ws_task *ws__task_get(const ws_runtime *rt, ws_id id)
     return s->gen == gen ? WS_SLOT_TASK(s) : NULL;
 }
 
-ws_id ws__task_id(const ws_runtime *rt, const ws_task *t) { return make_id(t->slot, ws__slot(rt, t->slot)->gen); }
 
 uint32_t ws__task_serial(const ws_runtime *rt, ws_id id)
 {

@@ -33,10 +33,9 @@
  *             self->awaiting = &self->nap.base;             // so dropping us drops the sleep too
  *             self->base.resume = 12;                       // the await's line number
  *         case 12:                                          // every later poll resumes here
- *             if (ws_future_poll(&self->nap.base, cx) == WS_PENDING)
+ *             if (ws_await_poll(&self->nap.base, cx) == WS_PENDING)
  *                 return WS_PENDING;                        // the sleep registered our waker with the timer
- *             ws_future_drop(cx->rt, &self->nap.base);      // ready: release it
- *             self->awaiting = NULL;
+ *             self->awaiting = NULL;                        // ready, and already dropped (released)
  *             self->total = 100;
  *             ...                                           // the second await, the same way
  *             self->base.out = self->total + 200;
@@ -100,12 +99,11 @@ void ws_async_drop(ws_future *f, ws_runtime *rt);
         self->base.resume = __LINE__;                                                                               \
         /* fallthrough */                                                                                           \
     case __LINE__:                                                                                                  \
-        if (ws_future_poll(self->awaiting, cx) == WS_PENDING) {                                                     \
+        if (ws_await_poll(self->awaiting, cx) == WS_PENDING) { /* ready: it was dropped, its output stays */       \
             if (cx->tracing) /* the await point only matters to the trace */                                        \
                 ws_context_suspend_at(cx, __FILE__, __LINE__);                                                      \
             return WS_PENDING;                                                                                      \
         }                                                                                                           \
-        ws_future_drop(cx->rt, self->awaiting);                                                                     \
         self->awaiting = NULL;                                                                                      \
     } while (0)
 

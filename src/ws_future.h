@@ -121,6 +121,11 @@ struct ws_context {
 
 ws_poll ws_future_poll(ws_future *f, ws_context *cx);
 
+/* What WS_AWAIT does on each poll of its child: ws_future_poll, and once the child is ready, ws_future_drop at
+ * once (its output stays readable) before returning WS_READY. One call into the core per poll instead of two for
+ * the poll that completes an await: 10% of the yield benchmark's instructions. */
+ws_poll ws_await_poll(ws_future *f, ws_context *cx);
+
 /* A context for polling from outside any task (to collect a finished join handle, in tests): no waker, no
  * budget limit, not traced. */
 static inline ws_context ws_context_outside(ws_runtime *rt)
@@ -139,7 +144,16 @@ static inline ws_waker ws_context_waker(const ws_context *cx)
  * finished join handle, an always-ready future) call this first. Returns 1 if the task may go on; when the budget
  * of this poll is used up it wakes the task (cause SELF) and returns 0, and the caller returns WS_PENDING, so a
  * task that is always ready still yields to the others after a bounded number of operations. */
-int ws_budget_take(ws_context *cx);
+int ws_budget_exhausted(ws_context *cx); /* the slow path: wakes the task, returns 0 */
+static inline int ws_budget_take(ws_context *cx)
+{
+    if (WS_LIKELY(cx->budget != 0)) {
+        if (cx->budget != UINT32_MAX) /* unlimited stays unlimited */
+            cx->budget--;
+        return 1;
+    }
+    return ws_budget_exhausted(cx);
+}
 
 /* Records the await point of a suspension (file, line) for the trace. Used by WS_AWAIT. */
 void ws_context_suspend_at(ws_context *cx, const char *file, unsigned line);

@@ -101,7 +101,8 @@ struct ws_runtime {
     ws_task *current;            /* task being polled */
     int running;                 /* inside ws_runtime_run / ws_runtime_free */
     int run_requested;           /* request_run was called and ws_runtime_run has not run since */
-    uint32_t budget;
+    uint32_t budget;             /* as configured: 0 is unlimited */
+    uint32_t poll_budget;        /* what each poll starts with: budget, or UINT32_MAX for unlimited */
     ws_time slice;
 
     /* slab */
@@ -230,7 +231,10 @@ void ws__slots_free(ws_runtime *rt);
 
 /* The task a live id names, or NULL. */
 ws_task *ws__task_get(const ws_runtime *rt, ws_id id);
-ws_id ws__task_id(const ws_runtime *rt, const ws_task *t);
+static inline ws_id ws__task_id(const ws_runtime *rt, const ws_task *t)
+{
+    return ((ws_id)ws__slot(rt, t->slot)->gen << 32) | t->slot; /* inline: every task poll computes it */
+}
 uint32_t ws__task_serial(const ws_runtime *rt, ws_id id);
 /* Wake by id with a cause; `source` for the trace. Returns WS_OK or WS_ESTALE. */
 int ws__wake(ws_runtime *rt, ws_id id, ws_cause cause, uint32_t source);

@@ -226,16 +226,15 @@ static ws_poll two_naps_hand_poll(ws_future *f, ws_context *cx)
         self->awaiting = &self->nap.base;
         self->base.resume = 12;
     case 12:
-        if (ws_future_poll(&self->nap.base, cx) == WS_PENDING)
+        if (ws_await_poll(&self->nap.base, cx) == WS_PENDING) /* what WS_AWAIT expands to */
             return WS_PENDING;
-        ws_future_drop(cx->rt, &self->nap.base);
         self->awaiting = NULL;
         self->total = 100;
         ws_sleep_init(&self->nap, 200);
         self->awaiting = &self->nap.base;
         self->base.resume = 17;
     case 17:
-        if (ws_future_poll(&self->nap.base, cx) == WS_PENDING)
+        if (ws_future_poll(&self->nap.base, cx) == WS_PENDING) /* the same, in two calls */
             return WS_PENDING;
         ws_future_drop(cx->rt, &self->nap.base);
         self->awaiting = NULL;
