@@ -18,6 +18,26 @@ static ws_task *dequeue(ws_runtime *rt)
     return t;
 }
 
+/* A task's poll with its begin and end records (tracing on). */
+static ws_poll poll_task_traced(ws_runtime *rt, ws_task *t, ws_future *f, ws_context *cx)
+{
+    ws_slot_trace *st = ws__slot_trace(rt, t->slot);
+    uint32_t serial = cx->serial = st->serial;
+    cx->tracing = 1; /* nested polls record too, even if tracing is switched during the poll */
+    /* No clock read here: a poll begins when the previous one ended (the last reading), give or take the queue
+     * pop. One reading per poll, at its end, halves what tracing costs on a real clock. */
+    ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, 0, serial, st->wake_seq, ws__intern_static(rt, f->type->name), 0);
+    st->wake_seq = 0;
+    rt->suspend_file = NULL;
+    rt->suspend_line = 0;
+    ws_poll r = f->type->poll(f, cx);
+    uint32_t file = rt->suspend_file ? ws__intern_static(rt, rt->suspend_file) : 0;
+    ws__trace_tick(rt);
+    ws__trace_emit(rt, WS_EV_POLL_END, (uint8_t)r, 0, serial, 0, r ? 0 : rt->suspend_line, r ? 0 : file);
+    rt->suspend_file = NULL;
+    return r;
+}
+
 static void poll_task(ws_runtime *rt, ws_task *t)
 {
     ws_future *f = TASK_FUTURE(t);
@@ -38,30 +58,12 @@ static void poll_task(ws_runtime *rt, ws_task *t)
     cx.budget = rt->poll_budget;
     cx.depth = 0;
     cx.child_index = -1;
-    cx.tracing = (uint8_t)WS_TRACING(rt);
+    cx.tracing = 0;
     cx.serial = 0;
-
-    /* Read once: a poll's begin and end records stay paired even if tracing is switched during the poll. */
-    uint32_t serial = 0;
-    if (cx.tracing) {
-        ws_slot_trace *st = ws__slot_trace(rt, t->slot);
-        serial = cx.serial = st->serial;
-        /* No clock read here: a poll begins when the previous one ended (the last reading), give or take the
-         * queue pop. One reading per poll, at its end, halves what tracing costs on a real clock. */
-        ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, 0, serial, st->wake_seq, ws__intern_static(rt, f->type->name), 0);
-        st->wake_seq = 0;
-        rt->suspend_file = NULL;
-        rt->suspend_line = 0;
-    }
     f->flags |= WS_FUTURE_POLLED;
-    ws_poll r = f->type->poll(f, &cx);
+    /* One branch for tracing per task poll: the untraced path has no other. */
+    ws_poll r = WS_TRACING(rt) ? poll_task_traced(rt, t, f, &cx) : f->type->poll(f, &cx);
     rt->current = NULL;
-    if (cx.tracing) {
-        uint32_t file = rt->suspend_file ? ws__intern_static(rt, rt->suspend_file) : 0;
-        ws__trace_tick(rt);
-        ws__trace_emit(rt, WS_EV_POLL_END, (uint8_t)r, 0, serial, 0, r ? 0 : rt->suspend_line, r ? 0 : file);
-        rt->suspend_file = NULL;
-    }
     if (r == WS_READY) {
         f->flags |= WS_FUTURE_READY;
         ws__task_complete(rt, t, WS_OK, 0);
