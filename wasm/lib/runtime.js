@@ -76,7 +76,12 @@ export class Runtime {
   #memory = null;
   #opts;
   #hosts = new Map();
-  #ops = new Map();       // op id -> its fetch's AbortController, or null (a host call): the ops in flight
+  // The ops in flight, by slot (an op id is generation << 32 | slot; slots are small and reused): the id in
+  // #opIds (0 when free) and a fetch's AbortController, or null for a host call, in #opControllers. Arrays, not a
+  // Map keyed by id: two lookups per await, and no hashing of doubles.
+  #opIds = [];
+  #opControllers = [];
+  #opsLive = 0;
   #jobs = new Map();      // job index -> { resolve, reject, settled, cleanup }
   #scheduled = false;
   #drainFn = () => this.#drain(); // one closure for every scheduled drain, not one per wake
@@ -195,6 +200,14 @@ export class Runtime {
     queueMicrotask(this.#drainFn);
   }
 
+  // After an outcome was delivered. With nothing else in flight, no other outcome can arrive in this microtask
+  // turn, so run now rather than one microtask later (one await at a time: a microtask hop less per await).
+  // Otherwise one drain for the whole turn, so that outcomes settling together are polled in one run.
+  #runAfterSettle() {
+    if (this.#opsLive === 0 && !this.#scheduled && !this.#running) this.#drain();
+    else this.#schedule();
+  }
+
   #drain() {
     this.#scheduled = false;
     if (this.#dead) return;
@@ -277,8 +290,10 @@ export class Runtime {
     if (this.#dead) return;
     this.#dead = err;
     if (this.#timer !== null) clearTimeout(this.#timer);
-    for (const controller of this.#ops.values()) controller?.abort();
-    this.#ops.clear();
+    for (const controller of this.#opControllers) controller?.abort();
+    this.#opIds = [];
+    this.#opControllers = [];
+    this.#opsLive = 0;
     for (const job of this.#jobs.values()) {
       job.cleanup();
       job.reject(err);
@@ -300,7 +315,7 @@ export class Runtime {
   #hostCall(op, namePtr, nameLen, argPtr, argLen) {
     const name = this.#str(namePtr, nameLen);
     const fn = this.#hosts.get(name);
-    this.#ops.set(op, null);
+    this.#opStarted(op, null);
     if (!fn) {
       // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
       const known = [...this.#hosts.keys()].join(', ') || 'none';
@@ -325,16 +340,34 @@ export class Runtime {
     return OK;
   }
 
+  #opStarted(op, controller) {
+    const slot = op >>> 0;
+    this.#opIds[slot] = op;
+    this.#opControllers[slot] = controller;
+    this.#opsLive++;
+  }
+
+  // Removes an op from the in-flight table: its controller (null for a host call), or undefined if not in flight.
+  #opTake(op) {
+    const slot = op >>> 0;
+    if (this.#opIds[slot] !== op) return undefined;
+    const c = this.#opControllers[slot];
+    this.#opIds[slot] = 0;
+    this.#opControllers[slot] = null;
+    this.#opsLive--;
+    return c;
+  }
+
   // Claims a live operation for settlement. False if it was cancelled (its future dropped) or the runtime closed:
   // then the outcome is ignored and nothing is allocated.
   #claim(op) {
-    if (this.#dead || !this.#ops.delete(op)) return false;
+    if (this.#dead || this.#opTake(op) === undefined) return false;
     this.#catchUpVirtualClock();
     return true;
   }
 
-  // Delivers an outcome (a string, or any value toBytes accepts) to the operation's future, then schedules one
-  // drain (never a drain from here: the outcomes settled in one microtask turn are polled in one run).
+  // Delivers an outcome (a string, or any value toBytes accepts) to the operation's future, then runs the
+  // executor (see #runAfterSettle). Only ever called from a promise reaction: never inside wsx_run.
   #settle(op, err, payload) {
     if (!this.#claim(op)) return;
     try {
@@ -342,7 +375,7 @@ export class Runtime {
     } catch (e) {
       this.#trap(e);
     }
-    this.#schedule();
+    this.#runAfterSettle();
   }
 
   #deliver(op, err, payload) {
@@ -377,9 +410,7 @@ export class Runtime {
   }
 
   #opCancel(op) {
-    const controller = this.#ops.get(op);
-    this.#ops.delete(op);
-    controller?.abort(new WasyncError('ECANCELED', 'the future awaiting this fetch was dropped'));
+    this.#opTake(op)?.abort(new WasyncError('ECANCELED', 'the future awaiting this fetch was dropped'));
   }
 
   // ---- fetch ----
@@ -390,7 +421,7 @@ export class Runtime {
     const headerText = this.#str(hp, hl);
     const body = bl ? this.#u8().slice(bp, bp + bl) : undefined; // copied: memory may grow before fetch reads it
     const controller = new AbortController();
-    this.#ops.set(op, controller);
+    this.#opStarted(op, controller);
     const fail = (e) => this.#settle(op, EHOST, `fetch ${rawUrl} failed: ${messageOf(e, 'network error')}`);
     let url;
     try {
@@ -428,7 +459,7 @@ export class Runtime {
     } catch (e) {
       this.#trap(e);
     }
-    this.#schedule();
+    this.#runAfterSettle();
   }
 
   #deliverFetch(op, status, headers, body) {
