@@ -97,7 +97,8 @@ EM_JS(int, js_fetch_start, (const char *url), {
     };
     const href = UTF8ToString(url);
     const failed = (e) => 'fetch ' + href + ' failed: ' + (e && e.message || e);
-    fetch(new URL(href, Module.baseUrl), { signal: ctl.signal })
+    Promise.resolve()
+        .then(() => fetch(new URL(href, Module.baseUrl), { signal: ctl.signal })) /* a bad URL fails like the network */
         .then(async (res) => settle({ id, status: res.status, body: new Uint8Array(await res.arrayBuffer()) }))
         .catch((e) => settle({ id, status: -1, body: new TextEncoder().encode(failed(e)) }));
     return id;
