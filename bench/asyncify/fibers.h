@@ -5,9 +5,9 @@
  * A task is a fiber with its own C stack and Asyncify unwind buffer (FIBER_STACK + FIBER_ASYNC bytes; a program
  * may define larger ones before including this). Switching task = unwinding the current fiber's wasm stack into
  * its buffer and rewinding the next one's, through the JS glue's trampoline. The scheduler runs on the main
- * context (the exported call that called run()): a FIFO run queue, a timer list sorted by deadline, and, when
- * every task waits, a sleep of the whole program: emscripten_sleep until the next timer, or host_wait when the
- * program has host operations (fetch) in flight.
+ * context (the exported call that called run()): a FIFO run queue (tasks woken by timers go first, as in wasync),
+ * a timer list sorted by deadline, and, when every task waits, a sleep of the whole program: emscripten_sleep until
+ * the next timer, or host_wait when the program has host operations (fetch) in flight.
  *
  * Finished tasks go to a free list that keeps their stacks for the next spawn; a finished task's fields (its
  * result) stay readable until the next spawn, which is when whoever joined it reads them.
@@ -297,12 +297,22 @@ static void run(void)
 {
     for (;;) {
         if (timers) {
+            /* The same policy as wasync's executor: tasks woken by their timers run before the rest of the queue,
+             * in deadline order (the examples' values, such as cooperative's lateness, depend on it). */
+            task *before_tail = run_tail;
             double now = now_ms();
             while (timers && timers->deadline <= now) {
                 task *t = timers;
                 timers = t->tnext;
                 t->armed = 0;
                 wake(t);
+            }
+            if (before_tail && before_tail->next) {
+                task *first = before_tail->next;
+                run_tail->next = run_head;
+                run_head = first;
+                before_tail->next = NULL;
+                run_tail = before_tail;
             }
         }
         task *t = dequeue();
