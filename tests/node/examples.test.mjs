@@ -133,7 +133,9 @@ test('blocking starves the ticker; cooperative does not', T, async () => {
   assert.ok(blocking.value >= 40, `blocking: worst lateness ${blocking.value} >= 40`);
   assert.ok(maxDepth0(cooperative.trace) <= 2 * params.unit, `cooperative: no poll longer than 2 items (${maxDepth0(cooperative.trace)})`);
   assert.ok(cooperative.value < blocking.value, `cooperative lateness ${cooperative.value} < ${blocking.value}`);
-  assert.ok(cooperative.value <= 2 * params.unit);
+  // A tick that came due during an item runs right after it (timer wakes go to the front of the run queue), not
+  // after the worker's next item as well: lateness of at most one item.
+  assert.ok(cooperative.value <= params.unit, `cooperative lateness ${cooperative.value} <= one item (${params.unit})`);
   // The work takes as long either way: items * unit of CPU time at least.
   assert.ok(cooperative.elapsedMs >= params.items * params.unit);
   assert.ok(blocking.elapsedMs >= params.items * params.unit);
