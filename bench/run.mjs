@@ -57,7 +57,27 @@ const machine = {
   cpu: cpus[0]?.model?.trim() ?? 'unknown', cores: cpus.length, node: process.version,
   v8: process.versions.v8, os: `${os.type()} ${os.release()} ${os.arch()}`,
   memory_gb: Math.round(os.totalmem() / 2 ** 30),
+  ...firstTouchCost(),
 };
+
+// What the first write to a fresh 4 KiB page of wasm memory costs (the kernel's page fault, zero-fill, and on a VM
+// the hypervisor's): spawn, timers and memory grow wasm memory by tens of MB, so this bounds them from below. A
+// fresh Memory of 64 MiB, one byte written per page, then again (already mapped).
+function firstTouchCost() {
+  const mem = new WebAssembly.Memory({ initial: 1, maximum: 1025 });
+  mem.grow(1024);
+  const u8 = new Uint8Array(mem.buffer);
+  const pages = Math.floor(u8.length / 4096);
+  const t0 = performance.now();
+  for (let i = 0; i < u8.length; i += 4096) u8[i] = 1;
+  const t1 = performance.now();
+  for (let i = 0; i < u8.length; i += 4096) u8[i] = 2;
+  const t2 = performance.now();
+  return {
+    first_touch_us_per_page: +(((t1 - t0) * 1000) / pages).toFixed(3),
+    second_touch_us_per_page: +(((t2 - t1) * 1000) / pages).toFixed(3),
+  };
+}
 
 // ---- the workloads --------------------------------------------------------------------------------------------
 // sides: wasync (the bench module, tracing off, real clock), js, asyncify, native (bench_core); the tracing
@@ -227,6 +247,8 @@ const lpad = (s, n) => String(s).padStart(n);
 
 console.log(`wasync benchmarks (${smoke ? 'smoke: reduced sizes, one round' : `full: ${rounds} rounds`}), ${new Date(started).toISOString()}`);
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory_gb} GB, ${machine.os}; Node ${machine.node} (V8 ${machine.v8})`);
+console.log(`machine: first write to a fresh 4 KiB page of wasm memory ${machine.first_touch_us_per_page} us, ` +
+  `to a mapped one ${machine.second_touch_us_per_page} us`);
 console.log(`command: node bench/run.mjs ${args.join(' ')}`.trimEnd());
 console.log('sides: wasync = the bench module in wasm under Node (tracing off, real clock); js = idiomatic JS; ' +
   'asyncify = emscripten -sASYNCIFY fibers; native = bench_core (the same C, host build)\n');
