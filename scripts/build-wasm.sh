@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# build-wasm.sh: builds the package's two modules, wasm/dist/wasync.wasm (what createRuntime() loads) and
-# wasm/dist/wasync-examples.wasm (core, bridge, standard entries and the nine examples), and
+# build-wasm.sh: builds the package's two modules, wasm/dist/wasync.wasm (core, bridge, standard entries: what
+# createRuntime() loads) and wasm/dist/wasync-examples.wasm (the same plus the nine examples), and
 # examples/hello/dist/hello.wasm (a module of one's own entry points) with emscripten (emcmake cmake) and
 # Binaryen's wasm-opt.
 set -euo pipefail

@@ -80,6 +80,7 @@ test('npm pack -> npm install into an empty folder -> import, start an entry, ru
   assert.ok(result.resolved.startsWith(new URL(`file://${fs.realpathSync(installed)}/`).href), `imported from the installed copy: ${result.resolved}`);
   assert.equal(result.examplesWasm, true, 'EXAMPLES_WASM is the package export wasync/wasync-examples.wasm');
   assert.equal(result.slept, 30);
+  assert.equal(result.plainExamples, 0, 'the default module has no examples');
   assert.ok(result.examples.includes('join'));
   assert.equal(result.value, 3000);
   assert.equal(result.elapsedMs, 200);
