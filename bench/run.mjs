@@ -36,7 +36,7 @@ const artifacts = [
   nativeBin('bench_core'), nativeBin('bench_core_notrace'),
   join(here, 'wasm', 'dist', 'wasync-bench.wasm'), join(here, 'wasm', 'dist', 'wasync-bench-notrace.wasm'),
   join(here, 'asyncify', 'dist', 'workloads.js'), join(here, 'asyncify', 'dist', 'minimal.js'),
-  join(root, 'wasm', 'dist', 'wasync.wasm'),
+  join(root, 'wasm', 'dist', 'wasync.wasm'), join(root, 'wasm', 'dist', 'wasync-examples.wasm'),
 ];
 if (!flag('--no-build') && artifacts.some((a) => !existsSync(a))) {
   console.error('run.mjs: building the benchmarks (bench/build.sh)');
@@ -314,10 +314,15 @@ if (!only || only.includes('size')) {
   const lib = join(root, 'wasm', 'lib');
   const loader = [join(root, 'wasm', 'index.js'), ...['errors.js', 'load.js', 'runtime.js', 'trace.js'].map((f) => join(lib, f)).filter(existsSync)];
   const ad = join(here, 'asyncify', 'dist');
+  // package_wasm is what createRuntime() loads; the examples module is what the CLI and the playground load.
+  const wasm = join(root, 'wasm', 'dist', 'wasync.wasm');
+  const examplesWasm = join(root, 'wasm', 'dist', 'wasync-examples.wasm');
   const size = {
-    package_wasm: sizeOf([join(root, 'wasm', 'dist', 'wasync.wasm')]),
+    package_wasm: sizeOf([wasm]),
+    package_examples_wasm: sizeOf([examplesWasm]),
     package_loader: sizeOf(loader),
-    package_total: sizeOf([join(root, 'wasm', 'dist', 'wasync.wasm'), ...loader]),
+    package_total: sizeOf([wasm, ...loader]),
+    package_examples_total: sizeOf([examplesWasm, ...loader]),
     asyncify_workloads_wasm: sizeOf([join(ad, 'workloads.wasm')]),
     asyncify_workloads_glue: sizeOf([join(ad, 'workloads.js')]),
     asyncify_workloads_total: sizeOf([join(ad, 'workloads.wasm'), join(ad, 'workloads.js')]),
@@ -332,7 +337,7 @@ if (!only || only.includes('size')) {
   const r = size.ratio_asyncify_workloads_over_package;
   console.log(`  Asyncify build (workloads) / package: ${r.raw.toFixed(2)}x raw, ${r.gzip.toFixed(2)}x gzip`);
   if (!smoke) {
-    console.log(`  targets: package .wasm <= 32 KB raw: ${size.package_wasm.raw <= 32768 ? 'met' : 'NOT met'}; ` +
+    console.log(`  targets: package .wasm (wasync.wasm) <= 32 KB raw: ${size.package_wasm.raw <= 32768 ? 'met' : 'NOT met'}; ` +
       `>= 1.5x smaller than Asyncify: ${r.raw >= 1.5 ? 'met' : 'NOT met'} (raw), ${r.gzip >= 1.5 ? 'met' : 'NOT met'} (gzip)`);
   }
 }
