@@ -3,7 +3,7 @@
 #   bench/build/native    bench_core, bench_core_notrace (cmake, the host compiler)
 #   bench/wasm/dist       wasync-bench.wasm, wasync-bench-notrace.wasm (emcmake, in bench/build/wasm)
 #   bench/asyncify/dist   the Asyncify build (bench/asyncify/build.sh)
-#   wasm/dist/wasync.wasm the package's module, for the size comparison, if it is not built yet
+#   wasm/dist/*.wasm      the package's two modules, for the size comparison, if they are not built yet
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
@@ -17,6 +17,7 @@ echo "bench/build.sh: wasm bench modules"
 emcmake cmake -S . -B bench/build/wasm -DCMAKE_BUILD_TYPE=Release >/dev/null
 targets=(wasync_bench wasync_bench_notrace)
 [ -s wasm/dist/wasync.wasm ] || targets+=(wasync_wasm)
+[ -s wasm/dist/wasync-examples.wasm ] || targets+=(wasync_examples_wasm)
 cmake --build bench/build/wasm -j"$jobs" --target "${targets[@]}" >bench/build/wasm.log 2>&1 \
   || { cat bench/build/wasm.log; exit 1; }
 echo "bench/build.sh: asyncify"

@@ -34,8 +34,7 @@ const outFile = value('--out', join(here, 'results', 'latest.json'));
 const started = Date.now();
 
 // The package's module that holds the nine examples, whose values the Asyncify build must reproduce (--smoke).
-// If the examples move to a module of their own, this is the one line to change.
-const WASYNC_EXAMPLES_WASM = join(root, 'wasm', 'dist', 'wasync.wasm');
+const WASYNC_EXAMPLES_WASM = join(root, 'wasm', 'dist', 'wasync-examples.wasm');
 
 // ---- build what is missing ----------------------------------------------------------------------------------
 const nativeBin = (v) => join(here, 'build', 'native', 'bench', v);
@@ -343,10 +342,15 @@ if (!only || only.includes('size')) {
   const lib = join(root, 'wasm', 'lib');
   const loader = [join(root, 'wasm', 'index.js'), ...['errors.js', 'load.js', 'runtime.js', 'trace.js'].map((f) => join(lib, f)).filter(existsSync)];
   const ad = join(here, 'asyncify', 'dist');
+  // package_wasm is what createRuntime() loads; the examples module is what the CLI and the playground load.
+  const wasm = join(root, 'wasm', 'dist', 'wasync.wasm');
+  const examplesWasm = join(root, 'wasm', 'dist', 'wasync-examples.wasm');
   const size = {
-    package_wasm: sizeOf([join(root, 'wasm', 'dist', 'wasync.wasm')]),
+    package_wasm: sizeOf([wasm]),
+    package_examples_wasm: sizeOf([examplesWasm]),
     package_loader: sizeOf(loader),
-    package_total: sizeOf([join(root, 'wasm', 'dist', 'wasync.wasm'), ...loader]),
+    package_total: sizeOf([wasm, ...loader]),
+    package_examples_total: sizeOf([examplesWasm, ...loader]),
     asyncify_workloads_wasm: sizeOf([join(ad, 'workloads.wasm')]),
     asyncify_workloads_glue: sizeOf([join(ad, 'workloads.js')]),
     asyncify_workloads_total: sizeOf([join(ad, 'workloads.wasm'), join(ad, 'workloads.js')]),
@@ -355,20 +359,22 @@ if (!only || only.includes('size')) {
     asyncify_examples_total: sizeOf([join(ad, 'examples.wasm'), join(ad, 'examples.js')]),
     asyncify_minimal_total: sizeOf([join(ad, 'minimal.wasm'), join(ad, 'minimal.js')]),
   };
-  const over = (k) => ({ raw: size[k].raw / size.package_total.raw, gzip: size[k].gzip / size.package_total.gzip });
-  size.ratio_asyncify_workloads_over_package = over('asyncify_workloads_total');
-  size.ratio_asyncify_examples_over_package = over('asyncify_examples_total');
+  const over = (k, base) => ({ raw: size[k].raw / size[base].raw, gzip: size[k].gzip / size[base].gzip });
+  size.ratio_asyncify_workloads_over_package = over('asyncify_workloads_total', 'package_total');
+  // like for like: the same nine examples, with the loader (the Asyncify build counts its JS glue)
+  size.ratio_asyncify_examples_over_package = over('asyncify_examples_total', 'package_examples_total');
   report.size = size;
   console.log('size: bytes, raw and gzip -9 (JS files concatenated)');
   for (const [k, v] of Object.entries(size)) if (v.files) console.log(`  ${pad(k, 28)}${lpad(v.raw, 9)}${lpad(v.gzip, 9)}`);
   for (const what of ['workloads', 'examples']) {
     const r = size[`ratio_asyncify_${what}_over_package`];
-    console.log(`  Asyncify build (${what}) / package: ${r.raw.toFixed(2)}x raw, ${r.gzip.toFixed(2)}x gzip`);
+    const base = what === 'examples' ? 'package with its examples module' : 'package';
+    console.log(`  Asyncify build (${what}) / ${base}: ${r.raw.toFixed(2)}x raw, ${r.gzip.toFixed(2)}x gzip`);
   }
   if (!smoke) {
     // The issue's comparison is with the Asyncify build of the same examples.
     const r = size.ratio_asyncify_examples_over_package;
-    console.log(`  targets: package .wasm <= 32 KB raw: ${size.package_wasm.raw <= 32768 ? 'met' : 'NOT met'}; ` +
+    console.log(`  targets: package .wasm (wasync.wasm) <= 32 KB raw: ${size.package_wasm.raw <= 32768 ? 'met' : 'NOT met'}; ` +
       `>= 1.5x smaller than Asyncify (examples): ${r.raw >= 1.5 ? 'met' : 'NOT met'} (raw), ${r.gzip >= 1.5 ? 'met' : 'NOT met'} (gzip)`);
   }
   if (smoke) await checkExamples();

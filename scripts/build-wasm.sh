@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# build-wasm.sh: builds wasm/dist/wasync.wasm (the package's module) and examples/hello/dist/hello.wasm (a module
-# of one's own entry points) with emscripten (emcmake cmake) and Binaryen's wasm-opt.
+# build-wasm.sh: builds the package's two modules, wasm/dist/wasync.wasm (core, bridge, standard entries: what
+# createRuntime() loads) and wasm/dist/wasync-examples.wasm (the same plus the nine examples), and
+# examples/hello/dist/hello.wasm (a module of one's own entry points) with emscripten (emcmake cmake) and
+# Binaryen's wasm-opt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # emcc's JS optimizer needs Debian's node modules (acorn) on this Node.
@@ -10,9 +12,11 @@ if ! emcmake cmake -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release >build-wasm/con
   cat build-wasm/configure.log
   exit 1
 fi
-if ! cmake --build build-wasm -j"$(nproc)" --target wasync_wasm wasync_hello >build-wasm/build.log 2>&1; then
+if ! cmake --build build-wasm -j"$(nproc)" --target wasync_wasm wasync_examples_wasm wasync_hello >build-wasm/build.log 2>&1; then
   cat build-wasm/build.log
   exit 1
 fi
-test -s wasm/dist/wasync.wasm
-echo "build-wasm: wasm/dist/wasync.wasm $(stat -c %s wasm/dist/wasync.wasm) bytes"
+for f in wasm/dist/wasync.wasm wasm/dist/wasync-examples.wasm; do
+  test -s "$f"
+  echo "build-wasm: $f $(stat -c %s "$f") bytes"
+done

@@ -16,7 +16,8 @@ export interface RuntimeOptions {
   budget?: number;
   /** Longest drain of the run queue before yielding to the host with a macrotask, in ms (default 4; 0 = no limit). */
   sliceMs?: number;
-  /** The module: bytes, a URL, or a compiled WebAssembly.Module (default: the package's dist/wasync.wasm). */
+  /** The module: bytes, a URL, or a compiled WebAssembly.Module (default: the package's dist/wasync.wasm, the
+   * standard entry points only; EXAMPLES_WASM adds the nine examples). */
   wasm?: ArrayBuffer | ArrayBufferView | string | URL | WebAssembly.Module;
   /** Base for relative fetch URLs (default: location.href in a browser; required in Node for relative URLs). */
   baseUrl?: string;
@@ -112,8 +113,9 @@ export interface RuntimeStats {
 export type HostFunction = (arg: string) => Promise<string | number | boolean | Uint8Array | ArrayBuffer | object | null | void>;
 
 export declare class Runtime {
+  /** The examples compiled into the module: none in the default module, nine in EXAMPLES_WASM. */
   readonly examples: readonly ExampleInfo[];
-  /** Every entry point's name (the examples and the others, such as host_echo, fetch_text, sleep, never). */
+  /** Every entry point's name (the examples, if any, and the others, such as host_echo, fetch_text, sleep, never). */
   readonly entries: readonly string[];
   readonly clock: Clock;
   readonly closed: boolean;
@@ -139,6 +141,10 @@ export declare class WasyncError extends Error {
 }
 
 export declare function createRuntime(options?: RuntimeOptions): Promise<Runtime>;
+/** The default module, dist/wasync.wasm: the core, the bridge and the standard entry points. */
+export declare const DEFAULT_WASM: URL;
+/** dist/wasync-examples.wasm: the default module plus the nine built-in examples (createRuntime({ wasm: EXAMPLES_WASM })). */
+export declare const EXAMPLES_WASM: URL;
 export declare function traceToText(trace: readonly TraceEvent[]): string;
 export interface ChromeTrace { traceEvents: object[]; displayTimeUnit: 'ms' }
 export declare function traceToChrome(trace: readonly TraceEvent[], options?: { title?: string }): ChromeTrace;

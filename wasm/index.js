@@ -1,12 +1,15 @@
 // wasync: an async runtime for WebAssembly, written in C. This is the package's entry point.
 //
-//   import { createRuntime } from 'wasync';
-//   const rt = await createRuntime({ clock: 'virtual' });
-//   const { value, elapsedMs, trace } = await rt.runExample('join', { a: 100, b: 200 });
+//   import { createRuntime, EXAMPLES_WASM } from 'wasync';
+//   const rt = await createRuntime({ clock: 'virtual' });       // dist/wasync.wasm: the standard entry points
+//   const slept = await rt.start('sleep', { ms: 10 }).promise;
+//   const ex = await createRuntime({ wasm: EXAMPLES_WASM });    // dist/wasync-examples.wasm: also the examples
+//   const { value, elapsedMs, trace } = await ex.runExample('join', { a: 100, b: 200 });
 
 import { loadModule } from './lib/load.js';
 import { createRuntimeFrom } from './lib/runtime.js';
 
+export { DEFAULT_WASM, EXAMPLES_WASM } from './lib/load.js';
 export { Runtime } from './lib/runtime.js';
 export { WasyncError } from './lib/errors.js';
 export { traceToText, traceToChrome, CAUSES } from './lib/trace.js';

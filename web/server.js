@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Local dev server for the wasync playground. Node's http module only, no dependencies.
 //   node web/server.js [--port N] [--host 127.0.0.1] [--pkg DIR]
-// Serves playground/ at /, the npm package at /pkg/, and a few /api/* endpoints the fetch examples and the
-// browser tests use (delays, status codes, echo, dropped connections, abort counting).
+// Serves playground/ at /, the npm package at /pkg/ (the playground loads its examples module,
+// /pkg/dist/wasync-examples.wasm), and a few /api/* endpoints the fetch examples and the browser tests use
+// (delays, status codes, echo, dropped connections, abort counting).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -207,6 +208,7 @@ export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root } = {})
       resolve({
         url: `http://${shownHost}:${actual}/`,
         port: actual,
+        pkgDir: pkg,
         server,
         stats,
         close() {
@@ -253,6 +255,9 @@ async function main() {
     root: args.root,
   }).catch((e) => { console.error(`wasync playground: ${e.message}`); process.exit(1); });
   console.log(`wasync playground: ${srv.url}`);
+  // A build from before the examples moved to their own module serves a playground with nothing to run.
+  const examples = path.join(srv.pkgDir, 'dist', 'wasync-examples.wasm');
+  if (!fs.existsSync(examples)) console.warn(`wasync playground: ${examples} is missing: build it with bash scripts/build-wasm.sh`);
   const stop = () => srv.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,5 +1,5 @@
-/* registry.c: the bench module's entries: the package's (examples and building blocks, as in
- * wasm/src/registry.c) and the benchmark workloads (bench_entries.c). */
+/* registry.c: the bench module's entries: those of the package's examples module (examples and building blocks,
+ * as in wasm/src/registry_examples.c) and the benchmark workloads (bench_entries.c). */
 #include "entries.h"
 
 extern const wsx_entry wsx_example_lazy, wsx_example_sequential, wsx_example_join, wsx_example_spawn,

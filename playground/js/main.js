@@ -51,11 +51,12 @@ function toggleTheme() {
 async function makeRuntime() {
   if (S.rt) { try { S.rt.close(); } catch { /* already closed */ } }
   S.rt = null;
-  // baseUrl: relative URL params (the fetch example's defaults) resolve against this page. It is the package's
-  // default in a browser; passing it keeps that explicit.
+  // The examples module: the package's default module has none. baseUrl: relative URL params (the fetch
+  // example's defaults) resolve against this page. It is the package's default in a browser; passing it keeps
+  // that explicit.
   S.rt = await S.pkg.createRuntime({
     clock: S.knobs.clock, budget: S.knobs.budget, sliceMs: S.knobs.slice, traceCapacity: S.knobs.cap, trace: true,
-    baseUrl: location.href,
+    baseUrl: location.href, wasm: S.pkg.EXAMPLES_WASM,
   });
   S.rtKnobs = { ...S.knobs };
   S.examples = orderExamples(S.rt.examples);

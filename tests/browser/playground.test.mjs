@@ -14,7 +14,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
 const ARTIFACTS = path.join(HERE, 'artifacts');
 const PKG_DIR = path.join(REPO, 'wasm');
-const WASM = path.join(PKG_DIR, 'dist', 'wasync.wasm');
+const WASM = path.join(PKG_DIR, 'dist', 'wasync-examples.wasm'); // the playground's module
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const T = { timeout: 45_000 };
 

@@ -4,11 +4,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   runtimes, createRuntime, WasyncError, deferred, prng, shuffle, turn, assertWorks, rejectsWith, throwsWith,
-  checkTraceInvariants,
+  checkTraceInvariants, EXAMPLES_WASM,
 } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
-const rts = runtimes();
+// The examples module: these tests run examples (runExample, assertWorks) besides the standard entries.
+const rts = runtimes({ wasm: EXAMPLES_WASM });
 after(() => rts.closeAll());
 
 // Warms a runtime up: host calls (under each of `names`) and an aborted job, so that the memory kept for the

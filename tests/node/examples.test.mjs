@@ -1,10 +1,10 @@
 // The built-in examples: values, elapsed time on the virtual clock, trace shapes, determinism.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runtimes, polls, checkTraceInvariants, linesWith } from './helpers.mjs';
+import { runtimes, polls, checkTraceInvariants, linesWith, EXAMPLES_WASM } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
-const rts = runtimes();
+const rts = runtimes({ wasm: EXAMPLES_WASM });
 after(() => rts.closeAll());
 
 const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch'];

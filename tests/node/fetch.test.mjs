@@ -2,10 +2,11 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../../web/server.js';
-import { runtimes, rejectsWith, eventually, assertWorks, checkTraceInvariants } from './helpers.mjs';
+import { runtimes, rejectsWith, eventually, assertWorks, checkTraceInvariants, EXAMPLES_WASM } from './helpers.mjs';
 
 const T = { timeout: 30_000 };
-const rts = runtimes();
+// The examples module: these tests run examples (runExample, assertWorks) besides the standard entries.
+const rts = runtimes({ wasm: EXAMPLES_WASM });
 let server;
 
 before(async () => {

@@ -7,23 +7,27 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PKG_DIR = path.join(ROOT, 'wasm');
 export const WASM_FILE = path.join(PKG_DIR, 'dist', 'wasync.wasm');
+export const EXAMPLES_WASM_FILE = path.join(PKG_DIR, 'dist', 'wasync-examples.wasm');
 
-if (!fs.existsSync(WASM_FILE)) {
-  throw new Error(
-    `${WASM_FILE} is missing: build it first with\n` +
-      '  bash scripts/build-wasm.sh',
-  );
+for (const f of [WASM_FILE, EXAMPLES_WASM_FILE]) {
+  if (!fs.existsSync(f)) {
+    throw new Error(
+      `${f} is missing: build it first with\n` +
+        '  bash scripts/build-wasm.sh',
+    );
+  }
 }
 
 export const wasync = await import(pathToFileURL(path.join(PKG_DIR, 'index.js')).href);
-export const { createRuntime, traceToText, traceToChrome, WasyncError } = wasync;
+export const { createRuntime, traceToText, traceToChrome, WasyncError, EXAMPLES_WASM } = wasync;
 
-/** Per test file: every runtime made through `open` is closed by `closeAll` (call it from an after hook). */
-export function runtimes() {
+/** Per test file: every runtime made through `open` is closed by `closeAll` (call it from an after hook).
+ * `defaults` are options for every `open`, such as { wasm: EXAMPLES_WASM } for files that run examples. */
+export function runtimes(defaults = {}) {
   const all = new Set();
   return {
     async open(options = {}) {
-      const rt = await createRuntime(options);
+      const rt = await createRuntime({ ...defaults, ...options });
       all.add(rt);
       return rt;
     },

@@ -21,7 +21,7 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const npmEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 const sh = (cmd, args, cwd) => run(cmd, args, { cwd, env: npmEnv, timeout: 90_000, maxBuffer: 16 << 20 });
 
-test('npm pack -> npm install into an empty folder -> import and run join', { skip, timeout: 180_000 }, async () => {
+test('npm pack -> npm install into an empty folder -> import, start an entry, run join from the examples module', { skip, timeout: 180_000 }, async () => {
   const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
   assert.equal(pkg.name, 'wasync');
   assert.equal(pkg.type, 'module');
@@ -36,7 +36,7 @@ test('npm pack -> npm install into an empty folder -> import and run join', { sk
   const tgz = path.join(packDir, info.filename);
   assert.ok(fs.existsSync(tgz), `${tgz} was written`);
   const files = info.files.map((f) => f.path);
-  for (const f of ['package.json', 'index.js', 'dist/wasync.wasm', 'lib/runtime.js', 'lib/trace.js', 'lib/load.js', 'lib/errors.js']) {
+  for (const f of ['package.json', 'index.js', 'dist/wasync.wasm', 'dist/wasync-examples.wasm', 'lib/runtime.js', 'lib/trace.js', 'lib/load.js', 'lib/errors.js']) {
     assert.ok(files.includes(f), `the tarball has ${f} (has: ${files.join(', ')})`);
   }
   assert.ok(files.some((f) => f.endsWith('.d.ts')), 'the tarball has TypeScript declarations');
@@ -47,16 +47,25 @@ test('npm pack -> npm install into an empty folder -> import and run join', { sk
   fs.mkdirSync(app);
   await sh('npm', ['install', '--no-audit', '--no-fund', tgz], app);
   const installed = path.join(app, 'node_modules', 'wasync');
-  assert.ok(fs.existsSync(path.join(installed, 'dist', 'wasync.wasm')), 'the .wasm was installed');
+  for (const f of ['wasync.wasm', 'wasync-examples.wasm']) {
+    assert.ok(fs.existsSync(path.join(installed, 'dist', f)), `dist/${f} was installed`);
+  }
 
-  // Import it by name from that folder, in a fresh Node process, and run an example.
+  // Import it by name from that folder, in a fresh Node process: the default module starts a standard entry, the
+  // examples module (by its exported URL, and by its package path) runs an example.
   const script = `
-    import { createRuntime, traceToText, traceToChrome } from 'wasync';
-    const rt = await createRuntime({ clock: 'virtual' });
+    import { createRuntime, traceToText, traceToChrome, EXAMPLES_WASM } from 'wasync';
+    const plain = await createRuntime({ clock: 'virtual' });
+    const slept = await plain.start('sleep', { ms: 30 }).promise;
+    const plainExamples = plain.examples.length;
+    plain.close();
+    const rt = await createRuntime({ clock: 'virtual', wasm: EXAMPLES_WASM });
     const run = await rt.runExample('join', { a: 100, b: 200 });
     const chrome = traceToChrome(run.trace);
     console.log(JSON.stringify({
       resolved: import.meta.resolve('wasync'),
+      examplesWasm: EXAMPLES_WASM.href === import.meta.resolve('wasync/wasync-examples.wasm'),
+      slept, plainExamples,
       examples: rt.examples.map((e) => e.name),
       value: run.value,
       elapsedMs: run.elapsedMs,
@@ -69,6 +78,9 @@ test('npm pack -> npm install into an empty folder -> import and run join', { sk
   const out = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app, timeout: 60_000 });
   const result = JSON.parse(out.stdout.trim().split('\n').at(-1));
   assert.ok(result.resolved.startsWith(new URL(`file://${fs.realpathSync(installed)}/`).href), `imported from the installed copy: ${result.resolved}`);
+  assert.equal(result.examplesWasm, true, 'EXAMPLES_WASM is the package export wasync/wasync-examples.wasm');
+  assert.equal(result.slept, 30);
+  assert.equal(result.plainExamples, 0, 'the default module has no examples');
   assert.ok(result.examples.includes('join'));
   assert.equal(result.value, 3000);
   assert.equal(result.elapsedMs, 200);

@@ -1,10 +1,10 @@
 // Trace objects (the contract's fields) and their export as a text timeline and as Chrome Trace Event JSON.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runtimes, traceToText, traceToChrome, wasync, checkTraceInvariants } from './helpers.mjs';
+import { runtimes, traceToText, traceToChrome, wasync, checkTraceInvariants, EXAMPLES_WASM } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
-const rts = runtimes();
+const rts = runtimes({ wasm: EXAMPLES_WASM });
 after(() => rts.closeAll());
 
 const CAUSES = ['spawn', 'timer', 'channel', 'task', 'self', 'host', 'fetch', 'notify', 'abort'];

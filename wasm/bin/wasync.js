@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// The wasync command line: list the built-in examples, run one and print its poll trace.
+// The wasync command line: list the built-in examples, run one and print its poll trace. It loads the examples
+// module (dist/wasync-examples.wasm), not the default one, which has no examples.
 //
 //   wasync list
 //   wasync run <example> [--trace] [--real] [--budget N] [--slice MS] [--base-url URL] [--chrome FILE] [name=value ...]
 
 import { writeFile } from 'node:fs/promises';
-import { createRuntime, traceToText, traceToChrome } from '../index.js';
+import { createRuntime, traceToText, traceToChrome, EXAMPLES_WASM } from '../index.js';
 
 const USAGE = `usage:
   wasync list                          list the built-in examples
@@ -31,7 +32,7 @@ async function main(argv) {
     return;
   }
   if (command === 'list') {
-    const rt = await createRuntime();
+    const rt = await createRuntime({ wasm: EXAMPLES_WASM });
     for (const e of rt.examples) {
       const params = e.params.map((p) => `${p.name}=${p.default}`).join(' ');
       process.stdout.write(`${e.name.padEnd(12)} ${e.title}${params ? `  [${params}]` : ''}\n`);
@@ -40,7 +41,7 @@ async function main(argv) {
     return;
   }
   if (command !== 'run') fail(`unknown command '${command}'\n${USAGE}`);
-  const options = { clock: 'virtual' };
+  const options = { clock: 'virtual', wasm: EXAMPLES_WASM };
   const params = {};
   let name = null;
   let showTrace = false;

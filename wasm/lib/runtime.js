@@ -567,7 +567,8 @@ export class Runtime {
     return { id, promise, abort };
   }
 
-  /** Runs a built-in example; resolves with { value, elapsedMs, trace, truncated }. Runs are serialized. */
+  /** Runs an example of the module (the package's are in EXAMPLES_WASM); resolves with { value, elapsedMs, trace,
+   * truncated }. Runs are serialized. */
   runExample(name, params = {}) {
     const run = this.#exampleChain.then(() => this.#runExample(name, params));
     this.#exampleChain = run.catch(() => {});
@@ -577,7 +578,10 @@ export class Runtime {
   async #runExample(name, params) {
     this.#check();
     if (!this.examples.some((e) => e.name === name)) {
-      throw new WasyncError('ENOENT', `no example named ${JSON.stringify(name)} (known: ${this.examples.map((e) => e.name).join(', ')})`);
+      // The default module has none: say where they are rather than list nothing.
+      const known = this.examples.length ? `known: ${this.examples.map((e) => e.name).join(', ')}`
+        : "this module has no examples; the package's are in its examples module: createRuntime({ wasm: EXAMPLES_WASM })";
+      throw new WasyncError('ENOENT', `no example named ${JSON.stringify(name)} (${known})`);
     }
     this.#ex.wsx_trace_clear();
     const t0 = this.#ex.wsx_now_ms();

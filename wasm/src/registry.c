@@ -1,14 +1,12 @@
-/* registry.c: every entry compiled into the module, in the order the playground lists them. */
+/* registry.c: the entries of the package's default module (dist/wasync.wasm), the one createRuntime() loads:
+ * the standard entries only. The demo examples live in their own module (registry_examples.c), so users do not
+ * load them. */
 #include "entries.h"
 
-extern const wsx_entry wsx_example_lazy, wsx_example_sequential, wsx_example_join, wsx_example_spawn,
-    wsx_example_blocking, wsx_example_cooperative, wsx_example_timeout, wsx_example_channel, wsx_example_fetch;
 extern const wsx_entry wsx_entry_host_echo, wsx_entry_host_many, wsx_entry_fetch_text, wsx_entry_sleep,
     wsx_entry_never, wsx_entry_trap;
 
 const wsx_entry *const wsx_entries[] = {
-    &wsx_example_lazy, &wsx_example_sequential, &wsx_example_join, &wsx_example_spawn, &wsx_example_blocking,
-    &wsx_example_cooperative, &wsx_example_timeout, &wsx_example_channel, &wsx_example_fetch,
     &wsx_entry_host_echo, &wsx_entry_host_many, &wsx_entry_fetch_text, &wsx_entry_sleep, &wsx_entry_never, &wsx_entry_trap,
 };
 
