@@ -91,10 +91,15 @@ int ws_runtime_run(ws_runtime *rt)
     rt->running = 1;
     rt->run_requested = 0;
     int status;
-    ws_time start = ws__now(rt), now = start;
+    /* A real clock's reading is a host call, and the usual run (after a promise settled) polls one task. With no
+     * timer armed and no trace to stamp, the first reading waits until a second poll is due, so such a run reads
+     * no clock at all (12% of the one-at-a-time bridge benchmark). The price: the first poll of such a run does not
+     * count against the slice, so a run can last one poll longer than before. */
+    int unread = rt->host.now && !rt->heap_len && !WS_TRACING(rt);
+    ws_time start = unread ? 0 : ws__now(rt), now = start;
     /* The virtual clock costs nothing to read: check it after every poll, so timers fire on time. */
     const uint32_t max_batch = rt->host.now ? MAX_CLOCK_BATCH : 1;
-    uint32_t batch = max_batch > 1 ? 2 : 1, until_check = batch, polls = 0;
+    uint32_t batch = max_batch > 1 ? 2 : 1, until_check = unread ? 1 : batch, polls = 0;
     const ws_time quick = rt->slice ? rt->slice / 16 : WS_MS(1);
     rt->trace_now = now;
     for (;;) {
@@ -122,6 +127,15 @@ int ws_runtime_run(ws_runtime *rt)
         poll_task(rt, t);
         polls++;
         if (--until_check == 0) {
+            if (WS_UNLIKELY(unread)) {
+                until_check = 1;
+                if (!rt->run_head)
+                    continue; /* nothing else to poll: the run may end without a reading */
+                unread = 0;
+                rt->trace_now = now = start = ws__now(rt); /* the slice starts here */
+                until_check = batch;
+                continue;
+            }
             ws_time before = now;
             now = ws__now(rt);
             if (rt->run_head && rt->slice &&

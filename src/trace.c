@@ -215,8 +215,11 @@ void ws_trace_clear(ws_runtime *rt)
 
 void ws_trace_enable(ws_runtime *rt, int on)
 {
-    if (rt)
-        rt->trace_on = on && rt->ring_cap;
+    if (!rt)
+        return;
+    rt->trace_on = on && rt->ring_cap;
+    if (rt->trace_on && rt->running)
+        rt->trace_now = ws__now(rt); /* the run may not have read the clock yet (see ws_runtime_run) */
 }
 
 int ws_trace_enabled(const ws_runtime *rt) { return rt && rt->trace_on; }

@@ -374,11 +374,11 @@ static void test_timer_wake_before_queue(void **state)
 
 static struct fake_host {
     ws_time now;
-    int arms, requests;
+    int reads, arms, requests;
     ws_time armed;
 } fh;
 
-static ws_time fh_now(void *ud) { (void)ud; return fh.now; }
+static ws_time fh_now(void *ud) { (void)ud; fh.reads++; return fh.now; }
 static void fh_arm(void *ud, ws_time deadline) { (void)ud; fh.arms++; fh.armed = deadline; }
 static void fh_request(void *ud) { (void)ud; fh.requests++; }
 
@@ -477,6 +477,72 @@ static void test_host_request_run(void **state)
     tu_rt_free(rt);
 }
 
+/* A task that spends `ms` of the fake clock in each poll, `polls` times, yielding in between. */
+WS_ASYNC(spender_fn, { int64_t ms, polls; })
+{
+    WS_BEGIN();
+    while (self->polls-- > 0) {
+        fh.now += WS_MS(self->ms);
+        WS_YIELD();
+    }
+    WS_RETURN(0);
+    WS_END();
+}
+
+static void test_run_reads_clock_lazily(void **state)
+{
+    (void)state;
+    ws_runtime *rt = fh_runtime();
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(1)), WS_OK);
+    /* one task, no timer, no trace: the run polls it and reads no clock */
+    spender_fn f;
+    WS_ASYNC_INIT(spender_fn, &f);
+    f.ms = 0;
+    f.polls = 0;
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "one", NULL), WS_OK);
+    fh.reads = 0;
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    assert_int_equal(fh.reads, 0);
+    assert_int_equal(tu_stats(rt).completed, 1);
+
+    /* two tasks spending 2 ms per poll against a 1 ms slice: the clock is first checked after two polls (the first
+     * batch), and the first poll is not counted (no reading before it), so the run ends after three polls where it
+     * would end after two: one poll longer */
+    for (int i = 0; i < 2; i++) {
+        WS_ASYNC_INIT(spender_fn, &f);
+        f.ms = 2;
+        f.polls = 3;
+        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "spender", NULL), WS_OK);
+    }
+    uint64_t polls = tu_stats(rt).polls;
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
+    assert_int_equal(tu_stats(rt).polls - polls, 3);
+    assert_true(fh.reads >= 1);
+
+    /* a timer armed: the run reads the clock up front, the slice counts from the first poll: two polls */
+    ws_runtime_free(rt);
+    rt = fh_runtime();
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(1)), WS_OK);
+    order_fn s;
+    WS_ASYNC_INIT(order_fn, &s);
+    s.id = 1;
+    s.ms = 50;
+    assert_int_equal(ws_spawn(rt, &s.base, sizeof s, "sleeper", NULL), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT); /* arms the sleep */
+    for (int i = 0; i < 2; i++) {
+        WS_ASYNC_INIT(spender_fn, &f);
+        f.ms = 2;
+        f.polls = 3;
+        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "spender", NULL), WS_OK);
+    }
+    polls = tu_stats(rt).polls;
+    fh.reads = 0;
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
+    assert_int_equal(tu_stats(rt).polls - polls, 2);
+    assert_true(fh.reads >= 2);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +556,7 @@ int main(void)
         TU_TEST(test_timer_wake_before_queue),
         TU_TEST(test_host_timer_arms),
         TU_TEST(test_host_request_run),
+        TU_TEST(test_run_reads_clock_lazily),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
