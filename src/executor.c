@@ -237,7 +237,7 @@ static inline ws_poll poll_child(ws_future *f, ws_context *cx)
 
 ws_poll ws_future_poll(ws_future *f, ws_context *cx) { return poll_child(f, cx); }
 
-ws_poll ws_await_poll(ws_future *f, ws_context *cx)
+ws_poll ws_await_poll_traced(ws_future *f, ws_context *cx)
 {
     if (poll_child(f, cx) == WS_PENDING)
         return WS_PENDING;
