@@ -152,7 +152,7 @@ void ws_send_init(ws_send *f, ws_channel *ch, int64_t msg)
     ws_future_init(&f->base, &send_type);
     f->ch = ch;
     f->msg = msg;
-    memset(&f->waiter, 0, sizeof f->waiter);
+    f->waiter.state = WS_WAITER_IDLE; /* the rest is written when it is linked */
 }
 
 static ws_poll send_poll(ws_future *f, ws_context *cx)

@@ -10,16 +10,6 @@
 
 static inline ws_id make_id(uint32_t slot, uint32_t gen) { return ((ws_id)gen << 32) | slot; }
 
-ws_task *ws__task_get(const ws_runtime *rt, ws_id id)
-{
-    uint32_t slot = (uint32_t)id;
-    uint32_t gen = (uint32_t)(id >> 32);
-    if (!rt || slot >= rt->slot_count)
-        return NULL;
-    const ws_slot *s = ws__slot(rt, slot);
-    return s->gen == gen ? WS_SLOT_TASK(s) : NULL;
-}
-
 
 uint32_t ws__task_serial(const ws_runtime *rt, ws_id id)
 {
@@ -116,9 +106,9 @@ static void slot_release(ws_runtime *rt, uint32_t i)
 }
 
 
-void ws__request_run(ws_runtime *rt)
+void ws__request_run_slow(ws_runtime *rt)
 {
-    if (!rt->running && !rt->run_requested && rt->host.request_run) {
+    if (rt->host.request_run) {
         rt->run_requested = 1;
         rt->host.request_run(rt->host.ud);
     }
@@ -354,7 +344,9 @@ void ws_waker_wake_by_ref(const ws_waker *w, ws_cause cause, uint32_t source)
 
 void ws_waker_wake(ws_waker *w, ws_cause cause, uint32_t source)
 {
-    ws_waker_wake_by_ref(w, cause, source);
-    if (w)
-        ws_waker_drop(w);
+    if (!w)
+        return;
+    if (w->rt && w->task != WS_ID_NONE)
+        ws__wake(w->rt, w->task, cause, source);
+    ws_waker_drop(w);
 }

@@ -229,8 +229,15 @@ void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped);
 void ws__tasks_free(ws_runtime *rt);
 void ws__slots_free(ws_runtime *rt);
 
-/* The task a live id names, or NULL. */
-ws_task *ws__task_get(const ws_runtime *rt, ws_id id);
+/* The task a live id names, or NULL. Inline: every wake looks its task up. */
+static inline ws_task *ws__task_get(const ws_runtime *rt, ws_id id)
+{
+    uint32_t slot = (uint32_t)id;
+    if (!rt || slot >= rt->slot_count)
+        return NULL;
+    const ws_slot *s = ws__slot(rt, slot);
+    return s->gen == (uint32_t)(id >> 32) ? WS_SLOT_TASK(s) : NULL;
+}
 static inline ws_id ws__task_id(const ws_runtime *rt, const ws_task *t)
 {
     return ((ws_id)ws__slot(rt, t->slot)->gen << 32) | t->slot; /* inline: every task poll computes it */
@@ -238,7 +245,13 @@ static inline ws_id ws__task_id(const ws_runtime *rt, const ws_task *t)
 uint32_t ws__task_serial(const ws_runtime *rt, ws_id id);
 /* Wake by id with a cause; `source` for the trace. Returns WS_OK or WS_ESTALE. */
 int ws__wake(ws_runtime *rt, ws_id id, ws_cause cause, uint32_t source);
-void ws__request_run(ws_runtime *rt);
+/* Asks the host for a run, once, when work becomes ready outside ws_runtime_run. */
+void ws__request_run_slow(ws_runtime *rt);
+static inline void ws__request_run(ws_runtime *rt)
+{
+    if (!rt->running && !rt->run_requested)
+        ws__request_run_slow(rt);
+}
 
 /* time.c */
 ws_time ws__now(const ws_runtime *rt);
