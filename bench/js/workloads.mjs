@@ -110,7 +110,15 @@ export function percentiles(late) {
   return { p50_ms: at(50), p99_ms: at(99), max_ms: late[late.length - 1] };
 }
 
-export async function timers({ n, spread }) {
+// `warm`: then the same again in the same process, as the wasync side does in the same runtime.
+export async function timers({ n, spread, warm = false }) {
+  const first = await timersOnce(n, spread);
+  if (!warm) return first;
+  const again = await timersOnce(n, spread);
+  return { ...first, total_ms_warm: again.total_ms, p99_ms_warm: again.p99_ms };
+}
+
+async function timersOnce(n, spread) {
   const late = new Float64Array(n);
   const t0 = performance.now();
   const all = new Array(n);
