@@ -102,6 +102,39 @@ test('host_many: 1000 calls, 100 in flight, settled in shuffled order, sum right
   assert.equal(s.tasksLive, 0);
 });
 
+test('host_many one at a time: each call awaited alone, a rejection fails the job and frees its outcomes', T, async () => {
+  const rt = await rts.open();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  rt.defineHost('num', async (arg) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await null;
+    inFlight--;
+    return arg;
+  });
+  let calls = 0;
+  rt.defineHost('flaky', async (arg) => {
+    if (++calls % 7 === 0) throw new Error('every seventh call fails');
+    return arg;
+  });
+  const both = async () => {
+    assert.equal(await rt.start('host_many', { name: 'num', n: 500, width: 1 }).promise, (499 * 500) / 2);
+    calls = 0;
+    await rejectsWith(rt.start('host_many', { name: 'flaky', n: 20, width: 1 }).promise, 'EHOST');
+    assert.equal(calls, 7, 'no call after the failed one');
+  };
+  await both(); // first runs grow the runtime's own tables (names, results): the baseline is taken after them
+  const base = rt.stats();
+  await both();
+  await both();
+  assert.equal(maxInFlight, 1);
+  const s = rt.stats();
+  assert.equal(s.opsInFlight, 0);
+  assert.equal(s.tasksLive, 0);
+  assert.equal(s.bytesLive, base.bytesLive);
+});
+
 test('settlements in shuffled order wake exactly the waiting tasks with their own results', T, async () => {
   const rt = await rts.open();
   const random = prng(777);

@@ -67,8 +67,12 @@ WS_ASYNC(host_many, {
             ws_host_call_init(&self->calls[i], self->name, self->arg[i], (uint32_t)len);
             self->ptrs[i] = &self->calls[i].op.base;
         }
-        ws_try_join_all_init(&self->all, self->ptrs, (uint32_t)self->batch);
-        WS_AWAIT(&self->all);
+        if (self->batch == 1) { /* one at a time: await the call itself, no join around it */
+            WS_AWAIT(&self->calls[0]);
+        } else {
+            ws_try_join_all_init(&self->all, self->ptrs, (uint32_t)self->batch);
+            WS_AWAIT(&self->all);
+        }
         for (int64_t i = 0; i < self->batch; i++) {
             ws_bytes *r = ws_bytes_of(self->calls[i].op.base.out);
             if (ws_future_is_ready(&self->calls[i].op.base) && r) {
@@ -79,8 +83,11 @@ WS_ASYNC(host_many, {
                 ws_bytes_free(cx->rt, r);
             }
         }
-        if (WS_ERR(&self->all) != WS_OK)
-            WS_RETURN_ERR(WS_ERR(&self->all));
+        {
+            int err = self->batch == 1 ? WS_ERR(&self->calls[0]) : WS_ERR(&self->all);
+            if (err != WS_OK)
+                WS_RETURN_ERR(err);
+        }
         self->done += self->batch;
     }
     WS_RETURN(self->sum);
