@@ -110,6 +110,8 @@ void ws_runtime_get_stats(const ws_runtime *rt, ws_runtime_stats *out)
         *out = rt->stats;
 }
 
+uint64_t ws_runtime_tasks_finished(const ws_runtime *rt) { return rt ? rt->stats.completed + rt->stats.aborted : 0; }
+
 void ws_runtime_set_data(ws_runtime *rt, void *data)
 {
     if (rt)

@@ -124,6 +124,9 @@ typedef struct ws_runtime_stats {
     size_t bytes_live;          /* bytes allocated through the allocator and not freed */
 } ws_runtime_stats;
 void ws_runtime_get_stats(const ws_runtime *rt, ws_runtime_stats *out);
+/* completed + aborted, without copying the whole struct: a host that runs the executor on every event checks it
+ * around each run to learn whether any task finished. */
+uint64_t ws_runtime_tasks_finished(const ws_runtime *rt);
 
 /* Configures the cooperative budget (0 = unlimited) and the time slice after creation (for the playground's
  * knobs). Returns WS_EBUSY inside a poll. */

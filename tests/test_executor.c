@@ -201,6 +201,9 @@ static void test_abort(void **state)
     assert_int_equal(g_victim_drops, 1);
     assert_int_equal(g_victim_polls, 1); /* dropped instead of polled */
     assert_int_equal(tu_stats(rt).aborted, 1);
+    assert_int_equal(ws_runtime_tasks_finished(rt), tu_stats(rt).completed + tu_stats(rt).aborted);
+    assert_true(tu_stats(rt).completed > 0);
+    assert_int_equal(ws_runtime_tasks_finished(NULL), 0);
     assert_int_equal(ws_task_state_of(rt, vid), WS_TASK_GONE); /* handle collected by the awaiter */
     ws_context cx = tu_cx(rt);
     assert_int_equal(ws_future_poll(&ah.base, &cx), WS_READY);

@@ -333,7 +333,7 @@ export class Runtime {
       result = Promise.reject(new TypeError(`host function '${name}' returned ${result === null ? 'null' : typeof result}, not a promise`));
     }
     // Settlement always arrives from a later microtask: never inside this poll.
-    Promise.resolve(result).then(
+    (result instanceof Promise ? result : Promise.resolve(result)).then(
       (v) => this.#settle(op, OK, v),
       (e) => this.#settle(op, EHOST, messageOf(e, `host function '${name}' failed`)),
     );

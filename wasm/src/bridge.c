@@ -139,12 +139,9 @@ EXPORT("wsx_run") int wsx_run(void)
 {
     if (!rt)
         return WS_EINVAL;
-    /* Every task that finishes is counted as completed or aborted (ws_runtime_stats). */
-    ws_runtime_stats before, after;
-    ws_runtime_get_stats(rt, &before);
+    uint64_t finished = ws_runtime_tasks_finished(rt);
     int st = ws_runtime_run(rt);
-    ws_runtime_get_stats(rt, &after);
-    if (st >= 0 && (after.completed != before.completed || after.aborted != before.aborted))
+    if (st >= 0 && ws_runtime_tasks_finished(rt) != finished)
         st |= RUN_JOBS_DONE;
     return st;
 }
