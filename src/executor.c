@@ -281,18 +281,4 @@ void ws_context_suspend_at(ws_context *cx, const char *file, unsigned line)
     }
 }
 
-void ws_yield_wake(ws_context *cx)
-{
-    ws_runtime *rt = cx->rt;
-    ws_task *t = rt->current;
-    if (cx->task == WS_ID_NONE)
-        return;
-    /* The common case, a task waking itself while it runs: no id lookup, just the mark (and the trace). */
-    /* cx->task is the id of the task being polled, so its slot alone identifies it (no generation check). */
-    if (t && !WS_TRACING(rt) && (uint32_t)cx->task == t->slot) {
-        rt->stats.wakes++;
-        t->flags |= TASK_WOKEN;
-        return;
-    }
-    ws__wake(rt, cx->task, WS_CAUSE_SELF, 0);
-}
+void ws_yield_wake(ws_context *cx) { ws__yield_wake(cx); }

@@ -319,7 +319,7 @@ static ws_poll yield_poll(ws_future *f, ws_context *cx)
 {
     if (f->resume == 0) {
         f->resume = 1;
-        ws_yield_wake(cx);
+        ws__yield_wake(cx);
         return WS_PENDING;
     }
     return WS_READY;

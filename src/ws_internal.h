@@ -311,4 +311,21 @@ uint32_t ws__trace_next_seq(const ws_runtime *rt);
             ws__trace_emit((rt), (kind), (detail), (depth), (task), (a), (b), (c));                              \
     } while (0)
 
+/* Wakes the task being polled (cause SELF): yield_now and WS_YIELD. The common case, a task waking itself while it
+ * runs, is just the mark (no id lookup: cx->task names the running task, so its slot alone identifies it); inline
+ * in yield_poll, as it is one yield each. */
+static inline void ws__yield_wake(ws_context *cx)
+{
+    ws_runtime *rt = cx->rt;
+    ws_task *t = rt->current;
+    if (cx->task == WS_ID_NONE)
+        return;
+    if (t && !WS_TRACING(rt) && (uint32_t)cx->task == t->slot) {
+        rt->stats.wakes++;
+        t->flags |= TASK_WOKEN;
+        return;
+    }
+    ws__wake(rt, cx->task, WS_CAUSE_SELF, 0);
+}
+
 #endif
