@@ -113,7 +113,7 @@ const W = [
   },
   {
     name: 'timers', what: 'n concurrent sleeps, delays spread over 0..100 ms (real clock)',
-    params: { n: 1e5 / S, spread: 100, warm: true }, // no warm-up run: see README (a second real-clock runtime can stall)
+    params: { n: 1e5 / S, spread: 100, warm: true }, warmup: { n: 1e4 / S, spread: 100 },
     sides: ['wasync', 'js', 'native'],
     native: (p) => ['--only', 'timers', '--timers', p.n],
     metrics: [
