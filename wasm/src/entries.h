@@ -62,9 +62,26 @@ void wsx_buf_int(wsx_buf *b, int64_t v);
 ws_bytes *wsx_buf_finish(wsx_buf *b);
 void wsx_buf_free(wsx_buf *b);
 
-/* The registry: every entry compiled into the module. */
+/* The registry: every entry compiled into the module. A module's registry.c defines both, e.g.
+ *     const wsx_entry *const wsx_entries[] = { &my_entry, WSX_STANDARD_ENTRIES };
+ *     const uint32_t wsx_entry_count = sizeof wsx_entries / sizeof wsx_entries[0];
+ */
 extern const wsx_entry *const wsx_entries[];
 extern const uint32_t wsx_entry_count;
+
+/* The standard entry points (entry_points.c: wasync_add_module(... STANDARD_ENTRIES)), for a registry to list. */
+extern const wsx_entry wsx_entry_host_echo, wsx_entry_host_many, wsx_entry_fetch_text, wsx_entry_sleep,
+    wsx_entry_never, wsx_entry_trap;
+#define WSX_STANDARD_ENTRIES                                                                                        \
+    &wsx_entry_host_echo, &wsx_entry_host_many, &wsx_entry_fetch_text, &wsx_entry_sleep, &wsx_entry_never,          \
+        &wsx_entry_trap
+
+/* The package's nine examples (wasm/examples/), in the order the playground lists them. */
+extern const wsx_entry wsx_example_lazy, wsx_example_sequential, wsx_example_join, wsx_example_spawn,
+    wsx_example_blocking, wsx_example_cooperative, wsx_example_timeout, wsx_example_channel, wsx_example_fetch;
+#define WSX_EXAMPLE_ENTRIES                                                                                         \
+    &wsx_example_lazy, &wsx_example_sequential, &wsx_example_join, &wsx_example_spawn, &wsx_example_blocking,       \
+        &wsx_example_cooperative, &wsx_example_timeout, &wsx_example_channel, &wsx_example_fetch
 const wsx_entry *wsx_entry_find(const char *name, uint32_t len);
 
 /* Parses "name=value\n" lines into args for `e`, copying strings into `block` (which the caller frees).

@@ -3,11 +3,6 @@
  * load them. */
 #include "entries.h"
 
-extern const wsx_entry wsx_entry_host_echo, wsx_entry_host_many, wsx_entry_fetch_text, wsx_entry_sleep,
-    wsx_entry_never, wsx_entry_trap;
-
-const wsx_entry *const wsx_entries[] = {
-    &wsx_entry_host_echo, &wsx_entry_host_many, &wsx_entry_fetch_text, &wsx_entry_sleep, &wsx_entry_never, &wsx_entry_trap,
-};
+const wsx_entry *const wsx_entries[] = { WSX_STANDARD_ENTRIES };
 
 const uint32_t wsx_entry_count = sizeof wsx_entries / sizeof wsx_entries[0];
