@@ -27,7 +27,8 @@ const fns = {
 async function bySide(mod, p, options) {
   const fn = mod[fns[workload]];
   if (!fn) return { unsupported: true };
-  if (p.warmup) await fn(p.warmup, options); // a smaller run first, so both JITs have warmed up
+  // Warm-up runs first (run.mjs: the same workload at full size, twice), so both JITs have reached steady state.
+  for (let i = 0; p.warmup && i < (p.warmupRuns ?? 1); i++) await fn(p.warmup, options);
   return fn(p, options);
 }
 
