@@ -4,7 +4,8 @@
 //   - C asks for a run (import request_run) when a task becomes runnable while the executor is idle; a settled
 //     promise or fetch completes its operation (wsx_op_complete), which wakes the waiting task and so asks too;
 //     the single host timer (import arm_timer) fires for the earliest deadline. All of these only *schedule* a
-//     drain, once, from a microtask: the executor never runs inside a settlement callback or re-entrantly.
+//     drain, once, from a microtask; the one exception is a settlement when no other operation is in flight,
+//     which drains at once (#runAfterSettle). The executor never runs re-entrantly (never inside a poll).
 //   - A drain is one wsx_run call: it polls until nothing is runnable or the time slice (sliceMs) is used; then it
 //     returns, and if work is left the next drain is posted as a macrotask, so a long drain never freezes
 //     rendering or input.
