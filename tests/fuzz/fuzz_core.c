@@ -1,6 +1,7 @@
 /* fuzz_core.c: libFuzzer target for the core. The input is a program of operations over a small world: up to
  * MAX_TASKS tasks of one generic "scripted" async function, a few channels and notifies, host operations, the
- * virtual clock and the trace. Invariants checked (abort() on violation, so libFuzzer reports it):
+ * trace, and either the virtual clock or a fake real one (host hooks whose clock moves a fixed tick per reading,
+ * which drives the real-clock paths: clock batching, lazy first reading, slices, the host timer). Invariants checked (abort() on violation, so libFuzzer reports it):
  *   - every join handle resolves at most once, and with its own task's output or WS_ECANCELED;
  *   - a host operation is cancelled at most once, never after it was completed;
  *   - stats stay consistent (tasks_live, spawned, completed + aborted);
@@ -32,6 +33,30 @@
 /* ---- allocator: counts bytes, can fail one chosen allocation ---- */
 
 static size_t mem_live;
+
+/* The fake host of the real-clock mode. */
+static struct {
+    ws_time now, tick;
+    ws_time armed;
+    int arms, requests;
+} FH;
+static ws_time fh_now(void *ud)
+{
+    (void)ud;
+    FH.now += FH.tick; /* every reading moves time, so a busy loop ends and timers come due */
+    return FH.now;
+}
+static void fh_arm(void *ud, ws_time deadline)
+{
+    (void)ud;
+    FH.armed = deadline;
+    FH.arms++;
+}
+static void fh_request(void *ud)
+{
+    (void)ud;
+    FH.requests++;
+}
 static uint64_t mem_calls, mem_fail_at;
 
 static void *fz_alloc(void *ud, size_t size)
@@ -460,7 +485,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.budget = (cfg & 3) == 0 ? 0 : (cfg & 3) * 16u;
     o.trace_capacity = (cfg & 4) ? 64u << ((cfg >> 3) & 3) : 0;
     o.trace_keep_first = (cfg >> 5) & 1;
+    int real = (cfg >> 6) & 1;
+    memset(&FH, 0, sizeof FH);
+    if (real) {
+        FH.now = WS_MS(1000);
+        FH.armed = WS_TIME_NEVER;
+        FH.tick = 10000 + (ws_time)byte(&in) * 4000; /* 10 us .. ~1 ms per reading */
+        o.host.now = fh_now;
+        o.host.arm_timer = fh_arm;
+        o.host.request_run = fh_request;
+    }
     CHECK(ws_runtime_new(&o, &W.rt) == WS_OK);
+    CHECK(ws_clock_is_virtual(W.rt) == !real);
     trace_pristine = o.trace_capacity != 0;
 
     int steps = 0;
@@ -475,10 +511,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 3: {
             int st = ws_runtime_run(W.rt);
             CHECK(st == WS_RUN_IDLE || st == WS_RUN_WAIT || st == WS_RUN_MORE);
+            if (real) /* after a run, the one host timer is armed for the earliest deadline (or disarmed) */
+                CHECK(FH.armed == ws_runtime_next_deadline(W.rt));
             break;
         }
         case 4:
-            CHECK(ws_clock_advance(W.rt, WS_MS(byte(&in) % 50)) == WS_OK);
+            if (real) {
+                CHECK(ws_clock_advance(W.rt, 1) == WS_EINVAL); /* the host owns a real clock */
+                FH.now += WS_MS(byte(&in) % 50);                /* time passes between runs */
+            } else {
+                CHECK(ws_clock_advance(W.rt, WS_MS(byte(&in) % 50)) == WS_OK);
+            }
             break;
         case 5: {
             int rc = ws_task_wake(W.rt, pick_id(&in), (ws_cause)(byte(&in) % WS_CAUSE_COUNT), 0);
