@@ -102,6 +102,23 @@ test('host_many: 1000 calls, 100 in flight, settled in shuffled order, sum right
   assert.equal(s.tasksLive, 0);
 });
 
+test('host functions are found by name every call: same-length names at a reused address, redefinition', T, async () => {
+  const rt = await rts.open();
+  rt.defineHost('aaa', async (x) => `A:${x}`);
+  rt.defineHost('bbb', async (x) => `B:${x}`);
+  // Each job's arguments (the name among them) live in a block that the next job is likely to reuse: the same
+  // address, the same length, another name.
+  for (const [name, want] of [['aaa', 'A:1'], ['bbb', 'B:1'], ['aaa', 'A:1'], ['bbb', 'B:1']]) {
+    assert.equal(await rt.start('host_echo', { name, arg: '1' }).promise, want);
+  }
+  assert.equal(await rt.start('host_echo', { name: 'aaa', arg: '1' }).promise, 'A:1');
+  rt.defineHost('aaa', async (x) => `A2:${x}`); // replacing a function takes effect at the next call
+  assert.equal(await rt.start('host_echo', { name: 'aaa', arg: '2' }).promise, 'A2:2');
+  assert.equal(await rt.start('host_many', { name: 'aaa', n: 3, width: 1 }).promise, 0); // "A2:..." parses as 0
+  rt.defineHost('aaa', async (x) => x);
+  assert.equal(await rt.start('host_many', { name: 'aaa', n: 4, width: 1 }).promise, 6);
+});
+
 test('host_many one at a time: each call awaited alone, a rejection fails the job and frees its outcomes', T, async () => {
   const rt = await rts.open();
   let inFlight = 0;

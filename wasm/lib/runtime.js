@@ -310,19 +310,47 @@ export class Runtime {
     if (typeof name !== 'string' || name.length === 0) throw new TypeError('defineHost: name must be a non-empty string');
     if (typeof fn !== 'function') throw new TypeError(`defineHost: the host function for '${name}' must be a function`);
     this.#hosts.set(name, fn);
+    this.#lastHostPtr = -1; // the cache below may name the function this replaced
     return this;
   }
 
-  #hostCall(op, namePtr, nameLen, argPtr, argLen) {
+  // The last host function called, by the address of its name in wasm memory: C code calls the same few host
+  // functions again and again, with names at fixed addresses. A hit is checked byte by byte against the name, so
+  // a different name later written at the same address is not mistaken for it.
+  #lastHostPtr = -1;
+  #lastHostName = '';
+  #lastHostFn = null;
+
+  // Returns the host function named by the bytes at namePtr (and leaves its name in #lastHostName), or undefined.
+  #hostByName(namePtr, nameLen) {
+    if (namePtr === this.#lastHostPtr && nameLen === this.#lastHostName.length) {
+      const u8 = this.#u8();
+      const name = this.#lastHostName;
+      let i = 0;
+      while (i < nameLen && u8[namePtr + i] === name.charCodeAt(i)) i++;
+      if (i === nameLen) return this.#lastHostFn;
+    }
     const name = this.#str(namePtr, nameLen);
     const fn = this.#hosts.get(name);
+    if (fn) {
+      this.#lastHostPtr = namePtr;
+      this.#lastHostName = name;
+      this.#lastHostFn = fn;
+    }
+    return fn;
+  }
+
+  #hostCall(op, namePtr, nameLen, argPtr, argLen) {
+    const fn = this.#hostByName(namePtr, nameLen);
     this.#opStarted(op, null);
     if (!fn) {
+      const name = this.#str(namePtr, nameLen);
       // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
       const known = [...this.#hosts.keys()].join(', ') || 'none';
       queueMicrotask(() => this.#settle(op, ENOENT, `no host function named '${name}' (defined: ${known})`));
       return OK;
     }
+    const name = this.#lastHostName; // what #hostByName found
     const arg = this.#str(argPtr, argLen);
     let result;
     try {
