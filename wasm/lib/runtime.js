@@ -77,10 +77,10 @@ export class Runtime {
   #memory = null;
   #opts;
   #hosts = new Map();
-  // The ops in flight, by slot (an op id is generation << 32 | slot; slots are small and reused): the id in
-  // #opIds (0 when free) and a fetch's AbortController, or null for a host call, in #opControllers. Arrays, not a
-  // Map keyed by id: two lookups per await, and no hashing of doubles.
-  #opIds = [];
+  // The ops in flight, by slot: an operation crosses as (slot, generation), two small integers (slots are reused,
+  // the generation tells a reused slot apart). #opGens[slot] is the live generation (-1 when free), #opControllers
+  // a fetch's AbortController, or null for a host call. Arrays, not a Map: two lookups per await.
+  #opGens = [];
   #opControllers = [];
   #opsLive = 0;
   #jobs = new Map();      // job index -> { resolve, reject, settled, cleanup }
@@ -108,9 +108,9 @@ export class Runtime {
         now_ms: () => performance.now(),
         arm_timer: (deadline) => this.#armTimer(deadline),
         request_run: () => this.#schedule(),
-        host_call: (op, np, nl, ap, al) => this.#hostCall(op, np, nl, ap, al),
-        fetch_start: (op, mp, ml, up, ul, hp, hl, bp, bl) => this.#fetchStart(op, mp, ml, up, ul, hp, hl, bp, bl),
-        op_cancel: (op) => this.#opCancel(op),
+        host_call: (slot, gen, np, nl, ap, al) => this.#hostCall(slot, gen, np, nl, ap, al),
+        fetch_start: (slot, gen, mp, ml, up, ul, hp, hl, bp, bl) => this.#fetchStart(slot, gen, mp, ml, up, ul, hp, hl, bp, bl),
+        op_cancel: (slot, gen) => this.#opCancel(slot, gen),
       },
       // The module tells us when memory grows (which detaches every view of the old buffer).
       env: { emscripten_notify_memory_growth: () => { this.#view = null; } },
@@ -292,7 +292,7 @@ export class Runtime {
     this.#dead = err;
     if (this.#timer !== null) clearTimeout(this.#timer);
     for (const controller of this.#opControllers) controller?.abort();
-    this.#opIds = [];
+    this.#opGens = [];
     this.#opControllers = [];
     this.#opsLive = 0;
     for (const job of this.#jobs.values()) {
@@ -340,14 +340,14 @@ export class Runtime {
     return fn;
   }
 
-  #hostCall(op, namePtr, nameLen, argPtr, argLen) {
+  #hostCall(slot, gen, namePtr, nameLen, argPtr, argLen) {
     const fn = this.#hostByName(namePtr, nameLen);
-    this.#opStarted(op, null);
+    this.#opStarted(slot, gen, null);
     if (!fn) {
       const name = this.#str(namePtr, nameLen);
       // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
       const known = [...this.#hosts.keys()].join(', ') || 'none';
-      queueMicrotask(() => this.#settle(op, ENOENT, `no host function named '${name}' (defined: ${known})`));
+      queueMicrotask(() => this.#settle(slot, gen, ENOENT, `no host function named '${name}' (defined: ${known})`));
       return OK;
     }
     const name = this.#lastHostName; // what #hostByName found
@@ -363,25 +363,23 @@ export class Runtime {
     }
     // Settlement always arrives from a later microtask: never inside this poll.
     (result instanceof Promise ? result : Promise.resolve(result)).then(
-      (v) => this.#settle(op, OK, v),
-      (e) => this.#settle(op, EHOST, messageOf(e, `host function '${name}' failed`)),
+      (v) => this.#settle(slot, gen, OK, v),
+      (e) => this.#settle(slot, gen, EHOST, messageOf(e, `host function '${name}' failed`)),
     );
     return OK;
   }
 
-  #opStarted(op, controller) {
-    const slot = op >>> 0;
-    this.#opIds[slot] = op;
+  #opStarted(slot, gen, controller) {
+    this.#opGens[slot] = gen;
     this.#opControllers[slot] = controller;
     this.#opsLive++;
   }
 
   // Removes an op from the in-flight table: its controller (null for a host call), or undefined if not in flight.
-  #opTake(op) {
-    const slot = op >>> 0;
-    if (this.#opIds[slot] !== op) return undefined;
+  #opTake(slot, gen) {
+    if (this.#opGens[slot] !== gen) return undefined;
     const c = this.#opControllers[slot];
-    this.#opIds[slot] = 0;
+    this.#opGens[slot] = -1;
     this.#opControllers[slot] = null;
     this.#opsLive--;
     return c;
@@ -389,34 +387,34 @@ export class Runtime {
 
   // Claims a live operation for settlement. False if it was cancelled (its future dropped) or the runtime closed:
   // then the outcome is ignored and nothing is allocated.
-  #claim(op) {
-    if (this.#dead || this.#opTake(op) === undefined) return false;
+  #claim(slot, gen) {
+    if (this.#dead || this.#opTake(slot, gen) === undefined) return false;
     this.#catchUpVirtualClock();
     return true;
   }
 
   // Delivers an outcome (a string, or any value toBytes accepts) to the operation's future, then runs the
   // executor (see #runAfterSettle). Only ever called from a promise reaction: never inside wsx_run.
-  #settle(op, err, payload) {
-    if (!this.#claim(op)) return;
+  #settle(slot, gen, err, payload) {
+    if (!this.#claim(slot, gen)) return;
     try {
-      this.#deliver(op, err, payload);
+      this.#deliver(slot, gen, err, payload);
     } catch (e) {
       this.#trap(e);
     }
     this.#runAfterSettle();
   }
 
-  #deliver(op, err, payload) {
+  #deliver(slot, gen, err, payload) {
     const t = typeof payload;
     const str = t === 'string' ? payload : t === 'number' || t === 'boolean' || t === 'bigint' ? String(payload) : null;
     const len = str === null ? -1 : this.#writeScratch(str);
     if (len >= 0) {
-      this.#ex.wsx_op_complete_scratch(op, err, len); // one call: C copies it into a block of its own
+      this.#ex.wsx_op_complete_scratch(slot, gen, err, len); // one call: C copies it into a block of its own
     } else {
       const bytes = toBytes(payload);
       const block = this.#bytesBlock(bytes);
-      this.#ex.wsx_op_complete(op, !block && bytes.length ? ENOMEM : err, block); // takes the block in every case
+      this.#ex.wsx_op_complete(slot, gen, !block && bytes.length ? ENOMEM : err, block); // takes the block in every case
     }
   }
 
@@ -438,20 +436,20 @@ export class Runtime {
     return r.read === s.length ? r.written : -1;
   }
 
-  #opCancel(op) {
-    this.#opTake(op)?.abort(new WasyncError('ECANCELED', 'the future awaiting this fetch was dropped'));
+  #opCancel(slot, gen) {
+    this.#opTake(slot, gen)?.abort(new WasyncError('ECANCELED', 'the future awaiting this fetch was dropped'));
   }
 
   // ---- fetch ----
 
-  #fetchStart(op, mp, ml, up, ul, hp, hl, bp, bl) {
+  #fetchStart(slot, gen, mp, ml, up, ul, hp, hl, bp, bl) {
     const method = this.#str(mp, ml);
     const rawUrl = this.#str(up, ul);
     const headerText = this.#str(hp, hl);
     const body = bl ? this.#u8().slice(bp, bp + bl) : undefined; // copied: memory may grow before fetch reads it
     const controller = new AbortController();
-    this.#opStarted(op, controller);
-    const fail = (e) => this.#settle(op, EHOST, `fetch ${rawUrl} failed: ${messageOf(e, 'network error')}`);
+    this.#opStarted(slot, gen, controller);
+    const fail = (e) => this.#settle(slot, gen, EHOST, `fetch ${rawUrl} failed: ${messageOf(e, 'network error')}`);
     let url;
     try {
       url = new URL(rawUrl, this.#opts.baseUrl);
@@ -474,24 +472,24 @@ export class Runtime {
         const data = new Uint8Array(await res.arrayBuffer());
         let hs = '';
         for (const [k, v] of res.headers) hs += `${k}: ${v}\n`;
-        this.#settleFetch(op, res.status, utf8.encode(hs), data);
+        this.#settleFetch(slot, gen, res.status, utf8.encode(hs), data);
       })
       .catch(fail);
     return OK;
   }
 
   // The response as one block: [u32 status][u32 headers_len][headers][NUL][body]; the body is copied once.
-  #settleFetch(op, status, headers, body) {
-    if (!this.#claim(op)) return;
+  #settleFetch(slot, gen, status, headers, body) {
+    if (!this.#claim(slot, gen)) return;
     try {
-      this.#deliverFetch(op, status, headers, body);
+      this.#deliverFetch(slot, gen, status, headers, body);
     } catch (e) {
       this.#trap(e);
     }
     this.#runAfterSettle();
   }
 
-  #deliverFetch(op, status, headers, body) {
+  #deliverFetch(slot, gen, status, headers, body) {
     const block = this.#ex.wsx_bytes_alloc(8 + headers.length + 1 + body.length);
     if (block) {
       const u8 = this.#u8();
@@ -502,7 +500,7 @@ export class Runtime {
       u8[block + 12 + headers.length] = 0;
       u8.set(body, block + 13 + headers.length);
     }
-    this.#ex.wsx_op_complete(op, block ? OK : ENOMEM, block);
+    this.#ex.wsx_op_complete(slot, gen, block ? OK : ENOMEM, block);
   }
 
   // ---- C async entry points (C future -> JS promise) ----

@@ -190,30 +190,29 @@ static _Alignas(8) uint8_t scratch[SCRATCH_SIZE];
 EXPORT("wsx_scratch") uint8_t *wsx_scratch(void) { return scratch; }
 EXPORT("wsx_scratch_size") uint32_t wsx_scratch_size(void) { return SCRATCH_SIZE; }
 
-EXPORT("wsx_op_complete_scratch") int wsx_op_complete_scratch(double op, int err, uint32_t len)
+/* An operation is named by its slot and generation (see js_ops.c); a pair that names no live operation is
+ * WS_ESTALE, and the outcome is freed. */
+static ws_id op_id(uint32_t slot, uint32_t gen) { return ((ws_id)gen << 32) | slot; }
+
+EXPORT("wsx_op_complete_scratch") int wsx_op_complete_scratch(uint32_t slot, uint32_t gen, int err, uint32_t len)
 {
-    if (!rt || len > SCRATCH_SIZE || !(op >= 1 && op < 9007199254740992.0))
+    if (!rt || len > SCRATCH_SIZE)
         return WS_EINVAL;
     ws_bytes *b = ws_bytes_new(rt, scratch, len);
     if (!b && len)
         err = WS_ENOMEM;
     completing = 1;
-    int rc = ws_op_complete(rt, (ws_id)op, err, b);
+    int rc = ws_op_complete(rt, op_id(slot, gen), err, b);
     completing = 0;
     return rc;
 }
 
-EXPORT("wsx_op_complete") int wsx_op_complete(double op, int err, ws_bytes *outcome)
+EXPORT("wsx_op_complete") int wsx_op_complete(uint32_t slot, uint32_t gen, int err, ws_bytes *outcome)
 {
-    if (!rt) {
+    if (!rt)
         return WS_EINVAL;
-    }
-    if (!(op >= 1 && op < 9007199254740992.0)) {
-        ws_bytes_free(rt, outcome);
-        return WS_EINVAL;
-    }
     completing = 1;
-    int rc = ws_op_complete(rt, (ws_id)op, err, outcome);
+    int rc = ws_op_complete(rt, op_id(slot, gen), err, outcome);
     completing = 0;
     return rc;
 }

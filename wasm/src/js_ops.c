@@ -1,17 +1,21 @@
 /* js_ops.c: host calls and fetch, as ws_op futures whose start and cancel hooks are the module's imports.
- * Operation ids cross as doubles: they are at most 53 bits (see ws_base.h), so exact. */
+ * An operation id crosses as two 32-bit numbers, its slot and its generation (id = gen << 32 | slot): both are
+ * small integers in JS, where one 53-bit double is a heap number on every call and in every table that holds it. */
 #include "ws_js.h"
 
 #include <string.h>
 
 #define JS_IMPORT(name) __attribute__((import_module("wasync"), import_name(name)))
 
-JS_IMPORT("host_call") int js_host_call(double op, const char *name, uint32_t name_len, const uint8_t *arg,
-                                        uint32_t arg_len);
-JS_IMPORT("fetch_start") int js_fetch_start(double op, const char *method, uint32_t method_len, const char *url,
-                                            uint32_t url_len, const char *headers, uint32_t headers_len,
-                                            const uint8_t *body, uint32_t body_len);
-JS_IMPORT("op_cancel") void js_op_cancel(double op);
+JS_IMPORT("host_call") int js_host_call(uint32_t slot, uint32_t gen, const char *name, uint32_t name_len,
+                                        const uint8_t *arg, uint32_t arg_len);
+JS_IMPORT("fetch_start") int js_fetch_start(uint32_t slot, uint32_t gen, const char *method, uint32_t method_len,
+                                            const char *url, uint32_t url_len, const char *headers,
+                                            uint32_t headers_len, const uint8_t *body, uint32_t body_len);
+JS_IMPORT("op_cancel") void js_op_cancel(uint32_t slot, uint32_t gen);
+
+#define ID_SLOT(id) ((uint32_t)(id))
+#define ID_GEN(id) ((uint32_t)((id) >> 32))
 
 static uint32_t len_of(const char *s) { return s ? (uint32_t)strlen(s) : 0; }
 
@@ -23,14 +27,14 @@ static int host_call_start(ws_runtime *rt, ws_id id, ws_op *op)
     ws_host_call *f = (ws_host_call *)op;
     if (!f->name)
         return WS_EINVAL;
-    return js_host_call((double)id, f->name, len_of(f->name), f->arg, f->arg_len);
+    return js_host_call(ID_SLOT(id), ID_GEN(id), f->name, len_of(f->name), f->arg, f->arg_len);
 }
 
 static void js_cancel(ws_runtime *rt, ws_id id, ws_op *op)
 {
     (void)rt;
     (void)op;
-    js_op_cancel((double)id);
+    js_op_cancel(ID_SLOT(id), ID_GEN(id));
 }
 
 static const char *host_call_trace_name(const ws_op *op) { return ((const ws_host_call *)op)->name; }
@@ -56,7 +60,7 @@ static int fetch_start(ws_runtime *rt, ws_id id, ws_op *op)
     if (!r->url || !*r->url)
         return WS_EINVAL;
     const char *method = r->method ? r->method : "GET";
-    return js_fetch_start((double)id, method, len_of(method), r->url, len_of(r->url), r->headers,
+    return js_fetch_start(ID_SLOT(id), ID_GEN(id), method, len_of(method), r->url, len_of(r->url), r->headers,
                           len_of(r->headers), r->body, r->body ? r->body_len : 0);
 }
 
