@@ -88,6 +88,9 @@ const S = smoke ? 50 : 1; // smoke: sizes divided by S
 // 538 -> 90-170 ns/await from the fourth; wasync settles by its second or third. Four, so both are measured at
 // steady state, which is what a long-running program sees.
 const WARMUP_RUNS = smoke ? 1 : 4;
+// Then this many measured runs in the same process, averaged: a garbage collection landing on one run is spread
+// over three (seen: the bridge's fifth run in a process took twice as long as its neighbours).
+const MEASURED_RUNS = smoke ? 1 : 3;
 const W = [
   {
     name: 'spawn', what: 'spawn n trivial tasks and await them all; warm: the same again in the same runtime/process',
@@ -228,11 +231,12 @@ async function measure(w, side) {
     if (r.err) return { error: `${r.err.message}\n${r.stderr}` };
     return fromNative(w, JSON.parse(r.stdout));
   }
-  // Warm-up: the workload itself, at full size, WARMUP_RUNS times in the same process before the measured run (see
-  // WARMUP_RUNS). The memory workload measures heap growth and has none.
+  // Warm-up: the workload itself, at full size, WARMUP_RUNS times in the same process before MEASURED_RUNS measured
+  // runs (see both). The memory workload measures heap growth and has neither.
   if (!w.gc) {
     p.warmup = { ...p, warm: false };
     p.warmupRuns = WARMUP_RUNS;
+    p.measuredRuns = MEASURED_RUNS;
   }
   const node = [...(w.gc ? ['--expose-gc'] : []), join(here, 'child.mjs'), side, w.workload ?? w.name, JSON.stringify(p)];
   const r = await execOnce(process.execPath, node);
