@@ -104,8 +104,7 @@ static void push(ws_channel *ch, int64_t msg)
     uint32_t i = ch->head + ch->len;
     ch->buf[i >= ch->cap ? i - ch->cap : i] = msg;
     ch->len++;
-    if (ch->recv_waker.task != WS_ID_NONE) /* a receiver is waiting */
-        ws_waker_wake(&ch->recv_waker, WS_CAUSE_CHANNEL, ch->id);
+    ws_waker_wake(&ch->recv_waker, WS_CAUSE_CHANNEL, ch->id); /* an empty waker (no receiver waiting): no-op */
 }
 
 static int64_t pop(ws_channel *ch)

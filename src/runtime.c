@@ -56,7 +56,6 @@ int ws_runtime_new(const ws_runtime_options *opt, ws_runtime **out)
     memset(rt, 0, sizeof *rt);
     rt->alloc = *a;
     rt->host = opt->host;
-    rt->budget = opt->budget;
     rt->poll_budget = opt->budget ? opt->budget : UINT32_MAX;
     rt->slice = opt->slice;
     rt->armed_deadline = WS_TIME_NEVER;
@@ -98,7 +97,6 @@ int ws_runtime_configure(ws_runtime *rt, uint32_t budget, ws_time slice)
         return WS_EINVAL;
     if (rt->running)
         return WS_EBUSY;
-    rt->budget = budget;
     rt->poll_budget = budget ? budget : UINT32_MAX;
     rt->slice = slice;
     return WS_OK;

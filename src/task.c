@@ -344,9 +344,7 @@ void ws_waker_wake_by_ref(const ws_waker *w, ws_cause cause, uint32_t source)
 
 void ws_waker_wake(ws_waker *w, ws_cause cause, uint32_t source)
 {
-    if (!w)
-        return;
-    if (w->rt && w->task != WS_ID_NONE)
-        ws__wake(w->rt, w->task, cause, source);
-    ws_waker_drop(w);
+    ws_waker_wake_by_ref(w, cause, source);
+    if (w)
+        ws_waker_drop(w);
 }

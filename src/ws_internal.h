@@ -101,8 +101,7 @@ struct ws_runtime {
     ws_task *current;            /* task being polled */
     int running;                 /* inside ws_runtime_run / ws_runtime_free */
     int run_requested;           /* request_run was called and ws_runtime_run has not run since */
-    uint32_t budget;             /* as configured: 0 is unlimited */
-    uint32_t poll_budget;        /* what each poll starts with: budget, or UINT32_MAX for unlimited */
+    uint32_t poll_budget;        /* what each poll starts with: the configured budget, UINT32_MAX for unlimited (0) */
     ws_time slice;
 
     /* slab */
