@@ -27,7 +27,11 @@ export function errorFrom(err, message) {
 
 /** The message of a rejection value, or `fallback`. */
 export function messageOf(e, fallback) {
-  if (e instanceof Error) return e.message || fallback;
+  try {
+    if (e instanceof Error) return String(e.message) || fallback;
+  } catch {
+    return fallback; // a message getter that throws
+  }
   if (typeof e === 'string') return e;
   return fallback;
 }

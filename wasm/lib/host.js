@@ -88,7 +88,7 @@ export class HostOps {
     }
     // Settlement always arrives from a later microtask: never inside this poll.
     (result instanceof Promise ? result : Promise.resolve(result)).then(
-      (v) => this.settle(slot, gen, OK, v),
+      (v) => this.settle(slot, gen, OK, v, name),
       (e) => this.settle(slot, gen, EHOST, messageOf(e, `host function '${name}' failed`)),
     );
     return OK;
@@ -139,20 +139,30 @@ export class HostOps {
   }
 
   // Delivers an outcome (a string, or any value toBytes accepts) to the operation's future, then runs the
-  // executor. Only ever called from a promise reaction: never inside wsx_run.
-  settle(slot, gen, err, payload) {
+  // executor. Only ever called from a promise reaction: never inside wsx_run. `name` names the host function in
+  // the message when its value cannot be converted.
+  settle(slot, gen, err, payload, name) {
     if (!this.claim(slot, gen)) return;
-    this.complete(() => this.#deliver(slot, gen, err, payload));
+    this.complete(() => this.#deliver(slot, gen, err, payload, name));
   }
 
-  #deliver(slot, gen, err, payload) {
+  #deliver(slot, gen, err, payload, name) {
     const t = typeof payload;
     const str = t === 'string' ? payload : t === 'number' || t === 'boolean' || t === 'bigint' ? String(payload) : null;
     const len = str === null ? -1 : this.#mem.writeScratch(str);
     if (len >= 0) {
       this.ex.wsx_op_complete_scratch(slot, gen, err, len); // one call: C copies it into a block of its own
     } else {
-      const bytes = toBytes(payload);
+      let bytes;
+      try {
+        bytes = toBytes(payload);
+      } catch (e) {
+        // A value the bridge cannot convert (circular, a throwing toJSON, a BigInt inside JSON) fails this call
+        // only: the message goes to C as the operation's error.
+        const why = `host function '${name ?? '?'}' resolved to a value that cannot be passed to C: ${messageOf(e, 'it threw a value that is not an Error')}`;
+        this.#deliver(slot, gen, EHOST, why, name);
+        return;
+      }
       const block = this.#mem.bytesBlock(bytes);
       this.ex.wsx_op_complete(slot, gen, !block && bytes.length ? ENOMEM : err, block); // takes the block in every case
     }

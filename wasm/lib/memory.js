@@ -95,14 +95,17 @@ export class Memory {
   }
 }
 
-/** Any host value as bytes: strings as UTF-8, bytes as they are, other values as text or JSON. */
+/** Any host value as bytes: strings as UTF-8, bytes as they are, other values as text or JSON. Throws a
+ * TypeError for a value that has no such form (a function or symbol; JSON.stringify's own errors pass through). */
 export function toBytes(v) {
   if (typeof v === 'string') return utf8.encode(v);
   if (v === undefined || v === null) return new Uint8Array(0);
   if (v instanceof Uint8Array) return v;
   if (v instanceof ArrayBuffer) return new Uint8Array(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return utf8.encode(String(v));
-  return utf8.encode(JSON.stringify(v));
+  const json = JSON.stringify(v);
+  if (json === undefined) throw new TypeError(`a ${typeof v} has no JSON form`);
+  return utf8.encode(json);
 }
 
 export { utf8 };
