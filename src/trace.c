@@ -4,7 +4,7 @@
  * table interns every name once; a small direct-mapped cache keyed by pointer turns the common case (the same
  * string literal again) into one strcmp instead of a hash and a probe.
  */
-#include "ws_internal.h"
+#include "trace_internal.h"
 
 
 static uint32_t pow2_at_least(uint32_t n)
