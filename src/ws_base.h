@@ -4,6 +4,10 @@
  *   - names are ws_<noun>_<verb>; types are ws_<noun>.
  *   - functions that can fail return an int: WS_OK (0) or a negative WS_E* code. They check their arguments and
  *     never crash on bad ones; allocation failure is reported as WS_ENOMEM and leaves everything as it was.
+ *   - argument order: the runtime comes first, then the object acted on, then the rest: ws_future_drop(rt, f),
+ *     ws_spawn(rt, future, ...), and so do hooks a future type supplies: drop(rt, f), free_output(rt, f). The one
+ *     exception is polling, which takes the future and the poll's context, poll(f, cx): the context carries the
+ *     runtime (cx->rt) along with the task being polled.
  *   - the runtime is single-threaded: nothing here may be called from another thread.
  */
 #ifndef WS_BASE_H

@@ -57,7 +57,7 @@ const char *ws_cause_name(ws_cause cause);
 typedef struct ws_future_type {
     const char *name;                               /* shown in traces */
     ws_poll (*poll)(ws_future *f, ws_context *cx);  /* required */
-    void (*drop)(ws_future *f, ws_runtime *rt);     /* optional: release what f holds; called once */
+    void (*drop)(ws_runtime *rt, ws_future *f);        /* optional: release what f holds; called once */
     void (*free_output)(ws_runtime *rt, ws_future *f); /* optional: frees the output of a ready future that
                                                           nobody collected (a detached task's) */
 } ws_future_type;
@@ -139,7 +139,7 @@ static inline ws_poll ws_await_poll(ws_future *f, ws_context *cx)
         return WS_PENDING;
     f->flags |= WS_FUTURE_READY | WS_FUTURE_DROPPED; /* ready, then dropped at once; its output stays */
     if (f->type->drop)
-        f->type->drop(f, cx->rt);
+        f->type->drop(cx->rt, f);
     return WS_READY;
 }
 

@@ -354,7 +354,7 @@ EXPORT("wsx_start") int wsx_start(const char *name, uint32_t name_len, const cha
     wsx_args parsed;
     char *block;
     uint32_t block_len;
-    int rc = wsx_args_parse(e, args ? args : "", args ? args_len : 0, &parsed, &block, &block_len, rt, message,
+    int rc = wsx_args_parse(rt, e, args ? args : "", args ? args_len : 0, &parsed, &block, &block_len, message,
                             sizeof message);
     if (rc != WS_OK)
         return rc;
