@@ -202,12 +202,15 @@ static void test_three_senders_capacity_1(void **state)
     finish(rt, ch);
 }
 
-/* The same with room for two: one receive wakes one sender (not two), and two receives wake the first two.
+/* Room for two, four senders: one receive wakes one sender (not two), two receives wake the first two, and the
+ * two that send do not disturb the two still queued.
  * Motivating mutants:
- *   channel.c pop: `ws__waitlist_wake_one(...)` deleted (room appears and nobody is woken), and
+ *   channel.c pop: `ws__waitlist_wake_one(...)` deleted (room appears and nobody is woken);
  *   ws_internal.h ws__waitlist_wake_one: `w->state = WS_WAITER_NOTIFIED` deleted (the woken sender is treated as
- *   a newcomer: with another sender still queued it does not take the room meant for it). */
-static void test_three_senders_capacity_2(void **state)
+ *     a newcomer: with others still queued it does not take the room meant for it);
+ *   channel.c send_drop: `s->waiter.state == WS_WAITER_NOTIFIED && ch->len < ch->cap` -> `||` (a sender that sent
+ *     wakes the next one for room that the other woken sender takes: that one loses its place behind sender 3). */
+static void test_senders_capacity_2(void **state)
 {
     (void)state;
     reset();
@@ -217,26 +220,92 @@ static void test_three_senders_capacity_2(void **state)
     assert_int_equal(ws_channel_try_send(ch, 200), WS_OK);
     assert_int_equal(ws_channel_try_send(ch, 201), WS_OK);
     ws_id s[NS];
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 4; i++)
         s[i] = spawn_sender(rt, ch, i, 210 + i);
     tu_run(rt);
-    QUEUE(0, 1, 2);
+    QUEUE(0, 1, 2, 3);
 
     assert_int_equal(recv_one(ch), 200);
     assert_int_equal(g_tx[0]->waiter.state, WS_WAITER_NOTIFIED);
     assert_int_equal(ws_task_state_of(rt, s[1]), WS_TASK_IDLE); /* one message of room wakes one sender */
     assert_int_equal(recv_one(ch), 201);
     assert_int_equal(g_tx[1]->waiter.state, WS_WAITER_NOTIFIED);
-    QUEUE(2);
+    QUEUE(2, 3);
     tu_run(rt);
     LOG(1000, 1001);
-    QUEUE(2);
+    QUEUE(2, 3);
     assert_int_equal(recv_one(ch), 210);
     assert_int_equal(recv_one(ch), 211);
     tu_run(rt);
-    LOG(1000, 1001, 1002);
+    LOG(1000, 1001, 1002, 1003);
     assert_int_equal(recv_one(ch), 212);
-    assert_int_equal(tu_stats(rt).completed, 3);
+    assert_int_equal(recv_one(ch), 213);
+    assert_int_equal(tu_stats(rt).completed, 4);
+    finish(rt, ch);
+}
+
+/* A woken sender whose cooperative budget is used up before it can take the room keeps its claim: on its next poll
+ * it sends, ahead of the sender queued behind it. Here the budget is 1 and a join polls a child that takes it
+ * just before the send.
+ * Motivating mutants (channel.c send_poll, the budget branch): `s->waiter.state = WS_WAITER_NOTIFIED` deleted (the
+ * claim is lost: the sender queues behind sender 1, and nobody wakes sender 1 for the room: both wait forever),
+ * `return WS_PENDING` -> `return WS_READY` (the message is dropped as if sent). */
+typedef struct eat_budget {
+    ws_future base;
+    int pend;
+} eat_budget;
+static ws_poll eat_budget_poll(ws_future *f, ws_context *cx)
+{
+    eat_budget *e = (eat_budget *)f;
+    if (e->pend) {
+        e->pend = 0;
+        return WS_PENDING; /* woken with the send, by the same receive */
+    }
+    if (!ws_budget_take(cx))
+        return WS_PENDING;
+    return WS_READY;
+}
+static const ws_future_type eat_budget_type = { "eat_budget", eat_budget_poll, NULL, NULL };
+
+WS_ASYNC(join_sender, { ws_channel *ch; eat_budget eat; ws_send tx; ws_join j; })
+{
+    WS_BEGIN();
+    ws_future_init(&self->eat.base, &eat_budget_type);
+    self->eat.pend = 1;
+    ws_send_init(&self->tx, self->ch, 501);
+    g_tx[0] = &self->tx;
+    ws_join2_init(&self->j, &self->eat.base, &self->tx.base);
+    WS_AWAIT(&self->j);
+    assert_int_equal(WS_ERR(&self->tx), WS_OK);
+    tu_log_add(&g_log, 1000);
+    WS_RETURN(0);
+    WS_END();
+}
+
+static void test_budget_keeps_claim(void **state)
+{
+    (void)state;
+    reset();
+    ws_runtime *rt = tu_rt_opts(1, 0, 0);
+    ws_channel *ch;
+    assert_int_equal(ws_channel_new(rt, 1, &ch), WS_OK);
+    assert_int_equal(ws_channel_try_send(ch, 500), WS_OK);
+    join_sender f;
+    WS_ASYNC_INIT(join_sender, &f);
+    f.ch = ch;
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "join_sender", &g_h[0]), WS_OK);
+    tu_run(rt);
+    spawn_sender(rt, ch, 1, 502);
+    tu_run(rt);
+    QUEUE(0, 1);
+    assert_int_equal(recv_one(ch), 500); /* wakes sender 0, whose next poll runs out of budget at the send */
+    tu_run(rt);
+    LOG(1000);
+    QUEUE(1);
+    assert_int_equal(recv_one(ch), 501);
+    tu_run(rt);
+    LOG(1000, 1001);
+    assert_int_equal(recv_one(ch), 502);
     finish(rt, ch);
 }
 
@@ -350,7 +419,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_three_senders_capacity_1),
-        TU_TEST(test_three_senders_capacity_2),
+        TU_TEST(test_senders_capacity_2),
+        TU_TEST(test_budget_keeps_claim),
         TU_TEST(test_abort_queued_and_woken),
         TU_TEST(test_receiver_drop_wakes_every_sender),
     };
