@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import re
 import shutil
 import signal
@@ -310,9 +311,13 @@ def mutants_of(path):
 
 
 def all_mutants(files):
-    muts = []
+    muts, seen = [], set()
     for f in files:
-        muts.extend(mutants_of(f))
+        for m in mutants_of(f):
+            k = (m.file, m.line, m.mutated_line())
+            if k not in seen:  # two operators can make the same change (`return 0` by CONST and by RET)
+                seen.add(k)
+                muts.append(m)
     return muts
 
 
@@ -342,10 +347,14 @@ class Worker:
         self.last_ns = 0
         self.targets = []
 
-    def run(self, cmd, limit):
+    def run(self, cmd, limit, cpu=0):
         """Runs cmd in a process group of its own; on timeout the whole group (ctest and the test it runs) is
-        killed, since a test's own TIMEOUT property would override `ctest --timeout`. Returns (rc, output) with
-        rc None on timeout."""
+        killed, since a test's own TIMEOUT property would override `ctest --timeout`. `cpu`: a limit on the CPU
+        seconds of each process (the kernel stops a test that loops with SIGXCPU, however loaded the machine is,
+        so a slow machine does not pass for a hang). Returns (rc, output) with rc None on timeout."""
+
+        if cpu:  # through the shell: preexec_fn is not safe with the worker threads
+            cmd = ["sh", "-c", f'ulimit -S -t {max(1, int(cpu))} && exec "$@"', "sh", *cmd]
         with self.lock:
             if self.stopped:
                 raise Stop()
@@ -408,20 +417,23 @@ class Worker:
         if not self.targets:
             raise RuntimeError("no tests selected")
         t0 = time.time()
-        rc, out = self.ctest(600)
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rc, out = self.ctest(600, 0)
         if rc != 0:
             raise RuntimeError(f"the tests fail on the unmutated tree:\n{out}")
-        return build_s, time.time() - t0
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_s = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
+        return build_s, time.time() - t0, cpu_s
 
     def build_targets(self, limit):
         return self.run(["cmake", "--build", str(self.build), "-j", str(self.args.jobs), "--target", *self.targets],
                         limit)
 
-    def ctest(self, limit):
+    def ctest(self, limit, cpu):
         cmd = ["ctest", "--test-dir", str(self.build), "-j", str(self.args.jobs), "--stop-on-failure"]
         if self.args.tests:
             cmd += ["-R", self.args.tests]
-        return self.run(cmd, limit)
+        return self.run(cmd, limit, cpu)
 
     def try_mutant(self, mut, original_text):
         path = self.tree / "src" / mut.file
@@ -436,8 +448,9 @@ class Worker:
             if rc != 0:
                 mut.status = "stillborn" if rc is not None else "build-timeout"
                 return
-            rc, _ = self.ctest(self.args.timeout)
-            mut.status = "timeout" if rc is None else ("killed" if rc != 0 else "survived")
+            rc, out = self.ctest(self.args.timeout, self.args.cpu_limit)
+            hung = rc is None or "CPU time limit" in out or "SIGXCPU" in out
+            mut.status = "timeout" if hung else ("killed" if rc != 0 else "survived")
         finally:
             path.write_text(original_text)
             self.touch(path)
@@ -503,9 +516,13 @@ def main():
     ap.add_argument("--list", action="store_true", help="print the sample and exit")
     ap.add_argument("--workers", type=int, default=1, help="mutants run at once, each in its own copy (default 1)")
     ap.add_argument("--jobs", type=int, default=2, help="build and ctest parallelism per worker (default 2)")
+    ap.add_argument("--cpu-limit", type=float, default=0,
+                    help="CPU seconds each test process may use per mutant (default: 3 x the CPU time of the "
+                         "whole unmutated ctest run, at least 3)")
     ap.add_argument("--timeout", type=float, default=0,
-                    help="seconds ctest may take per mutant before its process group is killed (default: "
-                         "10 x the unmutated run, at least 10)")
+                    help="wall seconds ctest may take per mutant before its process group is killed, a backstop "
+                         "for a machine too loaded for the CPU limit to act (default: 10 x the unmutated run, "
+                         "at least 120)")
     ap.add_argument("--build-limit", type=float, default=300, help="seconds a mutant's build may take")
     ap.add_argument("--time-budget", type=float, default=0,
                     help="stop starting mutants after this many seconds (0: none); the report covers those run")
@@ -552,6 +569,7 @@ def main():
         raise KeyboardInterrupt()
 
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored (nohup, &)
     interrupted = False
     try:
         copy = repo_files()
@@ -573,11 +591,14 @@ def main():
                 t.join(0.2)
         if any(s is None for s in setups):
             raise RuntimeError("set-up failed (see above)")
-        build_s, test_s = setups[0]
+        build_s, test_s, cpu_s = setups[0]
         if not args.timeout:
-            args.timeout = max(10.0, 10 * test_s)
-        print(f"unmutated: build {build_s:.1f} s, ctest {test_s:.1f} s; per-mutant ctest limit {args.timeout:.0f} s; "
-              f"{len(workers)} worker(s), -j{args.jobs}", flush=True)
+            args.timeout = max(120.0, 10 * test_s)
+        if not args.cpu_limit:
+            args.cpu_limit = max(3.0, 3 * cpu_s)
+        print(f"unmutated: build {build_s:.1f} s, ctest {test_s:.1f} s ({cpu_s:.1f} s CPU); per mutant: "
+              f"{args.cpu_limit:.0f} CPU s per test, {args.timeout:.0f} s for ctest; {len(workers)} worker(s), "
+              f"-j{args.jobs}", flush=True)
         if args.keep:
             for w in workers:
                 print(f"  scratch copy: {w.dir}")

@@ -652,7 +652,7 @@ static void test_null_arguments_elsewhere(void **state)
 /* ---- dropping an awaited child again, traced or not ---- */
 
 static int g_child_drops;
-static void counted_drop(ws_future *f, ws_runtime *rt)
+static void counted_drop(ws_runtime *rt, ws_future *f)
 {
     (void)f;
     (void)rt;
