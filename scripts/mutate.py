@@ -108,6 +108,17 @@ DECL = re.compile(r"^(?:const\s+|unsigned\s+|struct\s+)*[A-Za-z_]\w*(?:\s+|\s*\*
 SKIP_CALL = re.compile(r"\b(?:assert|static_assert|WS_TRACE|ws__trace_emit)\s*\(")
 TRACING_IF = re.compile(r"\bif\s*\(\s*WS_TRACING\s*\(")
 OBJ_DEFINE = re.compile(r"^\s*#\s*define\s+[A-Za-z_]\w*\s+(?=\S)")
+# Statements that only keep the trace's bookkeeping (await points, wake links, child indexes, task numbers, the
+# time events are stamped with): an assignment to one of these fields, and nothing else.
+TRACE_FIELDS = ("suspend_file", "suspend_line", "wake_seq", "child_index", "serial", "trace_now")
+ASSIGN = re.compile(r"(?<![=!<>+\-*/%&|^])=(?!=)")
+
+
+def trace_only_statement(stripped):
+    if not stripped.endswith(";") or len(ASSIGN.findall(stripped)) != 1:
+        return False
+    lhs = ASSIGN.split(stripped, 1)[0].strip()
+    return re.search(r"(?:^|[\s.>])(" + "|".join(TRACE_FIELDS) + r")$", lhs) is not None
 
 
 @dataclass
@@ -255,7 +266,7 @@ def mutants_of(path):
                         for v in const_variants(t.group()):
                             out.append(Mutant(name, lineno, t.start() + 1, len(t.group()), v, "CONST", v, raw))
             continue
-        if not body[idx] or skip[idx] or not m.strip():
+        if not body[idx] or skip[idx] or not m.strip() or trace_only_statement(m.strip()):
             continue
         toks = list(TOKEN.finditer(m))
         for ti, t in enumerate(toks):
@@ -522,7 +533,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=0,
                     help="wall seconds ctest may take per mutant before its process group is killed, a backstop "
                          "for a machine too loaded for the CPU limit to act (default: 10 x the unmutated run, "
-                         "at least 120)")
+                         "at least 60)")
     ap.add_argument("--build-limit", type=float, default=300, help="seconds a mutant's build may take")
     ap.add_argument("--time-budget", type=float, default=0,
                     help="stop starting mutants after this many seconds (0: none); the report covers those run")
@@ -593,7 +604,7 @@ def main():
             raise RuntimeError("set-up failed (see above)")
         build_s, test_s, cpu_s = setups[0]
         if not args.timeout:
-            args.timeout = max(120.0, 10 * test_s)
+            args.timeout = max(60.0, 10 * test_s)
         if not args.cpu_limit:
             args.cpu_limit = max(3.0, 3 * cpu_s)
         print(f"unmutated: build {build_s:.1f} s, ctest {test_s:.1f} s ({cpu_s:.1f} s CPU); per mutant: "
