@@ -6,7 +6,7 @@
 //   wasync run <example> [--trace] [--real] [--budget N] [--slice MS] [--base-url URL] [--chrome FILE] [name=value ...]
 
 import { writeFile } from 'node:fs/promises';
-import { createRuntime, traceToText, traceToChrome, EXAMPLES_WASM } from '../index.js';
+import { createRuntime, traceToText, traceToChrome, EXAMPLES_WASM } from 'wasync'; // the package itself (its exports: dist/index.js)
 
 const USAGE = `usage:
   wasync list                          list the built-in examples
