@@ -7,8 +7,8 @@
 //   dist/index.js             wasync                  modules by URL (Vite and webpack copy the .wasm files)
 //   dist/inline.js            wasync/inline           modules embedded as base64
 //   dist/trace.js             wasync/trace            the trace decoders and exporters alone
-//   dist/examples.js          (imported by index.js)  EXAMPLES_WASM by URL: its own file, so bundlers copy the
-//   dist/inline-examples.js   (imported by inline.js) examples module (or embed it) only when it is imported
+//   dist/examples.js          wasync/examples         EXAMPLES_WASM by URL  } entries of their own: bundlers copy (or
+//   dist/inline-examples.js   wasync/inline/examples  EXAMPLES_WASM embedded} embed) the examples only when imported
 import { build } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';

@@ -148,5 +148,3 @@ export declare class WasyncError extends Error {
 export declare function createRuntime(options?: RuntimeOptions): Promise<Runtime>;
 /** The default module, dist/wasync.wasm: the core, the bridge and the standard entry points. */
 export declare const DEFAULT_WASM: WasmAsset;
-/** dist/wasync-examples.wasm: the default module plus the nine built-in examples (createRuntime({ wasm: EXAMPLES_WASM })). */
-export declare const EXAMPLES_WASM: WasmAsset;

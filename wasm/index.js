@@ -1,6 +1,7 @@
 // wasync: an async runtime for WebAssembly, written in C. This is the package's entry point.
 //
-//   import { createRuntime, EXAMPLES_WASM } from 'wasync';
+//   import { createRuntime } from 'wasync';
+//   import { EXAMPLES_WASM } from 'wasync/examples';            // its own entry: bundlers copy it only if imported
 //   const rt = await createRuntime({ clock: 'virtual' });       // dist/wasync.wasm: the standard entry points
 //   const slept = await rt.start('sleep', { ms: 10 }).promise;
 //   const ex = await createRuntime({ wasm: EXAMPLES_WASM });    // dist/wasync-examples.wasm: also the examples
@@ -13,7 +14,6 @@ import { createRuntimeFrom } from './lib/runtime.js';
 import { DEFAULT_WASM } from './lib/assets.js';
 
 export { DEFAULT_WASM } from './lib/assets.js';
-export { EXAMPLES_WASM } from './lib/examples.js';
 export { Runtime } from './lib/runtime.js';
 export { WasyncError } from './lib/errors.js';
 export { traceToText, traceToChrome, CAUSES } from './lib/trace.js';

@@ -3,5 +3,3 @@ import type { InlineWasm } from './index.js';
 export * from './index.js';
 /** The default module, embedded: what createRuntime() from wasync/inline loads. */
 export declare const DEFAULT_WASM: InlineWasm;
-/** The examples module, embedded (only in applications that import it). */
-export declare const EXAMPLES_WASM: InlineWasm;

@@ -37,7 +37,8 @@ test('npm pack -> npm install into an empty folder -> import, start an entry, ru
   assert.ok(fs.existsSync(tgz), `${tgz} was written`);
   const files = info.files.map((f) => f.path);
   for (const f of ['package.json', 'LICENSE', 'README.md', 'dist/index.js', 'dist/inline.js', 'dist/trace.js', 'dist/wasync.wasm',
-    'dist/wasync-examples.wasm', 'index.d.ts', 'inline.d.ts', 'trace.d.ts']) {
+    'dist/wasync-examples.wasm', 'dist/examples.js', 'dist/inline-examples.js', 'index.d.ts', 'inline.d.ts', 'trace.d.ts', 'examples.d.ts',
+    'inline-examples.d.ts']) {
     assert.ok(files.includes(f), `the tarball has ${f} (has: ${files.join(', ')})`);
   }
   // The loader ships minified with its source maps (scripts/build-js.mjs); the readable sources stay in the repository.
@@ -59,7 +60,8 @@ test('npm pack -> npm install into an empty folder -> import, start an entry, ru
   // Import it by name from that folder, in a fresh Node process: the default module starts a standard entry, the
   // examples module (by its exported URL, and by its package path) runs an example.
   const script = `
-    import { createRuntime, traceToText, traceToChrome, EXAMPLES_WASM } from 'wasync';
+    import { createRuntime, traceToText, traceToChrome } from 'wasync';
+    import { EXAMPLES_WASM } from 'wasync/examples';
     const plain = await createRuntime({ clock: 'virtual' });
     const slept = await plain.start('sleep', { ms: 30 }).promise;
     const plainExamples = plain.examples.length;

@@ -6,7 +6,9 @@
 //   wasync run <example> [--trace] [--real] [--budget N] [--slice MS] [--base-url URL] [--chrome FILE] [name=value ...]
 
 import { writeFile } from 'node:fs/promises';
-import { createRuntime, traceToText, traceToChrome, EXAMPLES_WASM } from 'wasync'; // the package itself (its exports: dist/index.js)
+// The package itself, through its exports (dist/, as installed).
+import { createRuntime, traceToText, traceToChrome } from 'wasync';
+import { EXAMPLES_WASM } from 'wasync/examples';
 
 const USAGE = `usage:
   wasync list                          list the built-in examples

@@ -1,5 +1,6 @@
-// examples.js: the examples module by URL. Its own module (and its own file in the built package), so a bundler
-// copies dist/wasync-examples.wasm only into applications that import EXAMPLES_WASM.
+// examples.js: the examples module by URL, the entry `wasync/examples`. An entry of its own, not a re-export of
+// `wasync`: Vite copies every `new URL(..., import.meta.url)` asset of every module it reads, used or not, so the
+// examples module reaches a build only through an import of this entry.
 import { WasmAsset } from './load.js';
 
 /** dist/wasync-examples.wasm: the default module plus the nine built-in examples, for rt.runExample. */

@@ -1,4 +1,5 @@
-// inline-examples.js: dist/wasync-examples.wasm embedded in the JS (build-time only, like inline-default.js).
+// inline-examples.js: dist/wasync-examples.wasm embedded in the JS, the entry `wasync/inline/examples` (build-time
+// only, like inline-default.js).
 import { InlineWasm } from './load.js';
 import bytes from '../dist/wasync-examples.wasm';
 
