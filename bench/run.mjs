@@ -362,8 +362,19 @@ function sizeOf(files) {
   return { files: files.map((f) => relative(root, f)), raw, gzip };
 }
 if (!only || only.includes('size')) {
-  const lib = join(root, 'wasm', 'lib');
-  const loader = [join(root, 'wasm', 'index.js'), ...['errors.js', 'load.js', 'runtime.js', 'trace.js'].map((f) => join(lib, f)).filter(existsSync)];
+  // The loader as users download it: the package's minified dist/index.js and the chunks it imports
+  // (scripts/build-js.mjs), not the readable sources.
+  const distImports = (entry) => {
+    const seen = new Set();
+    const visit = (f) => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      for (const m of readFileSync(f, 'utf8').matchAll(/(?:from|import)\s*"(\.\/[^"]+)"/g)) visit(join(dirname(f), m[1]));
+    };
+    visit(join(root, 'wasm', 'dist', entry));
+    return [...seen];
+  };
+  const loader = distImports('index.js');
   const ad = join(here, 'asyncify', 'dist');
   // package_wasm is what createRuntime() loads; the examples module is what the CLI and the playground load.
   const wasm = join(root, 'wasm', 'dist', 'wasync.wasm');
