@@ -83,7 +83,7 @@ function diagnose(where, head) {
   let fix = 'pass the URL or bytes of a .wasm file built for wasync';
   if (/\/node_modules\/\.vite\//.test(where)) {
     fix = "Vite's dependency pre-bundling moved the package's code away from its .wasm: add optimizeDeps: { exclude: ['wasync'] } to the Vite config, or import from 'wasync/inline'";
-  } else if (html || head.length === 0) {
+  } else if (/^https?:/.test(where.split(' ').at(-1)) && (html || head.length === 0)) {
     fix = "the server has no such file and answered with its fallback page: the bundler did not copy the package's .wasm " +
       "next to the bundle (esbuild never does). Import from 'wasync/inline' (the modules embedded in the JS), or serve " +
       "node_modules/wasync/dist/*.wasm yourself and pass its URL as the wasm option";
