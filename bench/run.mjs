@@ -375,6 +375,7 @@ if (!only || only.includes('size')) {
     return [...seen];
   };
   const loader = distImports('index.js');
+  const examplesLoader = [...new Set([...loader, ...distImports('examples.js')])]; // + wasync/examples
   const ad = join(here, 'asyncify', 'dist');
   // package_wasm is what createRuntime() loads; the examples module is what the CLI and the playground load.
   const wasm = join(root, 'wasm', 'dist', 'wasync.wasm');
@@ -384,7 +385,9 @@ if (!only || only.includes('size')) {
     package_examples_wasm: sizeOf([examplesWasm]),
     package_loader: sizeOf(loader),
     package_total: sizeOf([wasm, ...loader]),
-    package_examples_total: sizeOf([examplesWasm, ...loader]),
+    package_examples_total: sizeOf([examplesWasm, ...examplesLoader]),
+    // wasync/inline: the loader with the default module embedded as base64 (no .wasm to fetch)
+    package_inline_total: sizeOf(distImports('inline.js')),
     asyncify_workloads_wasm: sizeOf([join(ad, 'workloads.wasm')]),
     asyncify_workloads_glue: sizeOf([join(ad, 'workloads.js')]),
     asyncify_workloads_total: sizeOf([join(ad, 'workloads.wasm'), join(ad, 'workloads.js')]),
