@@ -101,3 +101,13 @@ test('the misuses are errors indeed: without their @ts-expect-error, tsc reports
   const errors = (r.stdout ?? '').split('\n').filter((l) => /error TS\d+/.test(l));
   assert.equal(errors.length, (MISUSE.match(/@ts-expect-error/g) ?? []).length, errors.join('\n'));
 });
+
+test('a CommonJS TypeScript project (module nodenext: require(esm)) type-checks its imports of the package', { timeout: 120_000 }, async () => {
+  const dir = project(app, 'ts-cjs', {
+    'tsconfig.json': tsconfig(['es2022'], 'nodenext', 'nodenext'),
+    'good.ts': GOOD,
+  });
+  fs.writeFileSync(`${dir}/package.json`, JSON.stringify({ name: 'ts-cjs', private: true, type: 'commonjs' }));
+  const r = await sh(T.bin('tsc'), ['-p', '.'], dir, { timeout: 120_000 }).catch((e) => e);
+  assert.equal(r.code ?? 0, 0, `tsc failed:\n${r.stdout}${r.stderr}`);
+});
