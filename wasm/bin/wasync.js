@@ -8,7 +8,9 @@
 import { writeFile } from 'node:fs/promises';
 import { accessSync, statSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createRuntime, traceToText, traceToChrome, EXAMPLES_WASM } from '../index.js';
+// The package itself, through its exports (dist/, as installed).
+import { createRuntime, traceToText, traceToChrome } from 'wasync';
+import { EXAMPLES_WASM } from 'wasync/examples';
 
 const USAGE = `usage:
   wasync list                          list the built-in examples

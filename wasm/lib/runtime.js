@@ -163,7 +163,7 @@ export class Runtime {
     if (!this.examples.some((e) => e.name === name)) {
       // The default module has none: say where they are rather than list nothing.
       const known = this.examples.length ? `known: ${this.examples.map((e) => e.name).join(', ')}`
-        : "this module has no examples; the package's are in its examples module: createRuntime({ wasm: EXAMPLES_WASM })";
+        : "this module has no examples; the package's are in its examples module: import { EXAMPLES_WASM } from 'wasync/examples', then createRuntime({ wasm: EXAMPLES_WASM })";
       throw new WasyncError('ENOENT', `no example named ${named(name)} (${known})`);
     }
     this.#ex.wsx_trace_clear();
