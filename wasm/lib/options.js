@@ -23,19 +23,12 @@ const sliceOf = (fn, v) => {
   return v;
 };
 
-// The module: bytes, a URL or URL string, or a compiled module (load.js). Checked here so that { wasm: null } is a
-// TypeError naming the option, not a missing file called 'null'.
+// The module. What no form of it can be (null, a number, an empty string, ...) is refused here, naming the value,
+// so that { wasm: null } is not taken for the default; load.js checks the rest (bytes, URLs, the package's
+// modules) when it loads it.
 function wasmOf(v) {
-  if (v === undefined || v instanceof URL || v instanceof ArrayBuffer || ArrayBuffer.isView(v) || v instanceof WebAssembly.Module) return v;
-  if (typeof v === 'string' && v !== '') {
-    try {
-      new URL(v, 'file:///'); // relative paths resolve later, against the package's own folder or the page
-      return v;
-    } catch {
-      throw new TypeError(`createRuntime: wasm ${describe(v)} is not a valid URL`);
-    }
-  }
-  throw new TypeError(`createRuntime: wasm must be bytes (an ArrayBuffer or a typed array), a URL, a URL string or a WebAssembly.Module, not ${describe(v)}`);
+  if (v === undefined || (typeof v === 'object' && v !== null) || (typeof v === 'string' && v !== '')) return v;
+  throw new TypeError(`createRuntime: wasm must be bytes, a URL, a WebAssembly.Module or one of the package's modules (DEFAULT_WASM, EXAMPLES_WASM), not ${describe(v)}`);
 }
 
 // The base for relative fetch URLs: an absolute URL (a string or a URL), kept as its href.
