@@ -36,7 +36,7 @@ typedef enum ws_trace_kind {
     WS_EV_KIND_COUNT
 } ws_trace_kind;
 
-typedef struct ws_trace_event {
+typedef struct ws_trace_event { /* public: a copy, or the ring read in place */
     uint32_t seq;
     uint8_t kind;
     uint8_t detail;

@@ -83,7 +83,7 @@ export class Runtime {
   #opGens = [];
   #opControllers = [];
   #opsLive = 0;
-  #jobs = new Map();      // job index -> { resolve, reject, settled, cleanup }
+  #jobs = new Map();      // job index -> { resolve, reject, done, cleanup }
   #scheduled = false;
   #drainFn = () => this.#drain(); // one closure for every scheduled drain, not one per wake
   #running = false;
