@@ -148,6 +148,8 @@ void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped)
         rt->stats.completed++;
     }
     WS_TRACE(rt, WS_EV_COMPLETE, dropped ? 2 : (f->err == WS_OK ? 0 : 1), 0, serial, 0, 0, 0);
+    if (rt->host.task_done)
+        rt->host.task_done(rt->host.ud, make_id(t->slot, ws__slot(rt, t->slot)->gen));
     if (t->waiter) {
         uint32_t w = t->waiter - 1;
         t->waiter = 0;
