@@ -20,6 +20,7 @@
 
 typedef struct ws_host_call {
     ws_op op;
+    /* private: set by ws_host_call_init */
     const char *name;
     const uint8_t *arg;
     uint32_t arg_len;
@@ -27,7 +28,7 @@ typedef struct ws_host_call {
 
 void ws_host_call_init(ws_host_call *f, const char *name, const void *arg, uint32_t arg_len);
 
-typedef struct ws_fetch_request {
+typedef struct ws_fetch_request { /* public */
     const char *method;     /* NULL: GET */
     const char *url;
     const char *headers;    /* "Name: value\n" lines, or NULL */
@@ -37,13 +38,13 @@ typedef struct ws_fetch_request {
 
 typedef struct ws_fetch {
     ws_op op;
-    ws_fetch_request req;
+    ws_fetch_request req;   /* private: a copy made by ws_fetch_init */
 } ws_fetch;
 
 void ws_fetch_init(ws_fetch *f, const ws_fetch_request *req);
 
 /* A view into a fetch's output block: [u32 status][u32 headers_len][headers, NUL][body]. */
-typedef struct ws_fetch_response {
+typedef struct ws_fetch_response { /* public: filled in by ws_fetch_response_view */
     uint32_t status;
     const char *headers;    /* "name: value\n" lines, lower-case names, NUL-terminated */
     uint32_t headers_len;
