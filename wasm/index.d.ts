@@ -110,7 +110,15 @@ export interface RuntimeStats {
   memoryBytes: number;
 }
 
-export type HostFunction = (arg: string) => Promise<string | number | boolean | Uint8Array | ArrayBuffer | object | null | void>;
+/** What a host function receives besides its argument. */
+export interface HostCallContext {
+  /** Aborts when the C future awaiting this call is dropped: it lost a select, a timeout expired, its task was
+   * aborted (reason: a WasyncError 'ECANCELED'), or the runtime was closed or trapped ('ECLOSED', 'ETRAP'). A call
+   * that settles never sees it abort. */
+  readonly signal: AbortSignal;
+}
+
+export type HostFunction = (arg: string, context: HostCallContext) => Promise<string | number | boolean | Uint8Array | ArrayBuffer | object | null | void>;
 
 export declare class Runtime {
   /** The examples compiled into the module: none in the default module, nine in EXAMPLES_WASM. */

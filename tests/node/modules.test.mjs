@@ -20,7 +20,7 @@ after(async () => {
   await server?.close();
 });
 
-const STANDARD = ['host_echo', 'host_many', 'fetch_text', 'sleep', 'never', 'trap'];
+const STANDARD = ['host_echo', 'host_many', 'fetch_text', 'sleep', 'never', 'trap', 'host_select', 'host_timeout'];
 const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch'];
 
 test('the exported URLs name the two files in dist/', () => {

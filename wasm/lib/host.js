@@ -13,14 +13,39 @@ import { startFetch } from './fetch.js';
 const { EHOST, ENOENT, ENOMEM } = ERRORS;
 const OK = 0;
 
+// A host function's second argument: { signal }, an AbortSignal that aborts when the C future awaiting the call is
+// dropped (a select it lost, a timeout, its task aborted, the runtime closed or trapped). The controller is made
+// when `signal` is first read: most host functions never read it, and one per call would cost every await.
+class CallContext {
+  #controller = null;
+  #reason = undefined;    // the abort reason, if the call was dropped before `signal` was read
+  #dropped = false;
+
+  get signal() {
+    if (this.#controller === null) {
+      this.#controller = new AbortController();
+      if (this.#dropped) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  abort(reason) {
+    if (this.#controller !== null) this.#controller.abort(reason);
+    else {
+      this.#dropped = true;
+      this.#reason = reason;
+    }
+  }
+}
+
 export class HostOps {
   ex = null;
   #driver;
   #mem;
   #opts;
   #hosts = new Map();
-  // The ops in flight, by slot: #gens[slot] is the live generation (-1 when free), #controllers[slot] a fetch's
-  // AbortController, or null for a host call. Arrays, not a Map: two lookups per await.
+  // The ops in flight, by slot: #gens[slot] is the live generation (-1 when free), #controllers[slot] what to
+  // abort when C drops the op: a fetch's AbortController or a host call's CallContext. Arrays, not a Map.
   #gens = [];
   #controllers = [];
   live = 0;
@@ -67,7 +92,8 @@ export class HostOps {
   /** Import host_call. */
   hostCall(slot, gen, namePtr, nameLen, argPtr, argLen) {
     const fn = this.#byName(namePtr, nameLen);
-    this.started(slot, gen, null);
+    const cx = new CallContext();
+    this.started(slot, gen, cx);
     if (!fn) {
       const name = this.#mem.str(namePtr, nameLen);
       // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
@@ -79,7 +105,7 @@ export class HostOps {
     const arg = this.#mem.str(argPtr, argLen);
     let result;
     try {
-      result = fn(arg);
+      result = fn(arg, cx);
     } catch (e) {
       result = Promise.reject(e);
     }
@@ -101,7 +127,7 @@ export class HostOps {
 
   /** Import op_cancel: the future awaiting the operation was dropped. */
   cancel(slot, gen) {
-    this.#take(slot, gen)?.abort(new WasyncError('ECANCELED', 'the future awaiting this fetch was dropped'));
+    this.#take(slot, gen)?.abort(new WasyncError('ECANCELED', 'the C future awaiting this operation was dropped'));
   }
 
   started(slot, gen, controller) {
@@ -110,7 +136,7 @@ export class HostOps {
     this.live++;
   }
 
-  // Removes an op from the in-flight table: its controller (null for a host call), or undefined if not in flight.
+  // Removes an op from the in-flight table: its controller or context, or undefined if not in flight.
   #take(slot, gen) {
     if (this.#gens[slot] !== gen) return undefined;
     const c = this.#controllers[slot];
@@ -168,9 +194,9 @@ export class HostOps {
     }
   }
 
-  /** The runtime closed or trapped: abort every fetch in flight and forget every operation. */
-  failAll() {
-    for (const controller of this.#controllers) controller?.abort();
+  /** The runtime closed or trapped (`err`): abort every operation in flight with it, and forget them all. */
+  failAll(err) {
+    for (const controller of this.#controllers) controller?.abort(err);
     this.#gens = [];
     this.#controllers = [];
     this.live = 0;

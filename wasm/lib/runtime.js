@@ -80,7 +80,7 @@ export class Runtime {
 
   // The runtime closed or trapped (Driver.fail): every operation is forgotten, every job rejects.
   #failed(err) {
-    this.#ops.failAll();
+    this.#ops.failAll(err);
     for (const job of this.#jobs.values()) {
       job.cleanup();
       job.reject(err);

@@ -71,10 +71,10 @@ extern const uint32_t wsx_entry_count;
 
 /* The standard entry points (entry_points.c: wasync_add_module(... STANDARD_ENTRIES)), for a registry to list. */
 extern const wsx_entry wsx_entry_host_echo, wsx_entry_host_many, wsx_entry_fetch_text, wsx_entry_sleep,
-    wsx_entry_never, wsx_entry_trap;
+    wsx_entry_never, wsx_entry_trap, wsx_entry_host_select, wsx_entry_host_timeout;
 #define WSX_STANDARD_ENTRIES                                                                                        \
     &wsx_entry_host_echo, &wsx_entry_host_many, &wsx_entry_fetch_text, &wsx_entry_sleep, &wsx_entry_never,          \
-        &wsx_entry_trap
+        &wsx_entry_trap, &wsx_entry_host_select, &wsx_entry_host_timeout
 
 /* The package's nine examples (wasm/examples/), in the order the playground lists them. */
 extern const wsx_entry wsx_example_lazy, wsx_example_sequential, wsx_example_join, wsx_example_spawn,

@@ -117,6 +117,83 @@ const wsx_entry wsx_entry_host_many = {
     host_many_params, 3, sizeof(host_many), host_many_init, 0, 0,
 };
 
+/* ---- host_select, host_timeout: host calls dropped before they settle (their JS AbortSignal fires) ---- */
+
+/* Selects between host calls `a` and `b` (argument: their own name); the value is the winner's result. The loser
+ * is dropped, which aborts its host function's signal. */
+WS_ASYNC(host_select, { const char *a, *b; ws_host_call ca, cb; ws_select sel; })
+{
+    WS_BEGIN();
+    ws_host_call_init(&self->ca, self->a, self->a, (uint32_t)strlen(self->a));
+    ws_host_call_init(&self->cb, self->b, self->b, (uint32_t)strlen(self->b));
+    ws_select2_init(&self->sel, &self->ca.op.base, &self->cb.op.base, WS_SELECT_BIASED);
+    WS_AWAIT(&self->sel);
+    {
+        ws_host_call *w = WS_OUT(&self->sel) == 0 ? &self->ca : &self->cb;
+        self->base.err = WS_ERR(w);
+        self->base.out = WS_OUT(w);
+    }
+    return WS_READY;
+    WS_END();
+}
+
+static void host_select_init(void *f, const wsx_args *args)
+{
+    host_select *self = f;
+    WS_ASYNC_INIT(host_select, self);
+    self->a = args->str[0];
+    self->b = args->str[1];
+}
+
+static const wsx_param host_select_params[] = {
+    { "a", "first host function", WSX_TEXT, 0, 0, 0, "" },
+    { "b", "second host function", WSX_TEXT, 0, 0, 0, "" },
+};
+
+const wsx_entry wsx_entry_host_select = {
+    "host_select", "First of two host calls",
+    "Selects between host functions `a` and `b` (each called with its own name); returns the winner's result.",
+    host_select_params, 2, sizeof(host_select), host_select_init, 1, 0,
+};
+
+/* Calls host function `name` with `arg` under a timeout of `ms`: ETIMEDOUT if it has not settled by then (the
+ * call is dropped, which aborts its host function's signal). */
+WS_ASYNC(host_timeout, { const char *name, *arg; uint32_t arg_len; int64_t ms; ws_host_call call; ws_timeout guard; })
+{
+    WS_BEGIN();
+    ws_host_call_init(&self->call, self->name, self->arg, self->arg_len);
+    ws_timeout_init(&self->guard, &self->call.op.base, (uint64_t)self->ms);
+    WS_AWAIT(&self->guard);
+    if (WS_ERR(&self->guard) == WS_ETIMEDOUT)
+        WS_RETURN_ERR(WS_ETIMEDOUT);
+    self->base.err = WS_ERR(&self->call);
+    self->base.out = WS_OUT(&self->call);
+    return WS_READY;
+    WS_END();
+}
+
+static void host_timeout_init(void *f, const wsx_args *args)
+{
+    host_timeout *self = f;
+    WS_ASYNC_INIT(host_timeout, self);
+    self->name = args->str[0];
+    self->arg = args->str[1];
+    self->arg_len = args->len[1];
+    self->ms = args->num[2];
+}
+
+static const wsx_param host_timeout_params[] = {
+    { "name", "host function", WSX_TEXT, 0, 0, 0, "" },
+    { "arg", "argument", WSX_TEXT, 0, 0, 0, "" },
+    { "ms", "timeout (ms)", WSX_MS, 100, 0, 600000, NULL },
+};
+
+const wsx_entry wsx_entry_host_timeout = {
+    "host_timeout", "A host call with a timeout",
+    "Calls the host function `name` with `arg`; fails with ETIMEDOUT if it has not settled within `ms`.",
+    host_timeout_params, 3, sizeof(host_timeout), host_timeout_init, 1, 0,
+};
+
 /* ---- fetch_text: one request; the value is a JSON summary of the response ---- */
 
 WS_ASYNC(fetch_text, { ws_fetch_request req; int64_t limit_ms; ws_fetch fetch; ws_timeout guard; })
