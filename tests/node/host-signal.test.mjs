@@ -3,10 +3,10 @@
 // was closed. A call that settles normally never sees its signal abort.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runtimes, deferred, rejectsWith } from './helpers.mjs';
+import { runtimes, deferred, rejectsWith, EXAMPLES_WASM } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
-const rts = runtimes();
+const rts = runtimes({ wasm: EXAMPLES_WASM }); // host_select, host_timeout: the examples module's bridge entries
 after(() => rts.closeAll());
 
 // A host function that never settles by itself; it records its signal and resolves `aborted` with the reason.

@@ -9,14 +9,17 @@ import { ERRORS } from './contract.js';
 import { WasyncError, messageOf } from './errors.js';
 import { toBytes } from './memory.js';
 import { startFetch } from './fetch.js';
+import { Handles, encodeValue, readValues, writeBlock } from './values.js';
 
-const { EHOST, ENOENT, ENOMEM } = ERRORS;
+const { EHOST, EINVAL, ENOENT, ENOMEM } = ERRORS;
 const OK = 0;
 
 // A host function's second argument: { signal }, an AbortSignal that aborts when the C future awaiting the call is
 // dropped (a select it lost, a timeout, its task aborted, the runtime closed or trapped). The controller is made
 // when `signal` is first read: most host functions never read it, and one per call would cost every await.
 class CallContext {
+  /** A typed call's arguments (the first is also the function's first argument); undefined for a text call. */
+  args = undefined;
   #controller = null;
   #reason = undefined;    // the abort reason, if the call was dropped before `signal` was read
   #dropped = false;
@@ -49,6 +52,7 @@ export class HostOps {
   #gens = [];
   #controllers = [];
   live = 0;
+  handles = new Handles();    // the JS objects C holds handles to
 
   constructor(driver, mem, opts) {
     this.#driver = driver;
@@ -118,6 +122,54 @@ export class HostOps {
       (e) => this.settle(slot, gen, EHOST, messageOf(e, `host function '${name}' failed`)),
     );
     return OK;
+  }
+
+  /** Import host_call_v: a typed call (ws_host_callv_init). The function gets the first value as its argument and
+   * all of them as context.args; what it resolves to goes back typed. */
+  hostCallV(slot, gen, namePtr, nameLen, argsPtr, nargs) {
+    const fn = this.#byName(namePtr, nameLen);
+    const cx = new CallContext();
+    this.started(slot, gen, cx);
+    const name = fn ? this.#lastName : this.#mem.str(namePtr, nameLen);
+    if (!fn) {
+      const known = [...this.#hosts.keys()].join(', ') || 'none';
+      queueMicrotask(() => this.settle(slot, gen, ENOENT, `no host function named '${name}' (defined: ${known})`));
+      return OK;
+    }
+    try {
+      cx.args = readValues(this.#mem, this.handles, argsPtr, nargs);
+    } catch (e) { // an argument JS cannot decode: EINVAL for this call, the function is not called
+      const why = `host function '${name}': ${e.message}`;
+      queueMicrotask(() => this.settle(slot, gen, EINVAL, why));
+      return OK;
+    }
+    let result;
+    try {
+      result = fn(cx.args[0], cx);
+    } catch (e) {
+      result = Promise.reject(e);
+    }
+    Promise.resolve(result).then(
+      (v) => this.#settleTyped(slot, gen, v, name),
+      (e) => this.settle(slot, gen, EHOST, messageOf(e, `host function '${name}' failed`)),
+    );
+    return OK;
+  }
+
+  #settleTyped(slot, gen, value, name) {
+    if (!this.claim(slot, gen)) return;
+    this.complete(() => {
+      let type, payload;
+      try {
+        [type, payload] = encodeValue(value, this.handles);
+      } catch (e) {
+        const why = `host function '${name}' resolved to a value that cannot be passed to C: ${messageOf(e, 'it threw a value that is not an Error')}`;
+        this.#deliver(slot, gen, EHOST, why, name);
+        return;
+      }
+      const block = writeBlock(this.ex, this.#mem, type, payload);
+      this.ex.wsx_op_complete(slot, gen, block ? OK : ENOMEM, block);
+    });
   }
 
   /** Import fetch_start. */
