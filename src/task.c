@@ -4,7 +4,7 @@
  * and the slot was reused) is recognised without touching the freed task. Every wake goes through ws__wake, which
  * queues a task at most once however many wakes arrive before it runs.
  */
-#include "ws_internal.h"
+#include "task_internal.h"
 
 #define GEN_LIMIT (1u << 21) /* ids must stay exact as JavaScript numbers: 32 + 21 bits */
 
@@ -350,3 +350,15 @@ void ws_waker_wake(ws_waker *w, ws_cause cause, uint32_t source)
     if (w)
         ws_waker_drop(w);
 }
+
+/* ---- waking the task being polled ---- */
+
+int ws_budget_exhausted(ws_context *cx)
+{
+    assert(cx->budget == 0);
+    if (cx->task != WS_ID_NONE)
+        ws__wake(cx->rt, cx->task, WS_CAUSE_SELF, 0);
+    return 0;
+}
+
+void ws_yield_wake(ws_context *cx) { ws__yield_wake(cx); }
