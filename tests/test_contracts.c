@@ -793,6 +793,35 @@ static void test_failed_spawn_gives_slot_back(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- a recv out of budget ---- */
+
+/* A recv that finds a message when the poll's budget is used up waits for the next poll rather than finishing
+ * without it. Motivating mutant: channel.c recv_poll, `return WS_PENDING` after `!ws_budget_take(cx)` ->
+ * `return WS_READY` (finishes with no message, and the message stays in the channel). */
+static void test_recv_out_of_budget(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(1, 0, 0);
+    ws_channel *ch;
+    assert_int_equal(ws_channel_new(rt, 1, &ch), WS_OK);
+    assert_int_equal(ws_channel_try_send(ch, 42), WS_OK);
+    ws_context cx = tu_cx(rt);
+    cx.budget = 0; /* as after an operation that used the last unit */
+    ws_recv r;
+    ws_recv_init(&r, ch);
+    assert_int_equal(ws_future_poll(&r.base, &cx), WS_PENDING);
+    assert_int_equal(ws_channel_len(ch), 1);
+    cx.budget = 1;
+    assert_int_equal(ws_future_poll(&r.base, &cx), WS_READY);
+    assert_int_equal(r.base.err, WS_OK);
+    assert_int_equal(r.base.out, 42);
+    assert_int_equal(ws_channel_len(ch), 0);
+    ws_future_drop(rt, &r.base);
+    ws_channel_sender_drop(ch);
+    ws_channel_receiver_drop(ch);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -812,6 +841,7 @@ int main(void)
         TU_TEST(test_awaited_child_dropped_once),
         TU_TEST(test_recv_drop_waker),
         TU_TEST(test_failed_spawn_gives_slot_back),
+        TU_TEST(test_recv_out_of_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

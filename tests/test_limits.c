@@ -286,6 +286,53 @@ static void test_memory_policy(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- task blocks hold their whole future ---- */
+
+/* Futures of every size from 16 to 80 bytes, three of each, spawned side by side: each keeps every byte of its
+ * copy (a block a byte too small would let the next task's header overwrite the last one).
+ * Motivating mutant: alloc.c size_class_of `(size + WS_SLAB_GRAIN - 1) / WS_SLAB_GRAIN` -> `- 2`. */
+typedef struct blob {
+    ws_future base;
+    uint32_t size;
+    unsigned char bytes[64];
+} blob;
+static int g_blob_ok;
+static ws_poll blob_poll(ws_future *f, ws_context *cx)
+{
+    (void)cx;
+    blob *b = (blob *)f;
+    size_t n = b->size - offsetof(blob, bytes);
+    for (size_t i = 0; i < n; i++)
+        if (b->bytes[i] != (unsigned char)(0xA0 + b->size + i))
+            return WS_READY; /* not counted */
+    g_blob_ok++;
+    return WS_READY;
+}
+static const ws_future_type blob_type = { "blob", blob_poll, NULL, NULL };
+
+static void test_task_blocks_hold_their_future(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    g_blob_ok = 0;
+    int spawned = 0;
+    for (uint32_t size = offsetof(blob, bytes) + 1; size <= sizeof(blob); size++) {
+        for (int k = 0; k < 3; k++) {
+            blob b;
+            memset(&b, 0, sizeof b);
+            ws_future_init(&b.base, &blob_type);
+            b.size = size;
+            for (size_t i = 0; i < size - offsetof(blob, bytes); i++)
+                b.bytes[i] = (unsigned char)(0xA0 + size + i);
+            assert_int_equal(ws_spawn(rt, &b.base, size, "blob", NULL), WS_OK);
+            spawned++;
+        }
+    }
+    tu_run(rt);
+    assert_int_equal(g_blob_ok, spawned);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +342,7 @@ int main(void)
         TU_TEST(test_task_generation_wrap),
         TU_TEST(test_op_generation_wrap),
         TU_TEST(test_memory_policy),
+        TU_TEST(test_task_blocks_hold_their_future),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,6 +155,19 @@ static int64_t fair_winner(ws_runtime *rt)
 static void test_clear_and_null(void **state)
 {
     (void)state;
+    /* a timer armed from outside any task names task 0 (task.c ws__task_serial `return 0` for WS_ID_NONE -> 1) */
+    ws_runtime *rt0 = tu_rt_opts(128, 64, 1);
+    ws_context cx = tu_cx(rt0);
+    ws_sleep s;
+    ws_sleep_init(&s, 1);
+    assert_int_equal(ws_future_poll(&s.base, &cx), WS_PENDING);
+    ws_trace_event ev;
+    assert_int_equal(ws_trace_read(rt0, 0, &ev, 1), 1);
+    assert_int_equal(ev.kind, WS_EV_TIMER);
+    assert_int_equal(ev.task, 0);
+    ws_future_drop(rt0, &s.base);
+    tu_rt_free(rt0);
+
     assert_int_equal(ws_trace_lost(NULL), 0);
     assert_int_equal(ws_trace_count(NULL), 0);
     assert_int_equal(ws_trace_string_count(NULL), 0);
