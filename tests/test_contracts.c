@@ -822,6 +822,41 @@ static void test_recv_out_of_budget(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- host operations: init, and an outcome nobody polled ---- */
+
+/* ws_op_init forgets whatever id the struct held (a never-polled op owns no slot), and dropping an op that was
+ * completed but never polled frees its outcome and its slot at once.
+ * Motivating mutants (op.c): ws_op_init `f->id = WS_ID_NONE` deleted (dropping the new op cancels the operation
+ * the old id names); op_drop's `op_release(rt, (uint32_t)op->id)` for a completed op deleted (the outcome and
+ * the slot stay taken until the runtime is freed). */
+static void test_op_init_and_unpolled_outcome(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    ws_op a;
+    ws_op_init(&a, &keep_type, NULL);
+    assert_int_equal(ws_future_poll(&a.base, &cx), WS_PENDING);
+    ws_id first = g_op_id;
+    assert_true(ws_op_is_live(rt, first));
+    ws_op b = a; /* a struct that held a live id... */
+    ws_op_init(&b, &keep_type, NULL); /* ...built again: it owns nothing */
+    ws_future_drop(rt, &b.base);
+    assert_true(ws_op_is_live(rt, first));
+
+    size_t before = tu_stats(rt).bytes_live;
+    assert_int_equal(ws_op_complete(rt, first, WS_OK, ws_bytes_new(rt, "unread", 6)), WS_OK);
+    ws_future_drop(rt, &a.base); /* completed, never polled: the outcome goes now */
+    assert_int_equal(tu_stats(rt).bytes_live, before);
+    ws_op c;
+    ws_op_init(&c, &keep_type, NULL);
+    assert_int_equal(ws_future_poll(&c.base, &cx), WS_PENDING);
+    assert_int_equal((uint32_t)g_op_id, (uint32_t)first); /* the same slot, free again */
+    assert_int_not_equal(g_op_id, first);                 /* with a new generation */
+    ws_future_drop(rt, &c.base);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -842,6 +877,7 @@ int main(void)
         TU_TEST(test_recv_drop_waker),
         TU_TEST(test_failed_spawn_gives_slot_back),
         TU_TEST(test_recv_out_of_budget),
+        TU_TEST(test_op_init_and_unpolled_outcome),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

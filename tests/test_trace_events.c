@@ -60,6 +60,8 @@ WS_ASYNC(worker, { ws_sleep nap; ws_op a; ws_op b; ws_yield y1; ws_yield y2; ws_
  * ignored, completions ok, error and cancelled, abort, drop, and the yield of a used-up slice.
  * Motivating mutants: trace_text.c line(): the `e->detail == 1 ? "ok" : e->detail == 0 ? "error" : "ignored"` and
  * `e->detail == 0 ? "ok" : e->detail == 1 ? "error" : "cancelled"` constants, `e->depth == 0` -> `== 1`, the
+ * indent `e->depth * 2` -> `* 1`; ws_internal.h ws__yield_wake's slow path `ws__wake(..., WS_CAUSE_SELF, 0)` with
+ * the source 0 -> 1; the
  * deadline's `((uint64_t)e->c << 32) | e->b` (`<< 31`, `&`); task.c ws__task_serial `!rt->ring_cap` negated (every
  * timer and host event names task 0); trace.c ws__intern `return 0` -> `return 1` for an empty name. */
 static void test_format_every_kind(void **state)
@@ -102,7 +104,10 @@ static void test_format_every_kind(void **state)
     HAS(&t, "-> Ready");
     HAS(&t, "wake      task 1 by timer (source 1, from task 0)");
     HAS(&t, "wake      task 1 by fetch");
-    HAS(&t, "wake      task 1 by self");
+    HAS(&t, "wake      task 1 by self (source 0, from task 1)");
+    /* nested polls are indented two spaces a level (the seq numbers are those of this program) */
+    HAS(&t, "#7       poll      sleep\n");
+    HAS(&t, "#21        poll      host_op (child)\n");
     HAS(&t, "timer     #1 armed by task 1 for 10.000 ms");
     HAS(&t, "host      op 0 \"okop\" started by task 1");
     HAS(&t, "host      op 1 \"badop\" started by task 1");
