@@ -31,6 +31,6 @@ if ((${#need[@]})); then
 fi
 
 # npm dev dependencies (playwright-core drives Debian's chromium; it never downloads a browser).
-if [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/fast-check ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
