@@ -333,6 +333,42 @@ static void test_task_blocks_hold_their_future(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- a slice on a real clock, after a run that started without reading it ---- */
+
+WS_ASYNC(nap_then_forever, { ws_sleep s; ws_yield y; })
+{
+    WS_BEGIN();
+    ws_sleep_init(&self->s, 1);
+    WS_AWAIT(&self->s);
+    for (;;) {
+        ws_yield_init(&self->y);
+        WS_AWAIT(&self->y);
+    }
+    WS_END();
+}
+
+/* A run with no timer and no trace skips the clock until a second poll is due (see ws_runtime_run); a task that
+ * then arms a timer, is woken by it and yields forever must still be cut off by the slice.
+ * Motivating mutant: executor.c ws_runtime_run, `until_check = 1` in the lazy-reading branch -> `0` (the
+ * countdown wraps and the clock is never read again: the run never returns). */
+static void test_slice_after_lazy_start(void **state)
+{
+    (void)state;
+    ws_runtime *rt = rt_on_tick_clock(WS_MS(100), WS_MS(1));
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(5)), WS_OK);
+    nap_then_forever f;
+    WS_ASYNC_INIT(nap_then_forever, &f);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "forever", &h), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
+    assert_int_equal(ws_task_abort(rt, h.task), WS_OK);
+    ws_future_drop(rt, &h.base);
+    ws_runtime_run(rt);
+    assert_int_equal(tu_stats(rt).tasks_live, 0);
+    assert_int_equal(ws_runtime_free(rt), WS_OK);
+    assert_int_equal(tu_mem.live, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +379,7 @@ int main(void)
         TU_TEST(test_op_generation_wrap),
         TU_TEST(test_memory_policy),
         TU_TEST(test_task_blocks_hold_their_future),
+        TU_TEST(test_slice_after_lazy_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,6 +229,10 @@ static void test_far_deadlines(void **state)
     assert_int_equal(ws_runtime_next_deadline(rt), WS_TIME_NEVER - 1); /* armed, and not "never" */
     ws_future_drop(rt, &s.base);
     assert_int_equal(ws_runtime_next_deadline(rt), WS_TIME_NEVER);
+    ws_sleep_init_ns(&s, WS_TIME_NEVER - WS_MS(5)); /* now + that is exactly WS_TIME_NEVER: clamped too */
+    assert_int_equal(ws_future_poll(&s.base, &cx), WS_PENDING);
+    assert_int_equal(s.timer.deadline, WS_TIME_NEVER - 1);
+    ws_future_drop(rt, &s.base);
     ws_sleep_init_ns(&s, WS_MS(2)); /* an ordinary one is now + 2 ms */
     assert_int_equal(ws_future_poll(&s.base, &cx), WS_PENDING);
     assert_int_equal(s.timer.deadline, WS_MS(7));
