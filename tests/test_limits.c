@@ -11,9 +11,11 @@
 /* ---- a fake real clock: every reading moves it one tick (as the fuzzer's host does) ---- */
 
 static ws_time g_now, g_tick;
+static uint64_t g_reads;
 static ws_time tick_now(void *ud)
 {
     (void)ud;
+    g_reads++;
     g_now += g_tick;
     return g_now;
 }
@@ -369,6 +371,90 @@ static void test_slice_after_lazy_start(void **state)
     assert_int_equal(tu_mem.live, 0);
 }
 
+/* ---- how often a run reads a real clock ---- */
+
+WS_ASYNC(yield_n, { int n; int i; ws_yield y; int busy_at; ws_time busy_ns; })
+{
+    WS_BEGIN();
+    for (self->i = 0; self->i < self->n; self->i++) {
+        if (self->i == self->busy_at) { /* one slow poll */
+            if (ws_clock_is_virtual(cx->rt))
+                ws_clock_busy(cx->rt, self->busy_ns);
+            else
+                g_now += self->busy_ns; /* the fake real clock: time passes without a reading */
+        }
+        ws_yield_init(&self->y);
+        WS_AWAIT(&self->y);
+    }
+    WS_RETURN(0);
+    WS_END();
+}
+
+/* A reading is a host call, so a run reads the clock once per batch of polls: the first reading after the first
+ * poll (nothing is armed, nothing traced), then batches of 2, 4, 8, ... up to 128 while polls are quick against
+ * the slice, back to 1 after a slow one. Here the clock stands still unless a task is busy; 1000 quick polls read
+ * it after polls 1, 3, 7, 15, 31, 63, 127, 255, 383, 511, 639, 767, 895: 13 times.
+ * Motivating mutants (executor.c clock_after_poll): the batch update `batch = now - before <= quick ? ... : 1`
+ * deleted, `now - before` -> `now + before`, `batch * 2` -> `/ 2`; `#define MAX_CLOCK_BATCH 128` -> 127 / 129;
+ * clock_start `c->batch = c->max_batch > 1 ? 2 : 1` constants. */
+static void test_clock_read_batches(void **state)
+{
+    (void)state;
+    ws_runtime *rt = rt_on_tick_clock(WS_MS(100), 0);
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(1000)), WS_OK);
+    yield_n f;
+    WS_ASYNC_INIT(yield_n, &f);
+    f.n = 999; /* 999 yields and the final poll: 1000 polls */
+    f.busy_at = -1;
+    f.busy_ns = 0;
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "quick", NULL), WS_OK);
+    g_reads = 0;
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    assert_int_equal(tu_stats(rt).polls, 1000);
+    assert_int_equal(g_reads, 13);
+
+    /* one slow poll (1 ms, against a quick limit of 1/16 of the 8 ms slice) in the batch of polls 16..31: the
+     * batch drops to 1 after the reading at 31, then doubles again: readings after polls 1, 3, 7, 15, 31, 32, 34,
+     * 38, 46, 62, 94 of 100 */
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(8)), WS_OK);
+    WS_ASYNC_INIT(yield_n, &f);
+    f.n = 99;
+    f.busy_at = 20;
+    f.busy_ns = WS_MS(1);
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "slow", NULL), WS_OK);
+    g_reads = 0;
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    assert_int_equal(g_reads, 11);
+    assert_int_equal(ws_runtime_free(rt), WS_OK);
+    assert_int_equal(tu_mem.live, 0);
+}
+
+/* ---- the slice ends when exactly used up ---- */
+
+/* A first poll that takes exactly the slice (10 ms of virtual time) ends the run, with the second task still
+ * queued. Motivating mutant: executor.c slice_used_up `c->now - c->start >= rt->slice` -> `>`. */
+static void test_slice_boundary(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(10)), WS_OK);
+    yield_n a, b;
+    WS_ASYNC_INIT(yield_n, &a);
+    a.n = 1;
+    a.busy_at = 0;
+    a.busy_ns = WS_MS(10);
+    WS_ASYNC_INIT(yield_n, &b);
+    b.n = 1;
+    b.busy_at = -1;
+    assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "a", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &b.base, sizeof b, "b", NULL), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
+    assert_int_equal(tu_stats(rt).polls, 1);
+    tu_run(rt);
+    assert_int_equal(tu_stats(rt).completed, 2);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +466,8 @@ int main(void)
         TU_TEST(test_memory_policy),
         TU_TEST(test_task_blocks_hold_their_future),
         TU_TEST(test_slice_after_lazy_start),
+        TU_TEST(test_clock_read_batches),
+        TU_TEST(test_slice_boundary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
