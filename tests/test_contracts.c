@@ -857,6 +857,56 @@ static void test_op_init_and_unpolled_outcome(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- notified out of budget; a dropped oneshot recv's waker ---- */
+
+/* Motivating mutants: notify.c notified_poll, `return WS_PENDING` after `!ws_budget_take(cx)` -> `return
+ * WS_READY` (finishes without taking the permit, which another waiter then takes too); oneshot.c
+ * ws_oneshot_receiver_drop `ws_waker_drop(&os->waker)` deleted (a recv dropped while pending still has its task
+ * woken when the sender goes). */
+static void test_notified_budget_and_oneshot_waker(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_notify *n;
+    assert_int_equal(ws_notify_new(rt, &n), WS_OK);
+    ws_notify_one(n); /* a stored permit */
+    ws_context cx = tu_cx(rt);
+    ws_notified a, b;
+    ws_notified_init(&a, n);
+    ws_notified_init(&b, n);
+    cx.budget = 0;
+    assert_int_equal(ws_future_poll(&a.base, &cx), WS_PENDING); /* out of budget: the permit stays */
+    cx.budget = 1;
+    assert_int_equal(ws_future_poll(&b.base, &cx), WS_READY); /* ...for b to take */
+    assert_int_equal(b.base.err, WS_OK);
+    assert_int_equal(ws_future_poll(&a.base, &cx), WS_PENDING); /* and no second one */
+    ws_future_drop(rt, &a.base);
+    ws_future_drop(rt, &b.base);
+    ws_notify_close(n);
+
+    /* a oneshot recv polled for an idle task, then dropped: the sender going away does not wake the task */
+    tu_probe idle;
+    tu_probe_init(&idle, NULL, NULL, -1, 0);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &idle.base, sizeof idle, "idle", &h), WS_OK);
+    tu_run(rt);
+    ws_oneshot *os;
+    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
+    ws_oneshot_recv r;
+    ws_oneshot_recv_init(&r, os);
+    ws_context tcx = tu_cx(rt);
+    tcx.task = h.task;
+    assert_int_equal(ws_future_poll(&r.base, &tcx), WS_PENDING);
+    ws_future_drop(rt, &r.base);
+    ws_oneshot_sender_drop(os);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
+    assert_int_equal(tu_stats(rt).objects_live, 0);
+    assert_int_equal(ws_task_abort(rt, h.task), WS_OK);
+    ws_future_drop(rt, &h.base);
+    tu_run(rt);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -878,6 +928,7 @@ int main(void)
         TU_TEST(test_failed_spawn_gives_slot_back),
         TU_TEST(test_recv_out_of_budget),
         TU_TEST(test_op_init_and_unpolled_outcome),
+        TU_TEST(test_notified_budget_and_oneshot_waker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
