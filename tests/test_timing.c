@@ -3,6 +3,9 @@
  *
  * Each test names the mutants of scripts/mutate.py that motivated it (file, function, the change); each fails on
  * them. */
+#define _POSIX_C_SOURCE 200809L
+#include <time.h>
+
 #include "test_util.h"
 #include "ws_host_posix.h"
 
@@ -206,33 +209,42 @@ static void test_advance_requests_run(void **state)
 
 /* ---- far deadlines are clamped below WS_TIME_NEVER (which means "no timer") ---- */
 
-/* Motivating mutants (time.c): ws_sleep_init `WS_TIME_NEVER - 1` -> `- 0` and `ms > WS_TIME_NEVER / 1000000u` ->
- * `>=`; sleep_poll_impl's clamp `WS_TIME_NEVER - 1 - now` (`- 1` -> `- 0` / `+ 1`) and `now + deadline` -> `-`;
- * ws_clock_advance's clamp `WS_TIME_NEVER - 1`. */
+/* Seen through ws_runtime_next_deadline (the timer itself is private).
+ * Motivating mutants (time.c): ws_sleep_init `ms > WS_TIME_NEVER / 1000000u` -> `>=`; sleep_poll_impl's clamp
+ * `WS_TIME_NEVER - 1 - now` (`- 1` -> `- 0` / `+ 1`) and `now + deadline` -> `-`; ws_clock_advance's clamp
+ * `delta > WS_TIME_NEVER - rt->vnow` -> `>=`. */
+static ws_time armed_at(ws_runtime *rt, ws_sleep *s)
+{
+    ws_context cx = tu_cx(rt);
+    assert_int_equal(ws_future_poll(&s->base, &cx), WS_PENDING);
+    ws_time d = ws_runtime_next_deadline(rt);
+    ws_future_drop(rt, &s->base);
+    assert_int_equal(ws_runtime_next_deadline(rt), WS_TIME_NEVER);
+    return d;
+}
+
 static void test_far_deadlines(void **state)
 {
     (void)state;
-    ws_sleep s;
-    ws_sleep_init(&s, UINT64_MAX);
-    assert_int_equal(s.timer.deadline, WS_TIME_NEVER - 1);
-    ws_sleep_init(&s, WS_TIME_NEVER / 1000000u);
-    assert_int_equal(s.timer.deadline, WS_MS(WS_TIME_NEVER / 1000000u));
-    ws_sleep_init(&s, 7);
-    assert_int_equal(s.timer.deadline, WS_MS(7));
-
     ws_runtime *rt = tu_rt();
-    ws_context cx = tu_cx(rt);
+    ws_sleep s;
+    /* at time 0: the largest whole number of ms that fits is exact; more is clamped below "never" */
+    ws_sleep_init(&s, WS_TIME_NEVER / 1000000u);
+    assert_int_equal(armed_at(rt, &s), WS_MS(WS_TIME_NEVER / 1000000u));
+    ws_sleep_init(&s, UINT64_MAX);
+    assert_int_equal(armed_at(rt, &s), WS_TIME_NEVER - 1);
+
+    /* at 5 ms: relative deadlines whose sum with now would reach or pass WS_TIME_NEVER stop just short of it */
     assert_int_equal(ws_clock_advance(rt, WS_MS(5)), WS_OK);
-    ws_sleep_init_ns(&s, WS_TIME_NEVER - 3); /* relative: now + that would overflow */
-    assert_int_equal(ws_future_poll(&s.base, &cx), WS_PENDING);
-    assert_int_equal(s.timer.deadline, WS_TIME_NEVER - 1);
-    assert_int_equal(ws_runtime_next_deadline(rt), WS_TIME_NEVER - 1); /* armed, and not "never" */
-    ws_future_drop(rt, &s.base);
-    assert_int_equal(ws_runtime_next_deadline(rt), WS_TIME_NEVER);
+    ws_sleep_init_ns(&s, WS_TIME_NEVER - 3);
+    assert_int_equal(armed_at(rt, &s), WS_TIME_NEVER - 1);
+    ws_sleep_init_ns(&s, WS_TIME_NEVER - WS_MS(5)); /* exactly WS_TIME_NEVER */
+    assert_int_equal(armed_at(rt, &s), WS_TIME_NEVER - 1);
+    ws_sleep_init_ns(&s, WS_TIME_NEVER - WS_MS(5) - 1); /* exactly WS_TIME_NEVER - 1: fits */
+    assert_int_equal(armed_at(rt, &s), WS_TIME_NEVER - 1);
     ws_sleep_init_ns(&s, WS_MS(2)); /* an ordinary one is now + 2 ms */
-    assert_int_equal(ws_future_poll(&s.base, &cx), WS_PENDING);
-    assert_int_equal(s.timer.deadline, WS_MS(7));
-    ws_future_drop(rt, &s.base);
+    assert_int_equal(armed_at(rt, &s), WS_MS(7));
+
     /* the clock moves by exactly delta while that fits, and stops short of WS_TIME_NEVER when it would not */
     assert_int_equal(ws_clock_advance(rt, WS_TIME_NEVER - WS_MS(6)), WS_OK);
     assert_int_equal(ws_clock_now(rt), WS_TIME_NEVER - WS_MS(1));
@@ -274,7 +286,7 @@ static void test_interval_repolled(void **state)
 /* now() is monotonic and sleep_until(deadline) does not return before the deadline (how long after is the
  * scheduler's business: not checked). Motivating mutants (host_posix.c): posix_sleep_until `d % 1000000000u` ->
  * `/` (a sub-second sleep becomes no sleep), `deadline <= now` negated (returns at once), `clock_gettime(...)`
- * deleted (an uninitialised clock), `tv_sec * 1000000000u` -> `/`. */
+ * deleted (an uninitialised clock), `tv_sec * 1000000000u` -> `/` (seconds lost). */
 static void test_posix_host(void **state)
 {
     (void)state;
@@ -282,8 +294,11 @@ static void test_posix_host(void **state)
     assert_non_null(h.now);
     assert_non_null(h.sleep_until);
     ws_time t0 = h.now(h.ud);
+    struct timespec ts;
+    assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+    ws_time mono = (ws_time)ts.tv_sec * 1000000000u + (ws_time)ts.tv_nsec;
     ws_time t1 = h.now(h.ud);
-    assert_true(t1 >= t0);
+    assert_true(t0 <= mono && mono <= t1); /* it is CLOCK_MONOTONIC, in ns */
     h.sleep_until(h.ud, t1 + WS_MS(2));
     ws_time t2 = h.now(h.ud);
     assert_true(t2 >= t1 + WS_MS(2));

@@ -8,6 +8,8 @@
  *   - after every step, every wait list (the senders blocked on each channel, the waiters of each notify) is a
  *     well-formed FIFO: one head, next and prev links that agree, every waiter marked linked is in its list;
  *   - after a run that left nothing runnable, no sender waits on a channel that has room (a lost wakeup);
+ *     corpus/seed_channel_head_send leads straight to the state where issue 18's lost wakeup happened (three
+ *     senders queued on a full channel, the second polled spuriously while the first was woken for the room);
  *   - ws_runtime_free succeeds and every byte goes back to the allocator;
  *   - no stale access (ASan/UBSan, the core's own asserts are on in this build).
  * Build and run: tests/fuzz/run.sh SECONDS. */
