@@ -57,6 +57,11 @@ export class InlineWasm {
   [LOAD]() { return compileCached(this, async () => checkWasm(this.#bytes(), `the embedded ${this.file}`)); }
 }
 
+/** True for the package's own module references (DEFAULT_WASM, EXAMPLES_WASM, by URL or inline). */
+export function isPackageModule(v) {
+  return typeof v?.[LOAD] === 'function';
+}
+
 function compileCached(key, getBytes) {
   let p = cached.get(key);
   if (!p) {
@@ -118,7 +123,7 @@ async function bytesFromUrl(url, file) {
 
 /** @param {unknown} source the `wasm` option (undefined already replaced by the entry's default module) */
 export async function loadModule(source) {
-  if (typeof source?.[LOAD] === 'function') return source[LOAD]();
+  if (isPackageModule(source)) return source[LOAD]();
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(checkWasm(source, 'the wasm bytes given'));
   if (typeof source !== 'string' && !(source instanceof URL)) {
