@@ -23,12 +23,12 @@ const throwsType = (fn, re) => assert.throws(fn, (e) => oneLine(e) && e instance
 
 test('the wasm option: anything but bytes, a URL or a module is a TypeError naming it', T, async () => {
   const bad = [
-    [null, /^createRuntime: wasm must be bytes, a URL, a WebAssembly\.Module or one of the package's modules \(DEFAULT_WASM, EXAMPLES_WASM\), not null$/],
+    [null, /^createRuntime: wasm must be bytes \(an ArrayBuffer or a typed array\), a URL, a URL string, a WebAssembly\.Module or one of the package's modules, not null$/],
     [42, /wasm must be .*, not 42$/],
     ['', /wasm must be .*, not ""$/],
+    [{}, /wasm must be .*, not \{\}$/],
     [true, /wasm must be .*, not true$/],
-    [{}, /^createRuntime: wasm must be bytes, a URL, a WebAssembly\.Module or one of the package's modules/],
-    ['http://[', /^createRuntime: wasm "http:\/\/\[" is not a URL/],
+    ['http://[', /^createRuntime: wasm "http:\/\/\[" is not a valid URL$/],
   ];
   for (const [wasm, re] of bad) {
     await assert.rejects(createRuntime({ wasm }), (e) => oneLine(e) && e instanceof TypeError && re.test(e.message), `wasm: ${String(wasm)}`);
