@@ -17,6 +17,7 @@ const char *ws_strerror(int err)
     case WS_EEMPTY: return "channel empty";
     case WS_ENOENT: return "no such name";
     case WS_ESTALL: return "stalled: nothing can wake the future";
+    case WS_ESTATE: return "an async function was polled at a state it does not know";
     default: return err <= WS_EUSER ? "application error" : "unknown error";
     }
 }

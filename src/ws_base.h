@@ -43,7 +43,8 @@ enum {
     WS_EEMPTY = -10,   /* try_recv on an empty channel */
     WS_ENOENT = -11,   /* no such name (example, host function, entry point) */
     WS_ESTALL = -12,   /* block_on: nothing is runnable and nothing can wake the future (a lost waker) */
-    WS_EUSER = -13     /* first code free for applications: values <= WS_EUSER are passed through untouched */
+    WS_ESTATE = -13,   /* an async function was polled at a state it does not know (ws_async.h) */
+    WS_EUSER = -14     /* first code free for applications: values <= WS_EUSER are passed through untouched */
 };
 
 /* A short, static description of an error code. */

@@ -13,12 +13,7 @@ WS_ASYNC(greet, { const char *name; int64_t count, i; ws_host_call ask; ws_sleep
 {
     WS_BEGIN();
     ws_host_call_init(&self->ask, "greeting", self->name, (uint32_t)strlen(self->name));
-    WS_AWAIT(&self->ask);                                 /* Pending until the JS promise settles */
-    if (WS_ERR(&self->ask) != WS_OK) {                   /* the promise rejected: fail with its message */
-        self->base.err = WS_ERR(&self->ask);
-        self->base.out = WS_OUT(&self->ask);             /* the message block; the bridge hands it to JS */
-        return WS_READY;
-    }
+    WS_TRY(&self->ask);     /* Pending until the JS promise settles; if it rejected, fail with its message */
     {
         ws_bytes *reply = ws_bytes_of(WS_OUT(&self->ask)); /* the result is ours: copy it, then free it */
         size_t n = reply && reply->len < sizeof self->text - 1 ? reply->len : 0;
@@ -37,11 +32,11 @@ WS_ASYNC(greet, { const char *name; int64_t count, i; ws_host_call ask; ws_sleep
         wsx_buf_str(&out, " (after ");
         wsx_buf_int(&out, self->count);
         wsx_buf_str(&out, " ticks)");
-        self->base.out = (int64_t)(intptr_t)wsx_buf_finish(&out); /* a string output: the bridge frees it */
-        if (!self->base.out)
+        ws_bytes *text = wsx_buf_finish(&out);
+        if (!text)
             WS_RETURN_ERR(WS_ENOMEM);
+        WS_RETURN((intptr_t)text);                     /* a string output: the bridge frees it */
     }
-    return WS_READY;
     WS_END();
 }
 
