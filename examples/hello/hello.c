@@ -4,8 +4,8 @@
  * `greet` asks JavaScript for a greeting (an async host function: a JS promise awaited as a C future), then
  * counts down with sleeps, and returns a string. Everything it keeps across an await is a field of its future. */
 #include "wasync.h"
-#include "entries.h"
 #include "ws_js.h"
+#include "ws_module.h"
 
 #include <string.h>
 
@@ -51,11 +51,9 @@ static void greet_init(void *f, const wsx_args *args)
 }
 
 static const wsx_param greet_params[] = {
-    { "name", "who to greet", WSX_TEXT, 0, 0, 0, "world" },
-    { "count", "ticks before answering", WSX_INT, 3, 0, 100, NULL },
+    WSX_PARAM_TEXT("name", "who to greet", "world"),
+    WSX_PARAM_INT("count", "ticks before answering", 3, 0, 100),
 };
 
-const wsx_entry hello_greet = {
-    "greet", "Greet", "Asks JS for a greeting, counts down, answers.",
-    greet_params, 2, sizeof(greet), greet_init, 1, 0,
-};
+WS_ENTRY(greet, .title = "Greet", .description = "Asks JS for a greeting, counts down, answers.",
+         .init = greet_init, WSX_PARAMS(greet_params), .out_string = 1);
