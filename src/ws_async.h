@@ -117,7 +117,7 @@ typedef struct ws_async {
 } ws_async;
 
 /* The drop hook of every async function: drops the child it was suspended on, which cancels it. */
-void ws_async_drop(ws_future *f, ws_runtime *rt);
+void ws_async_drop(ws_runtime *rt, ws_future *f);
 
 /* Declares the future struct `name` (header first, then `fields`), its type `name##_type`, and opens the
  * definition of its poll function. The body that follows is the async function: inside it, `self` is the future
@@ -125,7 +125,7 @@ void ws_async_drop(ws_future *f, ws_runtime *rt);
 #define WS_ASYNC(name, ...) WS_ASYNC_WITH_DROP(name, ws_async_drop, __VA_ARGS__)
 
 /* The same, with a drop hook of your own for what the function holds besides its children (a channel end, a
- * buffer). The hook must call ws_async_drop itself, and must cope with every state: never polled, suspended at
+ * buffer). The hook must call ws_async_drop(rt, f) itself, and must cope with every state: never polled, suspended at
  * any await, finished. */
 #if WS_ASYNC_LABELS
 #define WS__ASYNC_HEADER_FIELDS ws_future base; ws_future *ws_awaiting; void *ws_resume_at;

@@ -16,7 +16,7 @@
 # The flags are in flags.json beside this file, shared with `npx wasync build`. Why they are what they are:
 #   - standalone wasm (-sSTANDALONE_WASM, --no-entry), no emscripten JS glue: the glue of emscripten 3.1.6 breaks under
 #     Node's ES modules (__dirname) and tries fetch() on file paths in Node 20. The imports are declared with
-#     import_module("wasync") and provided by the package's loader, unchanged in Node and browsers.
+#     import_module("wasync") and provided by the package's loader (lib/abi.js), unchanged in Node and browsers.
 #   - the core and your sources -O3; -Oz everywhere makes the module smaller but costs yield/channel throughput
 #     (bench/). The bridge and the cold sources -Oz: argument parsing and JSON run once per start or per runtime.
 #   - __FILE__ made relative (-fmacro-prefix-map), so trace await points read "app.c:14", not a machine path.

@@ -31,8 +31,8 @@ const wsx_entry *wsx_entry_find(const char *name, uint32_t len);
 
 /* Parses "name=value\n" lines into args for `e`, copying strings into `block` (which the caller frees).
  * Returns WS_OK, or WS_EINVAL with a message in *msg (static or in `errbuf`). */
-int wsx_args_parse(const wsx_entry *e, const char *text, uint32_t len, wsx_args *args, char **block,
-                   uint32_t *block_len, ws_runtime *rt, char *errbuf, uint32_t errlen);
+int wsx_args_parse(ws_runtime *rt, const wsx_entry *e, const char *text, uint32_t len, wsx_args *args, char **block,
+                   uint32_t *block_len, char *errbuf, uint32_t errlen);
 
 /* The registry as JSON: [{name,title,description,example,output,params:[{name,label,kind,default,min,max}]}] */
 ws_bytes *wsx_entries_json(ws_runtime *rt);

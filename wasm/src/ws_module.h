@@ -101,7 +101,7 @@ extern const uint32_t wsx_entry_count;
 
 /* Sets a future's outcome to err with a message (a ws_bytes copy of msg, or 0 if it cannot be allocated), for an
  * entry that fails with an explanation. Then return WS_READY (in an async body: set it, then `return WS_READY`). */
-void wsx_fail(ws_future *f, ws_runtime *rt, int err, const char *msg);
+void wsx_fail(ws_runtime *rt, ws_future *f, int err, const char *msg);
 
 /* A string builder for JSON and messages, without stdio: snprintf and printf pull about 8 KB of formatting code
  * into a module; this is a few hundred bytes. It grows with ws_alloc; an allocation failure is remembered (failed)
@@ -112,7 +112,7 @@ typedef struct wsx_buf {
     uint32_t len, cap;
     int failed;
 } wsx_buf;
-void wsx_buf_init(wsx_buf *b, ws_runtime *rt);
+void wsx_buf_init(ws_runtime *rt, wsx_buf *b);
 void wsx_buf_add(wsx_buf *b, const char *s, uint32_t n);   /* n bytes of s */
 void wsx_buf_str(wsx_buf *b, const char *s);                /* a NUL-terminated string */
 void wsx_buf_json_str(wsx_buf *b, const char *s);           /* s as a quoted, escaped JSON string */
