@@ -1,5 +1,6 @@
 /* runtime.c: creating, configuring and freeing a runtime; names of errors and causes. */
-#include "ws_internal.h"
+#include "op_internal.h"
+#include "time_internal.h"
 
 /* The codes are -1, -2, ... in table order, with no gap: WS_EUSER and the JS side rely on it. */
 #define CHECK(name, value, text) _Static_assert(WS_##name == -WS__ERRIX_##name - 1, "WS_ERRORS: " #name " out of order");

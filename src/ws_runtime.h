@@ -28,13 +28,18 @@ extern "C" {
  *                 changes, so one host timer serves every timer; WS_TIME_NEVER disarms.
  *   request_run:  "call ws_runtime_run soon": work became ready while the runtime was not running.
  *                 Called at most once until the next ws_runtime_run.
- *   sleep_until:  block the thread until `deadline` (used by ws_block_on with a real clock). */
+ *   sleep_until:  block the thread until `deadline` (used by ws_block_on with a real clock).
+ *   task_done:    task `task` finished, was aborted or was dropped: its output (if any) waits for its join handle.
+ *                 Called once per task, from inside ws_runtime_run, ws_runtime_free or a drop; like request_run it
+ *                 must not call back into the runtime. It lets a host that starts many tasks collect exactly the
+ *                 finished ones instead of scanning all of them. */
 typedef struct ws_host {
     void *ud;
     ws_time (*now)(void *ud);
     void (*arm_timer)(void *ud, ws_time deadline);
     void (*request_run)(void *ud);
     void (*sleep_until)(void *ud, ws_time deadline);
+    void (*task_done)(void *ud, ws_id task);
 } ws_host;
 
 typedef struct ws_runtime_options {

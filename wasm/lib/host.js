@@ -6,7 +6,7 @@
 // slot apart. Outcomes are delivered to C only from promise reactions, never inside wsx_run, and then the executor
 // runs (Driver.runAfterSettle).
 import { ERRORS } from './contract.js';
-import { WasyncError, messageOf } from './errors.js';
+import { WasyncError, messageOf, named, rejectionMessage } from './errors.js';
 import { toBytes } from './memory.js';
 import { startFetch } from './fetch.js';
 
@@ -71,8 +71,9 @@ export class HostOps {
     if (!fn) {
       const name = this.#mem.str(namePtr, nameLen);
       // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
-      const known = [...this.#hosts.keys()].join(', ') || 'none';
-      queueMicrotask(() => this.settle(slot, gen, ENOENT, `no host function named '${name}' (defined: ${known})`));
+      const names = [...this.#hosts.keys()];
+      const known = names.slice(0, 20).map(named).join(', ') + (names.length > 20 ? ` and ${names.length - 20} more` : '') || 'none';
+      queueMicrotask(() => this.settle(slot, gen, ENOENT, `no host function named ${named(name)} (defined: ${known})`));
       return OK;
     }
     const name = this.#lastName; // what #byName found
@@ -89,7 +90,7 @@ export class HostOps {
     // Settlement always arrives from a later microtask: never inside this poll.
     (result instanceof Promise ? result : Promise.resolve(result)).then(
       (v) => this.settle(slot, gen, OK, v, name),
-      (e) => this.settle(slot, gen, EHOST, messageOf(e, `host function '${name}' failed`)),
+      (e) => this.settle(slot, gen, EHOST, rejectionMessage(e, `host function ${named(name)}`)),
     );
     return OK;
   }
@@ -159,7 +160,7 @@ export class HostOps {
       } catch (e) {
         // A value the bridge cannot convert (circular, a throwing toJSON, a BigInt inside JSON) fails this call
         // only: the message goes to C as the operation's error.
-        const why = `host function '${name ?? '?'}' resolved to a value that cannot be passed to C: ${messageOf(e, 'it threw a value that is not an Error')}`;
+        const why = `host function ${named(name ?? '?')} resolved to a value that cannot be passed to C: ${messageOf(e, 'it threw a value that is not an Error')}`;
         this.#deliver(slot, gen, EHOST, why, name);
         return;
       }

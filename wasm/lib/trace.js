@@ -14,10 +14,33 @@ const COMPLETE = ['ok', 'error', 'cancelled'];
  * { seq, t, kind, task, ...its named fields } from the table: u32 fields as numbers, str as strings, cause as names.
  */
 export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
+  const steps = decodeSteps(buffer, ringPtr, capacity, first, count, string, Infinity);
+  let r = steps.next();
+  while (!r.done) r = steps.next(); // with no chunk size it never stops before the end
+  return r.value;
+}
+
+/**
+ * decodeTrace in chunks of `chunk` records, awaiting `pause()` between chunks: a full ring (65 536 records) takes
+ * tens of milliseconds to decode, too long to hold the event loop in one go. `buffer` must not change meanwhile
+ * (pass a copy of the ring), and `string` must still work after each pause (`pause` may throw to give up).
+ */
+export async function decodeTraceInChunks(buffer, ringPtr, capacity, first, count, string, pause, chunk = 4096) {
+  const steps = decodeSteps(buffer, ringPtr, capacity, first, count, string, chunk);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+// The decoder, as a generator that yields (nothing) after every `chunk` records and every `chunk` events
+// renumbered, and returns the events.
+function* decodeSteps(buffer, ringPtr, capacity, first, count, string, chunk) {
   const view = new DataView(buffer);
   const events = [];
   const open = []; // poll events whose end has not been seen, innermost last
   for (let i = 0; i < count; i++) {
+    if (i > 0 && i % chunk === 0) yield;
     const at = ringPtr + ((first + i) % capacity) * R.SIZE;
     const seq = view.getUint32(at + R.seq, true);
     const kind = view.getUint8(at + R.kind);
@@ -75,7 +98,9 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
   // and each poll's `wake` is renumbered to match.
   const renumber = new Map();
   events.forEach((e, i) => renumber.set(e.seq, i));
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    if (i > 0 && i % chunk === 0) yield;
+    const e = events[i];
     e.seq = renumber.get(e.seq);
     if (e.kind === 'poll' && e.wake != null) e.wake = renumber.get(e.wake) ?? null;
   }
