@@ -66,9 +66,9 @@ void ws_future_drop(ws_runtime *rt, ws_future *f)
 void ws_async_drop(ws_runtime *rt, ws_future *f)
 {
     ws_async *a = (ws_async *)f;
-    if (a->awaiting) {
-        ws_future_drop(rt, a->awaiting);
-        a->awaiting = NULL;
+    if (a->ws_awaiting) {
+        ws_future_drop(rt, a->ws_awaiting);
+        a->ws_awaiting = NULL;
     }
 }
 

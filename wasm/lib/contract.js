@@ -16,6 +16,7 @@ export const ERRORS = Object.freeze({
   EEMPTY: -10,
   ENOENT: -11,
   ESTALL: -12,
+  ESTATE: -13,
 });
 /** The C description of each code (ws_strerror). */
 export const ERROR_TEXT = Object.freeze({
@@ -31,9 +32,10 @@ export const ERROR_TEXT = Object.freeze({
   EEMPTY: 'channel empty',
   ENOENT: 'no such name',
   ESTALL: 'stalled: nothing can wake the future',
+  ESTATE: 'polled at a state it does not know',
 });
 /** The first code free for applications: codes <= EUSER pass through as application errors. */
-export const EUSER = -13;
+export const EUSER = -14;
 /** Wake causes (WS_CAUSES), indexed by ws_cause. */
 export const CAUSES = Object.freeze(['spawn', 'timer', 'channel', 'task', 'self', 'host', 'fetch', 'notify', 'abort']);
 /** ws_runtime_run statuses (WS_RUN_STATUSES). */
