@@ -68,6 +68,8 @@ export interface PollEvent extends EventBase {
   index: number;
   /** Where the async function suspended, for a pending poll. */
   site: { file: string; line: number } | null;
+  /** Seq of the last event recorded while this poll ran (its own seq if none); null if its end was not recorded. */
+  last: number | null;
   /** seq of the wake event that caused this poll (depth 0 only). */
   wake: number | null;
 }

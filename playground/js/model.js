@@ -15,6 +15,13 @@ export function buildModel(trace) {
   let end = 0;
   const rowOf = new Map();       // poll seq -> row key inside its task's lane
   const openPolls = new Map();   // task -> stack of the row keys of the polls open at each depth
+  const running = [];            // the polls open at the current event, outermost first (from each poll's `last`)
+  const topOf = new Map();       // poll seq -> the task's depth-0 poll it ran inside (itself at depth 0)
+  // The row of the innermost poll of `task` open at this event: where a timer or host op it starts is drawn.
+  const armingRow = (task) => {
+    for (let i = running.length - 1; i >= 0; i--) if (running[i].task === task) return rowOf.get(running[i].seq);
+    return null;
+  };
 
   const task = (id) => {
     let t = tasks.get(id);
@@ -28,6 +35,7 @@ export function buildModel(trace) {
 
   for (const e of trace) {
     bySeq.set(e.seq, e);
+    while (running.length && (running[running.length - 1].last ?? -1) < e.seq) running.pop();
     end = Math.max(end, e.t + (e.kind === 'poll' ? e.dur || 0 : 0));
     switch (e.kind) {
       case 'spawn': {
@@ -59,6 +67,8 @@ export function buildModel(trace) {
         row.names.add(e.future || '?');
         row.polls.push(e);
         if (e.wake != null) pollForWake.set(e.wake, e);
+        topOf.set(e.seq, depth === 0 ? e : (running.find((r) => r.task === e.task && !(r.depth || 0)) || e));
+        if (e.last != null) running.push(e);
         break;
       }
       case 'wake':
@@ -70,13 +80,15 @@ export function buildModel(trace) {
         }
         break;
       case 'timer': {
-        const tm = { id: e.timer, task: e.task, armT: e.t, armSeq: e.seq, deadline: e.deadline, fireT: null, fireSeq: null };
+        const tm = { id: e.timer, task: e.task, armT: e.t, armSeq: e.seq, deadline: e.deadline, fireT: null, fireSeq: null,
+          row: armingRow(e.task) };
         timers.set(e.timer, tm);
         if (e.task) task(e.task).timers.push(tm);
         break;
       }
       case 'host': {
-        const op = { id: e.op, task: e.task, name: e.name, startT: e.t, startSeq: e.seq, endT: null, endSeq: null, ok: null };
+        const op = { id: e.op, task: e.task, name: e.name, startT: e.t, startSeq: e.seq, endT: null, endSeq: null, ok: null,
+          row: armingRow(e.task) };
         ops.set(e.op, op);
         if (e.task) task(e.task).ops.push(op);
         break;
@@ -87,10 +99,10 @@ export function buildModel(trace) {
         break;
       }
       case 'complete':
-        if (e.task) Object.assign(task(e.task), { completeT: e.t, result: e.result });
+        if (e.task) Object.assign(task(e.task), { completeT: e.t, completeSeq: e.seq, result: e.result });
         break;
       case 'drop':
-        if (e.task) task(e.task).dropT = e.t;
+        if (e.task) Object.assign(task(e.task), { dropT: e.t, dropSeq: e.seq });
         break;
       case 'yield':
         yields.push(e);
@@ -106,6 +118,7 @@ export function buildModel(trace) {
     const doneT = owner ? owner.completeT ?? owner.dropT : null;
     tm.cancelled = tm.fireT == null && doneT != null && doneT < (tm.deadline ?? 0);
     tm.endT = tm.fireT ?? (tm.cancelled ? doneT : tm.deadline);
+    tm.endSeq = tm.fireSeq ?? (tm.cancelled ? owner.completeSeq ?? owner.dropSeq : null);
     end = Math.max(end, tm.cancelled ? tm.endT : tm.deadline ?? 0);
   }
 
@@ -145,7 +158,7 @@ export function buildModel(trace) {
   }
 
   return { trace, bySeq, tasks, taskList: [...tasks.values()].sort((a, b) => a.id - b.id), polls, wakes, timers, ops,
-    yields, pollForWake, resumedFrom, rowOf, end };
+    yields, pollForWake, resumedFrom, rowOf, topOf, end };
 }
 
 export function rowKey(p, model) { return (p.depth || 0) === 0 ? '0' : model?.rowOf.get(p.seq) ?? `${p.depth}:${p.index ?? -1}`; }
@@ -157,6 +170,9 @@ export function wakeCause(model, w) {
     case 'host':
     case 'fetch': return { kind: 'op', op: model.ops.get(w.source) || null };
     case 'self': return { kind: 'self', task: w.task };
+    // A finishing task is the wake's source (its serial); for a channel or a spawn, the source is the channel or
+    // the spawner and the task that woke is in `by`.
+    case 'task': return { kind: 'task', task: w.source || w.by || 0 };
     default: return { kind: 'task', task: w.by || 0 };
   }
 }

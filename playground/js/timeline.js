@@ -1,5 +1,5 @@
-// SVG timeline: one lane per task, nested rows for futures polled inside it, a track of timers and host
-// operations, wake markers with arrows from their cause, a time axis, zoom/pan, tooltip and a replay cursor.
+// SVG timeline: one lane per task, nested rows for futures polled inside it, timers and host operations on the
+// row of the future that started them, wake markers with arrows from their cause, a time axis, zoom/pan, tooltip and a replay cursor.
 // Rendering rebuilds one SVG string; for big traces polls are merged per pixel column (see MAX_POLL_NODES)
 // and wake arrows are dropped, so the DOM stays small whatever the trace size.
 import { esc, fmtMs } from './format.js';
@@ -85,8 +85,9 @@ export class Timeline {
   setThreshold(thr, lints) { this.threshold = thr; this.lints = lints; this.render(); }
 
   setRange(t0, t1, silent = false) {
-    const span = Math.max(t1 - t0, this.fullEnd / 5000, 1e-4);
-    t0 = Math.max(-this.fullEnd * 0.02, Math.min(t0, this.fullEnd - span * 0.1));
+    // Zooming out stops at the whole run (Fit), and panning stops at its ends.
+    const span = Math.min(this.fullEnd, Math.max(t1 - t0, this.fullEnd / 5000, 1e-4));
+    t0 = Math.max(0, Math.min(t0, this.fullEnd - span));
     this.t0 = t0;
     this.t1 = t0 + span;
     this.render();
@@ -117,13 +118,16 @@ export class Timeline {
         lane.rows.set(row.key, { y: ry, h, row });
         ry += h + ROW_GAP;
       }
-      // Timers and host ops share a thin track area; overlapping ones get their own track.
       const items = [
         ...t.timers.map((tm) => ({ kind: 'timer', obj: tm, s: tm.armT, e: tm.cancelled ? tm.endT : Math.max(tm.deadline ?? tm.armT, tm.fireT ?? 0) })),
         ...t.ops.map((op) => ({ kind: 'op', obj: op, s: op.startT, e: op.endT ?? m.end })),
       ].sort((a, b) => a.s - b.s);
+      // A timer or host op is drawn on the row of the future that started it (the sleep that armed the timer);
+      // only one whose row is unknown (its poll was lost from the ring) goes to a track under the rows.
       const trackEnds = [];
       for (const it of items) {
+        const r = it.obj.row != null ? lane.rows.get(it.obj.row) : null;
+        if (r) { it.y = r.y + (r.h - OP_H) / 2; continue; }
         let k = trackEnds.findIndex((e) => e <= it.s);
         if (k < 0) { k = trackEnds.length; trackEnds.push(0); }
         trackEnds[k] = it.e + 1e-9;
@@ -131,6 +135,7 @@ export class Timeline {
       }
       lane.items = items;
       lane.opY = ry + 1;
+      for (const it of items) if (it.y == null) it.y = lane.opY + it.track * (OP_H + 2);
       ry += trackEnds.length ? trackEnds.length * (OP_H + 2) + 2 : 0;
       lane.bottom = ry + LANE_PAD_BOTTOM;
       y = lane.bottom;
@@ -206,20 +211,20 @@ export class Timeline {
         const byTrack = new Map();
         for (const it of lane.items) {
           if (!inView(it.s, it.e)) continue;
-          const key = `${it.track}:${it.kind === 'timer' ? 'tbar' : `obar ${it.obj.name === 'fetch' ? 'fetch' : 'host'}`}`;
+          const key = `${it.y}:${it.kind === 'timer' ? 'tbar' : `obar ${it.obj.name === 'fetch' ? 'fetch' : 'host'}`}`;
           if (!byTrack.has(key)) byTrack.set(key, []);
           byTrack.get(key).push([it.s, it.kind === 'timer' ? it.obj.deadline ?? it.s : it.e]);
         }
         for (const [key, spans] of byTrack) {
-          const [track, cls] = key.split(/:(.*)/s);
-          body.push(...bands(spans, X, plotX, plotW, lane.opY + Number(track) * (OP_H + 2), OP_H, cls));
+          const [y, cls] = key.split(/:(.*)/s);
+          body.push(...bands(spans, X, plotX, plotW, Number(y), OP_H, cls));
         }
       }
     } else {
       for (const lane of lanes) {
         for (const it of lane.items) {
           if (!inView(it.s, it.e)) continue;
-          const y = lane.opY + it.track * (OP_H + 2);
+          const y = it.y;
           if (it.kind === 'timer') {
             const tm = it.obj;
             const x1 = X(tm.armT);
@@ -378,12 +383,12 @@ export class Timeline {
     if (c.kind === 'timer' && c.timer) {
       const lane = laneById.get(c.timer.task);
       const it = lane?.items.find((i) => i.kind === 'timer' && i.obj === c.timer);
-      if (it) return [X(c.timer.fireT ?? c.timer.deadline), lane.opY + it.track * (OP_H + 2) + OP_H / 2];
+      if (it) return [X(c.timer.fireT ?? c.timer.deadline), it.y + OP_H / 2];
     }
     if (c.kind === 'op' && c.op) {
       const lane = laneById.get(c.op.task);
       const it = lane?.items.find((i) => i.kind === 'op' && i.obj === c.op);
-      if (it) return [X(c.op.endT ?? w.t), lane.opY + it.track * (OP_H + 2) + OP_H / 2];
+      if (it) return [X(c.op.endT ?? w.t), it.y + OP_H / 2];
     }
     if (c.kind === 'task' && c.task && c.task !== w.task) {
       const lane = laneById.get(c.task);

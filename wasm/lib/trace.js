@@ -32,7 +32,7 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
       case KIND.POLL_BEGIN: {
         const ev = {
           seq, t, kind: 'poll', task, dur: null, result: null, depth, future: string(b),
-          index: c ? c - 1 : -1, site: null, wake: depth === 0 && a ? a - 1 : null,
+          index: c ? c - 1 : -1, site: null, wake: depth === 0 && a ? a - 1 : null, last: null,
         };
         events.push(ev);
         open.push(ev);
@@ -42,6 +42,7 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
         const ev = open.pop();
         if (!ev) break; // the begin was overwritten in the ring
         ev.dur = t - ev.t;
+        ev.last = events.length - 1; // events are renumbered by index below, so this is already a seq
         ev.result = detail ? 'ready' : 'pending';
         if (!detail && b) ev.site = { file: string(c), line: b };
         break;
