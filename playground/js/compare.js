@@ -5,6 +5,7 @@
 import { buildModel } from './model.js';
 import { computeLints } from './lints.js';
 import { Timeline } from './timeline.js';
+import { pollsTakeNoTime } from './axis.js';
 import { esc, fmtElapsed } from './format.js';
 import { defaultsFor, validateParams } from './params.js';
 
@@ -111,7 +112,8 @@ export class CompareView {
   }
 
   // Runs A then B on one runtime, each at its own budget, and restores the page's budget afterwards.
-  async run(rt, { threshold, budget, slice }) {
+  // axis: 'order' / 'time', or null for order when neither run's polls take time.
+  async run(rt, { threshold, budget, slice, axis = null }) {
     const a = this.resolved('a');
     const b = this.resolved('b');
     const results = [];
@@ -127,8 +129,9 @@ export class CompareView {
     const ma = buildModel(ra.trace);
     const mb = buildModel(rb.trace);
     const end = Math.max(ma.end, mb.end, ra.elapsedMs || 0, rb.elapsedMs || 0);
-    this.tlA.setData(ma, { lints: computeLints(ma, { thresholdMs: threshold, truncated: ra.truncated }), threshold, end });
-    this.tlB.setData(mb, { lints: computeLints(mb, { thresholdMs: threshold, truncated: rb.truncated }), threshold, end });
+    const kind = axis || (pollsTakeNoTime(ma) && pollsTakeNoTime(mb) ? 'order' : 'time');
+    this.tlA.setData(ma, { lints: computeLints(ma, { thresholdMs: threshold, truncated: ra.truncated }), threshold, end, axis: kind });
+    this.tlB.setData(mb, { lints: computeLints(mb, { thresholdMs: threshold, truncated: rb.truncated }), threshold, end, axis: kind });
     return { ra, rb, elapsedA: fmtElapsed(ra.elapsedMs), elapsedB: fmtElapsed(rb.elapsedMs) };
   }
 

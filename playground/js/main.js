@@ -1,6 +1,7 @@
 // Playground entry: wires the runtime, the form, the timeline and the side panels together.
 import { $, $$, esc, fmtElapsed, fmtMs, fmtValue } from './format.js';
 import { buildModel, indexOfSeq, baseName } from './model.js';
+import { pollsTakeNoTime } from './axis.js';
 import { renderWhy } from './why.js';
 import { rustLineFor } from './rust-map.js';
 import { changedKnobs, variantNote } from './explain.js';
@@ -261,13 +262,28 @@ function show(r, sel) {
   const tr = $('#truncated');
   tr.hidden = !r.truncated;
   tr.textContent = r.truncated ? `Trace truncated: ${r.truncated}. The timeline shows the first ${r.trace.length} events; raise the trace capacity in the executor settings to see more.` : '';
-  tl.setData(S.model, { lints: S.lints, threshold: S.thr, end: Math.max(S.model.end, r.elapsedMs || 0) });
+  tl.setData(S.model, { lints: S.lints, threshold: S.thr, end: Math.max(S.model.end, r.elapsedMs || 0), axis: axisFor(S.model) });
+  showAxis();
   renderLints();
   updateSiteCounts();
   // The replay starts at the first event, so stepping tells the run from its beginning (the end of the run is
   // one End key away).
   const idx = sel != null ? indexOfSeq(r.trace, sel) : -1;
   setCursor(idx >= 0 ? idx : 0);
+}
+
+// ---------- x axis ----------
+// The user's choice (buttons, ?axis=), else event order when the run's polls take no time (the virtual clock
+// without CPU work: on a time axis everything there would collapse into a few instants), else time.
+function axisFor(model) { return S.axis || (pollsTakeNoTime(model) ? 'order' : 'time'); }
+function showAxis() {
+  for (const k of ['order', 'time']) $(`#axis-${k}`).setAttribute('aria-pressed', String(tl.axisKind === k));
+}
+function chooseAxis(kind) {
+  S.axis = kind;
+  if (S.model) tl.setAxis(kind);
+  showAxis();
+  syncUrl();
 }
 
 // ---------- cursor / replay ----------
@@ -382,7 +398,7 @@ async function runCompare() {
   $('#elapsed-a').textContent = '…';
   $('#elapsed-b').textContent = '…';
   try {
-    const r = await cmp.run(S.rt, { threshold: S.thr, budget: S.knobs.budget, slice: S.knobs.slice });
+    const r = await cmp.run(S.rt, { threshold: S.thr, budget: S.knobs.budget, slice: S.knobs.slice, axis: S.axis });
     $('#elapsed-a').textContent = r.elapsedA;
     $('#elapsed-b').textContent = r.elapsedB;
   } catch (e) {
@@ -401,7 +417,7 @@ function syncUrl() {
   return writeUrlState({
     embed: S.embed, example: S.ex.name, params: currentParamsRaw(), clock: S.knobs.clock, budget: S.knobs.budget,
     slice: S.knobs.slice, cap: S.knobs.cap, thr: S.thr, compare: S.compare, sel: seq,
-    ...(S.compare === CUSTOM ? cmp.link() : {}),
+    ...(S.compare === CUSTOM ? cmp.link() : {}), axis: S.axis,
   });
 }
 
@@ -456,6 +472,8 @@ function bindUi() {
   $('#zoom-in').onclick = () => tl.zoom(1.5);
   $('#zoom-out').onclick = () => tl.zoom(1 / 1.5);
   $('#zoom-fit').onclick = () => tl.fit();
+  $('#axis-order').onclick = () => chooseAxis('order');
+  $('#axis-time').onclick = () => chooseAxis('time');
   $('#export-chrome').onclick = () => (S.run ? exportChrome(S.pkg, S.run, S.ex.name) : showError('Run an example first.'));
   $('#export-text').onclick = () => (S.run ? exportText(S.pkg, S.run, S.ex.name) : showError('Run an example first.'));
   $('#share').onclick = async () => {
@@ -534,6 +552,7 @@ async function init() {
   const int = (v, d) => (v != null && /^\d+$/.test(v) ? Number(v) : d);
   S.knobs = { clock: url.clock === 'real' ? 'real' : 'virtual', budget: int(url.budget, 128), slice: int(url.slice, 4), cap: int(url.cap, 65536) };
   S.thr = url.thr != null && Number(url.thr) >= 0 ? Number(url.thr) : 10;
+  S.axis = url.axis === 'order' || url.axis === 'time' ? url.axis : null;
   $('#clock-mode').value = S.knobs.clock;
   $('#knob-budget').value = S.knobs.budget;
   $('#knob-slice').value = S.knobs.slice;

@@ -4,6 +4,7 @@
 // and wake arrows are dropped, so the DOM stays small whatever the trace size.
 import { esc, fmtMs } from './format.js';
 import { baseName, rowKey, wakeCause } from './model.js';
+import { timeAxis, orderAxis, GAP } from './axis.js';
 
 const MAX_POLL_NODES = 2500;   // above this many polls in view, draw merged bands instead of one rect per poll
 const MAX_WAKE_NODES = 1200;   // likewise for wake markers and arrows
@@ -71,11 +72,21 @@ export class Timeline {
     new ResizeObserver(() => { if (this.model) this.render(); }).observe(root);
   }
 
-  setData(model, { lints = [], threshold = 10, end = null } = {}) {
+  // axis: 'time' or 'order' (axis.js). end: the time axis's end, shared by compare's two timelines.
+  setData(model, { lints = [], threshold = 10, end = null, axis = 'time' } = {}) {
     this.model = model;
     this.lints = lints;
     this.threshold = threshold;
-    this.fullEnd = Math.max(end ?? model.end, 1e-3) * 1.03;
+    this.endT = end;
+    this.setAxis(axis);
+  }
+
+  // Switches the x axis and shows the whole run on it.
+  setAxis(kind) {
+    if (!this.model) { this.axisKind = kind; return; }
+    this.axisKind = kind;
+    this.A = kind === 'order' ? orderAxis(this.model) : timeAxis(this.model, this.endT ?? this.model.end);
+    this.fullEnd = this.A.end * (kind === 'order' ? 1 : 1.03);
     this.t0 = 0;
     this.t1 = this.fullEnd;
     this.render();
@@ -105,6 +116,7 @@ export class Timeline {
   // ---------- layout ----------
   layout(width) {
     const m = this.model;
+    const A = this.A;
     const labelW = width < 600 ? 96 : 180;
     const plotX = labelW + 8;
     const plotW = Math.max(40, width - plotX - 10);
@@ -119,8 +131,8 @@ export class Timeline {
         ry += h + ROW_GAP;
       }
       const items = [
-        ...t.timers.map((tm) => ({ kind: 'timer', obj: tm, s: tm.armT, e: tm.cancelled ? tm.endT : Math.max(tm.deadline ?? tm.armT, tm.fireT ?? 0) })),
-        ...t.ops.map((op) => ({ kind: 'op', obj: op, s: op.startT, e: op.endT ?? m.end })),
+        ...t.timers.map((tm) => { const c = A.timer(tm); return { kind: 'timer', obj: tm, c, s: c.s, e: Math.max(c.e, c.fire ?? 0) }; }),
+        ...t.ops.map((op) => { const c = A.op(op); return { kind: 'op', obj: op, c, s: c.s, e: c.e }; }),
       ].sort((a, b) => a.s - b.s);
       // A timer or host op is drawn on the row of the future that started it (the sleep that armed the timer);
       // only one whose row is unknown (its poll was lost from the ring) goes to a track under the rows.
@@ -152,6 +164,7 @@ export class Timeline {
     const L = this.layout(width);
     this.L = L;
     const { plotX, plotW, lanes, height } = L;
+    const A = this.A;
     const t0 = this.t0;
     const span = this.t1 - this.t0;
     const X = (t) => plotX + ((t - t0) / span) * plotW;
@@ -171,15 +184,17 @@ export class Timeline {
         `<line class="lane-sep" x1="0" x2="${width}" y1="${lane.bottom}" y2="${lane.bottom}"/>`);
     });
 
-    // Axis and grid.
-    const step = niceStep(span / Math.max(2, plotW / 90));
-    const ticks = [];
-    for (let v = Math.ceil(t0 / step) * step; v <= this.t1; v += step) ticks.push(v);
-    out.push('<g class="axis">');
-    for (const v of ticks) {
+    // Axis and grid. On the order axis, shaded gaps mark where the clock moved, labelled with the new time.
+    out.push(`<g class="axis" data-axis="${A.kind}">`);
+    for (const g of A.gaps(t0, this.t1)) {
+      const x1 = Math.max(plotX, X(g.v));
+      const x2 = Math.min(plotX + plotW, X(g.v + GAP));
+      if (x2 > x1) out.push(`<rect class="gap" data-testid="clock-gap" x="${x1}" y="${AXIS_H}" width="${x2 - x1}" height="${height - AXIS_H}"/>`);
+    }
+    for (const { v, label } of A.ticks(t0, this.t1, plotW)) {
       const x = X(v);
       out.push(`<line x1="${x}" x2="${x}" y1="${AXIS_H - 5}" y2="${height}"/>`);
-      if (x < width - 44) out.push(`<text x="${x + 3}" y="${AXIS_H - 9}">${esc(fmtMs(+v.toPrecision(6)))}</text>`);
+      if (x < width - 44) out.push(`<text x="${x + 3}" y="${AXIS_H - 9}">${esc(label)}</text>`);
     }
     out.push(`<line class="base" x1="${plotX}" x2="${plotX + plotW}" y1="${AXIS_H - 1}" y2="${AXIS_H - 1}"/></g>`);
 
@@ -213,7 +228,7 @@ export class Timeline {
           if (!inView(it.s, it.e)) continue;
           const key = `${it.y}:${it.kind === 'timer' ? 'tbar' : `obar ${it.obj.name === 'fetch' ? 'fetch' : 'host'}`}`;
           if (!byTrack.has(key)) byTrack.set(key, []);
-          byTrack.get(key).push([it.s, it.kind === 'timer' ? it.obj.deadline ?? it.s : it.e]);
+          byTrack.get(key).push([it.s, it.kind === 'timer' ? it.c.e : it.e]);
         }
         for (const [key, spans] of byTrack) {
           const [y, cls] = key.split(/:(.*)/s);
@@ -227,17 +242,17 @@ export class Timeline {
           const y = it.y;
           if (it.kind === 'timer') {
             const tm = it.obj;
-            const x1 = X(tm.armT);
-            const x2 = X(tm.cancelled ? tm.endT : tm.deadline ?? tm.armT);
+            const x1 = X(it.c.s);
+            const x2 = X(it.c.e);
             const cls = `tbar${tm.cancelled ? ' cancelled' : ''}${hl.timers.has(tm.id) ? ' hl' : ''}`;
             body.push(`<rect class="${cls}" data-timer="${tm.id}" x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${OP_H}" rx="2"/>`);
-            if (tm.fireT != null && tm.fireT > (tm.deadline ?? 0) + span / plotW) {
-              body.push(`<line class="tbar-late" data-timer="${tm.id}" x1="${x2}" x2="${X(tm.fireT)}" y1="${y + OP_H / 2}" y2="${y + OP_H / 2}"/>`);
+            if (it.c.fire != null && it.c.fire > it.c.e + span / plotW) {
+              body.push(`<line class="tbar-late" data-timer="${tm.id}" x1="${x2}" x2="${X(it.c.fire)}" y1="${y + OP_H / 2}" y2="${y + OP_H / 2}"/>`);
             }
           } else {
             const op = it.obj;
-            const x1 = X(op.startT);
-            const x2 = X(op.endT ?? m.end);
+            const x1 = X(it.c.s);
+            const x2 = X(it.c.e);
             const kind = op.name === 'fetch' ? 'fetch' : 'host';
             const cls = `obar ${kind}${op.endT == null ? ' open' : ''}${hl.ops.has(op.id) ? ' hl' : ''}`;
             body.push(`<rect class="${cls}" data-op="${op.id}" x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${OP_H}" rx="2"/>`);
@@ -248,7 +263,7 @@ export class Timeline {
 
     // Polls: one rect each, or merged bands when there are too many.
     let visiblePolls = 0;
-    for (const p of m.polls) if (inView(p.t, p.t + (p.dur || 0))) visiblePolls++;
+    for (const p of m.polls) if (inView(A.at(p), A.pollEnd(p))) visiblePolls++;
     const aggregate = visiblePolls > MAX_POLL_NODES;
     const longSeqs = [];
     if (aggregate) {
@@ -256,8 +271,8 @@ export class Timeline {
         for (const { y, h, row } of lane.rows.values()) {
           const spans = [];
           for (const p of row.polls) {
-            if (!inView(p.t, p.t + (p.dur || 0))) continue;
-            spans.push([p.t, p.t + (p.dur || 0)]);
+            if (!inView(A.at(p), A.pollEnd(p))) continue;
+            spans.push([A.at(p), A.pollEnd(p)]);
             if (p.depth === 0 && p.dur > this.threshold) longSeqs.push([p, y, h]);
           }
           body.push(...bands(spans, X, plotX, plotW, y, h, 'poll-agg'));
@@ -268,7 +283,7 @@ export class Timeline {
       for (const lane of lanes) {
         for (const { y, h, row } of lane.rows.values()) {
           for (const p of row.polls) {
-            if (!inView(p.t, p.t + (p.dur || 0))) continue;
+            if (!inView(A.at(p), A.pollEnd(p))) continue;
             body.push(this.pollRect(p, X, y, h, hl));
           }
         }
@@ -277,7 +292,7 @@ export class Timeline {
 
     // Wakes: marker on the woken lane, arrow from the cause to the poll the wake led to.
     let visibleWakes = 0;
-    for (const w of m.wakes) if (inView(w.t, w.t)) visibleWakes++;
+    for (const w of m.wakes) if (inView(A.mid(w), A.mid(w))) visibleWakes++;
     const drawWakes = visibleWakes <= MAX_WAKE_NODES;
     if (drawWakes) {
       const arrows = [];
@@ -286,9 +301,9 @@ export class Timeline {
         const lane = laneById.get(w.task);
         if (!lane) continue;
         const poll = m.pollForWake.get(w.seq);
-        if (!inView(w.t, poll ? poll.t : w.t)) continue;
+        if (!inView(A.mid(w), poll ? A.at(poll) : A.mid(w))) continue;
         const cc = causeClass(w.cause);
-        const mx = X(w.t);
+        const mx = X(A.mid(w));
         const my = lane.top + LANE_PAD_TOP - 6;
         const isHl = hl.wakes.has(w.seq);
         marks.push(`<path class="wm w-${cc}${isHl ? ' hl' : ''}" data-seq="${w.seq}" data-testid="wake" data-cause="${esc(w.cause)}" d="${markerPath(WAKE_STYLE[cc].shape, mx, my)}"/>`);
@@ -298,7 +313,7 @@ export class Timeline {
         pts.push([mx, my]);
         if (poll) {
           const r = lane.rows.get(rowKey(poll, m));
-          pts.push([X(poll.t) + 1, r ? r.y : my + 8]);
+          pts.push([X(A.at(poll)) + 1, r ? r.y : my + 8]);
         }
         if (pts.length >= 2) {
           const d = pts.map((p, i) => (i === 0 ? `M${p[0]},${p[1]}` : curve(pts[i - 1], p))).join('');
@@ -312,14 +327,16 @@ export class Timeline {
 
     // Executor yields to the host: small ticks under the axis.
     for (const y of m.yields) {
-      if (!inView(y.t, y.t)) continue;
-      body.push(`<line class="yield-tick" data-seq="${y.seq}" x1="${X(y.t)}" x2="${X(y.t)}" y1="${AXIS_H - 6}" y2="${AXIS_H}"/>`);
+      const yx = A.mid(y);
+      if (!inView(yx, yx)) continue;
+      body.push(`<line class="yield-tick" data-seq="${y.seq}" x1="${X(yx)}" x2="${X(yx)}" y1="${AXIS_H - 6}" y2="${AXIS_H}"/>`);
     }
 
     // End of run and the replay cursor.
-    body.push(`<line class="end-line" x1="${X(m.end)}" x2="${X(m.end)}" y1="${AXIS_H}" y2="${height}"/>`);
+    const endX = X(A.kind === 'order' ? A.end : m.end);
+    body.push(`<line class="end-line" x1="${endX}" x2="${endX}" y1="${AXIS_H}" y2="${height}"/>`);
     if (cur) {
-      const cx = X(cur.t);
+      const cx = X(A.mid(cur));
       body.push(`<line class="cursor" data-testid="cursor" x1="${cx}" x2="${cx}" y1="${AXIS_H - 4}" y2="${height}"/>`,
         `<path class="cursor-cap" d="M${cx - 5},${AXIS_H - 9}h10l-5,6z"/>`);
     }
@@ -360,8 +377,10 @@ export class Timeline {
   }
 
   pollRect(p, X, y, h, hl) {
-    const x1 = X(p.t);
-    const w = Math.max(MIN_W, X(p.t + (p.dur || 0)) - x1);
+    // On the order axis a poll is inset a little inside its steps, so neighbouring polls stay apart.
+    const inset = this.A.kind === 'order' ? Math.min(0.12, 2 / Math.max(1e-9, X(1) - X(0))) : 0;
+    const x1 = X(this.A.at(p) + inset);
+    const w = Math.max(MIN_W, X(this.A.pollEnd(p) - inset) - x1);
     const long = p.depth === 0 && p.dur > this.threshold;
     const cls = `poll ${p.result === 'ready' ? 'ready' : 'pending'}${long ? ' long' : ''}${hl.polls.has(p.seq) ? ' sel' : ''}`;
     // Every poll that suspended at an await carries its site (nested ones too: fake_fetch suspends in its header),
@@ -383,16 +402,16 @@ export class Timeline {
     if (c.kind === 'timer' && c.timer) {
       const lane = laneById.get(c.timer.task);
       const it = lane?.items.find((i) => i.kind === 'timer' && i.obj === c.timer);
-      if (it) return [X(c.timer.fireT ?? c.timer.deadline), it.y + OP_H / 2];
+      if (it) return [X(it.c.fire ?? it.c.e), it.y + OP_H / 2];
     }
     if (c.kind === 'op' && c.op) {
       const lane = laneById.get(c.op.task);
       const it = lane?.items.find((i) => i.kind === 'op' && i.obj === c.op);
-      if (it) return [X(c.op.endT ?? w.t), it.y + OP_H / 2];
+      if (it) return [X(it.c.e), it.y + OP_H / 2];
     }
     if (c.kind === 'task' && c.task && c.task !== w.task) {
       const lane = laneById.get(c.task);
-      if (lane) { const r = lane.rows.get('0'); return [X(w.t), r.y + r.h / 2]; }
+      if (lane) { const r = lane.rows.get('0'); return [X(this.A.mid(w)), r.y + r.h / 2]; }
     }
     return null;
   }
@@ -507,7 +526,7 @@ export class Timeline {
     const e = this.model.bySeq.get(this.cursorSeq);
     if (!e) return;
     const r = this.svg.getBoundingClientRect();
-    const x = r.left + (Math.min(Math.max(this.X(e.t), this.L.plotX), this.L.plotX + this.L.plotW) / this.L.width) * r.width;
+    const x = r.left + (Math.min(Math.max(this.X(this.A.mid(e)), this.L.plotX), this.L.plotX + this.L.plotW) / this.L.width) * r.width;
     this.showTip(describeEvent(this.model, e), x, r.top + 30);
   }
 
@@ -578,12 +597,6 @@ function curve(a, b) {
   if (Math.abs(a[0] - b[0]) < 2) return `L${b[0]},${b[1]}`;
   const mx = (a[0] + b[0]) / 2;
   return `C${mx},${a[1]} ${mx},${b[1]} ${b[0]},${b[1]}`;
-}
-
-function niceStep(raw) {
-  const p = 10 ** Math.floor(Math.log10(raw || 1));
-  const f = raw / p;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
 }
 
 const clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
