@@ -9,6 +9,7 @@ import { bindPicker } from './picker.js';
 import { computeLints, LINT_LABEL, LINT_RULES } from './lints.js';
 import { Timeline, WAKE_STYLE, markerPath } from './timeline.js';
 import { renderTaskConsole } from './replay.js';
+import { renderExecutor } from './executor-state.js';
 import { includesOf, loadText, renderSource, markLines } from './sources.js';
 import { readUrlState, writeUrlState } from './state-url.js';
 import { exportChrome, exportText } from './export.js';
@@ -254,6 +255,7 @@ window.wasyncPlayground = { get run() { return S.run; }, get lints() { return S.
 function show(r, sel) {
   S.run = r;
   S.model = buildModel(r.trace);
+  S.exPrev = null;
   S.lints = computeLints(S.model, { thresholdMs: S.thr, truncated: r.truncated });
   $('#value').textContent = r.error ? `error ${r.error.code || ''}`.trim() : fmtValue(r.value);
   $('#elapsed').textContent = fmtElapsed(r.elapsedMs);
@@ -296,6 +298,8 @@ function setCursor(idx) {
   $('#step-index').textContent = `${S.idx + 1} / ${trace.length}`;
   $('#cursor-time').textContent = `after event #${e.seq} (${e.kind}) at ${fmtMs(e.t)}`;
   renderTaskConsole($('#task-console tbody'), S.model, S.idx);
+  S.exPrev = renderExecutor($('#executor'), S.model, S.idx, S.exPrev);
+  $('#executor-time').textContent = $('#cursor-time').textContent;
   showWhy(e);
   updateSourceMarks();
   if ($('#events-details').open) renderEvents();
@@ -375,7 +379,7 @@ function renderLintRules() {
 async function setCompare(on, pairKey, link = {}) {
   S.compare = on ? (pairKey || S.compare || defaultPair()) : null;
   $('#compare-toggle').setAttribute('aria-pressed', String(on));
-  for (const id of ['#single', '#timeline-card', '#inspect', '#tasks-card', '#sources-card']) $(id).hidden = on;
+  for (const id of ['#single', '#timeline-card', '#inspect', '#tasks-card', '#executor-card', '#sources-card']) $(id).hidden = on;
   $('#events-details').closest('section').hidden = on;
   $('#compare-card').hidden = !on;
   if (on) {

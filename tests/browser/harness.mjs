@@ -47,6 +47,7 @@ export async function startHarness() {
 export const runs = (page) => page.evaluate(() => Number(document.body.dataset.runs || 0));
 export const waitRuns = (page, n) => page.waitForFunction((k) => Number(document.body.dataset.runs || 0) >= k, n);
 export const text = (page, id) => page.textContent(`[data-testid=${id}]`);
+export const artifact = (name) => path.join(ARTIFACTS, `${name}.png`);
 export const shot = (page, name, opts = {}) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, ...opts });
 
 // Clicks a control that starts a run and waits until that run finished (or failed).
