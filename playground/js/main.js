@@ -430,8 +430,8 @@ function renderLegend() {
   const sw = (cls, d, extra = '') => `<svg viewBox="0 0 14 14" aria-hidden="true" class="timeline"><path class="${cls}" d="${d}" ${extra}/></svg>`;
   const rect = 'M1,4h12v6h-12z';
   const items = [
-    [sw('poll pending', rect), 'poll → pending'],
-    [sw('poll ready', rect), 'poll → ready'],
+    [sw('poll pending', 'M1,5h12v4h-12z'), 'poll → pending (thin)'],
+    [sw('poll ready', 'M1,3h12v8h-12z'), 'poll → ready (full height)'],
     [sw('poll long', rect), `long poll (> threshold)`],
     [sw('tbar', 'M1,5h12v4h-12z'), 'timer armed → deadline'],
     [sw('tbar cancelled', 'M1,5h12v4h-12z'), 'timer dropped before it fired'],

@@ -388,7 +388,9 @@ export class Timeline {
     const site = p.site ? ` data-file="${esc(baseName(p.site.file))}" data-line="${p.site.line}"` : '';
     const res = p.depth ? null : this.model.resumedFrom.get(p.seq);
     const resume = res ? ` data-resume-file="${esc(baseName(res.file))}" data-resume="${res.line}"` : '';
-    let s = `<rect class="${cls}" data-testid="poll" data-seq="${p.seq}" data-result="${esc(p.result)}" data-task="${p.task}" data-depth="${p.depth || 0}"${site}${resume} x="${x1}" y="${y}" width="${w}" height="${h}" rx="2"/>`;
+    // Pending is drawn thinner than Ready, so the two differ by shape as well as by colour.
+    const ph = p.result === 'ready' || long ? h : Math.max(4, Math.round(h * 0.6));
+    let s = `<rect class="${cls}" data-testid="poll" data-seq="${p.seq}" data-result="${esc(p.result)}" data-task="${p.task}" data-depth="${p.depth || 0}"${site}${resume} x="${x1}" y="${y + (h - ph) / 2}" width="${w}" height="${ph}" rx="2"/>`;
     if (long) {
       const cx = x1 + Math.min(w / 2, 12);
       s += `<rect class="long-outline" x="${x1 - 2}" y="${y - 2}" width="${w + 4}" height="${h + 4}" rx="3"/>`
