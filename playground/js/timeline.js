@@ -6,9 +6,11 @@ import { esc, fmtMs } from './format.js';
 import { baseName, rowKey, wakeCause } from './model.js';
 import { timeAxis, orderAxis, GAP } from './axis.js';
 
-const MAX_POLL_NODES = 2500;   // above this many polls in view, draw merged bands instead of one rect per poll
-const MAX_WAKE_NODES = 1200;   // likewise for wake markers and arrows
-const MAX_BAR_NODES = 1500;    // and for timer / host-op bars
+// The cost of a render is mostly the browser parsing and laying out the SVG, so the number of nodes is what is
+// bounded: above these counts in view, polls and bars merge into bands per pixel column and wakes are hidden.
+const MAX_POLL_NODES = 600;    // above this many polls in view, draw merged bands instead of one rect per poll
+const MAX_WAKE_NODES = 200;    // likewise for wake markers and arrows (each is two nodes)
+const MAX_BAR_NODES = 400;     // and for timer / host-op bars
 const AXIS_H = 26;
 const LANE_PAD_TOP = 12;
 const MAIN_H = 18;
@@ -93,6 +95,21 @@ export class Timeline {
   }
 
   setCursor(seq) { this.cursorSeq = seq; this.render(); }
+
+  // Runs a range change now but renders at the next frame, once for everything that happened before it.
+  // replace: only the last of these changes counts (a drag gives absolute ranges).
+  deferred(fn, replace = false) {
+    if (replace) this.pendingFns = [fn]; else (this.pendingFns ||= []).push(fn);
+    if (this.frameReq) return;
+    this.frameReq = requestAnimationFrame(() => {
+      this.frameReq = 0;
+      const fns = this.pendingFns;
+      this.pendingFns = [];
+      this.holdRender = true;
+      try { for (const f of fns) f(); } finally { this.holdRender = false; }
+      this.render();
+    });
+  }
   setThreshold(thr, lints) { this.threshold = thr; this.lints = lints; this.render(); }
 
   setRange(t0, t1, silent = false) {
@@ -146,6 +163,7 @@ export class Timeline {
         it.track = k;
       }
       lane.items = items;
+      lane.itemOf = new Map(items.map((it) => [it.obj, it]));
       lane.opY = ry + 1;
       for (const it of items) if (it.y == null) it.y = lane.opY + it.track * (OP_H + 2);
       ry += trackEnds.length ? trackEnds.length * (OP_H + 2) + 2 : 0;
@@ -159,9 +177,12 @@ export class Timeline {
   // ---------- render ----------
   render() {
     const m = this.model;
-    if (!m) return;
+    if (!m || this.holdRender) return;
     const width = Math.max(280, this.root.clientWidth || 800);
-    const L = this.layout(width);
+    // The layout depends only on the width and the axis: kept between renders (zoom and pan reuse it).
+    const lkey = `${width}|${this.axisKind}`;
+    if (!this.Lcache || this.Lcache.key !== lkey || this.Lcache.model !== m) this.Lcache = { key: lkey, model: m, L: this.layout(width) };
+    const L = this.Lcache.L;
     this.L = L;
     const { plotX, plotW, lanes, height } = L;
     const A = this.A;
@@ -186,10 +207,14 @@ export class Timeline {
 
     // Axis and grid. On the order axis, shaded gaps mark where the clock moved, labelled with the new time.
     out.push(`<g class="axis" data-axis="${A.kind}">`);
-    for (const g of A.gaps(t0, this.t1)) {
-      const x1 = Math.max(plotX, X(g.v));
-      const x2 = Math.min(plotX + plotW, X(g.v + GAP));
-      if (x2 > x1) out.push(`<rect class="gap" data-testid="clock-gap" x="${x1}" y="${AXIS_H}" width="${x2 - x1}" height="${height - AXIS_H}"/>`);
+    const gaps = A.gaps(t0, this.t1);
+    if (gaps.length > MAX_BAR_NODES) out.push(...bands(gaps.map((g) => [g.v, g.v + GAP]), X, plotX, plotW, AXIS_H, height - AXIS_H, 'gap'));
+    else {
+      for (const g of gaps) {
+        const x1 = Math.max(plotX, X(g.v));
+        const x2 = Math.min(plotX + plotW, X(g.v + GAP));
+        if (x2 > x1) out.push(`<rect class="gap" data-testid="clock-gap" x="${x1}" y="${AXIS_H}" width="${x2 - x1}" height="${height - AXIS_H}"/>`);
+      }
     }
     for (const { v, label } of A.ticks(t0, this.t1, plotW)) {
       const x = X(v);
@@ -321,8 +346,7 @@ export class Timeline {
         }
       }
       // Highlighted arrows last so they sit on top.
-      arrows.sort((a, b) => a.includes(' hl') - b.includes(' hl'));
-      body.push(...arrows, ...marks);
+      body.push(...arrows.filter((a) => !a.includes(' hl')), ...arrows.filter((a) => a.includes(' hl')), ...marks);
     }
 
     // Executor yields to the host: small ticks under the axis.
@@ -403,12 +427,12 @@ export class Timeline {
     const c = wakeCause(this.model, w);
     if (c.kind === 'timer' && c.timer) {
       const lane = laneById.get(c.timer.task);
-      const it = lane?.items.find((i) => i.kind === 'timer' && i.obj === c.timer);
+      const it = lane?.itemOf.get(c.timer);
       if (it) return [X(it.c.fire ?? it.c.e), it.y + OP_H / 2];
     }
     if (c.kind === 'op' && c.op) {
       const lane = laneById.get(c.op.task);
-      const it = lane?.items.find((i) => i.kind === 'op' && i.obj === c.op);
+      const it = lane?.itemOf.get(c.op);
       if (it) return [X(it.c.e), it.y + OP_H / 2];
     }
     if (c.kind === 'task' && c.task && c.task !== w.task) {
@@ -446,8 +470,9 @@ export class Timeline {
       if (!(e.ctrlKey || e.metaKey || document.activeElement === svg)) return; // let the page scroll
       e.preventDefault();
       const f = Math.exp(-e.deltaY * 0.0025);
-      if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) this.pan(e.deltaX / 600);
-      else this.zoom(f, this.tAt(e.clientX));
+      // Wheel events come faster than frames: accumulate them and draw once per frame.
+      if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) this.deferred(() => this.pan(e.deltaX / 600));
+      else { const at = this.tAt(e.clientX); this.deferred(() => this.zoom(f, at)); }
     }, { passive: false });
     svg.addEventListener('pointerdown', (e) => {
       if (!this.model || e.button !== 0) return;
@@ -460,7 +485,7 @@ export class Timeline {
         if (drag.moved) {
           const r = svg.getBoundingClientRect();
           const dt = (dx / r.width) * this.L.width / this.L.plotW * (drag.t1 - drag.t0);
-          this.setRange(drag.t0 - dt, drag.t1 - dt);
+          this.deferred(() => this.setRange(drag.t0 - dt, drag.t1 - dt), true);
           this.tip.hidden = true;
           return;
         }
