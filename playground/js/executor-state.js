@@ -1,7 +1,7 @@
 // The executor's state at the cursor, rebuilt from the trace alone by replaying its events up to the cursor:
 //  - the run queue: tasks woken and waiting to be polled, in the order the executor will poll them (FIFO: a wake of
 //    an idle task appends it; a wake of the running task appends it when its poll ends; a wake of a queued task
-//    changes nothing);
+//    changes nothing; but the tasks woken by timers, which fire between polls, go to the front in deadline order);
 //  - the poll stack: the task's poll and the nested futures being polled at the cursor (each poll's [seq, last]);
 //  - the registered wakers: each leaf future that returned Pending holds its task's waker until what it waits for
 //    wakes the task (its timer fires, a channel, a finished task, a settled host op), it returns Ready, or its task
@@ -40,8 +40,10 @@ export function executorAt(model, idx) {
   };
   const dropWakers = (task, pred) => { for (const [k, w] of wakers) if (w.task === task && pred(w)) wakers.delete(k); };
 
+  let timerFront = 0;            // how many tasks the current batch of fired timers put at the front
   for (let i = 0; i <= idx && i < trace.length; i++) {
     const e = trace[i];
+    if (!(e.kind === 'wake' && e.cause === 'timer' && !running.length)) timerFront = 0;
     while (running.length && (running[running.length - 1].last ?? running[running.length - 1].seq) < e.seq) endPoll(running.pop());
     switch (e.kind) {
       case 'poll': {
@@ -57,7 +59,11 @@ export function executorAt(model, idx) {
       case 'wake': {
         const isRunning = running.length && running[0].task === e.task;
         if (isRunning) woken.add(e.task);
-        else if (!queue.includes(e.task)) queue.push(e.task);
+        else if (!queue.includes(e.task)) {
+          // Timers fire between polls, and the tasks they wake go to the front, in deadline order (ws__timers_fire).
+          if (e.cause === 'timer' && !running.length) queue.splice(timerFront++, 0, e.task);
+          else queue.push(e.task);
+        }
         if (e.cause === 'timer') { timers.delete(e.source); dropWakers(e.task, (w) => w.timer && w.timer.id === e.source); }
         else if (e.cause === 'channel') dropWakers(e.task, (w) => w.kind === 'channel');
         else if (e.cause === 'task') dropWakers(e.task, (w) => w.kind === 'task');

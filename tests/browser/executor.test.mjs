@@ -72,3 +72,17 @@ test('timeout: the losing timer leaves the heap when the select drops it', T, as
   assert.deepEqual(await items(page, 'timer-heap', 'data-timer'), []);
   await context.close();
 });
+
+test('cooperative: a task woken by its timer goes to the front of the queue, before the yielded worker', T, async () => {
+  const { page, context } = await h.open('?example=cooperative');
+  const trace = await page.evaluate(() => window.wasyncPlayground.run.trace);
+  // A timer wake that happens while the worker (task 3) already waits in the queue after yielding.
+  const i = trace.findIndex((e, k) => e.kind === 'wake' && e.cause === 'timer' && e.task === 2 && k > 0
+    && trace.slice(0, k).some((x) => x.kind === 'wake' && x.cause === 'self' && x.task === 3));
+  assert.ok(i > 0);
+  await stepTo(page, i);
+  const q = await items(page, 'run-queue', 'data-task');
+  assert.equal(q[0], '2', `ticker first: ${q}`);
+  assert.ok(q.includes('3'), `the worker waits behind it: ${q}`);
+  await context.close();
+});
