@@ -4,7 +4,7 @@
  * Each message taken off the buffer wakes one waiting sender; a sender that was woken but is dropped before it
  * sends passes the wake on, so room is never left unused while someone waits (no lost wakeups).
  */
-#include "ws_internal.h"
+#include "sync_internal.h"
 
 struct ws_channel {
     ws_runtime *rt;
@@ -143,7 +143,7 @@ int ws_channel_try_recv(ws_channel *ch, int64_t *msg)
 /* ---- send ---- */
 
 static ws_poll send_poll(ws_future *f, ws_context *cx);
-static void send_drop(ws_future *f, ws_runtime *rt);
+static void send_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type send_type = { "send", send_poll, send_drop, NULL };
 
 void ws_send_init(ws_send *f, ws_channel *ch, int64_t msg)
@@ -193,7 +193,7 @@ static ws_poll send_poll(ws_future *f, ws_context *cx)
     return WS_PENDING;
 }
 
-static void send_drop(ws_future *f, ws_runtime *rt)
+static void send_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     ws_send *s = (ws_send *)f;
@@ -210,7 +210,7 @@ static void send_drop(ws_future *f, ws_runtime *rt)
 /* ---- recv ---- */
 
 static ws_poll recv_poll(ws_future *f, ws_context *cx);
-static void recv_drop(ws_future *f, ws_runtime *rt);
+static void recv_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type recv_type = { "recv", recv_poll, recv_drop, NULL };
 
 void ws_recv_init(ws_recv *f, ws_channel *ch)
@@ -241,7 +241,7 @@ static ws_poll recv_poll(ws_future *f, ws_context *cx)
     return WS_PENDING;
 }
 
-static void recv_drop(ws_future *f, ws_runtime *rt)
+static void recv_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     ws_channel *ch = ((ws_recv *)f)->ch;

@@ -4,7 +4,7 @@
  * and the slot was reused) is recognised without touching the freed task. Every wake goes through ws__wake, which
  * queues a task at most once however many wakes arrive before it runs.
  */
-#include "ws_internal.h"
+#include "task_internal.h"
 
 #define GEN_LIMIT (1u << 21) /* ids must stay exact as JavaScript numbers: 32 + 21 bits */
 
@@ -148,6 +148,8 @@ void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped)
         rt->stats.completed++;
     }
     WS_TRACE(rt, WS_EV_COMPLETE, dropped ? 2 : (f->err == WS_OK ? 0 : 1), 0, serial, 0, 0, 0);
+    if (rt->host.task_done)
+        rt->host.task_done(rt->host.ud, make_id(t->slot, ws__slot(rt, t->slot)->gen));
     if (t->waiter) {
         uint32_t w = t->waiter - 1;
         t->waiter = 0;
@@ -179,7 +181,7 @@ void ws__tasks_free(ws_runtime *rt)
 /* ---- spawn and join handles ---- */
 
 static ws_poll handle_poll(ws_future *f, ws_context *cx);
-static void handle_drop(ws_future *f, ws_runtime *rt);
+static void handle_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type handle_type = { "join_handle", handle_poll, handle_drop, NULL };
 
 int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *name, ws_task_handle *handle)
@@ -258,7 +260,7 @@ static ws_poll handle_poll(ws_future *f, ws_context *cx)
 }
 
 /* Dropping a handle detaches its task: it runs on, and is freed (with its output) when it finishes. */
-static void handle_drop(ws_future *f, ws_runtime *rt)
+static void handle_drop(ws_runtime *rt, ws_future *f)
 {
     ws_task_handle *h = (ws_task_handle *)f;
     ws_task *t = ws__task_get(rt, h->task);
@@ -348,3 +350,15 @@ void ws_waker_wake(ws_waker *w, ws_cause cause, uint32_t source)
     if (w)
         ws_waker_drop(w);
 }
+
+/* ---- waking the task being polled ---- */
+
+int ws_budget_exhausted(ws_context *cx)
+{
+    assert(cx->budget == 0);
+    if (cx->task != WS_ID_NONE)
+        ws__wake(cx->rt, cx->task, WS_CAUSE_SELF, 0);
+    return 0;
+}
+
+void ws_yield_wake(ws_context *cx) { ws__yield_wake(cx); }

@@ -4,11 +4,9 @@
  * virtual-clock traces reproducible and timeouts exact to the nanosecond, with O(log n) arm and cancel and O(1)
  * "what is next" for the single host timer. At the 10^5 timers the benchmarks use, log n is about 17.
  */
-#include "ws_internal.h"
+#include "time_internal.h"
 
 /* ---- clock ---- */
-
-ws_time ws__now(const ws_runtime *rt) { return rt->host.now ? rt->host.now(rt->host.ud) : rt->vnow; }
 
 ws_time ws_clock_now(const ws_runtime *rt) { return rt ? ws__now(rt) : 0; }
 
@@ -119,7 +117,7 @@ static int timer_arm(ws_runtime *rt, ws_timer *t, ws_id task)
     return WS_OK;
 }
 
-void ws__timer_cancel(ws_runtime *rt, ws_timer *t)
+static void timer_cancel(ws_runtime *rt, ws_timer *t)
 {
     if (t->slot) {
         assert(rt->heap[t->slot - 1] == t);
@@ -160,7 +158,6 @@ void ws__timers_free(ws_runtime *rt)
     rt->heap_len = rt->heap_cap = 0;
 }
 
-/* Asks the host for one wake-up at the earliest deadline, only when that deadline changed. */
 void ws__host_arm(ws_runtime *rt)
 {
     if (!rt->host.now || !rt->host.arm_timer)
@@ -177,7 +174,7 @@ void ws__host_arm(ws_runtime *rt)
 enum { SLEEP_IDLE = 0, SLEEP_ARMED = 1, SLEEP_FIRED = 2, SLEEP_STATE = 3, SLEEP_ABSOLUTE = 4 };
 
 static ws_poll sleep_poll(ws_future *f, ws_context *cx);
-static void sleep_drop(ws_future *f, ws_runtime *rt);
+static void sleep_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type sleep_type = { "sleep", sleep_poll, sleep_drop, NULL };
 
 void ws_sleep_init_ns(ws_sleep *f, ws_time ns)
@@ -218,7 +215,7 @@ static ws_poll sleep_poll_impl(ws_sleep *s, ws_context *cx)
         if (s->timer.slot == 0)
             break; /* fired */
         if (s->timer.deadline <= now) {
-            ws__timer_cancel(rt, &s->timer); /* due, but the executor was busy: no need to wait for the fire */
+            timer_cancel(rt, &s->timer); /* due, but the executor was busy: no need to wait for the fire */
             break;
         }
         s->timer.task = cx->task; /* the waker of the latest poll wins */
@@ -233,7 +230,7 @@ static ws_poll sleep_poll_impl(ws_sleep *s, ws_context *cx)
 
 static ws_poll sleep_poll(ws_future *f, ws_context *cx) { return sleep_poll_impl((ws_sleep *)f, cx); }
 
-static void sleep_drop(ws_future *f, ws_runtime *rt) { ws__timer_cancel(rt, &((ws_sleep *)f)->timer); }
+static void sleep_drop(ws_runtime *rt, ws_future *f) { timer_cancel(rt, &((ws_sleep *)f)->timer); }
 
 /* ---- interval ---- */
 
@@ -271,7 +268,7 @@ static ws_poll interval_poll(ws_future *f, ws_context *cx)
 /* ---- timeout ---- */
 
 static ws_poll timeout_poll(ws_future *f, ws_context *cx);
-static void timeout_drop(ws_future *f, ws_runtime *rt);
+static void timeout_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type timeout_type = { "timeout", timeout_poll, timeout_drop, NULL };
 
 void ws_timeout_init(ws_timeout *f, ws_future *inner, uint64_t ms)
@@ -292,20 +289,20 @@ static ws_poll timeout_poll(ws_future *f, ws_context *cx)
     if (ws_future_poll(to->inner, cx) == WS_READY) {
         f->out = to->inner->out;
         f->err = to->inner->err;
-        timeout_drop(f, cx->rt);
+        timeout_drop(cx->rt, f);
         return WS_READY;
     }
     cx->child_index = 1;
     if (ws_future_poll(&to->sleep.base, cx) == WS_READY) {
         f->out = 0;
         f->err = to->sleep.base.err ? to->sleep.base.err : WS_ETIMEDOUT;
-        timeout_drop(f, cx->rt);
+        timeout_drop(cx->rt, f);
         return WS_READY;
     }
     return WS_PENDING;
 }
 
-static void timeout_drop(ws_future *f, ws_runtime *rt)
+static void timeout_drop(ws_runtime *rt, ws_future *f)
 {
     ws_timeout *to = (ws_timeout *)f;
     if (to->inner)

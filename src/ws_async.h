@@ -65,13 +65,13 @@ typedef struct ws_async {
 } ws_async;
 
 /* The drop hook of every async function: drops the child it was suspended on, which cancels it. */
-void ws_async_drop(ws_future *f, ws_runtime *rt);
+void ws_async_drop(ws_runtime *rt, ws_future *f);
 
 /* Declares the future struct `name` (header first, then `fields`), its type `name##_type`, and opens the
  * definition of its poll function. The body that follows is the async function. */
 #define WS_ASYNC(name, ...) WS_ASYNC_WITH_DROP(name, ws_async_drop, __VA_ARGS__)
 
-/* The same, with a drop hook of your own (it must call ws_async_drop(f) itself). */
+/* The same, with a drop hook of your own (it must call ws_async_drop(rt, f) itself). */
 #define WS_ASYNC_WITH_DROP(name, dropfn, ...)                                                                       \
     typedef struct name {                                                                                           \
         ws_future base;                                                                                             \
@@ -99,12 +99,12 @@ void ws_async_drop(ws_future *f, ws_runtime *rt);
         self->base.resume = __LINE__;                                                                               \
         /* fallthrough */                                                                                           \
     case __LINE__:                                                                                                  \
-        if (ws_await_poll(self->awaiting, cx) == WS_PENDING) { /* ready: it was dropped, its output stays */       \
+        if (ws_await_poll(self->awaiting, cx) == WS_PENDING) {                                                      \
             if (cx->tracing) /* the await point only matters to the trace */                                        \
                 ws_context_suspend_at(cx, __FILE__, __LINE__);                                                      \
             return WS_PENDING;                                                                                      \
         }                                                                                                           \
-        self->awaiting = NULL;                                                                                      \
+        self->awaiting = NULL; /* ready: it was dropped, its output stays */                                        \
     } while (0)
 
 /* Gives the other tasks a turn: wakes itself (cause SELF) and suspends once. Needs no field. */

@@ -28,13 +28,18 @@ extern "C" {
  *                 changes, so one host timer serves every timer; WS_TIME_NEVER disarms.
  *   request_run:  "call ws_runtime_run soon": work became ready while the runtime was not running.
  *                 Called at most once until the next ws_runtime_run.
- *   sleep_until:  block the thread until `deadline` (used by ws_block_on with a real clock). */
+ *   sleep_until:  block the thread until `deadline` (used by ws_block_on with a real clock).
+ *   task_done:    task `task` finished, was aborted or was dropped: its output (if any) waits for its join handle.
+ *                 Called once per task, from inside ws_runtime_run, ws_runtime_free or a drop; like request_run it
+ *                 must not call back into the runtime. It lets a host that starts many tasks collect exactly the
+ *                 finished ones instead of scanning all of them. */
 typedef struct ws_host {
     void *ud;
     ws_time (*now)(void *ud);
     void (*arm_timer)(void *ud, ws_time deadline);
     void (*request_run)(void *ud);
     void (*sleep_until)(void *ud, ws_time deadline);
+    void (*task_done)(void *ud, ws_id task);
 } ws_host;
 
 typedef struct ws_runtime_options {
@@ -57,11 +62,17 @@ int ws_runtime_new(const ws_runtime_options *opt, ws_runtime **out);
  * be released first. Calling it from inside a poll returns WS_EBUSY and does nothing. */
 int ws_runtime_free(ws_runtime *rt);
 
-/* What ws_runtime_run returns (>= 0) besides a negative error code. */
+/* What ws_runtime_run returns (>= 0) besides a negative error code: X(NAME, value). The JS bridge reads the values
+ * from wasm/lib/contract.js, generated from this table. */
+#define WS_RUN_STATUSES(X)                                                                                         \
+    X(IDLE, 0) /* nothing runnable and nothing pending: every task is done or stuck */                             \
+    X(MORE, 1) /* the time slice ran out with tasks still runnable: yield to the host, then run again */           \
+    X(WAIT, 2) /* nothing runnable now; waiting for a timer (see ws_runtime_next_deadline) or the host */
+
 enum {
-    WS_RUN_IDLE = 0,  /* nothing runnable and nothing pending: every task is done or stuck */
-    WS_RUN_MORE = 1,  /* the time slice ran out with tasks still runnable: yield to the host, then run again */
-    WS_RUN_WAIT = 2   /* nothing runnable now; waiting for a timer (see ws_runtime_next_deadline) or the host */
+#define WS__RUN_ENUM(name, value) WS_RUN_##name = value,
+    WS_RUN_STATUSES(WS__RUN_ENUM)
+#undef WS__RUN_ENUM
 };
 
 /* Polls runnable tasks in FIFO order until none is left or the time slice is used up, firing due timers between

@@ -141,7 +141,7 @@ static ws_poll victim_poll(ws_future *f, ws_context *cx)
     }
     return WS_PENDING;
 }
-static void victim_drop(ws_future *f, ws_runtime *rt)
+static void victim_drop(ws_runtime *rt, ws_future *f)
 {
     (void)f;
     assert_int_equal(ws_runtime_current_task(rt), WS_ID_NONE); /* never from inside somebody's poll */
@@ -226,6 +226,74 @@ static void test_abort(void **state)
     ws_future_drop(rt, &sh.base);
     assert_int_equal(tu_stats(rt).tasks_live, 0);
     tu_rt_free(rt);
+}
+
+/* The host's task_done hook: called once for each task that finishes, is aborted or is dropped with the runtime,
+ * with that task's id, from inside the call that ended it. */
+static struct {
+    ws_id ids[8];
+    int n;
+} g_done;
+
+static void record_done(void *ud, ws_id task)
+{
+    (void)ud;
+    assert_true(g_done.n < 8);
+    g_done.ids[g_done.n++] = task;
+}
+
+static void test_task_done_hook(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &tu_allocator;
+    o.host.task_done = record_done;
+    ws_runtime *rt = NULL;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_OK);
+    memset(&g_done, 0, sizeof g_done);
+    g_victim_drops = g_victim_polls = 0;
+
+    value_fn a; /* finishes after a 10 ms sleep */
+    WS_ASYNC_INIT(value_fn, &a);
+    a.v = 7;
+    a.err = 0;
+    ws_task_handle ha;
+    assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "a", &ha), WS_OK);
+    victim v; /* pending forever: aborted below */
+    ws_future_init(&v.base, &victim_type);
+    v.abort_self = 0;
+    ws_task_handle hv;
+    assert_int_equal(ws_spawn(rt, &v.base, sizeof v, "v", &hv), WS_OK);
+    victim w; /* pending forever, detached: dropped with the runtime */
+    ws_future_init(&w.base, &victim_type);
+    w.abort_self = 0;
+    assert_int_equal(ws_spawn(rt, &w.base, sizeof w, "w", NULL), WS_OK);
+
+    ws_runtime_run(rt); /* virtual clock: the sleep's deadline comes at once */
+    while (ws_runtime_run(rt) != WS_RUN_IDLE) {
+    }
+    assert_int_equal(g_done.n, 1);
+    assert_true(g_done.ids[0] == ha.task);
+    assert_int_equal(ws_task_state_of(rt, ha.task), WS_TASK_DONE); /* its output still waits for the handle */
+
+    assert_int_equal(ws_task_abort(rt, hv.task), WS_OK);
+    assert_int_equal(g_done.n, 1); /* aborted at its next scheduling point, not at once */
+    while (ws_runtime_run(rt) != WS_RUN_IDLE) {
+    }
+    assert_int_equal(g_done.n, 2);
+    assert_true(g_done.ids[1] == hv.task);
+
+    ws_context cx = tu_cx(rt);
+    assert_int_equal(ws_future_poll(&ha.base, &cx), WS_READY);
+    assert_int_equal(ha.base.out, 7);
+    ws_future_drop(rt, &ha.base);
+    assert_int_equal(ws_future_poll(&hv.base, &cx), WS_READY);
+    assert_int_equal(hv.base.err, WS_ECANCELED);
+    ws_future_drop(rt, &hv.base);
+    assert_int_equal(g_done.n, 2); /* collecting a finished task's output does not call it again */
+    tu_rt_free(rt);                /* the detached task is dropped with the runtime: the hook's third call */
+    assert_int_equal(g_done.n, 3);
 }
 
 static void test_abort_codes(void **state)
@@ -1033,6 +1101,7 @@ static void test_allocation_failure(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_task_done_hook),
         TU_TEST(test_fifo),
         TU_TEST(test_spawn_join),
         TU_TEST(test_abort),

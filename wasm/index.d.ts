@@ -1,4 +1,45 @@
 // Types for the wasync package. The meaning of every field is in docs/js-api.md.
+//
+// They compile with and without the DOM lib: WebAssembly.Module, URL and AbortSignal are taken from the global
+// scope where the DOM lib or @types/node declare them, and stand for their structural minimum where nothing does.
+
+import type { TraceEvent } from './trace.js';
+export type {
+  WakeCause, SpawnEvent, PollEvent, WakeEvent, TimerEvent, HostEvent, SettleEvent, CompleteEvent, AbortEvent,
+  DropEvent, YieldEvent, TraceEvent, ChromeTrace,
+} from './trace.js';
+export { traceToText, traceToChrome, CAUSES } from './trace.js';
+
+type Globals = typeof globalThis;
+/** `WebAssembly.Module` where it is declared (DOM lib, @types/node); any object elsewhere. Never a primitive. */
+export type WasmModule = Globals extends { WebAssembly: { Module: { prototype: infer M } } } ? M & object : object;
+/** `URL` where it is declared; the part wasync reads elsewhere. */
+export type URLLike = Globals extends { URL: { prototype: infer U } } ? U : { readonly href: string };
+/** `AbortSignal` where it is declared; the part wasync reads elsewhere. */
+export type AbortSignalLike = Globals extends { AbortSignal: { prototype: infer S } } ? S
+  : { readonly aborted: boolean; addEventListener(type: 'abort', listener: () => void): void };
+
+/** One of the package's modules, found by URL next to its code (`wasync`: DEFAULT_WASM, EXAMPLES_WASM). The URL
+ * is computed on first use, not on import. */
+declare class WasmAsset {
+  #private;
+  private constructor();
+  /** Its file name in the package's dist/. */
+  readonly file: string;
+  /** Where it is loaded from (where a bundler copied it, if one did). Throws where import.meta.url is empty. */
+  readonly url: URLLike;
+  readonly href: string;
+}
+/** One of the package's modules embedded in the JS (`wasync/inline`: DEFAULT_WASM, EXAMPLES_WASM). */
+declare class InlineWasm {
+  #private;
+  private constructor();
+  readonly file: string;
+}
+export type { WasmAsset, InlineWasm };
+
+/** What the `wasm` option takes. */
+export type WasmSource = ArrayBuffer | ArrayBufferView | string | URLLike | WasmModule | WasmAsset | InlineWasm;
 
 export type Clock = 'virtual' | 'real';
 
@@ -18,7 +59,7 @@ export interface RuntimeOptions {
   sliceMs?: number;
   /** The module: bytes, a URL, or a compiled WebAssembly.Module (default: the package's dist/wasync.wasm, the
    * standard entry points only; EXAMPLES_WASM adds the nine examples). */
-  wasm?: ArrayBuffer | ArrayBufferView | string | URL | WebAssembly.Module;
+  wasm?: WasmSource;
   /** Base for relative fetch URLs (default: location.href in a browser; required in Node for relative URLs). */
   baseUrl?: string;
   /** Wall-clock limit of one runExample, in ms (default 600000); the run is aborted and reported truncated. */
@@ -42,49 +83,6 @@ export interface ExampleInfo {
   description: string;
   params: readonly ParamInfo[];
 }
-
-export type WakeCause = 'spawn' | 'timer' | 'channel' | 'task' | 'self' | 'host' | 'fetch' | 'notify' | 'abort';
-
-interface EventBase {
-  /** Record number in the runtime's ring, increasing (a poll's end record is folded into its poll event). */
-  seq: number;
-  /** Milliseconds on the runtime's clock since the run started. */
-  t: number;
-  /** Task number in spawn order (1, 2, ...), 0 for none. */
-  task: number;
-}
-
-export interface SpawnEvent extends EventBase { kind: 'spawn'; name: string; parent: number }
-export interface PollEvent extends EventBase {
-  kind: 'poll';
-  /** Duration in ms; null if the trace ended inside the poll. */
-  dur: number | null;
-  result: 'pending' | 'ready' | null;
-  /** 0: the task's own poll; 1+: a future polled inside it. */
-  depth: number;
-  /** The type name of the future polled. */
-  future: string;
-  /** Child index inside a join/select/timeout, or -1. */
-  index: number;
-  /** Where the async function suspended, for a pending poll. */
-  site: { file: string; line: number } | null;
-  /** Seq of the last event recorded while this poll ran (its own seq if none); null if its end was not recorded. */
-  last: number | null;
-  /** seq of the wake event that caused this poll (depth 0 only). */
-  wake: number | null;
-}
-export interface WakeEvent extends EventBase { kind: 'wake'; cause: WakeCause; by: number; source: number }
-export interface TimerEvent extends EventBase { kind: 'timer'; timer: number; deadline: number }
-export interface HostEvent extends EventBase { kind: 'host'; op: number; name: string; cause: WakeCause }
-export interface SettleEvent extends EventBase { kind: 'settle'; op: number; ok: boolean; ignored: boolean }
-export interface CompleteEvent extends EventBase { kind: 'complete'; result: 'ok' | 'error' | 'cancelled' }
-export interface AbortEvent extends EventBase { kind: 'abort' }
-export interface DropEvent extends EventBase { kind: 'drop' }
-export interface YieldEvent extends EventBase { kind: 'yield' }
-
-export type TraceEvent =
-  | SpawnEvent | PollEvent | WakeEvent | TimerEvent | HostEvent | SettleEvent
-  | CompleteEvent | AbortEvent | DropEvent | YieldEvent;
 
 export interface ExampleRun {
   value: number | string | null;
@@ -115,6 +113,8 @@ export interface RuntimeStats {
 export type HostFunction = (arg: string) => Promise<string | number | boolean | Uint8Array | ArrayBuffer | object | null | void>;
 
 export declare class Runtime {
+  /** Runtimes are made by createRuntime(), never with `new`. */
+  private constructor();
   /** The examples compiled into the module: none in the default module, nine in EXAMPLES_WASM. */
   readonly examples: readonly ExampleInfo[];
   /** Every entry point's name (the examples, if any, and the others, such as host_echo, fetch_text, sleep, never). */
@@ -122,7 +122,7 @@ export declare class Runtime {
   readonly clock: Clock;
   readonly closed: boolean;
   defineHost(name: string, fn: HostFunction): this;
-  start<T = number | string>(name: string, args?: Record<string, number | string>, options?: { signal?: AbortSignal }): Job<T>;
+  start<T = number | string>(name: string, args?: Record<string, number | string>, options?: { signal?: AbortSignalLike }): Job<T>;
   runExample(name: string, params?: Record<string, number | string>): Promise<ExampleRun>;
   readTrace(options?: { clear?: boolean }): TraceEvent[];
   configure(options: { budget?: number; sliceMs?: number }): void;
@@ -136,6 +136,9 @@ export type ErrorCode =
   | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
 
 export declare class WasyncError extends Error {
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown });
+  /** 'AbortError' for ECANCELED (like a DOM abort), 'WasyncError' otherwise. */
+  readonly name: 'WasyncError' | 'AbortError';
   readonly code: ErrorCode;
   /** On a failed runExample: the trace up to the failure. */
   trace?: TraceEvent[];
@@ -144,10 +147,4 @@ export declare class WasyncError extends Error {
 
 export declare function createRuntime(options?: RuntimeOptions): Promise<Runtime>;
 /** The default module, dist/wasync.wasm: the core, the bridge and the standard entry points. */
-export declare const DEFAULT_WASM: URL;
-/** dist/wasync-examples.wasm: the default module plus the nine built-in examples (createRuntime({ wasm: EXAMPLES_WASM })). */
-export declare const EXAMPLES_WASM: URL;
-export declare function traceToText(trace: readonly TraceEvent[]): string;
-export interface ChromeTrace { traceEvents: object[]; displayTimeUnit: 'ms' }
-export declare function traceToChrome(trace: readonly TraceEvent[], options?: { title?: string }): ChromeTrace;
-export declare const CAUSES: readonly WakeCause[];
+export declare const DEFAULT_WASM: WasmAsset;

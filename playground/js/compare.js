@@ -27,7 +27,7 @@ export function encodeVariant(v) {
 }
 export function decodeVariant(s) {
   const [example, ...rest] = String(s || '').split(';');
-  const v = { example, budget: null, params: {} };
+  const v = { example, budget: null, params: Object.create(null) }; // link text never reaches Object.prototype
   for (const kv of rest) {
     const i = kv.indexOf('=');
     if (i <= 0) continue;

@@ -1,11 +1,12 @@
 // The example's explanation is written for its default run. When the executor settings differ from the defaults
 // (a restored link with budget 4, a knob changed by hand), this says so, and says what changes, from the
 // example's `variants` in examples/index.json (keyed by knob: the text for a run where that knob is changed).
-export const KNOB_DEFAULTS = { clock: 'virtual', budget: 128, slice: 4, cap: 65536 };
+import { KNOB_DEFAULTS } from './state-url.js';
+
 const KNOB_LABEL = { clock: 'clock', budget: 'budget', slice: 'time slice (ms)', cap: 'trace capacity' };
 
 export function changedKnobs(knobs) {
-  return Object.keys(KNOB_DEFAULTS).filter((k) => knobs[k] != null && knobs[k] !== KNOB_DEFAULTS[k]);
+  return Object.keys(KNOB_LABEL).filter((k) => knobs[k] != null && knobs[k] !== KNOB_DEFAULTS[k]);
 }
 
 // Text for the note under the explanation, or '' for a default run.

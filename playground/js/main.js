@@ -11,7 +11,7 @@ import { Timeline, WAKE_STYLE, markerPath } from './timeline.js';
 import { renderTaskConsole } from './replay.js';
 import { renderExecutor } from './executor-state.js';
 import { includesOf, loadText, renderSource, markLines } from './sources.js';
-import { readUrlState, writeUrlState } from './state-url.js';
+import { readUrlState, writeUrlState, knobsFromUrl, own, shorten, KNOB_DEFAULTS } from './state-url.js';
 import { exportChrome, exportText } from './export.js';
 import { renderEventTable } from './events-table.js';
 import { CompareView, PAIRS, CUSTOM, decodeVariant } from './compare.js';
@@ -32,6 +32,18 @@ function showError(msg) {
   el.innerHTML = `<button type="button" class="close" aria-label="Dismiss">✕</button>${esc(msg)}`;
   el.hidden = false;
   el.querySelector('.close').onclick = clearError;
+}
+// What the page did with a link it could not follow as given (a bad knob, an unknown example): stays until
+// dismissed, unlike #error, which each run clears.
+function showUrlNotes(notes) {
+  const el = $('#url-note');
+  el.replaceChildren();
+  if (!notes.length) { el.hidden = true; return; }
+  const close = document.createElement('button');
+  Object.assign(close, { type: 'button', className: 'close', textContent: '✕', onclick: () => { el.hidden = true; } });
+  close.setAttribute('aria-label', 'Dismiss');
+  el.append(close, ...notes.map((n) => Object.assign(document.createElement('p'), { textContent: n })));
+  el.hidden = false;
 }
 function clearError() { const el = $('#error'); el.hidden = true; el.textContent = ''; }
 function describeError(e) { return `${e && e.code ? `${e.code}: ` : ''}${e && e.message ? e.message : String(e)}`; }
@@ -552,29 +564,44 @@ async function init() {
   }
   S.info = await fetch('examples/index.json').then((r) => r.json()).catch(() => ({ examples: {} }));
 
-  // Knobs from the link; a bad value falls back to the default with a message.
-  const int = (v, d) => (v != null && /^\d+$/.test(v) ? Number(v) : d);
-  S.knobs = { clock: url.clock === 'real' ? 'real' : 'virtual', budget: int(url.budget, 128), slice: int(url.slice, 4), cap: int(url.cap, 65536) };
-  S.thr = url.thr != null && Number(url.thr) >= 0 ? Number(url.thr) : 10;
+  // Knobs from the link; a bad value falls back to the default with a note.
+  const fromUrl = knobsFromUrl(url);
+  const notes = fromUrl.notes;
+  S.knobs = fromUrl.knobs;
+  S.thr = fromUrl.thr;
   S.axis = url.axis === 'order' || url.axis === 'time' ? url.axis : null;
+  try { await makeRuntime(); } catch (e) {
+    // A value out of the package's range (?slice=99999999999, ?cap=1): the defaults, rather than a dead page.
+    if (!['clock', 'budget', 'slice', 'cap'].some((k) => url[k] != null)) { showError(`Could not create the runtime: ${describeError(e)}`); return; }
+    notes.push(`The link's executor settings were refused (${describeError(e)}): using the defaults.`);
+    const { thr, ...knobs } = KNOB_DEFAULTS;
+    S.knobs = knobs;
+    try { await makeRuntime(); } catch (e2) { showError(`Could not create the runtime: ${describeError(e2)}`); return; }
+  }
   $('#clock-mode').value = S.knobs.clock;
   $('#knob-budget').value = S.knobs.budget;
   $('#knob-slice').value = S.knobs.slice;
   $('#knob-capacity').value = S.knobs.cap;
   $('#threshold').value = S.thr;
-  try { await makeRuntime(); } catch (e) { showError(`Could not create the runtime: ${describeError(e)}`); return; }
 
   const picker = $('#example-picker');
   for (const ex of S.examples) picker.add(new Option(ex.title ? `${ex.name} — ${ex.title}` : ex.name, ex.name));
-  const start = S.examples.some((e) => e.name === url.example) ? url.example : (S.examples.find((e) => e.name === 'join') || S.examples[0]).name;
+  const fallback = (S.examples.find((e) => e.name === 'join') || S.examples[0]).name;
+  const known = S.examples.some((e) => e.name === url.example);
+  if (url.example != null && !known) notes.push(`There is no example "${shorten(url.example)}": showing ${fallback}.`);
+  const start = known ? url.example : fallback;
   await selectExample(start, url.params);
   const open = new URL(location.href);
   open.searchParams.delete('embed');
   $('#embed-open').href = open.href;
 
   cmp.setExamples(S.examples);
-  if (url.compare === CUSTOM && !S.embed) await setCompare(true, CUSTOM, { a: decodeVariant(url.ca), b: decodeVariant(url.cb) });
-  else if (url.compare && PAIRS[url.compare] && !S.embed) await setCompare(true, url.compare);
+  const pair = own(PAIRS, url.compare);
+  const custom = url.compare === CUSTOM;
+  if (url.compare != null && !pair && !custom) notes.push(`There is no comparison "${shorten(url.compare)}" (there are ${[...Object.keys(PAIRS), CUSTOM].join(', ')}).`);
+  showUrlNotes(notes);
+  if (custom && !S.embed) await setCompare(true, CUSTOM, { a: decodeVariant(url.ca), b: decodeVariant(url.cb) });
+  else if (pair && !S.embed) await setCompare(true, url.compare);
   else await run({ sel: url.sel != null ? Number(url.sel) : null });
 }
 

@@ -5,6 +5,9 @@
  *   - every join handle resolves at most once, and with its own task's output or WS_ECANCELED;
  *   - a host operation is cancelled at most once, never after it was completed;
  *   - stats stay consistent (tasks_live, spawned, completed + aborted);
+ *   - after every step, every wait list (the senders blocked on each channel, the waiters of each notify) is a
+ *     well-formed FIFO: one head, next and prev links that agree, every waiter marked linked is in its list;
+ *   - after a run that left nothing runnable, no sender waits on a channel that has room (a lost wakeup);
  *   - ws_runtime_free succeeds and every byte goes back to the allocator;
  *   - no stale access (ASan/UBSan, the core's own asserts are on in this build).
  * Build and run: tests/fuzz/run.sh SECONDS. */
@@ -126,6 +129,10 @@ static struct world {
     ws_id ops[MAX_OPS];
     int op_completed[MAX_OPS], op_cancelled[MAX_OPS];
     int nops;
+    uint32_t ch_cap[MAX_CH];         /* capacity of the channel created at each index */
+    ws_channel *ch_made[MAX_CH];     /* ...and its address, even once the world has let go of it */
+    ws_send *sends[MAX_TASKS];       /* the send each script task is waiting on, if any (inside the task) */
+    ws_notified *notifieds[MAX_TASKS];
 } W;
 
 static int find_op(ws_id id)
@@ -184,7 +191,7 @@ static void record_resolution(int k, int64_t out, int err)
 enum { S_SLEEP, S_YIELD, S_SEND, S_RECV, S_NOTIFIED, S_TIMEOUT, S_SELECT, S_JOIN, S_HANDLE, S_OP, S_READY, S_SPAWN,
        S_ABORT_SELF, S_BUSY, S_ABORT_OTHER, S_WAKE_OTHER, S_INTERVAL, S_ONESHOT, S_COUNT };
 
-static void script_drop(ws_future *f, ws_runtime *rt);
+static void script_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(script, script_drop, {
     int idx;
@@ -223,13 +230,17 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
             WS_AWAIT(&self->u.y);
         } else if (op == S_SEND && ch) {
             ws_send_init(&self->u.send, ch, a);
+            W.sends[self->idx] = &self->u.send; /* for the wait-list checks; the task does not move */
             WS_AWAIT(&self->u.send);
+            W.sends[self->idx] = NULL;
         } else if (op == S_RECV && ch) {
             ws_recv_init(&self->u.recv, ch);
             WS_AWAIT(&self->u.recv);
         } else if (op == S_NOTIFIED && W.nt[a % MAX_NOTIFY]) {
             ws_notified_init(&self->u.nf, W.nt[a % MAX_NOTIFY]);
+            W.notifieds[self->idx] = &self->u.nf;
             WS_AWAIT(&self->u.nf);
+            W.notifieds[self->idx] = NULL;
         } else if (op == S_TIMEOUT && ch) {
             ws_recv_init(&self->u.to.r, ch);
             ws_timeout_init(&self->u.to.to, &self->u.to.r.base, a % 30);
@@ -303,10 +314,12 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
     WS_END();
 }
 
-static void script_drop(ws_future *f, ws_runtime *rt)
+static void script_drop(ws_runtime *rt, ws_future *f)
 {
     script *s = (script *)f;
-    ws_async_drop(f, rt); /* first the child it waits on (it may point into a channel we keep alive) */
+    ws_async_drop(rt, f); /* first the child it waits on (it may point into a channel we keep alive) */
+    W.sends[s->idx] = NULL;
+    W.notifieds[s->idx] = NULL;
     if (s->handle_k >= 0) {
         ws_future_drop(rt, &s->h.base); /* never awaited to the end: detach */
         s->handle_k = -1;
@@ -460,6 +473,72 @@ static void check_trace_links(void)
     }
 }
 
+/* The waiters of one object (a channel's blocked senders, or a notify's waiters), `n` of them, of which the
+ * registered ones are all the fuzzer can see: every one marked linked is in one well-formed list with the others,
+ * and the list holds nothing else. Returns the number linked. */
+static int check_list(ws_waiter *const *ws, int n)
+{
+    int linked = 0, heads = 0;
+    ws_waiter *head = NULL;
+    for (int i = 0; i < n; i++) {
+        ws_waiter *w = ws[i];
+        if (w->state != WS_WAITER_LINKED)
+            continue;
+        linked++;
+        CHECK(!w->prev || w->prev->next == w);
+        CHECK(!w->next || w->next->prev == w);
+        if (!w->prev) {
+            heads++;
+            head = w;
+        }
+    }
+    CHECK(linked == 0 || heads == 1); /* a second head: a waiter marked linked that is no longer in the list */
+    int walked = 0;
+    for (ws_waiter *w = head; w; w = w->next) {
+        CHECK(++walked <= linked); /* no cycle, and nothing in the list that is not one of ours */
+        int ours = 0;
+        for (int i = 0; i < n; i++)
+            ours |= ws[i] == w;
+        CHECK(ours && w->state == WS_WAITER_LINKED);
+    }
+    CHECK(walked == linked);
+    return linked;
+}
+
+/* Every wait list is well formed; `settled` (a run just left nothing runnable): no sender waits for room that is
+ * there, since each message taken wakes a waiting sender, and a woken sender that goes away passes the wake on. */
+static void check_waitlists(int settled)
+{
+    ws_waiter *ws[MAX_TASKS];
+    for (int k = 0; k < W.nch; k++) {
+        ws_channel *ch = W.ch_made[k];
+        int reused = 0; /* a channel made later at the same address (this one was freed): check that one */
+        for (int j = k + 1; j < W.nch; j++)
+            reused |= W.ch_made[j] == ch;
+        if (!ch || reused)
+            continue;
+        int n = 0;
+        for (int t = 0; t < MAX_TASKS; t++)
+            if (W.sends[t] && W.sends[t]->ch == ch)
+                ws[n++] = &W.sends[t]->waiter;
+        if (check_list(ws, n) && settled)
+            CHECK(ws_channel_len(ch) == W.ch_cap[k]);
+    }
+    for (int t = 0; t < MAX_TASKS; t++) {
+        if (!W.notifieds[t] || !W.notifieds[t]->n)
+            continue;
+        int n = 0, first = 1;
+        for (int u = 0; u < MAX_TASKS; u++) {
+            if (W.notifieds[u] && W.notifieds[u]->n == W.notifieds[t]->n) {
+                first &= u >= t;
+                ws[n++] = &W.notifieds[u]->waiter;
+            }
+        }
+        if (first)
+            check_list(ws, n);
+    }
+}
+
 static void check_stats(void)
 {
     ws_runtime_stats st;
@@ -501,6 +580,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     int steps = 0;
     for (int c; (c = next(&in)) >= 0 && steps < 400; steps++) {
+        int settled = 0;
         switch (c % 20) {
         case 0:
         case 1:
@@ -511,6 +591,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 3: {
             int st = ws_runtime_run(W.rt);
             CHECK(st == WS_RUN_IDLE || st == WS_RUN_WAIT || st == WS_RUN_MORE);
+            settled = st != WS_RUN_MORE;
             if (real) /* after a run, the one host timer is armed for the earliest deadline (or disarmed) */
                 CHECK(FH.armed == ws_runtime_next_deadline(W.rt));
             break;
@@ -553,11 +634,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 9:
             if (W.nch < MAX_CH) {
                 ws_channel *ch = NULL;
-                int rc = ws_channel_new(W.rt, byte(&in) % 3 + 1, &ch);
+                uint32_t cap = byte(&in) % 3 + 1;
+                int rc = ws_channel_new(W.rt, cap, &ch);
                 CHECK(rc == WS_OK || rc == WS_ENOMEM);
                 if (rc == WS_OK) {
                     W.ch[W.nch] = ch;
                     W.ch_sender[W.nch] = W.ch_receiver[W.nch] = 1;
+                    W.ch_made[W.nch] = ch;
+                    W.ch_cap[W.nch] = cap;
                 }
                 W.nch++;
             }
@@ -684,10 +768,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         default: /* a few runs in a row, so that programs make progress */
             for (int i = 0; i < 3; i++)
-                ws_runtime_run(W.rt);
+                settled = ws_runtime_run(W.rt) != WS_RUN_MORE;
             break;
         }
         check_stats();
+        check_waitlists(settled);
     }
 
     /* wind down: run, collect what finished, detach the rest, release the world's references */

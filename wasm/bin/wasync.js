@@ -6,7 +6,11 @@
 //   wasync run <example> [--trace] [--real] [--budget N] [--slice MS] [--base-url URL] [--chrome FILE] [name=value ...]
 
 import { writeFile } from 'node:fs/promises';
-import { createRuntime, traceToText, traceToChrome, EXAMPLES_WASM } from '../index.js';
+import { accessSync, statSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+// The package itself, through its exports (dist/, as installed).
+import { createRuntime, traceToText, traceToChrome } from 'wasync';
+import { EXAMPLES_WASM } from 'wasync/examples';
 
 const USAGE = `usage:
   wasync list                          list the built-in examples
@@ -19,6 +23,42 @@ options:
   --base-url URL     base for relative fetch URLs (the fetch example needs a server)
   --chrome FILE      also write the trace as Chrome Trace Event JSON (Perfetto, chrome://tracing)
 `;
+
+// Says why `file` cannot be written, or null when it can: checked before the run, so a long run is not wasted
+// on an output that fails at the end.
+function unwritable(file) {
+  if (file === '') return 'an empty path';
+  const full = resolve(file);
+  const dir = dirname(full);
+  let st;
+  try {
+    st = statSync(full);
+  } catch (e) {
+    if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') return `cannot be checked (${e.code})`;
+  }
+  if (st?.isDirectory()) return 'is a folder';
+  if (st) {
+    try {
+      accessSync(full, constants.W_OK);
+    } catch {
+      return 'is not writable';
+    }
+    return null;
+  }
+  let dst;
+  try {
+    dst = statSync(dir);
+  } catch {
+    return `its folder ${dir} does not exist`;
+  }
+  if (!dst.isDirectory()) return `${dir} is not a folder`;
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    return `its folder ${dir} is not writable`;
+  }
+  return null;
+}
 
 function fail(message) {
   process.stderr.write(`wasync: ${message}\n`);
@@ -64,6 +104,10 @@ async function main(argv) {
     else fail(`unexpected argument '${a}'`);
   }
   if (!name) fail('run needs an example name (see: wasync list)');
+  if (chromeFile !== null) {
+    const why = unwritable(chromeFile);
+    if (why) fail(`--chrome ${chromeFile}: ${why}`);
+  }
   let rt;
   try {
     rt = await createRuntime(options);
@@ -82,10 +126,15 @@ async function main(argv) {
   process.stdout.write(`${name}: value ${JSON.stringify(run.value)}, elapsed ${run.elapsedMs.toFixed(3)} ms (${options.clock} clock), ${run.trace.length} trace events\n`);
   if (run.truncated) process.stdout.write(`note: ${run.truncated}\n`);
   if (chromeFile) {
-    await writeFile(chromeFile, JSON.stringify(traceToChrome(run.trace, { title: `wasync ${name}` })));
+    try {
+      await writeFile(chromeFile, JSON.stringify(traceToChrome(run.trace, { title: `wasync ${name}` })));
+    } catch (e) {
+      rt.close();
+      fail(`--chrome ${chromeFile}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' '));
+    }
     process.stdout.write(`wrote ${chromeFile}\n`);
   }
   rt.close();
 }
 
-main(process.argv.slice(2)).catch((e) => fail(e?.stack ?? String(e)));
+main(process.argv.slice(2)).catch((e) => fail(String(e?.message ?? e).split('\n')[0]));
