@@ -1,5 +1,6 @@
 // options.js: createRuntime's options, checked and filled with their defaults; configure's and readTrace's.
 import { describe, named } from './errors.js';
+import { WasmAsset } from './load.js';
 
 const KNOWN = new Set(['clock', 'trace', 'traceCapacity', 'traceKeep', 'budget', 'sliceMs', 'wasm', 'baseUrl', 'runLimitMs']);
 
@@ -23,10 +24,11 @@ const sliceOf = (fn, v) => {
   return v;
 };
 
-// The module: bytes, a URL or URL string, or a compiled module (load.js). Checked here so that { wasm: null } is a
+// The module: bytes, a URL or URL string, a compiled module, or one of the package's assets (load.js). Checked here so that { wasm: null } is a
 // TypeError naming the option, not a missing file called 'null'.
 function wasmOf(v) {
   if (v === undefined || v instanceof URL || v instanceof ArrayBuffer || ArrayBuffer.isView(v) || v instanceof WebAssembly.Module) return v;
+  if (v instanceof WasmAsset) return v; // DEFAULT_WASM, EXAMPLES_WASM: located on first use
   if (typeof v === 'string' && v !== '') {
     try {
       new URL(v, 'file:///'); // relative paths resolve later, against the package's own folder or the page
