@@ -87,6 +87,13 @@ export function executorAt(model, idx) {
         if (inner) opOfPoll.set(inner.seq, model.ops.get(e.op));
         break;
       }
+      case 'cancel': {
+        // A future dropped before it was ready lets go of its waker, and of its timer (and those under it).
+        const c = model.cancels.find((x) => x.seq === e.seq);
+        if (c) dropWakers(e.task, (w) => w.row === c.row || String(w.row).startsWith(`${c.row}/`));
+        for (const [id, tm] of timers) if (tm.cancelSeq === e.seq) timers.delete(id);
+        break;
+      }
       case 'complete': case 'drop': {
         const q = queue.indexOf(e.task);
         if (q >= 0) queue.splice(q, 1);

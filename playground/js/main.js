@@ -451,6 +451,8 @@ function renderLegend() {
     [sw('obar fetch', 'M1,5h12v4h-12z'), 'fetch in flight'],
     [sw('obar host', 'M1,5h12v4h-12z'), 'host op in flight'],
     ...Object.entries(WAKE_STYLE).map(([k, v]) => [sw(`wm w-${k}`, markerPath(v.shape, 7, 7, 4.5)), `wake: ${v.label}`]),
+    [sw('drop-mark cancel', 'M3,3L11,11M11,3L3,11'), 'future dropped before ready (cancelled)'],
+    [sw('drop-mark abort', 'M2,7a5,5 0 1,0 10,0a5,5 0 1,0 -10,0M3.5,10.5L10.5,3.5'), 'task aborted'],
     [sw('cursor', 'M7,0v14', 'stroke-width="2"'), 'replay cursor'],
   ];
   $('#legend').innerHTML = items.map(([s, t]) => `<span>${s}${esc(t)}</span>`).join('');

@@ -349,6 +349,25 @@ export class Timeline {
       body.push(...arrows.filter((a) => !a.includes(' hl')), ...arrows.filter((a) => a.includes(' hl')), ...marks);
     }
 
+    // Drops: a future dropped before it was ready (✕ on its row: a select's loser, a future never polled), a task
+    // aborted (⊘) or its future dropped unfinished (✕ on the task's row).
+    const marks = [];
+    for (const c of m.cancels) marks.push([c, 'cancel', laneById.get(c.task)?.rows.get(c.row)]);
+    for (const t of m.taskList) {
+      if (t.abortSeq != null) marks.push([{ seq: t.abortSeq, t: t.abortT }, 'abort', laneById.get(t.id)?.rows.get('0')]);
+      if (t.dropSeq != null) marks.push([{ seq: t.dropSeq, t: t.dropT }, 'task-drop', laneById.get(t.id)?.rows.get('0')]);
+    }
+    for (const [e, kind, r] of marks) {
+      const x = A.mid(e);
+      if (!r || !inView(x, x)) continue;
+      const cx = X(x);
+      const cy = r.y + r.h / 2;
+      const d = kind === 'abort'
+        ? `M${cx - 5},${cy}a5,5 0 1,0 10,0a5,5 0 1,0 -10,0M${cx - 3.5},${cy + 3.5}L${cx + 3.5},${cy - 3.5}`
+        : `M${cx - 4},${cy - 4}L${cx + 4},${cy + 4}M${cx + 4},${cy - 4}L${cx - 4},${cy + 4}`;
+      body.push(`<path class="drop-mark ${kind}${cur && cur.seq === e.seq ? ' hl' : ''}" data-testid="${kind}" data-seq="${e.seq}" d="${d}"/>`);
+    }
+
     // Executor yields to the host: small ticks under the axis.
     for (const y of m.yields) {
       const yx = A.mid(y);
@@ -378,7 +397,7 @@ export class Timeline {
       for (const { y, h, row } of lane.rows.values()) {
         if (row.depth === 0) continue;
         const name = [...row.names].join('|');
-        out.push(`<text class="sublabel" data-testid="subrow" data-row="${row.key}" x="${8 + Math.min(row.depth, 4) * 8}" y="${y + h - 2}">↳ ${esc(clip(name, L.labelW < 120 ? 8 : 16))}${row.index >= 0 ? `[${row.index}]` : ''}</text>`);
+        out.push(`<text class="sublabel" data-testid="subrow" data-row="${esc(row.key)}" x="${8 + Math.min(row.depth, 4) * 8}" y="${y + h - 2}">↳ ${esc(clip(name, L.labelW < 120 ? 8 : 16))}${row.index >= 0 ? `[${row.index}]` : ''}${row.unpolled ? ' ✕' : ''}</text>`);
       }
       if (lints.length) {
         const names = [...new Set(lints.map((l) => l.kind))];
@@ -597,6 +616,9 @@ export function describeEvent(m, e, threshold = Infinity) {
     case 'settle': return `${head}<br>op #${e.op} settled ${e.ok ? 'ok' : 'with an error'}`;
     case 'complete': return `${head}<br>finished: ${esc(e.result)}`;
     case 'yield': return `${head}<br>time slice used up: yielded to the host`;
+    case 'cancel': return `${head}<br><b>${esc(e.future)}</b> dropped ${e.polled ? 'before it was ready: cancelled, it will not be polled again' : 'without ever being polled: its body never ran'}`;
+    case 'abort': return `${head}<br>abort requested: the task's future will be dropped`;
+    case 'drop': return `${head}<br>the task's future was dropped unfinished`;
     default: return head;
   }
 }

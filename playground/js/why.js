@@ -30,6 +30,13 @@ export function renderWhy(el, m, e, { thr = Infinity, onSelect = () => {} } = {}
     const p = m.pollForWake.get(e.seq);
     el.innerHTML = `<p><b>Wake #${e.seq}</b> of task ${e.task} at ${fmtMs(e.t)}, cause <b>${esc(e.cause)}</b>.</p><p>${causeText(m, e)}.</p>`
       + (p ? `<p>It led to ${seqLink(p.seq, `poll #${p.seq}`)} at ${fmtMs(p.t)}${p.t - e.t > 0.05 ? `, ${fmtMs(p.t - e.t)} later` : ''}.</p>` : '<p>No poll followed this wake (the task was already scheduled, finished or the run ended).</p>');
+  } else if (e.kind === 'cancel') {
+    const c = m.cancels.find((x) => x.seq === e.seq);
+    el.innerHTML = `<p><b>${esc(e.future)}</b> was dropped at ${fmtMs(e.t)} in task ${e.task}, before it was ready.</p>`
+      + (e.polled
+        ? '<p>Dropping a future cancels it: it is never polled again, its drop hook releases what it held (a timer is disarmed, a waker let go). A select drops the side that lost the race this way.</p>'
+        : '<p>It was built and dropped without ever being polled, so none of its body ran: futures are lazy, and dropping one is all it takes to not run it.</p>')
+      + (c ? `<p class="muted">Drawn as ✕ on its row (${esc(c.row.split('/').slice(1).join(' › ').replace(/~\d+$/, ''))}).</p>` : '');
   } else if (e.kind !== 'poll') {
     el.innerHTML = `<p>Event #${e.seq} is a <b>${esc(e.kind)}</b>${e.task ? ` of task ${e.task}` : ''} at ${fmtMs(e.t)}. Select a poll to see why it ran.</p>`;
   } else {
