@@ -97,6 +97,42 @@ static void test_heap_order_with_cancels(void **state)
     tu_rt_free(rt);
 }
 
+/* A removal from the middle of the heap can move the last entry under a parent later than it: it must move up.
+ * Armed in this order, the deadlines 1 10 2 11 12 3 4 (ms) make the heap [1, 10, 2, 11, 12, 3, 4]; cancelling 11
+ * moves 4 to its place, under 10. Motivating mutant: time.c heap_remove_at, `sift_up(rt, last->slot - 1)`
+ * deleted (4 stays under 10 and fires after it, late). */
+static void test_heap_remove_moves_up(void **state)
+{
+    (void)state;
+    static const int ms[7] = { 1, 10, 2, 11, 12, 3, 4 };
+    ws_runtime *rt = tu_rt();
+    memset(&g_log, 0, sizeof g_log);
+    ws_task_handle h[7];
+    for (int i = 0; i < 7; i++) {
+        timed f;
+        WS_ASYNC_INIT(timed, &f);
+        f.idx = ms[i];
+        f.at = WS_MS(ms[i]);
+        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "timed", &h[i]), WS_OK);
+    }
+    ws_op pin;
+    ws_op_init(&pin, &pin_type, NULL);
+    ws_context cx = tu_cx(rt);
+    assert_int_equal(ws_future_poll(&pin.base, &cx), WS_PENDING);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT); /* armed in spawn order */
+    assert_int_equal(ws_task_abort(rt, h[3].task), WS_OK); /* the 11 ms timer */
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
+    ws_future_drop(rt, &pin.base);
+    tu_run(rt);
+    static const int want[6] = { 1, 2, 3, 4, 10, 12 };
+    assert_int_equal(g_log.n, 6);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(g_log.v[i], want[i]);
+    for (int i = 0; i < 7; i++)
+        ws_future_drop(rt, &h[i].base);
+    tu_rt_free(rt);
+}
+
 /* ---- the virtual clock: slices ---- */
 
 WS_ASYNC(spinner, { int rounds; int i; ws_yield y; })
@@ -134,7 +170,7 @@ static void test_virtual_slice_polls(void **state)
 }
 
 /* A jump of the idle virtual clock to the next deadline is not work: it does not use up the slice.
- * Motivating mutant: executor.c ws_runtime_run `start = now - (before - start)` deleted or `-` -> `+` (after a
+ * Motivating mutant: executor.c idle_advance `c->start = c->now - (before - c->start)` deleted or `-` -> `+` (after a
  * jump longer than the slice, the run returns WS_RUN_MORE with work it could have done). */
 WS_ASYNC(nap_then_spin, { ws_sleep s; spinner sp; })
 {
@@ -153,11 +189,12 @@ static void test_jump_is_not_work(void **state)
     (void)state;
     ws_runtime *rt = tu_rt();
     assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(10)), WS_OK);
+    assert_int_equal(ws_clock_advance(rt, WS_MS(100)), WS_OK); /* a run that starts at 100 ms, not at 0 */
     nap_then_spin f;
     WS_ASYNC_INIT(nap_then_spin, &f);
     assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "nap", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE); /* all of it in one run */
-    assert_int_equal(ws_clock_now(rt), WS_MS(50));
+    assert_int_equal(ws_clock_now(rt), WS_MS(150));
     assert_int_equal(tu_stats(rt).completed, 1);
     tu_rt_free(rt);
 }
@@ -324,6 +361,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_heap_order_with_cancels),
+        TU_TEST(test_heap_remove_moves_up),
         TU_TEST(test_virtual_slice_polls),
         TU_TEST(test_jump_is_not_work),
         TU_TEST(test_advance_requests_run),
