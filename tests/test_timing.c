@@ -98,17 +98,18 @@ static void test_heap_order_with_cancels(void **state)
 }
 
 /* A removal from the middle of the heap can move the last entry under a parent later than it: it must move up.
- * Armed in this order, the deadlines 1 10 2 11 12 3 4 (ms) make the heap [1, 10, 2, 11, 12, 3, 4]; cancelling 11
- * moves 4 to its place, under 10. Motivating mutant: time.c heap_remove_at, `sift_up(rt, last->slot - 1)`
- * deleted (4 stays under 10 and fires after it, late). */
+ * Armed in this order, the deadlines below (ms) form the heap in the same order (each is later than its parent);
+ * cancelling 13 moves the last entry, 9, to its place, under 11 under 10. Motivating mutant: time.c
+ * heap_remove_at, `sift_up(rt, last->slot - 1)` deleted (9 stays buried under 10 and fires after it, late). */
 static void test_heap_remove_moves_up(void **state)
 {
     (void)state;
-    static const int ms[7] = { 1, 10, 2, 11, 12, 3, 4 };
+    enum { N = 15 };
+    static const int ms[N] = { 1, 10, 2, 11, 12, 3, 5, 13, 14, 15, 16, 6, 7, 8, 9 };
     ws_runtime *rt = tu_rt();
     memset(&g_log, 0, sizeof g_log);
-    ws_task_handle h[7];
-    for (int i = 0; i < 7; i++) {
+    ws_task_handle h[N];
+    for (int i = 0; i < N; i++) {
         timed f;
         WS_ASYNC_INIT(timed, &f);
         f.idx = ms[i];
@@ -120,15 +121,26 @@ static void test_heap_remove_moves_up(void **state)
     ws_context cx = tu_cx(rt);
     assert_int_equal(ws_future_poll(&pin.base, &cx), WS_PENDING);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT); /* armed in spawn order */
-    assert_int_equal(ws_task_abort(rt, h[3].task), WS_OK); /* the 11 ms timer */
+    assert_int_equal(ws_task_abort(rt, h[7].task), WS_OK); /* the 13 ms timer */
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
+    /* later timers behind it, so that 9 is not the last entry, which every pop would bring back to the top */
+    for (int i = 0; i < 16; i++) {
+        timed f;
+        WS_ASYNC_INIT(timed, &f);
+        f.idx = 20 + i;
+        f.at = WS_MS(20 + i);
+        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "timed", NULL), WS_OK);
+    }
     assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
     ws_future_drop(rt, &pin.base);
     tu_run(rt);
-    static const int want[6] = { 1, 2, 3, 4, 10, 12 };
-    assert_int_equal(g_log.n, 6);
-    for (int i = 0; i < 6; i++)
+    static const int want[N - 1] = { 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16 };
+    assert_int_equal(g_log.n, N - 1 + 16);
+    for (int i = 0; i < N - 1; i++)
         assert_int_equal(g_log.v[i], want[i]);
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(g_log.v[N - 1 + i], 20 + i);
+    for (int i = 0; i < N; i++)
         ws_future_drop(rt, &h[i].base);
     tu_rt_free(rt);
 }
