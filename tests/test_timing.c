@@ -1,5 +1,5 @@
 /* test_timing.c: the timer heap under many arms and cancels, the virtual clock's slices and jumps, the clamps of
- * far deadlines, an interval re-armed through ws_future_poll, and the POSIX host.
+ * far deadlines, an interval's ticks driven through ws_future_poll, and the POSIX host.
  *
  * Each test names the mutants of scripts/mutate.py that motivated it (file, function, the change); each fails on
  * them. */
@@ -302,28 +302,31 @@ static void test_far_deadlines(void **state)
     tu_rt_free(rt);
 }
 
-/* ---- an interval polled with ws_future_poll: ws_interval_next makes it pollable again ---- */
+/* ---- an interval driven by ws_future_poll: each tick is a new future ---- */
 
-/* ws_future_poll asserts that its future is neither ready nor dropped; ws_interval_next clears both flags, so an
- * interval can be driven by ws_future_poll as well as by WS_AWAIT.
- * Motivating mutant: time.c ws_interval_next, the flag reset `s->base.flags &= ~(READY | DROPPED)` deleted (the
- * second poll aborts on the assert). */
+/* ws_future_poll asserts that its future is neither ready nor dropped; an interval's ticks are fresh futures
+ * (ws_interval_tick), so an interval can be driven by ws_future_poll as well as by WS_AWAIT, and nothing that was
+ * dropped is polled again. */
 static void test_interval_repolled(void **state)
 {
     (void)state;
+    enum { PERIOD_MS = 5 };
     ws_runtime *rt = tu_rt();
     ws_context cx = tu_cx(rt);
     ws_interval iv;
-    ws_interval_init(&iv, 5);
-    assert_int_equal(ws_future_poll(&iv.sleep.base, &cx), WS_READY);
-    assert_int_equal(iv.sleep.base.out, 0);
-    ws_interval_next(&iv);
-    assert_false(ws_future_is_ready(&iv.sleep.base));
-    assert_int_equal(ws_future_poll(&iv.sleep.base, &cx), WS_PENDING);
-    assert_int_equal(ws_clock_advance(rt, WS_MS(5)), WS_OK);
-    assert_int_equal(ws_future_poll(&iv.sleep.base, &cx), WS_READY);
-    assert_int_equal(iv.sleep.base.out, 1);
-    ws_future_drop(rt, &iv.sleep.base);
+    ws_tick tick;
+    ws_interval_init(&iv, PERIOD_MS);
+    ws_interval_tick(&iv, &tick);
+    assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_READY);
+    assert_int_equal(WS_OUT(&tick), 0);
+    ws_future_drop(rt, &tick.sleep.base);
+    ws_interval_tick(&iv, &tick);
+    assert_false(ws_future_is_ready(&tick.sleep.base));
+    assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_PENDING);
+    assert_int_equal(ws_clock_advance(rt, WS_MS(PERIOD_MS)), WS_OK);
+    assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_READY);
+    assert_int_equal(WS_OUT(&tick), 1);
+    ws_future_drop(rt, &tick.sleep.base);
     tu_rt_free(rt);
 }
 

@@ -4,8 +4,10 @@
  * arguments JS sends ("name=value" lines), builds the future in the task's memory with `init`, and spawns it.
  * The examples are entries with `example` set; the others exist for tests and for embedding (host calls, fetch).
  *
- * Output convention: a number entry's output is its out (int64). A string entry's out is a ws_bytes* (ws_op.h)
- * that the bridge frees after handing it to JS. Any entry that fails with err != WS_OK may set out to a
+ * Output convention (out_string): WSX_OUT_NUMBER: the output is out (int64). WSX_OUT_STRING: out is a ws_bytes*
+ * (ws_op.h) of text that the bridge frees after handing it to JS. WSX_OUT_VALUE: out is a typed value block
+ * (ws_value_new or a typed host call's outcome, ws_js.h): JS gets a number, string, Uint8Array, parsed JSON or
+ * the object of a handle. Any entry that fails with err != WS_OK may set out to a
  * ws_bytes* message (or 0); the bridge frees that too.
  */
 #ifndef WSX_ENTRIES_H
@@ -13,7 +15,10 @@
 
 #include "wasync.h"
 
-#define WSX_MAX_PARAMS 6
+/* Parameters per entry point. Starting an entry with more fails with WS_EINVAL. */
+#define WSX_MAX_PARAMS 16
+
+enum { WSX_OUT_NUMBER = 0, WSX_OUT_STRING = 1, WSX_OUT_VALUE = 2 };
 
 typedef enum wsx_param_kind { WSX_MS, WSX_INT, WSX_URL, WSX_TEXT } wsx_param_kind;
 
@@ -39,7 +44,7 @@ typedef struct wsx_entry {
     uint32_t nparams;
     uint32_t size;                                   /* of the future */
     void (*init)(void *future, const wsx_args *args);
-    uint8_t out_string;
+    uint8_t out_string;                              /* WSX_OUT_NUMBER, WSX_OUT_STRING or WSX_OUT_VALUE */
     uint8_t example;
 } wsx_entry;
 
@@ -75,6 +80,10 @@ extern const wsx_entry wsx_entry_host_echo, wsx_entry_host_many, wsx_entry_fetch
 #define WSX_STANDARD_ENTRIES                                                                                        \
     &wsx_entry_host_echo, &wsx_entry_host_many, &wsx_entry_fetch_text, &wsx_entry_sleep, &wsx_entry_never,          \
         &wsx_entry_trap
+
+/* Entries that exercise the bridge (entry_points_bridge.c), in the examples module only. */
+extern const wsx_entry wsx_entry_host_select, wsx_entry_host_timeout, wsx_entry_host_values, wsx_entry_host_relay;
+#define WSX_BRIDGE_ENTRIES &wsx_entry_host_select, &wsx_entry_host_timeout, &wsx_entry_host_values, &wsx_entry_host_relay
 
 /* The package's nine examples (wasm/examples/), in the order the playground lists them. */
 extern const wsx_entry wsx_example_lazy, wsx_example_sequential, wsx_example_join, wsx_example_spawn,
