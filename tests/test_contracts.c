@@ -222,8 +222,8 @@ static void test_notify_arguments(void **state)
 
 /* ---- wake causes ---- */
 
-/* Motivating mutants: task.c ws_task_wake `(unsigned)cause >= WS_CAUSE_COUNT` -> `>` (WS_CAUSE_COUNT accepted) or
- * `!rt` removed; runtime.c ws_cause_name `<` -> `<=` (reads past the table). */
+/* Motivating mutants: task.c:336 ws_task_wake `(unsigned)cause >= WS_CAUSE_COUNT` -> `>` (WS_CAUSE_COUNT accepted) or
+ * `!rt` removed; runtime.c:28 ws_cause_name `<` -> `<=` (reads past the table). */
 static void test_wake_cause_range(void **state)
 {
     (void)state;
@@ -281,7 +281,7 @@ static int op_outcome(ws_runtime *rt, int err)
 
 /* An outcome code must fit the future's int8 err and must not look like success: positive codes and codes below
  * INT8_MIN become WS_EHOST, everything else (WS_OK, the WS_E* codes, application codes <= WS_EUSER) passes.
- * Motivating mutants: op.c ws_op_complete `err > 0` -> `>=` (WS_OK turned into an error) or `<`, `err < INT8_MIN`
+ * Motivating mutants: op.c:176 ws_op_complete `err > 0` -> `>=` (WS_OK turned into an error) or `<`, `err < INT8_MIN`
  * -> `<=` (INT8_MIN itself rejected), `||` -> `&&`; `!rt` removed. */
 static void test_op_complete_codes(void **state)
 {
@@ -302,7 +302,7 @@ static void test_op_complete_codes(void **state)
 
 /* ws_bytes_new refuses a length whose block size would not fit 32 bits, and allocates up to that limit.
  * The allocator is made to fail, so the test sees whether an allocation was tried without making it.
- * Motivating mutants: op.c ws_bytes_new `len > UINT32_MAX - sizeof(ws_bytes) - 1` -> `>=`, `- 1` -> `+ 1`, `!rt`
+ * Motivating mutants: op.c:54 ws_bytes_new `len > UINT32_MAX - sizeof(ws_bytes) - 1` -> `>=`, `- 1` -> `+ 1`, `!rt`
  * removed; `b->data[len] = 0` deleted (the NUL after the bytes); `if (src && len)` -> `||` (copies from NULL). */
 static void test_bytes_length_limit(void **state)
 {
@@ -535,7 +535,7 @@ static ws_task_handle spawn_borrow(ws_runtime *rt, ws_future *shared, int once)
 
 /* The waker of the latest poll wins: task A polls a sleep and finishes, leaving it pending; task B polls it and
  * waits: the timer must wake B. (Both run in one ws_runtime_run: an idle virtual clock would jump to the deadline
- * between them.) Motivating mutant: time.c sleep_poll_impl `s->timer.task = cx->task` deleted (the timer wakes A,
+ * between them.) Motivating mutant: time.c:221 sleep_poll_impl `s->timer.task = cx->task` deleted (the timer wakes A,
  * which has finished: B waits forever). */
 static void test_sleep_repolled_by_another_task(void **state)
 {
@@ -561,7 +561,7 @@ static void test_sleep_repolled_by_another_task(void **state)
 }
 
 /* The same for a host operation: its completion wakes the task that polled it last.
- * Motivating mutant: op.c op_poll `s->task = cx->task` (in the pending branch) deleted. */
+ * Motivating mutant: op.c:134 op_poll `s->task = cx->task` (in the pending branch) deleted. */
 static void test_op_repolled_by_another_task(void **state)
 {
     (void)state;
@@ -591,7 +591,8 @@ static void test_op_repolled_by_another_task(void **state)
 
 /* Creating a channel, oneshot or notify when an allocation fails: WS_ENOMEM, *out NULL, nothing kept.
  * Motivating mutants: oneshot.c / notify.c / channel.c `return WS_ENOMEM` -> `return 0` (success reported with
- * a NULL object), channel.c the `ws__free(rt, ch, ...)` after a failed buffer allocation deleted (a leak). */
+ * a NULL object), channel.c:34 ws_channel_new, the `ws__free(rt, ch, ...)` after a failed buffer allocation
+ * deleted (a leak). */
 static void test_objects_out_of_memory(void **state)
 {
     (void)state;
@@ -628,7 +629,7 @@ static void test_objects_out_of_memory(void **state)
     tu_rt_free(rt);
 }
 
-/* Motivating mutants: executor.c ws_block_on `!rt || !future` -> `&&`; combinators.c join_all_setup's check loop
+/* Motivating mutants: executor.c:220 ws_block_on `!rt || !future` -> `&&`; combinators.c:43 join_all_setup's check loop
  * `i++` -> `i--` (stops after the first child: a NULL second child is accepted). */
 static void test_null_arguments_elsewhere(void **state)
 {
@@ -678,7 +679,7 @@ WS_ASYNC(await_then_drop, { ws_future child; })
 
 /* WS_AWAIT drops a child as soon as it is ready, and marks it so: a second ws_future_drop does nothing ("safe to
  * call twice"), on the traced path as on the inline one.
- * Motivating mutant: executor.c ws_await_poll_traced `f->flags |= WS_FUTURE_DROPPED` deleted (the drop hook runs
+ * Motivating mutant: future.c:51 ws_await_poll_traced `f->flags |= WS_FUTURE_DROPPED` deleted (the drop hook runs
  * twice when tracing). */
 static void test_awaited_child_dropped_once(void **state)
 {
@@ -699,7 +700,7 @@ static void test_awaited_child_dropped_once(void **state)
 
 /* ---- dropping a recv deregisters its waker, and only its own ---- */
 
-/* Motivating mutants (channel.c recv_drop): `ch->receiver_alive && (f->flags & WS_FUTURE_POLLED)` -> `||`, or `&`
+/* Motivating mutants (channel.c:248 recv_drop): `ch->receiver_alive && (f->flags & WS_FUTURE_POLLED)` -> `||`, or `&`
  * -> `|` (an unpolled or finished recv dropped clears the waker of the pending one: a lost wakeup), `!(f->flags &
  * WS_FUTURE_READY)` with `!` removed or the whole statement deleted (a dropped pending recv keeps its task's
  * waker: the task is woken for a message it no longer waits for). */
@@ -755,7 +756,7 @@ static void test_recv_drop_waker(void **state)
 
 /* ---- a slot given back by a failed spawn is reused, and stays free ---- */
 
-/* Motivating mutants (task.c ws_spawn, the ENOMEM path): `rt->free_slot = slot + 1` -> `slot + 0` (the slot is
+/* Motivating mutants (task.c:201 ws_spawn, the ENOMEM path): `rt->free_slot = slot + 1` -> `slot + 0` (the slot is
  * lost), `((uintptr_t)rt->free_slot << 1) | 1u` -> `| 0u` (a free slot that looks live: an id for it would be
  * followed to a bogus task). */
 static void test_failed_spawn_gives_slot_back(void **state)
@@ -796,7 +797,7 @@ static void test_failed_spawn_gives_slot_back(void **state)
 /* ---- a recv out of budget ---- */
 
 /* A recv that finds a message when the poll's budget is used up waits for the next poll rather than finishing
- * without it. Motivating mutant: channel.c recv_poll, `return WS_PENDING` after `!ws_budget_take(cx)` ->
+ * without it. Motivating mutant: channel.c:231 recv_poll, `return WS_PENDING` after `!ws_budget_take(cx)` ->
  * `return WS_READY` (finishes with no message, and the message stays in the channel). */
 static void test_recv_out_of_budget(void **state)
 {
@@ -859,7 +860,7 @@ static void test_op_init_and_unpolled_outcome(void **state)
 
 /* ---- notified out of budget; a dropped oneshot recv's waker ---- */
 
-/* Motivating mutants: notify.c notified_poll, `return WS_PENDING` after `!ws_budget_take(cx)` -> `return
+/* Motivating mutants: notify.c:108 notified_poll, `return WS_PENDING` after `!ws_budget_take(cx)` -> `return
  * WS_READY` (finishes without taking the permit, which another waiter then takes too); oneshot.c
  * ws_oneshot_receiver_drop `ws_waker_drop(&os->waker)` deleted (a recv dropped while pending still has its task
  * woken when the sender goes). */

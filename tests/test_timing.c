@@ -159,8 +159,9 @@ WS_ASYNC(spinner, { int rounds; int i; ws_yield y; })
 }
 
 /* On the virtual clock (where polls take no time) a slice ends after 16384 polls, so that a run always returns.
- * Motivating mutants (executor.c): `#define VIRTUAL_SLICE_POLLS 16384` -> 16383 / 16385; `(!rt->host.now && polls
- * >= VIRTUAL_SLICE_POLLS)` with `!` removed (the slice never ends) or `>=` -> `>`. */
+ * Motivating mutants (executor.c): `#define VIRTUAL_SLICE_POLLS 16384` (line 83) -> 16383 / 16385; executor.c:166
+ * slice_used_up `(!rt->host.now && c->polls >= VIRTUAL_SLICE_POLLS)` with `!` removed (the slice never ends) or
+ * `>=` -> `>`. */
 static void test_virtual_slice_polls(void **state)
 {
     (void)state;
@@ -182,8 +183,8 @@ static void test_virtual_slice_polls(void **state)
 }
 
 /* A jump of the idle virtual clock to the next deadline is not work: it does not use up the slice.
- * Motivating mutant: executor.c idle_advance `c->start = c->now - (before - c->start)` deleted or `-` -> `+` (after a
- * jump longer than the slice, the run returns WS_RUN_MORE with work it could have done). */
+ * Motivating mutant: executor.c:181 idle_advance `c->start = c->now - (before - c->start)` deleted or `-` -> `+`
+ * (after a jump longer than the slice, the run returns WS_RUN_MORE with work it could have done). */
 WS_ASYNC(nap_then_spin, { ws_sleep s; spinner sp; })
 {
     WS_BEGIN();
@@ -222,8 +223,8 @@ static void count_request(void *ud)
 
 /* Two timers, armed from outside any task (no jumps: nothing runs); the host hears of the first deadline when
  * the clock reaches it exactly, once until the next run.
- * Motivating mutants: time.c ws_clock_advance `rt->heap[0]->deadline <= rt->vnow` -> `<` (a timer due exactly now
- * is not run) or `heap[0]` -> `heap[1]`, `ws__request_run(rt)` deleted; ws_internal.h ws__request_run
+ * Motivating mutants: time.c:20 ws_clock_advance `rt->heap[0]->deadline <= rt->vnow` -> `<` (a timer due exactly now
+ * is not run) or `heap[0]` -> `heap[1]`, `ws__request_run(rt)` deleted; task_internal.h:43 ws__request_run
  * `!rt->run_requested` negated. */
 static void test_advance_requests_run(void **state)
 {
