@@ -908,6 +908,52 @@ static void test_notified_budget_and_oneshot_waker(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- join handles: out of budget, and a dropped handle wakes nobody ---- */
+
+/* A join handle whose task has finished, polled with the budget used up, waits for the next poll rather than
+ * finishing without the output; a handle that was dropped leaves no waiter behind, so the task finishing later
+ * wakes nobody. Motivating mutants (task.c): handle_poll:252 `return WS_PENDING` after `!ws_budget_take(cx)` ->
+ * `return WS_READY` (out 0 instead of the task's output); handle_drop:271 `t->waiter = 0` -> `1` (the task in slot
+ * 0 is woken when the detached task finishes). */
+static void test_handle_budget_and_drop(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    tu_probe idle; /* slot 0: waits forever */
+    tu_probe_init(&idle, NULL, NULL, -1, 0);
+    ws_task_handle hi;
+    assert_int_equal(ws_spawn(rt, &idle.base, sizeof idle, "idle", &hi), WS_OK);
+    ws_ready r;
+    ws_ready_init(&r, 55);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "done", &h), WS_OK);
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_DONE);
+    ws_context cx = tu_cx(rt);
+    cx.budget = 0;
+    assert_int_equal(ws_future_poll(&h.base, &cx), WS_PENDING);
+    cx.budget = 1;
+    assert_int_equal(ws_future_poll(&h.base, &cx), WS_READY);
+    assert_int_equal(h.base.out, 55);
+    ws_future_drop(rt, &h.base);
+
+    /* a task that finishes after its handle was dropped */
+    tu_probe later;
+    tu_probe_init(&later, NULL, NULL, 1, 0); /* pending once, without a waker of its own */
+    assert_int_equal(ws_spawn(rt, &later.base, sizeof later, "later", &h), WS_OK);
+    tu_run(rt);
+    ws_id id = h.task;
+    ws_future_drop(rt, &h.base);
+    assert_int_equal(ws_task_wake(rt, id, WS_CAUSE_TASK, 0), WS_OK);
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, id), WS_TASK_GONE); /* finished and freed */
+    assert_int_equal(ws_task_state_of(rt, hi.task), WS_TASK_IDLE); /* nobody woke the task in slot 0 */
+    assert_int_equal(ws_task_abort(rt, hi.task), WS_OK);
+    ws_future_drop(rt, &hi.base);
+    tu_run(rt);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -930,6 +976,7 @@ int main(void)
         TU_TEST(test_recv_out_of_budget),
         TU_TEST(test_op_init_and_unpolled_outcome),
         TU_TEST(test_notified_budget_and_oneshot_waker),
+        TU_TEST(test_handle_budget_and_drop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -247,6 +247,44 @@ static void test_enable_inside_a_run(void **state)
     assert_int_equal(tu_mem.live, 0);
 }
 
+/* ---- why a task was polled: a wake while it runs ---- */
+
+WS_ASYNC(yields_once, { int unused; })
+{
+    WS_BEGIN();
+    WS_YIELD();
+    WS_RETURN(0);
+    WS_END();
+}
+
+/* A task that wakes itself while it runs (a yield) is polled again for that wake: its next poll names it.
+ * Motivating mutant: task.c:324 ws__wake, the RUNNING case's `!(t->flags & TASK_WOKEN) && seq1` with `&` -> `|`
+ * (the link is never recorded for a running task: the poll names no wake). */
+static void test_wake_while_running_is_linked(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 64, 1);
+    yields_once y;
+    WS_ASYNC_INIT(yields_once, &y);
+    assert_int_equal(ws_spawn(rt, &y.base, sizeof y, "y", NULL), WS_OK);
+    tu_run(rt);
+    ws_trace_event ev[64];
+    uint32_t n = ws_trace_read(rt, 0, ev, 64);
+    int begins = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (ev[i].kind != WS_EV_POLL_BEGIN || ev[i].depth != 0)
+            continue;
+        begins++;
+        assert_int_not_equal(ev[i].a, 0); /* every poll names the wake that queued it */
+        assert_true(ev[i].a - 1 < i);
+        const ws_trace_event *w = &ev[ev[i].a - 1];
+        assert_int_equal(w->kind, WS_EV_WAKE);
+        assert_int_equal(w->detail, begins == 1 ? WS_CAUSE_SPAWN : WS_CAUSE_SELF);
+    }
+    assert_int_equal(begins, 2);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +292,7 @@ int main(void)
         TU_TEST(test_format_long_deadline),
         TU_TEST(test_clear_and_null),
         TU_TEST(test_enable_inside_a_run),
+        TU_TEST(test_wake_while_running_is_linked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
