@@ -399,7 +399,7 @@ WS_ASYNC(yield_n, { int n; int i; ws_yield y; int busy_at; ws_time busy_ns; })
  * it after polls 1, 3, 7, 15, 31, 63, 127, 255, 383, 511, 639, 767, 895: 13 times.
  * Motivating mutants (executor.c:134 clock_after_poll): the batch update `batch = now - before <= quick ? ... : 1`
  * deleted, `now - before` -> `now + before`, `batch * 2` -> `/ 2`; `#define MAX_CLOCK_BATCH 128` -> 127 / 129;
- * clock_start `c->batch = c->max_batch > 1 ? 2 : 1` constants. */
+ * clock_start `c->batch = c->max_batch > 1 ? 2 : 1` constants, executor.c:112 `c->quick = rt->slice / 16` -> `/ 17`. */
 static void test_clock_read_batches(void **state)
 {
     (void)state;
@@ -428,6 +428,18 @@ static void test_clock_read_batches(void **state)
     g_reads = 0;
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     assert_int_equal(g_reads, 11);
+
+    /* the same with a 16 ms slice: 1 ms is exactly 1/16 of it, which still counts as quick: readings after polls
+     * 1, 3, 7, 15, 31, 63 */
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(16)), WS_OK);
+    WS_ASYNC_INIT(yield_n, &f);
+    f.n = 99;
+    f.busy_at = 20;
+    f.busy_ns = WS_MS(1);
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "slow", NULL), WS_OK);
+    g_reads = 0;
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    assert_int_equal(g_reads, 6);
     assert_int_equal(ws_runtime_free(rt), WS_OK);
     assert_int_equal(tu_mem.live, 0);
 }
