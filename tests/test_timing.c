@@ -328,6 +328,9 @@ static void test_interval_repolled(void **state)
     assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_READY);
     assert_int_equal(WS_OUT(&tick), 1);
     ws_future_drop(rt, &tick.sleep.base);
+    /* a period of 0 means the shortest one, 1 ms (time.c:244 ws_interval_init `period_ms ? period_ms : 1` -> `2`) */
+    ws_interval_init(&iv, 0);
+    assert_int_equal(iv.period, WS_MS(1));
     tu_rt_free(rt);
 }
 
