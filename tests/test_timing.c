@@ -317,7 +317,7 @@ static void test_interval_repolled(void **state)
     ws_interval iv;
     ws_tick tick;
     ws_interval_init(&iv, PERIOD_MS);
-    ws_interval_tick(&iv, &tick);
+    assert_ptr_equal(ws_interval_tick(&iv, &tick), &tick); /* time.c:258 `return f` -> `return 0` */
     assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_READY);
     assert_int_equal(WS_OUT(&tick), 0);
     ws_future_drop(rt, &tick.sleep.base);
@@ -376,6 +376,46 @@ static void test_posix_host(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- a timeout lets go of its sleep and its inner future as soon as it is ready ---- */
+
+/* Polled with ws_future_poll (its owner drops it whenever it likes), a timeout that is ready has already
+ * cancelled its timer and dropped its inner future; one that timed out has out 0.
+ * Motivating mutants (time.c timeout_poll): `timeout_drop(cx->rt, f)` after the inner future finished, deleted
+ * (line 297: the timer stays armed until the owner drops the timeout); `f->out = 0` on the timeout path -> `1`
+ * (line 302). */
+static void test_timeout_lets_go(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    int drops = 0;
+    tu_probe inner;
+    tu_probe_init(&inner, NULL, &drops, 1, 8);
+    ws_timeout to;
+    ws_timeout_init(&to, &inner.base, 50);
+    assert_int_equal(ws_future_poll(&to.base, &cx), WS_PENDING);
+    assert_int_equal(tu_stats(rt).timers_armed, 1);
+    assert_int_equal(ws_future_poll(&to.base, &cx), WS_READY);
+    assert_int_equal(to.base.err, WS_OK);
+    assert_int_equal(to.base.out, 8);
+    assert_int_equal(tu_stats(rt).timers_armed, 0); /* before the timeout itself is dropped */
+    assert_int_equal(drops, 1);
+    ws_future_drop(rt, &to.base);
+    assert_int_equal(drops, 1);
+
+    tu_probe_init(&inner, NULL, &drops, -1, 8);
+    drops = 0;
+    ws_timeout_init(&to, &inner.base, 50);
+    assert_int_equal(ws_future_poll(&to.base, &cx), WS_PENDING);
+    assert_int_equal(ws_clock_advance(rt, WS_MS(50)), WS_OK);
+    assert_int_equal(ws_future_poll(&to.base, &cx), WS_READY);
+    assert_int_equal(to.base.err, WS_ETIMEDOUT);
+    assert_int_equal(to.base.out, 0);
+    assert_int_equal(drops, 1); /* the inner future was cancelled */
+    ws_future_drop(rt, &to.base);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -387,6 +427,7 @@ int main(void)
         TU_TEST(test_far_deadlines),
         TU_TEST(test_interval_repolled),
         TU_TEST(test_posix_host),
+        TU_TEST(test_timeout_lets_go),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
