@@ -684,6 +684,15 @@ WS_ASYNC(await_then_drop, { ws_future child; })
 static void test_awaited_child_dropped_once(void **state)
 {
     (void)state;
+    /* ws_future_drop on NULL, and on a future that was never built (zeroed: no type), does nothing
+     * (future.c:59 `!f || !f->type` -> `&&`) */
+    ws_runtime *rt0 = tu_rt();
+    ws_future_drop(rt0, NULL);
+    ws_future zero;
+    memset(&zero, 0, sizeof zero);
+    ws_future_drop(rt0, &zero);
+    tu_rt_free(rt0);
+
     for (int traced = 0; traced < 2; traced++) {
         ws_runtime *rt = tu_rt_opts(128, traced ? 256 : 0, 0);
         g_child_drops = 0;

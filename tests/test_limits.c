@@ -94,6 +94,7 @@ static void test_trace_string_table_growth(void **state)
     (void)state;
     enum { N = 300 };
     ws_runtime *rt = tu_rt_opts(128, 4096, 1);
+    size_t before = tu_stats(rt).bytes_live;
     char name[32];
     for (int i = 0; i < N; i++) {
         snprintf(name, sizeof name, "task-%d", i); /* one buffer: interned by content */
@@ -102,6 +103,9 @@ static void test_trace_string_table_growth(void **state)
         assert_int_equal(ws_spawn(rt, &r.base, sizeof r, name, NULL), WS_OK);
     }
     assert_int_equal(ws_trace_string_count(rt), 1 + N); /* index 0 is "" */
+    /* what that cost: the tasks (one 64 KiB slab chunk, a slot page) and the strings, a few KiB; not a table that
+     * doubles on every name (trace.c:137 ws__intern `in->count == in->cap` -> `!=`) */
+    assert_true(tu_stats(rt).bytes_live - before < 256 * 1024);
     static ws_trace_event ev[2 * N];
     assert_int_equal(ws_trace_read(rt, 0, ev, 2 * N), 2 * N); /* a spawn and its wake per task */
     for (int i = 0; i < N; i++) {
