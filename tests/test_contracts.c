@@ -5,6 +5,8 @@
  *
  * Each test names the mutants of scripts/mutate.py that motivated it (file, function, the change); each fails on
  * them. */
+#include <stdio.h>
+
 #include "test_util.h"
 
 /* ---- channel ---- */
@@ -964,6 +966,65 @@ static void test_handle_budget_and_drop(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- many host operations at once ---- */
+
+static ws_id g_many_ids[64];
+static int g_many;
+static int op_start_many(ws_runtime *rt, ws_id id, ws_op *f)
+{
+    (void)rt;
+    (void)f;
+    g_many_ids[g_many++] = id;
+    return WS_OK;
+}
+static const ws_op_type many_type = { "many", WS_CAUSE_HOST, op_start_many, NULL, NULL };
+
+/* Forty operations in flight at once: the table grows past its first 16 slots, its memory is counted, every
+ * operation keeps its own slot and gets its own outcome.
+ * Motivating mutants (op.c op_take): `rt->op_cap * 2` -> `* 1` (line 23: the table never grows past 16 and
+ * slots are written past its end), `rt->op_cap * sizeof *ops` -> `/` (line 24: the old size is miscounted in
+ * bytes_live). */
+static void test_many_ops(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    static ws_op ops[N];
+    g_many = 0;
+    size_t at16 = 0;
+    for (int i = 0; i < N; i++) {
+        ws_op_init(&ops[i], &many_type, NULL);
+        assert_int_equal(ws_future_poll(&ops[i].base, &cx), WS_PENDING);
+        if (i == 15)
+            at16 = tu_stats(rt).bytes_live;
+        assert_int_equal(tu_stats(rt).bytes_live, tu_mem.live);
+    }
+    assert_true(tu_stats(rt).bytes_live > at16); /* the table grew */
+    assert_int_equal(tu_stats(rt).ops_in_flight, N);
+    for (int i = 0; i < N; i++) {
+        assert_true(ws_op_is_live(rt, g_many_ids[i]));
+        for (int j = 0; j < i; j++)
+            assert_int_not_equal((uint32_t)g_many_ids[i], (uint32_t)g_many_ids[j]);
+    }
+    for (int i = N - 1; i >= 0; i--) {
+        char text[8];
+        snprintf(text, sizeof text, "r%d", i);
+        assert_int_equal(ws_op_complete(rt, g_many_ids[i], WS_OK, ws_bytes_new(rt, text, (uint32_t)strlen(text))),
+                         WS_OK);
+    }
+    for (int i = 0; i < N; i++) {
+        char text[8];
+        snprintf(text, sizeof text, "r%d", i);
+        assert_int_equal(ws_future_poll(&ops[i].base, &cx), WS_READY);
+        assert_string_equal((const char *)ws_bytes_of(ops[i].base.out)->data, text);
+        ws_bytes_free(rt, ws_bytes_of(ops[i].base.out));
+        ws_future_drop(rt, &ops[i].base);
+    }
+    assert_int_equal(tu_stats(rt).bytes_live, tu_mem.live);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -987,6 +1048,7 @@ int main(void)
         TU_TEST(test_op_init_and_unpolled_outcome),
         TU_TEST(test_notified_budget_and_oneshot_waker),
         TU_TEST(test_handle_budget_and_drop),
+        TU_TEST(test_many_ops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
