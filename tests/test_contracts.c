@@ -1025,6 +1025,29 @@ static void test_many_ops(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- the largest trace ring ---- */
+
+/* A trace ring of up to 2^26 events may be asked for; more is refused. (The ring's allocation is made to fail, so
+ * the test sees that it was tried without making it.) Motivating mutant: runtime.c:50 ws_runtime_new
+ * `opt->trace_capacity > (1u << 26)` -> `>=`. */
+static void test_trace_capacity_limit(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &tu_allocator;
+    ws_runtime *rt = (ws_runtime *)&rt;
+    o.trace_capacity = (1u << 26) + 1;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_EINVAL);
+    assert_null(rt);
+    o.trace_capacity = 1u << 26;
+    tu_mem.fail_at = tu_mem.calls + 2; /* the runtime is allocated, the ring is not */
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_ENOMEM);
+    assert_null(rt);
+    tu_mem.fail_at = 0;
+    assert_int_equal(tu_mem.live, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1049,6 +1072,7 @@ int main(void)
         TU_TEST(test_notified_budget_and_oneshot_waker),
         TU_TEST(test_handle_budget_and_drop),
         TU_TEST(test_many_ops),
+        TU_TEST(test_trace_capacity_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
