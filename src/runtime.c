@@ -1,6 +1,10 @@
 /* runtime.c: creating, configuring and freeing a runtime; names of errors and causes. */
 #include "ws_internal.h"
 
+#ifndef NDEBUG
+#include <stdio.h> /* the default leak report; release builds (the wasm module) do without stdio */
+#endif
+
 const char *ws_strerror(int err)
 {
     switch (err) {
@@ -17,6 +21,8 @@ const char *ws_strerror(int err)
     case WS_EEMPTY: return "channel empty";
     case WS_ENOENT: return "no such name";
     case WS_ESTALL: return "stalled: nothing can wake the future";
+    case WS_ELAGGED: return "lagged: the receiver missed messages";
+    case WS_ENOTHELD: return "released more permits than are held";
     default: return err <= WS_EUSER ? "application error" : "unknown error";
     }
 }
@@ -85,7 +91,18 @@ int ws_runtime_free(ws_runtime *rt)
     ws__slots_free(rt); /* before the trace: whether trace pages exist is read from rt->ring_cap */
     ws__trace_free(rt);
     ws__slab_release_all(rt);
-    assert(rt->stats.bytes_live == sizeof *rt); /* everything else was given back */
+    /* everything else was given back, except what the program still holds (reported below) */
+    assert(rt->stats.bytes_live == sizeof *rt + rt->stats.user_bytes);
+    if (rt->stats.user_blocks) {
+        if (rt->leak_hook)
+            rt->leak_hook(rt, rt->stats.user_blocks, rt->stats.user_bytes, rt->leak_ud);
+#ifndef NDEBUG
+        else
+            fprintf(stderr, "wasync: ws_runtime_free: %u block(s), %zu bytes from ws_alloc/ws_bytes_new never freed "
+                    "(an aborted async function without a drop hook? see WS_ASYNC_WITH_DROP)\n",
+                    (unsigned)rt->stats.user_blocks, rt->stats.user_bytes);
+#endif
+    }
     ws_allocator a = rt->alloc;
     a.free(a.ud, rt);
     return WS_OK;
@@ -109,6 +126,15 @@ void ws_runtime_get_stats(const ws_runtime *rt, ws_runtime_stats *out)
 }
 
 uint64_t ws_runtime_tasks_finished(const ws_runtime *rt) { return rt ? rt->stats.completed + rt->stats.aborted : 0; }
+
+void ws_runtime_set_leak_hook(ws_runtime *rt, void (*hook)(ws_runtime *rt, uint32_t blocks, size_t bytes, void *ud),
+                              void *ud)
+{
+    if (rt) {
+        rt->leak_hook = hook;
+        rt->leak_ud = ud;
+    }
+}
 
 void ws_runtime_set_data(ws_runtime *rt, void *data)
 {

@@ -237,6 +237,7 @@ const char *ws_trace_kind_name(ws_trace_kind kind)
 {
     static const char *const names[WS_EV_KIND_COUNT] = {
         "?", "spawn", "poll", "poll_end", "wake", "timer", "host", "settle", "complete", "abort", "drop", "yield",
+        "semaphore", "token", "select",
     };
     return (unsigned)kind < WS_EV_KIND_COUNT ? names[kind] : "?";
 }

@@ -49,6 +49,18 @@ static void line(const ws_runtime *rt, const ws_trace_event *e, char *buf, size_
     case WS_EV_ABORT: snprintf(p, left, "abort     task %u\n", e->task); break;
     case WS_EV_DROP: snprintf(p, left, "drop      task %u\n", e->task); break;
     case WS_EV_YIELD: snprintf(p, left, "yield     to the host (time slice used)\n"); break;
+    case WS_EV_SEMAPHORE:
+        snprintf(p, left, "semaphore %u: task %u %s %u permit(s), %u held\n", e->a, e->task,
+                 e->detail == 0 ? "waits for" : e->detail == 1 ? "granted" : "released", e->b, e->c);
+        break;
+    case WS_EV_TOKEN:
+        snprintf(p, left, "token     %u cancelled%s, %u waiter(s) woken\n", e->a, e->detail ? " by its parent" : "",
+                 e->b);
+        break;
+    case WS_EV_SELECT:
+        snprintf(p, left, "select    branch %u of %u %s\n", e->a, e->b,
+                 e->detail == 0 ? "won" : e->detail == 1 ? "lost: dropped" : "dropped unpolled");
+        break;
     default: snprintf(p, left, "?\n"); break;
     }
 }

@@ -43,7 +43,9 @@ enum {
     WS_EEMPTY = -10,   /* try_recv on an empty channel */
     WS_ENOENT = -11,   /* no such name (example, host function, entry point) */
     WS_ESTALL = -12,   /* block_on: nothing is runnable and nothing can wake the future (a lost waker) */
-    WS_EUSER = -13     /* first code free for applications: values <= WS_EUSER are passed through untouched */
+    WS_ELAGGED = -13,  /* a broadcast receiver fell behind: out = the number of messages it missed */
+    WS_ENOTHELD = -14, /* releasing more semaphore permits than are held */
+    WS_EUSER = -15     /* first code free for applications: values <= WS_EUSER are passed through untouched */
 };
 
 /* A short, static description of an error code. */

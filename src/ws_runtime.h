@@ -54,8 +54,16 @@ int ws_runtime_new(const ws_runtime_options *opt, ws_runtime **out);
 
 /* Drops every task (their futures' drop hooks run, so their timers are disarmed, their channel waits unlinked and
  * their host operations cancelled) and frees the runtime. Channels and other objects still held by the caller must
- * be released first. Calling it from inside a poll returns WS_EBUSY and does nothing. */
+ * be released first. Calling it from inside a poll returns WS_EBUSY and does nothing.
+ *
+ * Leaks are reported, not hidden: blocks from ws_alloc / ws_bytes_new that are still allocated once every task has
+ * been dropped (typically an async function aborted while it held memory across an await, without a drop hook that
+ * frees it: see WS_ASYNC_WITH_DROP in ws_async.h) are passed to the leak hook, with their count and bytes. Without
+ * a hook, debug builds (NDEBUG not defined) print one line to stderr; release builds stay silent. The blocks
+ * themselves are left to the allocator's owner (the runtime cannot know how to free what they point to). */
 int ws_runtime_free(ws_runtime *rt);
+void ws_runtime_set_leak_hook(ws_runtime *rt, void (*hook)(ws_runtime *rt, uint32_t blocks, size_t bytes, void *ud),
+                              void *ud);
 
 /* What ws_runtime_run returns (>= 0) besides a negative error code. */
 enum {
@@ -122,6 +130,8 @@ typedef struct ws_runtime_stats {
     uint32_t ops_in_flight;     /* host operations started and not settled */
     uint32_t objects_live;      /* channels, oneshots, notifies not yet freed */
     size_t bytes_live;          /* bytes allocated through the allocator and not freed */
+    size_t user_bytes;          /* of which handed to the program (ws_alloc, ws_bytes_new) and not given back */
+    uint32_t user_blocks;
 } ws_runtime_stats;
 void ws_runtime_get_stats(const ws_runtime *rt, ws_runtime_stats *out);
 /* completed + aborted, without copying the whole struct: a host that runs the executor on every event checks it

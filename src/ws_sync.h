@@ -36,7 +36,9 @@ typedef struct ws_channel ws_channel;
 
 /* Creates a channel holding up to `capacity` (>= 1) messages, with one sender and one receiver reference. */
 int ws_channel_new(ws_runtime *rt, uint32_t capacity, ws_channel **out);
-void ws_channel_set_free_hook(ws_channel *ch, void (*free_msg)(int64_t msg));
+/* The hook that frees messages still buffered when the channel is freed: it gets the runtime (to give back
+ * ws_alloc'd or ws_bytes messages) and `ud`. It runs inside the last *_drop call. */
+void ws_channel_set_free_hook(ws_channel *ch, void (*free_msg)(ws_runtime *rt, int64_t msg, void *ud), void *ud);
 /* Another sender reference (multi-producer). */
 int ws_channel_sender_clone(ws_channel *ch);
 void ws_channel_sender_drop(ws_channel *ch);

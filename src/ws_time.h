@@ -69,6 +69,11 @@ typedef struct ws_timeout {
     ws_sleep sleep;
 } ws_timeout;
 void ws_timeout_init(ws_timeout *f, ws_future *inner, uint64_t ms);
+/* timeout_at: the same with an absolute deadline (ns on the runtime's clock, as ws_clock_now): a loop that gives
+ * several steps one shared budget computes the deadline once. A deadline already passed still polls inner once,
+ * so an inner that is ready at once wins. Cancel safety of both: dropping the timeout drops inner, which loses what
+ * inner's own header says; the timer is disarmed. */
+void ws_timeout_at_init(ws_timeout *f, ws_future *inner, ws_time deadline);
 
 /* yield_now: pending once (waking itself, cause SELF), then ready. */
 typedef struct ws_yield {

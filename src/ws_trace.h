@@ -33,6 +33,12 @@ typedef enum ws_trace_kind {
     WS_EV_ABORT,       /* abort requested */
     WS_EV_DROP,        /* the task's future was dropped unfinished */
     WS_EV_YIELD,       /* the executor returned to the host with work left (time slice used) */
+    WS_EV_SEMAPHORE,   /* detail 0: a task starts waiting, 1: granted after waiting, 2: permits released;
+                          a = semaphore id, b = permits, c = permits held after */
+    WS_EV_TOKEN,       /* a cancellation token was cancelled. detail 0: directly, 1: through its parent;
+                          a = token id, b = waiters woken */
+    WS_EV_SELECT,      /* detail 0: a select's winner, 1: a loser dropped (cancelled), 2: a loser that had not
+                          been polled, dropped; a = branch index, b = branch count */
     WS_EV_KIND_COUNT
 } ws_trace_kind;
 

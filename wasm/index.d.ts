@@ -131,7 +131,7 @@ export declare class Runtime {
 
 export type ErrorCode =
   | 'EINVAL' | 'ENOMEM' | 'ECANCELED' | 'ECLOSED' | 'ETIMEDOUT' | 'ESTALE' | 'EHOST' | 'EBUSY'
-  | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
+  | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ELAGGED' | 'ENOTHELD' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
 
 export declare class WasyncError extends Error {
   readonly code: ErrorCode;
