@@ -71,7 +71,36 @@ void ws_async_drop(ws_future *f, ws_runtime *rt);
  * definition of its poll function. The body that follows is the async function. */
 #define WS_ASYNC(name, ...) WS_ASYNC_WITH_DROP(name, ws_async_drop, __VA_ARGS__)
 
-/* The same, with a drop hook of your own (it must call ws_async_drop(f) itself). */
+/* The same, with a drop hook of your own (it must call ws_async_drop(f, rt) itself).
+ *
+ * Cancel safety of an async function: dropping it (an abort, a select it lost, a timeout) drops the child it is
+ * suspended on and then nothing else: whatever it holds across that await (memory, semaphore permits taken with
+ * ws_acquire, channel messages it took) is lost unless its drop hook gives it back. The pattern, for memory held
+ * across an await (tests/test_leak.c aborts it mid-await and checks nothing is lost):
+ *
+ *     static void fetcher_drop(ws_future *f, ws_runtime *rt);
+ *     WS_ASYNC_WITH_DROP(fetcher, fetcher_drop, { char *buf; ws_sleep nap; })
+ *     {
+ *         WS_BEGIN();
+ *         self->buf = ws_alloc(cx->rt, 46);
+ *         ws_sleep_init(&self->nap, 1000);
+ *         WS_AWAIT(&self->nap);                         // aborted here: fetcher_drop frees buf
+ *         ws_free(cx->rt, self->buf, 46);
+ *         self->buf = NULL;
+ *         WS_RETURN(0);
+ *         WS_END();
+ *     }
+ *     static void fetcher_drop(ws_future *f, ws_runtime *rt)
+ *     {
+ *         fetcher *self = (fetcher *)f;
+ *         ws_async_drop(f, rt);                         // the awaited child first
+ *         if ((f->flags & WS_FUTURE_POLLED) && self->buf) // never polled: its fields were never set
+ *             ws_free(rt, self->buf, 46);
+ *     }
+ *
+ * The drop hook runs exactly once, also after a normal finish (then buf is already NULL). Without it, the 46
+ * bytes leak on abort, and ws_runtime_free reports them (see ws_runtime.h). For child tasks, a WS_ASYNC_SCOPE
+ * (ws_joinset.h) does this for you; for permits, ws_with_permit (ws_semaphore.h). */
 #define WS_ASYNC_WITH_DROP(name, dropfn, ...)                                                                       \
     typedef struct name {                                                                                           \
         ws_future base;                                                                                             \
