@@ -79,10 +79,20 @@ export interface CompleteEvent extends EventBase { kind: 'complete'; result: 'ok
 export interface AbortEvent extends EventBase { kind: 'abort' }
 export interface DropEvent extends EventBase { kind: 'drop' }
 export interface YieldEvent extends EventBase { kind: 'yield' }
+/** A task starts waiting for semaphore permits, is granted them, or permits are released; `held` is after. */
+export interface SemaphoreEvent extends EventBase {
+  kind: 'semaphore'; action: 'wait' | 'granted' | 'released'; semaphore: number; permits: number; held: number;
+}
+/** A cancellation token was cancelled, directly or through its parent; `woken` waiters were woken. */
+export interface TokenEvent extends EventBase { kind: 'token'; token: number; byParent: boolean; woken: number }
+/** A select's winner, and each loser it dropped (`lost`: polled and pending; `unpolled`: never reached). */
+export interface SelectEvent extends EventBase {
+  kind: 'select'; outcome: 'won' | 'lost' | 'unpolled'; branch: number; branches: number;
+}
 
 export type TraceEvent =
   | SpawnEvent | PollEvent | WakeEvent | TimerEvent | HostEvent | SettleEvent
-  | CompleteEvent | AbortEvent | DropEvent | YieldEvent;
+  | CompleteEvent | AbortEvent | DropEvent | YieldEvent | SemaphoreEvent | TokenEvent | SelectEvent;
 
 export interface ExampleRun {
   value: number | string | null;

@@ -1,7 +1,9 @@
 // trace.js: the poll trace, from the runtime's ring of 32-byte records (ws_trace.h) to plain event objects, and
 // from those to a text timeline and to Chrome Trace Event JSON.
 
-const KIND = { SPAWN: 1, POLL_BEGIN: 2, POLL_END: 3, WAKE: 4, TIMER: 5, HOST: 6, SETTLE: 7, COMPLETE: 8, ABORT: 9, DROP: 10, YIELD: 11 };
+const KIND = { SPAWN: 1, POLL_BEGIN: 2, POLL_END: 3, WAKE: 4, TIMER: 5, HOST: 6, SETTLE: 7, COMPLETE: 8, ABORT: 9, DROP: 10, YIELD: 11, SEMAPHORE: 12, TOKEN: 13, SELECT: 14 };
+const SEMAPHORE = ['wait', 'granted', 'released'];
+const SELECT = ['won', 'lost', 'unpolled'];
 export const CAUSES = ['spawn', 'timer', 'channel', 'task', 'self', 'host', 'fetch', 'notify', 'abort'];
 const COMPLETE = ['ok', 'error', 'cancelled'];
 const RECORD = 32;
@@ -70,6 +72,15 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
       case KIND.YIELD:
         events.push({ seq, t, kind: 'yield', task: 0 });
         break;
+      case KIND.SEMAPHORE: // a task waits for permits, is granted them, or permits are released
+        events.push({ seq, t, kind: 'semaphore', task, action: SEMAPHORE[detail] ?? 'unknown', semaphore: a, permits: b, held: c });
+        break;
+      case KIND.TOKEN: // a cancellation token was cancelled (directly, or through its parent)
+        events.push({ seq, t, kind: 'token', task, token: a, byParent: detail === 1, woken: b });
+        break;
+      case KIND.SELECT: // a select's winner, and each loser it dropped
+        events.push({ seq, t, kind: 'select', task, outcome: SELECT[detail] ?? 'unknown', branch: a, branches: b });
+        break;
       default:
         break;
     }
@@ -133,6 +144,15 @@ export function traceToText(trace) {
         break;
       case 'yield':
         lines.push(`${head}yield     to the host: time slice used`);
+        break;
+      case 'semaphore':
+        lines.push(`${head}semaphore ${e.semaphore}: ${who(e.task)} ${e.action === 'wait' ? 'waits for' : e.action} ${e.permits} permit(s), ${e.held} held`);
+        break;
+      case 'token':
+        lines.push(`${head}token     ${e.token} cancelled${e.byParent ? ' by its parent' : ''}, ${e.woken} waiter(s) woken`);
+        break;
+      case 'select':
+        lines.push(`${head}select    branch ${e.branch} of ${e.branches} ${e.outcome === 'won' ? 'won' : e.outcome === 'lost' ? 'lost: dropped' : 'dropped unpolled'} in ${who(e.task)}`);
         break;
       default:
         lines.push(`${head}${e.kind}`);
@@ -208,6 +228,9 @@ export function traceToChrome(trace, { title = 'wasync' } = {}) {
       case 'abort':
       case 'drop':
       case 'yield':
+      case 'semaphore':
+      case 'token':
+      case 'select':
         out.push({ ph: 'i', s: e.kind === 'yield' ? 'p' : 't', pid, tid: e.task || HOST, ts: us(e.t), name: e.kind, cat: 'task', args: { seq: e.seq, ...(e.result ? { result: e.result } : {}) } });
         break;
       default:
