@@ -150,6 +150,8 @@ static void op_drop(ws_future *f, ws_runtime *rt)
     ws_op_slot *s = op->id ? op_get(rt, op->id) : NULL;
     if (s) {
         if (s->state == OP_STARTED) {
+            /* the operation ends here for the trace (its late settlement, if any, is recorded as ignored) */
+            WS_TRACE(rt, WS_EV_SETTLE, 3, 0, ws__task_serial(rt, s->task), (uint32_t)op->id, 0, 0);
             rt->stats.ops_in_flight--;
             op_release(rt, (uint32_t)op->id); /* a late completion now finds a stale id */
             if (op->type->cancel)

@@ -40,7 +40,8 @@ static void line(const ws_runtime *rt, const ws_trace_event *e, char *buf, size_
         snprintf(p, left, "host      op %u \"%s\" started by task %u\n", e->a, ws_trace_string(rt, e->b), e->task);
         break;
     case WS_EV_SETTLE:
-        snprintf(p, left, "settle    op %u %s\n", e->a, e->detail == 1 ? "ok" : e->detail == 0 ? "error" : "ignored");
+        snprintf(p, left, "settle    op %u %s\n", e->a,
+                 e->detail == 1 ? "ok" : e->detail == 0 ? "error" : e->detail == 3 ? "cancelled" : "ignored");
         break;
     case WS_EV_COMPLETE:
         snprintf(p, left, "complete  task %u %s\n", e->task,

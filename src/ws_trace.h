@@ -28,7 +28,8 @@ typedef enum ws_trace_kind {
                           b = source id (timer id, channel id, task serial, op index) */
     WS_EV_TIMER,       /* a timer was armed. a = timer id, b/c = deadline ns (low/high 32 bits) */
     WS_EV_HOST,        /* a host operation started. a = op index, b = name string, detail = ws_cause */
-    WS_EV_SETTLE,      /* a host operation settled. a = op index, detail = 1 ok, 0 error, 2 ignored (stale) */
+    WS_EV_SETTLE,      /* a host operation settled. a = op index, detail = 1 ok, 0 error, 2 ignored (stale),
+                          3 cancelled: its future was dropped while it was in flight (the host is told to abort) */
     WS_EV_COMPLETE,    /* detail = 0 ok, 1 error, 2 cancelled */
     WS_EV_ABORT,       /* abort requested */
     WS_EV_DROP,        /* the task's future was dropped unfinished */

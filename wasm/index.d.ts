@@ -74,7 +74,9 @@ export interface PollEvent extends EventBase {
 export interface WakeEvent extends EventBase { kind: 'wake'; cause: WakeCause; by: number; source: number }
 export interface TimerEvent extends EventBase { kind: 'timer'; timer: number; deadline: number }
 export interface HostEvent extends EventBase { kind: 'host'; op: number; name: string; cause: WakeCause }
-export interface SettleEvent extends EventBase { kind: 'settle'; op: number; ok: boolean; ignored: boolean }
+/** `cancelled`: the operation's future was dropped in flight (the host aborts it); a settlement after that is
+ * `ignored`. */
+export interface SettleEvent extends EventBase { kind: 'settle'; op: number; ok: boolean; ignored: boolean; cancelled: boolean }
 export interface CompleteEvent extends EventBase { kind: 'complete'; result: 'ok' | 'error' | 'cancelled' }
 export interface AbortEvent extends EventBase { kind: 'abort' }
 export interface DropEvent extends EventBase { kind: 'drop' }

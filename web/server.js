@@ -166,12 +166,13 @@ export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root } = {})
       return;
     }
     // /api/page/N: the crawler example's pages, deterministic by N: N % 10 == 3 answers HTTP 500, N % 10 == 7
-    // takes 900 ms, N % 25 == 24 breaks the connection, any other answers 100 + N bytes after 20 + (N * 37) % 200 ms.
+    // takes 1500 ms, N % 25 == 24 breaks the connection, any other answers 100 + N bytes after 10 + (N * 37) % 90 ms
+    // (far from the example's 500 ms timeout either way, so a loaded machine does not change the outcome).
     const page = /^\/api\/page\/(\d{1,6})$/.exec(route);
     if (page) {
       const n = Number(page[1]);
       if (n % 25 === 24) { req.socket.destroy(); return; }
-      const ms = n % 10 === 7 ? 900 : 20 + ((n * 37) % 200);
+      const ms = n % 10 === 7 ? 1500 : 10 + ((n * 37) % 90);
       const timer = setTimeout(() => {
         if (res.destroyed) return;
         if (n % 10 === 3) return sendJson(res, 500, { error: `page ${n} fails` });

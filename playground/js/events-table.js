@@ -11,7 +11,7 @@ export function eventDetails(e) {
     case 'wake': return `cause ${e.cause}${e.by ? ` by task ${e.by}` : ''}, source ${e.source}`;
     case 'timer': return `timer #${e.timer}, deadline ${fmtMs(e.deadline)}`;
     case 'host': return `${e.name} op #${e.op}`;
-    case 'settle': return `op #${e.op} ${e.ok ? 'ok' : 'failed'}`;
+    case 'settle': return `op #${e.op} ${e.cancelled ? 'cancelled' : e.ignored ? 'ignored (late)' : e.ok ? 'ok' : 'failed'}`;
     case 'complete': return e.result;
     default: return '';
   }

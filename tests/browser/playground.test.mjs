@@ -99,7 +99,8 @@ test('every example runs and draws one lane per task in its trace', T, async () 
     assert.ok((await page.locator('[data-testid=poll]').count()) > 0, `${name}: polls drawn`);
     assert.match(await text(page, 'elapsed'), /\d+(\.\d+)? ms/);
   }
-  assert.deepEqual(errors, []);
+  // The crawler's failing pages (HTTP 500, a broken connection) are logged by the browser; they are the point.
+  assert.deepEqual(errors.filter((e) => !/^Failed to load resource/.test(e)), []);
   await context.close();
 });
 

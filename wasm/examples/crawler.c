@@ -128,7 +128,7 @@ const wsx_entry wsx_example_crawler = {
     "crawler", "JoinSet: 50 pages, 4 in flight, a timeout each",
     "A crawler: fetches n pages (base + page number), keeping at most `limit` requests in flight with a JoinSet, "
     "each raced against its own timeout, and returns a JSON summary. The playground's /api/page/N pages are "
-    "deterministic: every tenth from 3 answers HTTP 500, every tenth from 7 takes 900 ms (past the timeout), "
-    "24 and 49 break the connection, the rest answer 100 + N bytes within 220 ms.",
+    "deterministic: every tenth from 3 answers HTTP 500, every tenth from 7 takes 1500 ms (past the timeout), "
+    "24 and 49 break the connection, the rest answer 100 + N bytes within 100 ms.",
     crawler_params, 4, sizeof(crawler), crawler_init, 1, 1,
 };

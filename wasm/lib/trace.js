@@ -58,7 +58,7 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
         events.push({ seq, t, kind: 'host', task, op: a, name: string(b), cause: CAUSES[detail] ?? 'host' });
         break;
       case KIND.SETTLE:
-        events.push({ seq, t, kind: 'settle', task, op: a, ok: detail === 1, ignored: detail === 2 });
+        events.push({ seq, t, kind: 'settle', task, op: a, ok: detail === 1, ignored: detail === 2, cancelled: detail === 3 });
         break;
       case KIND.COMPLETE:
         events.push({ seq, t, kind: 'complete', task, result: COMPLETE[detail] ?? 'error' });
@@ -131,7 +131,7 @@ export function traceToText(trace) {
         lines.push(`${head}${e.cause === 'fetch' ? 'fetch' : 'host '}     op ${e.op} "${e.name}" started by ${who(e.task)}`);
         break;
       case 'settle':
-        lines.push(`${head}settle    op ${e.op} ${e.ignored ? 'ignored (dropped before it settled)' : e.ok ? 'ok' : 'error'}`);
+        lines.push(`${head}settle    op ${e.op} ${e.cancelled ? 'cancelled (its future was dropped)' : e.ignored ? 'ignored (dropped before it settled)' : e.ok ? 'ok' : 'error'}`);
         break;
       case 'complete':
         lines.push(`${head}complete  ${who(e.task)} ${e.result}`);
@@ -219,7 +219,7 @@ export function traceToChrome(trace, { title = 'wasync' } = {}) {
       case 'settle': {
         const s = hostStarted.get(e.op);
         if (s && !e.ignored) {
-          out.push({ ph: 'e', pid, tid: HOST, ts: us(e.t), id: `op${e.op}`, cat: 'host', name: `${s.name} (task ${s.task})`, args: { ok: e.ok } });
+          out.push({ ph: 'e', pid, tid: HOST, ts: us(e.t), id: `op${e.op}`, cat: 'host', name: `${s.name} (task ${s.task})`, args: { ok: e.ok, ...(e.cancelled ? { cancelled: true } : {}) } });
           hostStarted.delete(e.op);
         }
         break;
