@@ -20,7 +20,10 @@ extern "C" {
 
 #define WS_JOIN_INLINE 4
 
-/* join: ready when every child is. out = number of children, err = WS_OK.
+/* Cancel safety of join, try_join and select: as their children's. Dropping one drops every child it still holds,
+ * and each loses what its own header says (the losers of a finished select likewise).
+ *
+ * join: ready when every child is. out = number of children, err = WS_OK.
  * try_join: the first child that finishes with err != WS_OK ends it: the others are dropped (cancelled) and the
  * join is ready with that err and out = that child's index. */
 typedef struct ws_join {

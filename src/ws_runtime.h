@@ -90,7 +90,9 @@ typedef struct ws_task_handle ws_task_handle;
 int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *name, ws_task_handle *handle);
 
 /* A join handle is a future: awaiting it yields the task's output (out, err); err is WS_ECANCELED if the task was
- * aborted and WS_ECLOSED if the runtime dropped it. Dropping it unfinished detaches the task. */
+ * aborted and WS_ECLOSED if the runtime dropped it. Dropping it unfinished detaches the task.
+ * Cancel safety: cancel safe, and cancels nothing: the task runs on, detached, and its output is freed (free_output)
+ * when it finishes. To tie a task's life to its awaiter, spawn it into a JoinSet or a scope (ws_joinset.h). */
 struct ws_task_handle {
     ws_future base;
     ws_id task;     /* WS_ID_NONE once collected or dropped; the runtime comes from the context or the drop */

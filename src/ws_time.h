@@ -37,7 +37,9 @@ typedef struct ws_timer {
     uint32_t id;       /* arming order: breaks deadline ties, and names the timer in the trace */
 } ws_timer;
 
-/* sleep: ready `ms` milliseconds after its first poll. out = 0. 40 bytes on wasm32. */
+/* sleep: ready `ms` milliseconds after its first poll. out = 0. 40 bytes on wasm32.
+ * Cancel safety (sleep, sleep_until, interval): cancel safe; dropping disarms the timer. A new interval starts
+ * its ticks again; ws_interval_next after a dropped await resumes the same schedule. */
 typedef struct ws_sleep {
     ws_future base;    /* base.resume: 0 not armed, 1 armed, 2 fired; bit 4: deadline is absolute */
     ws_timer timer;
@@ -62,7 +64,7 @@ void ws_interval_next(ws_interval *f);
 
 /* timeout: polls `inner` (which stays where the caller put it; the timeout drops it when done with it, as every
  * combinator does); ready with inner's out/err if inner finishes first, or with err WS_ETIMEDOUT after `ms`
- * (inner has then been dropped, i.e. cancelled). */
+ * (inner has then been dropped, i.e. cancelled). Cancel safety: as inner's (see ws_timeout_at). */
 typedef struct ws_timeout {
     ws_future base;
     ws_future *inner;
@@ -75,7 +77,8 @@ void ws_timeout_init(ws_timeout *f, ws_future *inner, uint64_t ms);
  * inner's own header says; the timer is disarmed. */
 void ws_timeout_at_init(ws_timeout *f, ws_future *inner, ws_time deadline);
 
-/* yield_now: pending once (waking itself, cause SELF), then ready. */
+/* yield_now: pending once (waking itself, cause SELF), then ready. Cancel safe (it holds nothing); so are ready
+ * and pending below. */
 typedef struct ws_yield {
     ws_future base;
 } ws_yield;
