@@ -11,7 +11,7 @@
 //
 // See bench/README.md for what each workload measures and how to read the output.
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -378,7 +378,7 @@ function sizeOf(files) {
 }
 if (!only || only.includes('size')) {
   const lib = join(root, 'wasm', 'lib');
-  const loader = [join(root, 'wasm', 'index.js'), ...['errors.js', 'load.js', 'runtime.js', 'trace.js'].map((f) => join(lib, f)).filter(existsSync)];
+  const loader = [join(root, 'wasm', 'index.js'), ...readdirSync(lib).filter((f) => f.endsWith('.js')).sort().map((f) => join(lib, f))];
   const ad = join(here, 'asyncify', 'dist');
   // package_wasm is what createRuntime() loads; the examples module is what the CLI and the playground load.
   const wasm = join(root, 'wasm', 'dist', 'wasync.wasm');

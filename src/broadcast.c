@@ -132,7 +132,7 @@ int ws_broadcast_try_recv(ws_broadcast_rx *rx, int64_t *msg)
 }
 
 static ws_poll brecv_poll(ws_future *f, ws_context *cx);
-static void brecv_drop(ws_future *f, ws_runtime *rt);
+static void brecv_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type brecv_type = { "broadcast_recv", brecv_poll, brecv_drop, NULL };
 
 void ws_broadcast_recv_init(ws_broadcast_recv *f, ws_broadcast_rx *rx)
@@ -169,7 +169,7 @@ static ws_poll brecv_poll(ws_future *f, ws_context *cx)
     return WS_PENDING;
 }
 
-static void brecv_drop(ws_future *f, ws_runtime *rt)
+static void brecv_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     ws_broadcast_recv *r = (ws_broadcast_recv *)f;

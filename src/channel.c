@@ -146,7 +146,7 @@ int ws_channel_try_recv(ws_channel *ch, int64_t *msg)
 /* ---- send ---- */
 
 static ws_poll send_poll(ws_future *f, ws_context *cx);
-static void send_drop(ws_future *f, ws_runtime *rt);
+static void send_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type send_type = { "send", send_poll, send_drop, NULL };
 
 void ws_send_init(ws_send *f, ws_channel *ch, int64_t msg)
@@ -196,7 +196,7 @@ static ws_poll send_poll(ws_future *f, ws_context *cx)
     return WS_PENDING;
 }
 
-static void send_drop(ws_future *f, ws_runtime *rt)
+static void send_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     ws_send *s = (ws_send *)f;
@@ -213,7 +213,7 @@ static void send_drop(ws_future *f, ws_runtime *rt)
 /* ---- recv ---- */
 
 static ws_poll recv_poll(ws_future *f, ws_context *cx);
-static void recv_drop(ws_future *f, ws_runtime *rt);
+static void recv_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type recv_type = { "recv", recv_poll, recv_drop, NULL };
 
 void ws_recv_init(ws_recv *f, ws_channel *ch)
@@ -244,7 +244,7 @@ static ws_poll recv_poll(ws_future *f, ws_context *cx)
     return WS_PENDING;
 }
 
-static void recv_drop(ws_future *f, ws_runtime *rt)
+static void recv_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     ws_channel *ch = ((ws_recv *)f)->ch;

@@ -9,7 +9,7 @@ static ws_future **select_children(ws_select *s) { return s->children ? s->child
 /* ---- join ---- */
 
 static ws_poll join_poll(ws_future *f, ws_context *cx);
-static void join_drop(ws_future *f, ws_runtime *rt);
+static void join_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type join_type = { "join", join_poll, join_drop, NULL };
 static const ws_future_type try_join_type = { "try_join", join_poll, join_drop, NULL };
 
@@ -65,7 +65,7 @@ static ws_poll join_poll(ws_future *f, ws_context *cx)
         if (j->try_mode && c[i]->err != WS_OK) {
             f->out = i;
             f->err = c[i]->err;
-            join_drop(f, cx->rt); /* the first error cancels the rest */
+            join_drop(cx->rt, f); /* the first error cancels the rest */
             return WS_READY;
         }
     }
@@ -76,7 +76,7 @@ static ws_poll join_poll(ws_future *f, ws_context *cx)
     return WS_READY;
 }
 
-static void join_drop(ws_future *f, ws_runtime *rt)
+static void join_drop(ws_runtime *rt, ws_future *f)
 {
     ws_join *j = (ws_join *)f;
     ws_future **c = join_children(j);
@@ -87,7 +87,7 @@ static void join_drop(ws_future *f, ws_runtime *rt)
 /* ---- select ---- */
 
 static ws_poll select_poll(ws_future *f, ws_context *cx);
-static void select_drop(ws_future *f, ws_runtime *rt);
+static void select_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type select_type = { "select", select_poll, select_drop, NULL };
 
 void ws_select2_init(ws_select *f, ws_future *a, ws_future *b, ws_select_mode mode)
@@ -150,14 +150,14 @@ static ws_poll select_poll(ws_future *f, ws_context *cx)
             f->err = c[i]->err;
             if (WS_TRACING(cx->rt))
                 trace_outcome(cx, s, i);
-            select_drop(f, cx->rt); /* the losers are dropped, which cancels them */
+            select_drop(cx->rt, f); /* the losers are dropped, which cancels them */
             return WS_READY;
         }
     }
     return WS_PENDING;
 }
 
-static void select_drop(ws_future *f, ws_runtime *rt)
+static void select_drop(ws_runtime *rt, ws_future *f)
 {
     ws_select *s = (ws_select *)f;
     ws_future **c = select_children(s);

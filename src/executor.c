@@ -243,7 +243,7 @@ ws_poll ws_await_poll_traced(ws_future *f, ws_context *cx)
         return WS_PENDING;
     f->flags |= WS_FUTURE_DROPPED; /* ready, so not dropped before: what ws_future_drop would check */
     if (f->type->drop)
-        f->type->drop(f, cx->rt);
+        f->type->drop(cx->rt, f);
     return WS_READY;
 }
 
@@ -253,10 +253,10 @@ void ws_future_drop(ws_runtime *rt, ws_future *f)
         return;
     f->flags |= WS_FUTURE_DROPPED;
     if (f->type->drop)
-        f->type->drop(f, rt);
+        f->type->drop(rt, f);
 }
 
-void ws_async_drop(ws_future *f, ws_runtime *rt)
+void ws_async_drop(ws_runtime *rt, ws_future *f)
 {
     ws_async *a = (ws_async *)f;
     if (a->awaiting) {

@@ -27,7 +27,7 @@ typedef struct member {
 #define MEMBER_INNER(m) ((ws_future *)(void *)(m)->inner)
 
 static ws_poll member_poll(ws_future *f, ws_context *cx);
-static void member_drop(ws_future *f, ws_runtime *rt);
+static void member_drop(ws_runtime *rt, ws_future *f);
 static void member_free_output(ws_runtime *rt, ws_future *f);
 static const ws_future_type member_type = { "joinset_task", member_poll, member_drop, member_free_output };
 
@@ -235,7 +235,7 @@ static ws_poll member_poll(ws_future *f, ws_context *cx)
 }
 
 /* Runs when the task finishes (ready) or is dropped unfinished: report to the set, in finishing order. */
-static void member_drop(ws_future *f, ws_runtime *rt)
+static void member_drop(ws_runtime *rt, ws_future *f)
 {
     member *m = (member *)f;
     ws_future_drop(rt, MEMBER_INNER(m));
@@ -316,9 +316,9 @@ static ws_poll join_next_poll(ws_future *f, ws_context *cx)
 
 /* ---- scopes ---- */
 
-void ws__scope_drop(ws_future *f, ws_runtime *rt, ws_joinset *scope)
+void ws__scope_drop(ws_runtime *rt, ws_future *f, ws_joinset *scope)
 {
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     if (f->flags & WS_FUTURE_POLLED) /* never polled: the scope was never initialised */
         ws_joinset_free(scope);
 }

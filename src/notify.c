@@ -76,7 +76,7 @@ void ws_notify_close(ws_notify *n)
 }
 
 static ws_poll notified_poll(ws_future *f, ws_context *cx);
-static void notified_drop(ws_future *f, ws_runtime *rt);
+static void notified_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type notified_type = { "notified", notified_poll, notified_drop, NULL };
 
 void ws_notified_init(ws_notified *f, ws_notify *n)
@@ -118,7 +118,7 @@ static ws_poll notified_poll(ws_future *f, ws_context *cx)
     return WS_PENDING;
 }
 
-static void notified_drop(ws_future *f, ws_runtime *rt)
+static void notified_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     ws_notified *nf = (ws_notified *)f;

@@ -71,7 +71,7 @@ void ws_oneshot_receiver_drop(ws_oneshot *os)
 }
 
 static ws_poll oneshot_recv_poll(ws_future *f, ws_context *cx);
-static void oneshot_recv_drop(ws_future *f, ws_runtime *rt);
+static void oneshot_recv_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type oneshot_recv_type = { "oneshot_recv", oneshot_recv_poll, oneshot_recv_drop, NULL };
 
 void ws_oneshot_recv_init(ws_oneshot_recv *f, ws_oneshot *os)
@@ -103,7 +103,7 @@ static ws_poll oneshot_recv_poll(ws_future *f, ws_context *cx)
     return WS_PENDING;
 }
 
-static void oneshot_recv_drop(ws_future *f, ws_runtime *rt)
+static void oneshot_recv_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     ws_oneshot_recv *r = (ws_oneshot_recv *)f;

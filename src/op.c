@@ -45,7 +45,7 @@ static void op_release(ws_runtime *rt, uint32_t i)
 }
 
 static ws_poll op_poll(ws_future *f, ws_context *cx);
-static void op_drop(ws_future *f, ws_runtime *rt);
+static void op_drop(ws_runtime *rt, ws_future *f);
 static void op_free_output(ws_runtime *rt, ws_future *f);
 static const ws_future_type op_future_type = { "host_op", op_poll, op_drop, op_free_output };
 
@@ -144,7 +144,7 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
     return WS_READY;
 }
 
-static void op_drop(ws_future *f, ws_runtime *rt)
+static void op_drop(ws_runtime *rt, ws_future *f)
 {
     ws_op *op = (ws_op *)f;
     ws_op_slot *s = op->id ? op_get(rt, op->id) : NULL;

@@ -5,24 +5,18 @@
 #include <stdio.h> /* the default leak report; release builds (the wasm module) do without stdio */
 #endif
 
+/* The codes are -1, -2, ... in table order, with no gap: WS_EUSER and the JS side rely on it. */
+#define CHECK(name, value, text) _Static_assert(WS_##name == -WS__ERRIX_##name - 1, "WS_ERRORS: " #name " out of order");
+WS_ERRORS(CHECK)
+#undef CHECK
+
 const char *ws_strerror(int err)
 {
     switch (err) {
     case WS_OK: return "ok";
-    case WS_EINVAL: return "invalid argument";
-    case WS_ENOMEM: return "out of memory";
-    case WS_ECANCELED: return "cancelled";
-    case WS_ECLOSED: return "closed";
-    case WS_ETIMEDOUT: return "timed out";
-    case WS_ESTALE: return "stale id: no such task or operation";
-    case WS_EHOST: return "host operation failed";
-    case WS_EBUSY: return "not allowed from inside a poll";
-    case WS_EFULL: return "channel full";
-    case WS_EEMPTY: return "channel empty";
-    case WS_ENOENT: return "no such name";
-    case WS_ESTALL: return "stalled: nothing can wake the future";
-    case WS_ELAGGED: return "lagged: the receiver missed messages";
-    case WS_ENOTHELD: return "released more permits than are held";
+#define CASE(name, value, text) case WS_##name: return text;
+        WS_ERRORS(CASE)
+#undef CASE
     default: return err <= WS_EUSER ? "application error" : "unknown error";
     }
 }
@@ -30,7 +24,9 @@ const char *ws_strerror(int err)
 const char *ws_cause_name(ws_cause cause)
 {
     static const char *const names[WS_CAUSE_COUNT] = {
-        "spawn", "timer", "channel", "task", "self", "host", "fetch", "notify", "abort",
+#define NAME(name, js) #js,
+        WS_CAUSES(NAME)
+#undef NAME
     };
     return (unsigned)cause < WS_CAUSE_COUNT ? names[cause] : "unknown";
 }

@@ -151,7 +151,7 @@ uint32_t ws_semaphore_id(const ws_semaphore *s) { return s ? s->id : 0; }
 /* ---- acquire ---- */
 
 static ws_poll acquire_poll(ws_future *f, ws_context *cx);
-static void acquire_drop(ws_future *f, ws_runtime *rt);
+static void acquire_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type acquire_type = { "acquire", acquire_poll, acquire_drop, NULL };
 
 void ws_acquire_init(ws_acquire *f, ws_semaphore *s, uint32_t n)
@@ -203,7 +203,7 @@ static ws_poll acquire_poll(ws_future *f, ws_context *cx)
     return WS_PENDING;
 }
 
-static void acquire_drop(ws_future *f, ws_runtime *rt)
+static void acquire_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     ws_acquire *a = (ws_acquire *)f;
@@ -225,7 +225,7 @@ static void acquire_drop(ws_future *f, ws_runtime *rt)
 /* ---- with_permit ---- */
 
 static ws_poll with_permit_poll(ws_future *f, ws_context *cx);
-static void with_permit_drop(ws_future *f, ws_runtime *rt);
+static void with_permit_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type with_permit_type = { "with_permit", with_permit_poll, with_permit_drop, NULL };
 
 void ws_with_permit_init(ws_with_permit *f, ws_semaphore *s, uint32_t n, ws_future *inner)
@@ -252,7 +252,7 @@ static ws_poll with_permit_poll(ws_future *f, ws_context *cx)
             return WS_PENDING;
         if (w->acquire.base.err != WS_OK) {
             f->err = w->acquire.base.err;
-            with_permit_drop(f, cx->rt);
+            with_permit_drop(cx->rt, f);
             return WS_READY;
         }
         w->holding = 1;
@@ -262,11 +262,11 @@ static ws_poll with_permit_poll(ws_future *f, ws_context *cx)
         return WS_PENDING;
     f->out = w->inner->out;
     f->err = w->inner->err;
-    with_permit_drop(f, cx->rt);
+    with_permit_drop(cx->rt, f);
     return WS_READY;
 }
 
-static void with_permit_drop(ws_future *f, ws_runtime *rt)
+static void with_permit_drop(ws_runtime *rt, ws_future *f)
 {
     ws_with_permit *w = (ws_with_permit *)f;
     if (w->inner)

@@ -179,7 +179,7 @@ void ws__tasks_free(ws_runtime *rt)
 /* ---- spawn and join handles ---- */
 
 static ws_poll handle_poll(ws_future *f, ws_context *cx);
-static void handle_drop(ws_future *f, ws_runtime *rt);
+static void handle_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type handle_type = { "join_handle", handle_poll, handle_drop, NULL };
 
 int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *name, ws_task_handle *handle)
@@ -258,7 +258,7 @@ static ws_poll handle_poll(ws_future *f, ws_context *cx)
 }
 
 /* Dropping a handle detaches its task: it runs on, and is freed (with its output) when it finishes. */
-static void handle_drop(ws_future *f, ws_runtime *rt)
+static void handle_drop(ws_runtime *rt, ws_future *f)
 {
     ws_task_handle *h = (ws_task_handle *)f;
     ws_task *t = ws__task_get(rt, h->task);

@@ -177,7 +177,7 @@ void ws__host_arm(ws_runtime *rt)
 enum { SLEEP_IDLE = 0, SLEEP_ARMED = 1, SLEEP_FIRED = 2, SLEEP_STATE = 3, SLEEP_ABSOLUTE = 4 };
 
 static ws_poll sleep_poll(ws_future *f, ws_context *cx);
-static void sleep_drop(ws_future *f, ws_runtime *rt);
+static void sleep_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type sleep_type = { "sleep", sleep_poll, sleep_drop, NULL };
 
 void ws_sleep_init_ns(ws_sleep *f, ws_time ns)
@@ -233,7 +233,7 @@ static ws_poll sleep_poll_impl(ws_sleep *s, ws_context *cx)
 
 static ws_poll sleep_poll(ws_future *f, ws_context *cx) { return sleep_poll_impl((ws_sleep *)f, cx); }
 
-static void sleep_drop(ws_future *f, ws_runtime *rt) { ws__timer_cancel(rt, &((ws_sleep *)f)->timer); }
+static void sleep_drop(ws_runtime *rt, ws_future *f) { ws__timer_cancel(rt, &((ws_sleep *)f)->timer); }
 
 /* ---- interval ---- */
 
@@ -271,7 +271,7 @@ static ws_poll interval_poll(ws_future *f, ws_context *cx)
 /* ---- timeout ---- */
 
 static ws_poll timeout_poll(ws_future *f, ws_context *cx);
-static void timeout_drop(ws_future *f, ws_runtime *rt);
+static void timeout_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type timeout_type = { "timeout", timeout_poll, timeout_drop, NULL };
 
 void ws_timeout_init(ws_timeout *f, ws_future *inner, uint64_t ms)
@@ -299,20 +299,20 @@ static ws_poll timeout_poll(ws_future *f, ws_context *cx)
     if (ws_future_poll(to->inner, cx) == WS_READY) {
         f->out = to->inner->out;
         f->err = to->inner->err;
-        timeout_drop(f, cx->rt);
+        timeout_drop(cx->rt, f);
         return WS_READY;
     }
     cx->child_index = 1;
     if (ws_future_poll(&to->sleep.base, cx) == WS_READY) {
         f->out = 0;
         f->err = to->sleep.base.err ? to->sleep.base.err : WS_ETIMEDOUT;
-        timeout_drop(f, cx->rt);
+        timeout_drop(cx->rt, f);
         return WS_READY;
     }
     return WS_PENDING;
 }
 
-static void timeout_drop(ws_future *f, ws_runtime *rt)
+static void timeout_drop(ws_runtime *rt, ws_future *f)
 {
     ws_timeout *to = (ws_timeout *)f;
     if (to->inner)

@@ -133,7 +133,7 @@ void ws_token_drop(ws_token *t)
 /* ---- cancelled ---- */
 
 static ws_poll cancelled_poll(ws_future *f, ws_context *cx);
-static void cancelled_drop(ws_future *f, ws_runtime *rt);
+static void cancelled_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type cancelled_type = { "cancelled", cancelled_poll, cancelled_drop, NULL };
 
 void ws_cancelled_init(ws_cancelled *f, ws_token *t)
@@ -165,7 +165,7 @@ static ws_poll cancelled_poll(ws_future *f, ws_context *cx)
     return WS_PENDING;
 }
 
-static void cancelled_drop(ws_future *f, ws_runtime *rt)
+static void cancelled_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     ws_cancelled *c = (ws_cancelled *)f;
@@ -182,7 +182,7 @@ static void cancelled_drop(ws_future *f, ws_runtime *rt)
 /* ---- run_until_cancelled ---- */
 
 static ws_poll until_poll(ws_future *f, ws_context *cx);
-static void until_drop(ws_future *f, ws_runtime *rt);
+static void until_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type until_type = { "run_until_cancelled", until_poll, until_drop, NULL };
 
 void ws_run_until_cancelled_init(ws_until_cancelled *f, ws_token *t, ws_future *inner)
@@ -196,7 +196,7 @@ static ws_poll until_poll(ws_future *f, ws_context *cx)
 {
     ws_until_cancelled *u = (ws_until_cancelled *)f;
     if (!u->inner || !u->cancelled.token) {
-        until_drop(f, cx->rt);
+        until_drop(cx->rt, f);
         f->err = WS_EINVAL;
         return WS_READY;
     }
@@ -204,20 +204,20 @@ static ws_poll until_poll(ws_future *f, ws_context *cx)
     if (ws_future_poll(&u->cancelled.base, cx) == WS_READY) {
         f->out = 0;
         f->err = WS_ECANCELED;
-        until_drop(f, cx->rt);
+        until_drop(cx->rt, f);
         return WS_READY;
     }
     cx->child_index = 1;
     if (ws_future_poll(u->inner, cx) == WS_READY) {
         f->out = u->inner->out;
         f->err = u->inner->err;
-        until_drop(f, cx->rt);
+        until_drop(cx->rt, f);
         return WS_READY;
     }
     return WS_PENDING;
 }
 
-static void until_drop(ws_future *f, ws_runtime *rt)
+static void until_drop(ws_runtime *rt, ws_future *f)
 {
     ws_until_cancelled *u = (ws_until_cancelled *)f;
     if (u->inner)

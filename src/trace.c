@@ -6,6 +6,11 @@
  */
 #include "ws_internal.h"
 
+/* The record layout JS reads (ws_trace.h) is the struct's layout. */
+#define CHECK(field, offset, type) _Static_assert(offsetof(ws_trace_event, field) == offset, "trace record: " #field);
+WS_TRACE_RECORD(CHECK)
+#undef CHECK
+_Static_assert(sizeof(ws_trace_event) == WS_TRACE_RECORD_SIZE, "trace record size");
 
 static uint32_t pow2_at_least(uint32_t n)
 {
@@ -236,8 +241,10 @@ uint32_t ws_trace_string_count(const ws_runtime *rt) { return rt ? rt->intern.co
 const char *ws_trace_kind_name(ws_trace_kind kind)
 {
     static const char *const names[WS_EV_KIND_COUNT] = {
-        "?", "spawn", "poll", "poll_end", "wake", "timer", "host", "settle", "complete", "abort", "drop", "yield",
-        "semaphore", "token", "select",
+        "?",
+#define NAME(name, js, detail, a, b, c) #js,
+        WS_TRACE_KINDS(NAME)
+#undef NAME
     };
     return (unsigned)kind < WS_EV_KIND_COUNT ? names[kind] : "?";
 }

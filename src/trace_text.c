@@ -62,7 +62,10 @@ static void line(const ws_runtime *rt, const ws_trace_event *e, char *buf, size_
         snprintf(p, left, "select    branch %u of %u %s\n", e->a, e->b,
                  e->detail == 0 ? "won" : e->detail == 1 ? "lost: dropped" : "dropped unpolled");
         break;
-    default: snprintf(p, left, "?\n"); break;
+    default: /* a kind without a line of its own here: its name and raw fields */
+        snprintf(p, left, "%-9s task %u (a %u, b %u, c %u)\n", ws_trace_kind_name((ws_trace_kind)e->kind), e->task,
+                 e->a, e->b, e->c);
+        break;
     }
 }
 

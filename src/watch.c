@@ -103,7 +103,7 @@ void ws_watch_rx_drop(ws_watch_rx *rx)
 }
 
 static ws_poll changed_poll(ws_future *f, ws_context *cx);
-static void changed_drop(ws_future *f, ws_runtime *rt);
+static void changed_drop(ws_runtime *rt, ws_future *f);
 static const ws_future_type changed_type = { "changed", changed_poll, changed_drop, NULL };
 
 void ws_changed_init(ws_changed *f, ws_watch_rx *rx)
@@ -142,7 +142,7 @@ static ws_poll changed_poll(ws_future *f, ws_context *cx)
     return WS_PENDING;
 }
 
-static void changed_drop(ws_future *f, ws_runtime *rt)
+static void changed_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     ws_changed *c = (ws_changed *)f;

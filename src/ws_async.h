@@ -65,20 +65,20 @@ typedef struct ws_async {
 } ws_async;
 
 /* The drop hook of every async function: drops the child it was suspended on, which cancels it. */
-void ws_async_drop(ws_future *f, ws_runtime *rt);
+void ws_async_drop(ws_runtime *rt, ws_future *f);
 
 /* Declares the future struct `name` (header first, then `fields`), its type `name##_type`, and opens the
  * definition of its poll function. The body that follows is the async function. */
 #define WS_ASYNC(name, ...) WS_ASYNC_WITH_DROP(name, ws_async_drop, __VA_ARGS__)
 
-/* The same, with a drop hook of your own (it must call ws_async_drop(f, rt) itself).
+/* The same, with a drop hook of your own (it must call ws_async_drop(rt, f) itself).
  *
  * Cancel safety of an async function: dropping it (an abort, a select it lost, a timeout) drops the child it is
  * suspended on and then nothing else: whatever it holds across that await (memory, semaphore permits taken with
  * ws_acquire, channel messages it took) is lost unless its drop hook gives it back. The pattern, for memory held
  * across an await (tests/test_leak.c aborts it mid-await and checks nothing is lost):
  *
- *     static void fetcher_drop(ws_future *f, ws_runtime *rt);
+ *     static void fetcher_drop(ws_runtime *rt, ws_future *f);
  *     WS_ASYNC_WITH_DROP(fetcher, fetcher_drop, { char *buf; ws_sleep nap; })
  *     {
  *         WS_BEGIN();
@@ -90,10 +90,10 @@ void ws_async_drop(ws_future *f, ws_runtime *rt);
  *         WS_RETURN(0);
  *         WS_END();
  *     }
- *     static void fetcher_drop(ws_future *f, ws_runtime *rt)
+ *     static void fetcher_drop(ws_runtime *rt, ws_future *f)
  *     {
  *         fetcher *self = (fetcher *)f;
- *         ws_async_drop(f, rt);                         // the awaited child first
+ *         ws_async_drop(rt, f);                         // the awaited child first
  *         if ((f->flags & WS_FUTURE_POLLED) && self->buf) // never polled: its fields were never set
  *             ws_free(rt, self->buf, 46);
  *     }
@@ -128,12 +128,12 @@ void ws_async_drop(ws_future *f, ws_runtime *rt);
         self->base.resume = __LINE__;                                                                               \
         /* fallthrough */                                                                                           \
     case __LINE__:                                                                                                  \
-        if (ws_await_poll(self->awaiting, cx) == WS_PENDING) { /* ready: it was dropped, its output stays */       \
+        if (ws_await_poll(self->awaiting, cx) == WS_PENDING) {                                                      \
             if (cx->tracing) /* the await point only matters to the trace */                                        \
                 ws_context_suspend_at(cx, __FILE__, __LINE__);                                                      \
             return WS_PENDING;                                                                                      \
         }                                                                                                           \
-        self->awaiting = NULL;                                                                                      \
+        self->awaiting = NULL; /* ready: it was dropped, its output stays */                                        \
     } while (0)
 
 /* Gives the other tasks a turn: wakes itself (cause SELF) and suspends once. Needs no field. */

@@ -4,6 +4,10 @@
  *   - names are ws_<noun>_<verb>; types are ws_<noun>.
  *   - functions that can fail return an int: WS_OK (0) or a negative WS_E* code. They check their arguments and
  *     never crash on bad ones; allocation failure is reported as WS_ENOMEM and leaves everything as it was.
+ *   - argument order: the runtime comes first, then the object acted on, then the rest: ws_future_drop(rt, f),
+ *     ws_spawn(rt, future, ...), and so do hooks a future type supplies: drop(rt, f), free_output(rt, f). The one
+ *     exception is polling, which takes the future and the poll's context, poll(f, cx): the context carries the
+ *     runtime (cx->rt) along with the task being polled.
  *   - the runtime is single-threaded: nothing here may be called from another thread.
  */
 #ifndef WS_BASE_H
@@ -29,23 +33,40 @@ typedef uint64_t ws_time;
 #define WS_TIME_NEVER UINT64_MAX
 #define WS_MS(ms) ((ws_time)(ms) * 1000000u)
 
+/* Error codes: X(NAME, value, description). This table is the one definition: the enum below, ws_strerror() and
+ * the JS package's codes and messages (wasm/lib/contract.js, generated from this table by
+ * scripts/gen-contract.mjs; a test fails when they differ) all come from it. A new code is one line at the end,
+ * with the next value; WS_EUSER moves down by itself. */
+#define WS_ERRORS(X)                                                                                               \
+    X(EINVAL, -1, "invalid argument")                      /* a bad argument */                                     \
+    X(ENOMEM, -2, "out of memory")                         /* allocation failed; nothing was changed */             \
+    X(ECANCELED, -3, "cancelled")                          /* the task or future was aborted or dropped */          \
+    X(ECLOSED, -4, "closed")                               /* the other side of a channel (or the runtime) is gone */ \
+    X(ETIMEDOUT, -5, "timed out")                          /* a ws_timeout expired first */                         \
+    X(ESTALE, -6, "stale id: no such task or operation")   /* the id names something that no longer exists */       \
+    X(EHOST, -7, "host operation failed")                  /* a JS promise rejected, a fetch had a network error */ \
+    X(EBUSY, -8, "not allowed from inside a poll")         /* called re-entrantly, where that is not allowed */     \
+    X(EFULL, -9, "channel full")                           /* try_send on a full channel */                         \
+    X(EEMPTY, -10, "channel empty")                        /* try_recv on an empty channel */                       \
+    X(ENOENT, -11, "no such name")                         /* no such example, host function or entry point */      \
+    X(ESTALL, -12, "stalled: nothing can wake the future") /* block_on: nothing is runnable or can wake it */  \
+    X(ELAGGED, -13, "lagged: the receiver missed messages") /* a broadcast receiver fell behind: out = missed */  \
+    X(ENOTHELD, -14, "released more permits than are held") /* semaphore release past what is held */
+
+enum ws__error_index {
+#define WS__ERROR_INDEX(name, value, text) WS__ERRIX_##name,
+    WS_ERRORS(WS__ERROR_INDEX)
+#undef WS__ERROR_INDEX
+    WS__ERROR_COUNT
+};
+
 enum {
     WS_OK = 0,
-    WS_EINVAL = -1,    /* a bad argument */
-    WS_ENOMEM = -2,    /* allocation failed; nothing was changed */
-    WS_ECANCELED = -3, /* the task or future was aborted or dropped */
-    WS_ECLOSED = -4,   /* the other side of a channel (or the runtime) is gone */
-    WS_ETIMEDOUT = -5, /* a ws_timeout expired first */
-    WS_ESTALE = -6,    /* the id names a task or operation that no longer exists */
-    WS_EHOST = -7,     /* a host operation failed (a JS promise rejected, a fetch had a network error) */
-    WS_EBUSY = -8,     /* called re-entrantly, from inside a poll, where that is not allowed */
-    WS_EFULL = -9,     /* try_send on a full channel */
-    WS_EEMPTY = -10,   /* try_recv on an empty channel */
-    WS_ENOENT = -11,   /* no such name (example, host function, entry point) */
-    WS_ESTALL = -12,   /* block_on: nothing is runnable and nothing can wake the future (a lost waker) */
-    WS_ELAGGED = -13,  /* a broadcast receiver fell behind: out = the number of messages it missed */
-    WS_ENOTHELD = -14, /* releasing more semaphore permits than are held */
-    WS_EUSER = -15     /* first code free for applications: values <= WS_EUSER are passed through untouched */
+#define WS__ERROR_ENUM(name, value, text) WS_##name = value,
+    WS_ERRORS(WS__ERROR_ENUM)
+#undef WS__ERROR_ENUM
+    /* the first code free for applications: values <= WS_EUSER are passed through untouched */
+    WS_EUSER = -WS__ERROR_COUNT - 1
 };
 
 /* A short, static description of an error code. */

@@ -87,7 +87,7 @@ void ws_join_next_init(ws_join_next *f, ws_joinset *s);
 
 /* An async function whose frame owns a JoinSet `scope`: see above. Its drop hook drops what it awaits, then frees
  * the scope (aborting the children left in it). */
-void ws__scope_drop(ws_future *f, ws_runtime *rt, ws_joinset *scope);
+void ws__scope_drop(ws_runtime *rt, ws_future *f, ws_joinset *scope);
 #define WS_ASYNC_SCOPE(name, ...)                                                                                   \
     typedef struct name {                                                                                           \
         ws_future base;                                                                                             \
@@ -95,7 +95,7 @@ void ws__scope_drop(ws_future *f, ws_runtime *rt, ws_joinset *scope);
         ws_joinset scope;                                                                                           \
         struct __VA_ARGS__;                                                                                         \
     } name;                                                                                                         \
-    static void name##_drop(ws_future *f, ws_runtime *rt) { ws__scope_drop(f, rt, &((name *)f)->scope); }          \
+    static void name##_drop(ws_runtime *rt, ws_future *f) { ws__scope_drop(rt, f, &((name *)f)->scope); }          \
     static ws_poll name##_body(name *self, ws_context *cx);                                                         \
     static ws_poll name##_poll(ws_future *f, ws_context *cx)                                                        \
     {                                                                                                               \

@@ -65,11 +65,17 @@ int ws_runtime_free(ws_runtime *rt);
 void ws_runtime_set_leak_hook(ws_runtime *rt, void (*hook)(ws_runtime *rt, uint32_t blocks, size_t bytes, void *ud),
                               void *ud);
 
-/* What ws_runtime_run returns (>= 0) besides a negative error code. */
+/* What ws_runtime_run returns (>= 0) besides a negative error code: X(NAME, value). The JS bridge reads the values
+ * from wasm/lib/contract.js, generated from this table. */
+#define WS_RUN_STATUSES(X)                                                                                         \
+    X(IDLE, 0) /* nothing runnable and nothing pending: every task is done or stuck */                             \
+    X(MORE, 1) /* the time slice ran out with tasks still runnable: yield to the host, then run again */           \
+    X(WAIT, 2) /* nothing runnable now; waiting for a timer (see ws_runtime_next_deadline) or the host */
+
 enum {
-    WS_RUN_IDLE = 0,  /* nothing runnable and nothing pending: every task is done or stuck */
-    WS_RUN_MORE = 1,  /* the time slice ran out with tasks still runnable: yield to the host, then run again */
-    WS_RUN_WAIT = 2   /* nothing runnable now; waiting for a timer (see ws_runtime_next_deadline) or the host */
+#define WS__RUN_ENUM(name, value) WS_RUN_##name = value,
+    WS_RUN_STATUSES(WS__RUN_ENUM)
+#undef WS__RUN_ENUM
 };
 
 /* Polls runnable tasks in FIFO order until none is left or the time slice is used up, firing due timers between

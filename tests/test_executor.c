@@ -141,7 +141,7 @@ static ws_poll victim_poll(ws_future *f, ws_context *cx)
     }
     return WS_PENDING;
 }
-static void victim_drop(ws_future *f, ws_runtime *rt)
+static void victim_drop(ws_runtime *rt, ws_future *f)
 {
     (void)f;
     assert_int_equal(ws_runtime_current_task(rt), WS_ID_NONE); /* never from inside somebody's poll */

@@ -32,7 +32,7 @@ WS_ASYNC(leaky_fn, { char *buf; ws_sleep nap; })
 }
 
 /* The same, with a drop hook that frees the buffer whatever state the function is dropped in. */
-static void careful_drop(ws_future *f, ws_runtime *rt);
+static void careful_drop(ws_runtime *rt, ws_future *f);
 WS_ASYNC_WITH_DROP(careful_fn, careful_drop, { char *buf; ws_sleep nap; })
 {
     WS_BEGIN();
@@ -46,10 +46,10 @@ WS_ASYNC_WITH_DROP(careful_fn, careful_drop, { char *buf; ws_sleep nap; })
     WS_RETURN(0);
     WS_END();
 }
-static void careful_drop(ws_future *f, ws_runtime *rt)
+static void careful_drop(ws_runtime *rt, ws_future *f)
 {
     careful_fn *self = (careful_fn *)f;
-    ws_async_drop(f, rt); /* first what it awaits (the sleep) */
+    ws_async_drop(rt, f); /* first what it awaits (the sleep) */
     if (self->base.flags & WS_FUTURE_POLLED && self->buf) { /* never polled: buf was never set */
         ws_free(rt, self->buf, 46);
         self->buf = NULL;

@@ -159,7 +159,7 @@ static inline ws_poll tu_probe_poll(ws_future *f, ws_context *cx)
     return WS_READY;
 }
 
-static inline void tu_probe_drop(ws_future *f, ws_runtime *rt)
+static inline void tu_probe_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
     tu_probe *p = (tu_probe *)f;

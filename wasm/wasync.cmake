@@ -13,7 +13,7 @@
 #
 # Why -sSTANDALONE_WASM and a hand-written loader instead of emscripten's JS glue: the glue of emscripten 3.1.6
 # (Debian's) breaks under Node's ES modules (__dirname) and tries fetch() on file paths in Node 20. The imports are
-# declared with import_module("wasync") and provided by wasm/lib/runtime.js, unchanged in Node and browsers.
+# declared with import_module("wasync") and provided by wasm/lib/abi.js, unchanged in Node and browsers.
 #
 # Flags: the core is built -O3; -Oz everywhere makes the package's module 34 KB instead of 49 KB but costs 25-35%
 # of yield/channel throughput (measured with bench/child.mjs). The bridge and the cold sources are built -Oz: at

@@ -21,7 +21,7 @@ WS_ASYNC(bw_trivial, { int64_t value; })
     WS_END();
 }
 
-static void bw_spawn_drop(ws_future *f, ws_runtime *rt);
+static void bw_spawn_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(bw_spawn, bw_spawn_drop, { int64_t n, spawned, i, sum; ws_task_handle *h; })
 {
@@ -44,10 +44,10 @@ WS_ASYNC_WITH_DROP(bw_spawn, bw_spawn_drop, { int64_t n, spawned, i, sum; ws_tas
     WS_END();
 }
 
-static void bw_spawn_drop(ws_future *f, ws_runtime *rt)
+static void bw_spawn_drop(ws_runtime *rt, ws_future *f)
 {
     bw_spawn *self = (bw_spawn *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     if (self->h) {
         for (int64_t i = 0; i < self->spawned; i++)
             ws_future_drop(rt, &self->h[i].base); /* detaches what was not collected */
@@ -76,7 +76,7 @@ WS_ASYNC(bw_yielder, { int64_t yields, i; ws_yield y; })
     WS_END();
 }
 
-static void bw_yield_drop(ws_future *f, ws_runtime *rt);
+static void bw_yield_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(bw_yield, bw_yield_drop, { int64_t tasks, yields, spawned, i, sum; ws_task_handle *h; })
 {
@@ -100,10 +100,10 @@ WS_ASYNC_WITH_DROP(bw_yield, bw_yield_drop, { int64_t tasks, yields, spawned, i,
     WS_END();
 }
 
-static void bw_yield_drop(ws_future *f, ws_runtime *rt)
+static void bw_yield_drop(ws_runtime *rt, ws_future *f)
 {
     bw_yield *self = (bw_yield *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     if (self->h) {
         for (int64_t i = 0; i < self->spawned; i++)
             ws_future_drop(rt, &self->h[i].base);
@@ -122,7 +122,7 @@ static inline void bw_yield_init(bw_yield *f, int64_t tasks, int64_t yields)
 
 /* ---- ping-pong: `msgs` messages in all between two tasks, over two bounded channels (one each way) --------- */
 
-static void bw_pinger_drop(ws_future *f, ws_runtime *rt);
+static void bw_pinger_drop(ws_runtime *rt, ws_future *f);
 
 /* Sends 1..rounds on `tx` and waits for each echo on `rx`. */
 WS_ASYNC_WITH_DROP(bw_pinger, bw_pinger_drop, { ws_channel *tx, *rx; int64_t rounds, i, sum; ws_send send; ws_recv recv; })
@@ -143,10 +143,10 @@ WS_ASYNC_WITH_DROP(bw_pinger, bw_pinger_drop, { ws_channel *tx, *rx; int64_t rou
     WS_END();
 }
 
-static void bw_pinger_drop(ws_future *f, ws_runtime *rt)
+static void bw_pinger_drop(ws_runtime *rt, ws_future *f)
 {
     bw_pinger *self = (bw_pinger *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     if (self->tx)
         ws_channel_sender_drop(self->tx);     /* the ponger then sees Closed and finishes */
     if (self->rx)
@@ -154,7 +154,7 @@ static void bw_pinger_drop(ws_future *f, ws_runtime *rt)
     self->tx = self->rx = NULL;
 }
 
-static void bw_ponger_drop(ws_future *f, ws_runtime *rt);
+static void bw_ponger_drop(ws_runtime *rt, ws_future *f);
 
 /* Echoes every message from `rx` back on `tx` until `rx` is closed. */
 WS_ASYNC_WITH_DROP(bw_ponger, bw_ponger_drop, { ws_channel *tx, *rx; int64_t count; ws_send send; ws_recv recv; })
@@ -175,10 +175,10 @@ WS_ASYNC_WITH_DROP(bw_ponger, bw_ponger_drop, { ws_channel *tx, *rx; int64_t cou
     WS_END();
 }
 
-static void bw_ponger_drop(ws_future *f, ws_runtime *rt)
+static void bw_ponger_drop(ws_runtime *rt, ws_future *f)
 {
     bw_ponger *self = (bw_ponger *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     if (self->tx)
         ws_channel_sender_drop(self->tx);
     if (self->rx)
@@ -186,7 +186,7 @@ static void bw_ponger_drop(ws_future *f, ws_runtime *rt)
     self->tx = self->rx = NULL;
 }
 
-static void bw_pingpong_drop(ws_future *f, ws_runtime *rt);
+static void bw_pingpong_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(bw_pingpong, bw_pingpong_drop, { int64_t msgs, capacity; ws_task_handle ha, hb; })
 {
@@ -223,10 +223,10 @@ WS_ASYNC_WITH_DROP(bw_pingpong, bw_pingpong_drop, { int64_t msgs, capacity; ws_t
     WS_END();
 }
 
-static void bw_pingpong_drop(ws_future *f, ws_runtime *rt)
+static void bw_pingpong_drop(ws_runtime *rt, ws_future *f)
 {
     bw_pingpong *self = (bw_pingpong *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     ws_future_drop(rt, &self->ha.base);
     ws_future_drop(rt, &self->hb.base);
 }
@@ -262,7 +262,7 @@ WS_ASYNC(bw_sleeper, { ws_time deadline; uint64_t ms; uint32_t *hist; ws_sleep n
     WS_END();
 }
 
-static void bw_timers_drop(ws_future *f, ws_runtime *rt);
+static void bw_timers_drop(ws_runtime *rt, ws_future *f);
 
 /* Results go through a pointer: a spawned future is copied into its task, so the caller's copy sees nothing. */
 typedef struct bw_timers_result {
@@ -313,10 +313,10 @@ WS_ASYNC_WITH_DROP(bw_timers, bw_timers_drop, {
     WS_END();
 }
 
-static void bw_timers_drop(ws_future *f, ws_runtime *rt)
+static void bw_timers_drop(ws_runtime *rt, ws_future *f)
 {
     bw_timers *self = (bw_timers *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     if (self->h) {
         for (int64_t i = 0; i < self->spawned; i++)
             ws_future_drop(rt, &self->h[i].base);

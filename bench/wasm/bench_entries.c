@@ -75,7 +75,7 @@ WS_ASYNC(bench_timers_entry, { bw_timers main; bw_timers_result res; })
         WS_RETURN_ERR(WS_ERR(&self->main));
     {
         wsx_buf b;
-        wsx_buf_init(&b, cx->rt);
+        wsx_buf_init(cx->rt, &b);
         wsx_buf_str(&b, "{\"n\":");
         wsx_buf_int(&b, self->main.n);
         wsx_buf_str(&b, ",\"total_us\":");
@@ -145,7 +145,7 @@ const wsx_entry bench_entry_idle = {
 
 /* ---- bench_fetch_many url n: n concurrent fetches joined in one task; out = body bytes received ---- */
 
-static void fetch_many_drop(ws_future *f, ws_runtime *rt);
+static void fetch_many_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(bench_fetch_many, fetch_many_drop,
                    { const char *url; int64_t n, bytes; ws_fetch *fetches; ws_future **ptrs; ws_join all; })
@@ -179,10 +179,10 @@ WS_ASYNC_WITH_DROP(bench_fetch_many, fetch_many_drop,
     WS_END();
 }
 
-static void fetch_many_drop(ws_future *f, ws_runtime *rt)
+static void fetch_many_drop(ws_runtime *rt, ws_future *f)
 {
     bench_fetch_many *self = (bench_fetch_many *)f;
-    ws_async_drop(f, rt); /* drops the join, which drops (aborts) every unfinished fetch */
+    ws_async_drop(rt, f); /* drops the join, which drops (aborts) every unfinished fetch */
     ws_free(rt, self->fetches, (size_t)self->n * sizeof *self->fetches);
     ws_free(rt, self->ptrs, (size_t)self->n * sizeof *self->ptrs);
     self->fetches = NULL;

@@ -32,7 +32,7 @@ WS_ASYNC(greet, { const char *name; int64_t count, i; ws_host_call ask; ws_sleep
     }
     {
         wsx_buf out;
-        wsx_buf_init(&out, cx->rt);
+        wsx_buf_init(cx->rt, &out);
         wsx_buf_str(&out, self->text);
         wsx_buf_str(&out, " (after ");
         wsx_buf_int(&out, self->count);

@@ -1,8 +1,6 @@
 // Turns a flat trace (docs/js-api.md) into lookup tables the views share: tasks with their rows,
 // polls, wakes, timers and host operations, and the links between them (wake -> poll, wake -> cause).
 
-export const WAKE_CAUSES = ['timer', 'channel', 'task', 'self', 'host', 'fetch', 'spawn', 'notify', 'abort'];
-
 export function buildModel(trace) {
   const bySeq = new Map();
   const tasks = new Map();

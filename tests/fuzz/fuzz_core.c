@@ -203,7 +203,7 @@ enum { S_SLEEP, S_YIELD, S_SEND, S_RECV, S_NOTIFIED, S_TIMEOUT, S_SELECT, S_JOIN
        S_ABORT_SELF, S_BUSY, S_ABORT_OTHER, S_WAKE_OTHER, S_INTERVAL, S_ONESHOT,
        S_WITH_PERMIT, S_ACQUIRE, S_CANCELLED, S_CHANGED, S_BRECV, S_JOIN_NEXT, S_COUNT };
 
-static void script_drop(ws_future *f, ws_runtime *rt);
+static void script_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(script, script_drop, {
     int idx;
@@ -430,10 +430,10 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
     WS_END();
 }
 
-static void script_drop(ws_future *f, ws_runtime *rt)
+static void script_drop(ws_runtime *rt, ws_future *f)
 {
     script *s = (script *)f;
-    ws_async_drop(f, rt); /* first the child it waits on (it may point into a channel we keep alive) */
+    ws_async_drop(rt, f); /* first the child it waits on (it may point into a channel we keep alive) */
     if (s->handle_k >= 0) {
         ws_future_drop(rt, &s->h.base); /* never awaited to the end: detach */
         s->handle_k = -1;

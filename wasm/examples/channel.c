@@ -2,7 +2,7 @@
  * send is Pending until the consumer takes a message: backpressure, with no busy waiting. */
 #include "example.h"
 
-static void producer_drop(ws_future *f, ws_runtime *rt);
+static void producer_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(producer, producer_drop, { ws_channel *tx; int64_t count, i; ws_send send; })
 {
@@ -15,15 +15,15 @@ WS_ASYNC_WITH_DROP(producer, producer_drop, { ws_channel *tx; int64_t count, i; 
     WS_END();
 }
 
-static void producer_drop(ws_future *f, ws_runtime *rt)
+static void producer_drop(ws_runtime *rt, ws_future *f)
 {
     producer *self = (producer *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     ws_channel_sender_drop(self->tx);            /* the consumer then sees Closed once it has drained */
     self->tx = NULL;
 }
 
-static void channel_main_drop(ws_future *f, ws_runtime *rt);
+static void channel_main_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(channel_main, channel_main_drop,
                    { int64_t count, capacity, work_ms, sum; ws_channel *rx; ws_task_handle hp; ws_recv recv;
@@ -56,10 +56,10 @@ WS_ASYNC_WITH_DROP(channel_main, channel_main_drop,
     WS_END();
 }
 
-static void channel_main_drop(ws_future *f, ws_runtime *rt)
+static void channel_main_drop(ws_runtime *rt, ws_future *f)
 {
     channel_main *self = (channel_main *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     ws_future_drop(rt, &self->hp.base);
     if (self->rx)
         ws_channel_receiver_drop(self->rx);

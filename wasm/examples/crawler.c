@@ -95,7 +95,7 @@ static void field(wsx_buf *b, const char *name, int64_t v, int last)
 static int64_t summary(const crawler *c, ws_runtime *rt)
 {
     wsx_buf b;
-    wsx_buf_init(&b, rt);
+    wsx_buf_init(rt, &b);
     wsx_buf_str(&b, "{");
     field(&b, "urls", c->n, 0);
     field(&b, "ok", c->ok, 0);

@@ -3,7 +3,7 @@
 #include "example.h"
 #include "../src/ws_js.h"
 
-static void fetch_main_drop(ws_future *f, ws_runtime *rt);
+static void fetch_main_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(fetch_main, fetch_main_drop, { const char *url_a, *url_b; ws_fetch a, b; ws_join both; })
 {
@@ -22,10 +22,10 @@ WS_ASYNC_WITH_DROP(fetch_main, fetch_main_drop, { const char *url_a, *url_b; ws_
         ws_fetch_response ra, rb;
         if (WS_ERR(&self->both) != WS_OK) {      /* a network error (an HTTP error status is not one) */
             ws_bytes *msg = WS_OUT(&self->both) == 0 ? a : b;
-            wsx_fail(&self->base, cx->rt, WS_EHOST, msg ? (const char *)msg->data : "fetch failed");
+            wsx_fail(cx->rt, &self->base, WS_EHOST, msg ? (const char *)msg->data : "fetch failed");
         } else if (ws_fetch_response_view(a, &ra) == WS_OK && ws_fetch_response_view(b, &rb) == WS_OK) {
             wsx_buf out;
-            wsx_buf_init(&out, cx->rt);
+            wsx_buf_init(cx->rt, &out);
             wsx_buf_str(&out, "a: HTTP ");
             wsx_buf_int(&out, ra.status);
             wsx_buf_str(&out, ", ");
@@ -37,7 +37,7 @@ WS_ASYNC_WITH_DROP(fetch_main, fetch_main_drop, { const char *url_a, *url_b; ws_
             wsx_buf_str(&out, " bytes");
             self->base.out = (int64_t)(intptr_t)wsx_buf_finish(&out);
         } else {
-            wsx_fail(&self->base, cx->rt, WS_EHOST, "malformed fetch response");
+            wsx_fail(cx->rt, &self->base, WS_EHOST, "malformed fetch response");
         }
         /* The failed run's other child may have finished too: either way, both blocks are freed here. */
         if (ws_future_is_ready(&self->a.op.base))
@@ -52,10 +52,10 @@ WS_ASYNC_WITH_DROP(fetch_main, fetch_main_drop, { const char *url_a, *url_b; ws_
 }
 
 /* Dropped early (aborted, or lost a select): dropping the fetches aborts both requests. */
-static void fetch_main_drop(ws_future *f, ws_runtime *rt)
+static void fetch_main_drop(ws_runtime *rt, ws_future *f)
 {
     fetch_main *self = (fetch_main *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     ws_future_drop(rt, &self->both.base);
 }
 

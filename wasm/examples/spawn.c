@@ -2,7 +2,7 @@
  * even outlive us); we await their join handles. Three tasks in all, where join used one. */
 #include "fake_fetch.h"
 
-static void spawn_main_drop(ws_future *f, ws_runtime *rt);
+static void spawn_main_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(spawn_main, spawn_main_drop, { int64_t a_ms, b_ms; ws_task_handle ha, hb; })
 {
@@ -23,10 +23,10 @@ WS_ASYNC_WITH_DROP(spawn_main, spawn_main_drop, { int64_t a_ms, b_ms; ws_task_ha
 }
 
 /* Dropped early (aborted): let go of both handles, which detaches the tasks, as dropping a JoinHandle does. */
-static void spawn_main_drop(ws_future *f, ws_runtime *rt)
+static void spawn_main_drop(ws_runtime *rt, ws_future *f)
 {
     spawn_main *self = (spawn_main *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     ws_future_drop(rt, &self->ha.base);
     ws_future_drop(rt, &self->hb.base);
 }

@@ -34,7 +34,7 @@ static inline void ticker_init(ticker *f, int64_t ticks, int64_t tick_ms)
  * moved into its task), and report the ticker's worst lateness. */
 typedef void (*worker_init_fn)(void *worker, int64_t items, int64_t unit_ms);
 
-static void ticker_demo_drop(ws_future *f, ws_runtime *rt);
+static void ticker_demo_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(ticker_demo, ticker_demo_drop, {
     int64_t items, unit_ms, ticks, tick_ms;
@@ -60,10 +60,10 @@ WS_ASYNC_WITH_DROP(ticker_demo, ticker_demo_drop, {
     WS_END();
 }
 
-static void ticker_demo_drop(ws_future *f, ws_runtime *rt)
+static void ticker_demo_drop(ws_runtime *rt, ws_future *f)
 {
     ticker_demo *self = (ticker_demo *)f;
-    ws_async_drop(f, rt);
+    ws_async_drop(rt, f);
     ws_future_drop(rt, &self->ht.base);
     ws_future_drop(rt, &self->hw.base);
 }

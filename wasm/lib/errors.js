@@ -1,18 +1,11 @@
-// errors.js: the runtime's error codes (ws_base.h) as JS errors with a stable `code`.
+// errors.js: the runtime's error codes (the WS_ERRORS table in ws_base.h, via contract.js) as JS errors with a
+// stable `code`.
+import { ERRORS, ERROR_TEXT, EUSER } from './contract.js';
 
-const CODES = new Map([
-  [-1, 'EINVAL'], [-2, 'ENOMEM'], [-3, 'ECANCELED'], [-4, 'ECLOSED'], [-5, 'ETIMEDOUT'], [-6, 'ESTALE'],
-  [-7, 'EHOST'], [-8, 'EBUSY'], [-9, 'EFULL'], [-10, 'EEMPTY'], [-11, 'ENOENT'], [-12, 'ESTALL'],
-  [-13, 'ELAGGED'], [-14, 'ENOTHELD'],
-]);
+const CODES = new Map(Object.entries(ERRORS).map(([name, value]) => [value, name]));
 
-const MESSAGES = {
-  EINVAL: 'invalid argument', ENOMEM: 'out of memory', ECANCELED: 'aborted', ECLOSED: 'the runtime is closed',
-  ETIMEDOUT: 'timed out', ESTALE: 'stale id: no such task or job', EHOST: 'host operation failed',
-  EBUSY: 'not allowed while the executor is polling', ENOENT: 'no such name', ESTALL: 'stalled',
-  ELAGGED: 'lagged: the receiver missed messages', ENOTHELD: 'released more permits than are held',
-  ETRAP: 'the WebAssembly module trapped', EUSER: 'application error',
-};
+// Codes that exist only on the JS side: a trap of the module, and codes <= EUSER from application C code.
+const MESSAGES = { ...ERROR_TEXT, ETRAP: 'the WebAssembly module trapped', EUSER: 'application error' };
 
 export class WasyncError extends Error {
   constructor(code, message, options) {
@@ -24,10 +17,21 @@ export class WasyncError extends Error {
 
 /** The code name of a negative C error number. */
 export function codeOf(err) {
-  return CODES.get(err) ?? (err <= -15 ? 'EUSER' : 'EUNKNOWN');
+  return CODES.get(err) ?? (err <= EUSER ? 'EUSER' : 'EUNKNOWN');
 }
 
 export function errorFrom(err, message) {
   const code = codeOf(err);
   return new WasyncError(code, message || MESSAGES[code]);
+}
+
+/** The message of a rejection value, or `fallback`. */
+export function messageOf(e, fallback) {
+  try {
+    if (e instanceof Error) return String(e.message) || fallback;
+  } catch {
+    return fallback; // a message getter that throws
+  }
+  if (typeof e === 'string') return e;
+  return fallback;
 }

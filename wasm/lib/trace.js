@@ -1,37 +1,40 @@
 // trace.js: the poll trace, from the runtime's ring of 32-byte records (ws_trace.h) to plain event objects, and
 // from those to a text timeline and to Chrome Trace Event JSON.
 
-const KIND = { SPAWN: 1, POLL_BEGIN: 2, POLL_END: 3, WAKE: 4, TIMER: 5, HOST: 6, SETTLE: 7, COMPLETE: 8, ABORT: 9, DROP: 10, YIELD: 11, SEMAPHORE: 12, TOKEN: 13, SELECT: 14 };
+import { CAUSES, TRACE_KINDS, TRACE_RECORD as R } from './contract.js';
+
+export { CAUSES };
 const SEMAPHORE = ['wait', 'granted', 'released'];
 const SELECT = ['won', 'lost', 'unpolled'];
-export const CAUSES = ['spawn', 'timer', 'channel', 'task', 'self', 'host', 'fetch', 'notify', 'abort'];
 const COMPLETE = ['ok', 'error', 'cancelled'];
-const RECORD = 32;
 
 /**
  * Decodes `count` records starting at ring index `first` (wrapping at `capacity`) into events.
  * `string(i)` returns interned string i. Times become milliseconds.
+ *
+ * Kinds with a shape of their own (names for their codes) are decoded below; any other kind (one added to WS_TRACE_KINDS) becomes
+ * { seq, t, kind, task, ...its named fields } from the table: u32 fields as numbers, str as strings, cause as names.
  */
 export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
   const view = new DataView(buffer);
   const events = [];
   const open = []; // poll events whose end has not been seen, innermost last
   for (let i = 0; i < count; i++) {
-    const at = ringPtr + ((first + i) % capacity) * RECORD;
-    const seq = view.getUint32(at, true);
-    const kind = view.getUint8(at + 4);
-    const detail = view.getUint8(at + 5);
-    const depth = view.getUint16(at + 6, true);
-    const task = view.getUint32(at + 8, true);
-    const a = view.getUint32(at + 12, true);
-    const b = view.getUint32(at + 16, true);
-    const c = view.getUint32(at + 20, true);
-    const t = Number(view.getBigUint64(at + 24, true)) / 1e6;
-    switch (kind) {
-      case KIND.SPAWN:
-        events.push({ seq, t, kind: 'spawn', task, name: string(b), parent: a });
-        break;
-      case KIND.POLL_BEGIN: {
+    const at = ringPtr + ((first + i) % capacity) * R.SIZE;
+    const seq = view.getUint32(at + R.seq, true);
+    const kind = view.getUint8(at + R.kind);
+    const detail = view.getUint8(at + R.detail);
+    const depth = view.getUint16(at + R.depth, true);
+    const task = view.getUint32(at + R.task, true);
+    const a = view.getUint32(at + R.a, true);
+    const b = view.getUint32(at + R.b, true);
+    const c = view.getUint32(at + R.c, true);
+    const t = Number(view.getBigUint64(at + R.t, true)) / 1e6;
+    const k = TRACE_KINDS[kind];
+    switch (k?.kind) {
+      case undefined:
+        break; // a kind this reader does not know (a newer module): skipped
+      case 'poll': {
         const ev = {
           seq, t, kind: 'poll', task, dur: null, result: null, depth, future: string(b),
           index: c ? c - 1 : -1, site: null, wake: depth === 0 && a ? a - 1 : null,
@@ -40,7 +43,7 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
         open.push(ev);
         break;
       }
-      case KIND.POLL_END: {
+      case 'poll_end': {
         const ev = open.pop();
         if (!ev) break; // the begin was overwritten in the ring
         ev.dur = t - ev.t;
@@ -48,41 +51,35 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
         if (!detail && b) ev.site = { file: string(c), line: b };
         break;
       }
-      case KIND.WAKE:
-        events.push({ seq, t, kind: 'wake', task, cause: CAUSES[detail] ?? 'unknown', by: a, source: b });
-        break;
-      case KIND.TIMER:
+      case 'timer':
         events.push({ seq, t, kind: 'timer', task, timer: a, deadline: (c * 2 ** 32 + b) / 1e6 });
         break;
-      case KIND.HOST:
-        events.push({ seq, t, kind: 'host', task, op: a, name: string(b), cause: CAUSES[detail] ?? 'host' });
-        break;
-      case KIND.SETTLE:
+      case 'settle':
         events.push({ seq, t, kind: 'settle', task, op: a, ok: detail === 1, ignored: detail === 2, cancelled: detail === 3 });
         break;
-      case KIND.COMPLETE:
+      case 'complete':
         events.push({ seq, t, kind: 'complete', task, result: COMPLETE[detail] ?? 'error' });
         break;
-      case KIND.ABORT:
-        events.push({ seq, t, kind: 'abort', task });
-        break;
-      case KIND.DROP:
-        events.push({ seq, t, kind: 'drop', task });
-        break;
-      case KIND.YIELD:
+      case 'yield':
         events.push({ seq, t, kind: 'yield', task: 0 });
         break;
-      case KIND.SEMAPHORE: // a task waits for permits, is granted them, or permits are released
+      case 'semaphore': // a task waits for permits, is granted them, or permits are released
         events.push({ seq, t, kind: 'semaphore', task, action: SEMAPHORE[detail] ?? 'unknown', semaphore: a, permits: b, held: c });
         break;
-      case KIND.TOKEN: // a cancellation token was cancelled (directly, or through its parent)
+      case 'token': // a cancellation token was cancelled (directly, or through its parent)
         events.push({ seq, t, kind: 'token', task, token: a, byParent: detail === 1, woken: b });
         break;
-      case KIND.SELECT: // a select's winner, and each loser it dropped
+      case 'select': // a select's winner, and each loser it dropped
         events.push({ seq, t, kind: 'select', task, outcome: SELECT[detail] ?? 'unknown', branch: a, branches: b });
         break;
-      default:
-        break;
+      default: {
+        const ev = { seq, t, kind: k.kind, task };
+        field(ev, k.detail, detail, string);
+        field(ev, k.a, a, string);
+        field(ev, k.b, b, string);
+        field(ev, k.c, c, string);
+        events.push(ev);
+      }
     }
   }
   // The ring numbers every record, poll ends included; the events are numbered from 0 without gaps (the contract),
@@ -94,6 +91,12 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
     if (e.kind === 'poll' && e.wake != null) e.wake = renumber.get(e.wake) ?? null;
   }
   return events;
+}
+
+function field(ev, spec, v, string) {
+  if (spec === null) return;
+  const [type, name] = spec;
+  ev[name] = type === 'str' ? string(v) : type === 'cause' ? CAUSES[v] ?? 'unknown' : v;
 }
 
 const ms = (t) => t.toFixed(3).padStart(10);
@@ -154,8 +157,11 @@ export function traceToText(trace) {
       case 'select':
         lines.push(`${head}select    branch ${e.branch} of ${e.branches} ${e.outcome === 'won' ? 'won' : e.outcome === 'lost' ? 'lost: dropped' : 'dropped unpolled'} in ${who(e.task)}`);
         break;
-      default:
-        lines.push(`${head}${e.kind}`);
+      default: { // a kind without a line of its own: its name and fields
+        const { seq, t, kind, task, ...rest } = e;
+        const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : v}`).join(' ');
+        lines.push(`${head}${kind.padEnd(9)} ${who(task)}${fields ? ` ${fields}` : ''}`);
+      }
     }
   }
   return lines.join('\n') + (lines.length ? '\n' : '');

@@ -3,9 +3,9 @@
  * One module instance holds one runtime (createRuntime instantiates the compiled module again), so a trap in one
  * runtime cannot corrupt another, and no export needs a runtime argument.
  *
- * Driving (see wasm/lib/runtime.js): JS calls wsx_run() from a microtask when the runtime asked for a run (import
+ * Driving (see wasm/lib/schedule.js): JS calls wsx_run() from a microtask when the runtime asked for a run (import
  * request_run) or the host timer fired (import arm_timer), never from inside a poll. wsx_run() returns what comes
- * next: WS_RUN_MORE (slice used: continue from a macrotask), WS_RUN_WAIT or WS_RUN_IDLE, or-ed with RUN_JOBS_DONE
+ * next: WS_RUN_MORE (slice used: continue from a macrotask), WS_RUN_WAIT or WS_RUN_IDLE, or-ed with WSX_RUN_JOBS_DONE
  * when a task finished (only then can a job be reaped, so JS skips wsx_reap otherwise).
  *
  * Jobs are tasks started from JS. A job keeps its task's join handle; after each run, JS reaps finished jobs one
@@ -13,7 +13,9 @@
  */
 #include "entries.h"
 #include "ws_js.h"
+#include "wsx_abi.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define EXPORT(name) __attribute__((export_name(name)))
@@ -81,8 +83,6 @@ static void set_message(const char *a, const char *b)
 
 /* ---- lifecycle ---- */
 
-enum { FLAG_REAL_CLOCK = 1, FLAG_TRACE_KEEP_FIRST = 2 };
-
 /* Returns WS_OK or an error code. */
 EXPORT("wsx_init") int wsx_init(int flags, uint32_t trace_capacity, uint32_t budget, double slice_ms)
 {
@@ -92,7 +92,7 @@ EXPORT("wsx_init") int wsx_init(int flags, uint32_t trace_capacity, uint32_t bud
         return WS_EINVAL;
     ws_runtime_options o;
     ws_runtime_options_init(&o);
-    if (flags & FLAG_REAL_CLOCK) {
+    if (flags & WSX_FLAG_REAL_CLOCK) {
         o.host.now = host_now;
         o.host.arm_timer = host_arm_timer;
     }
@@ -100,7 +100,7 @@ EXPORT("wsx_init") int wsx_init(int flags, uint32_t trace_capacity, uint32_t bud
     o.budget = budget;
     o.slice = (ws_time)(slice_ms * 1e6);
     o.trace_capacity = trace_capacity;
-    o.trace_keep_first = (flags & FLAG_TRACE_KEEP_FIRST) != 0;
+    o.trace_keep_first = (flags & WSX_FLAG_TRACE_KEEP_FIRST) != 0;
     return ws_runtime_new(&o, &rt);
 }
 
@@ -133,8 +133,6 @@ EXPORT("wsx_shutdown") int wsx_shutdown(void)
     return rc;
 }
 
-enum { RUN_JOBS_DONE = 16 }; /* or-ed into wsx_run's status: some task finished, so a job may be reapable */
-
 EXPORT("wsx_run") int wsx_run(void)
 {
     if (!rt)
@@ -142,7 +140,7 @@ EXPORT("wsx_run") int wsx_run(void)
     uint64_t finished = ws_runtime_tasks_finished(rt);
     int st = ws_runtime_run(rt);
     if (st >= 0 && ws_runtime_tasks_finished(rt) != finished)
-        st |= RUN_JOBS_DONE;
+        st |= WSX_RUN_JOBS_DONE;
     return st;
 }
 
@@ -258,7 +256,7 @@ EXPORT("wsx_start") int wsx_start(const char *name, uint32_t name_len, const cha
     wsx_args parsed;
     char *block;
     uint32_t block_len;
-    int rc = wsx_args_parse(e, args ? args : "", args ? args_len : 0, &parsed, &block, &block_len, rt, message,
+    int rc = wsx_args_parse(rt, e, args ? args : "", args ? args_len : 0, &parsed, &block, &block_len, message,
                             sizeof message);
     if (rc != WS_OK)
         return rc;
@@ -365,6 +363,16 @@ EXPORT("wsx_trace_clear") void wsx_trace_clear(void) { ws_trace_clear(rt); }
 EXPORT("wsx_trace_string") const char *wsx_trace_string(uint32_t i) { return ws_trace_string(rt, i); }
 
 /* ---- stats ---- */
+
+/* The layout JS reads (wsx_abi.h) is the struct's layout in wasm32. */
+#define CHECK(field, offset, type, js) _Static_assert(offsetof(ws_runtime_stats, field) == offset, "stats: " #field);
+WSX_STATS(CHECK)
+#undef CHECK
+_Static_assert(sizeof(size_t) == 4, "stats: bytes_live is read as a u32");
+_Static_assert(offsetof(ws_bytes, data) == WSX_BYTES_DATA, "ws_bytes: data offset");
+_Static_assert(WS_RUN_IDLE <= WSX_RUN_STATUS_MASK && WS_RUN_MORE <= WSX_RUN_STATUS_MASK &&
+                   WS_RUN_WAIT <= WSX_RUN_STATUS_MASK && (WSX_RUN_JOBS_DONE & WSX_RUN_STATUS_MASK) == 0,
+               "wsx_run: status bits");
 
 static ws_runtime_stats stats;
 EXPORT("wsx_stats") const ws_runtime_stats *wsx_stats(void)

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-void wsx_fail(ws_future *f, ws_runtime *rt, int err, const char *msg)
+void wsx_fail(ws_runtime *rt, ws_future *f, int err, const char *msg)
 {
     f->err = (int8_t)err;
     f->out = (int64_t)(intptr_t)(msg ? ws_bytes_new(rt, msg, (uint32_t)strlen(msg)) : NULL);
@@ -12,7 +12,7 @@ void wsx_fail(ws_future *f, ws_runtime *rt, int err, const char *msg)
 
 /* ---- builder ---- */
 
-void wsx_buf_init(wsx_buf *b, ws_runtime *rt)
+void wsx_buf_init(ws_runtime *rt, wsx_buf *b)
 {
     memset(b, 0, sizeof *b);
     b->rt = rt;
@@ -117,7 +117,7 @@ static const char *kind_name(wsx_param_kind k)
 ws_bytes *wsx_entries_json(ws_runtime *rt)
 {
     wsx_buf b;
-    wsx_buf_init(&b, rt);
+    wsx_buf_init(rt, &b);
     wsx_buf_str(&b, "[");
     for (uint32_t i = 0; i < wsx_entry_count; i++) {
         const wsx_entry *e = wsx_entries[i];
@@ -187,8 +187,8 @@ static void put_msg(char *buf, uint32_t cap, const char *a, const char *b, const
     buf[len] = 0;
 }
 
-int wsx_args_parse(const wsx_entry *e, const char *text, uint32_t len, wsx_args *args, char **block,
-                   uint32_t *block_len, ws_runtime *rt, char *errbuf, uint32_t errlen)
+int wsx_args_parse(ws_runtime *rt, const wsx_entry *e, const char *text, uint32_t len, wsx_args *args, char **block,
+                   uint32_t *block_len, char *errbuf, uint32_t errlen)
 {
     memset(args, 0, sizeof *args);
     *block = NULL;
@@ -247,7 +247,7 @@ int wsx_args_parse(const wsx_entry *e, const char *text, uint32_t len, wsx_args 
                 int64_t v;
                 if (!parse_int(value, vlen, &v) || v < p->min || v > p->max) {
                     wsx_buf b;
-                    wsx_buf_init(&b, rt);
+                    wsx_buf_init(rt, &b);
                     wsx_buf_str(&b, "parameter '");
                     wsx_buf_str(&b, p->name);
                     wsx_buf_str(&b, "' must be an integer from ");

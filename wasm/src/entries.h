@@ -44,7 +44,7 @@ typedef struct wsx_entry {
 } wsx_entry;
 
 /* Sets the future's output to a message (a ws_bytes, or 0 if it cannot be allocated) with the given error. */
-void wsx_fail(ws_future *f, ws_runtime *rt, int err, const char *msg);
+void wsx_fail(ws_runtime *rt, ws_future *f, int err, const char *msg);
 
 /* A small string builder for JSON and messages (grows with ws_alloc). */
 typedef struct wsx_buf {
@@ -53,7 +53,7 @@ typedef struct wsx_buf {
     uint32_t len, cap;
     int failed;
 } wsx_buf;
-void wsx_buf_init(wsx_buf *b, ws_runtime *rt);
+void wsx_buf_init(ws_runtime *rt, wsx_buf *b);
 void wsx_buf_add(wsx_buf *b, const char *s, uint32_t n);
 void wsx_buf_str(wsx_buf *b, const char *s);
 void wsx_buf_json_str(wsx_buf *b, const char *s);
@@ -88,8 +88,8 @@ const wsx_entry *wsx_entry_find(const char *name, uint32_t len);
 
 /* Parses "name=value\n" lines into args for `e`, copying strings into `block` (which the caller frees).
  * Returns WS_OK, or WS_EINVAL with a message in *msg (static or in `errbuf`). */
-int wsx_args_parse(const wsx_entry *e, const char *text, uint32_t len, wsx_args *args, char **block,
-                   uint32_t *block_len, ws_runtime *rt, char *errbuf, uint32_t errlen);
+int wsx_args_parse(ws_runtime *rt, const wsx_entry *e, const char *text, uint32_t len, wsx_args *args, char **block,
+                   uint32_t *block_len, char *errbuf, uint32_t errlen);
 
 /* The registry as JSON: [{name,title,description,example,output,params:[{name,label,kind,default,min,max}]}] */
 ws_bytes *wsx_entries_json(ws_runtime *rt);

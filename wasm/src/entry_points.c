@@ -141,7 +141,7 @@ WS_ASYNC(fetch_text, { ws_fetch_request req; int64_t limit_ms; ws_fetch fetch; w
         }
         int ok = ws_fetch_response_view(block, &r) == WS_OK;
         wsx_buf out;
-        wsx_buf_init(&out, cx->rt);
+        wsx_buf_init(cx->rt, &out);
         wsx_buf_str(&out, "{\"status\":");
         wsx_buf_int(&out, ok ? r.status : 0);
         wsx_buf_str(&out, ",\"bytes\":");

@@ -2,6 +2,7 @@
  * An operation id crosses as two 32-bit numbers, its slot and its generation (id = gen << 32 | slot): both are
  * small integers in JS, where one 53-bit double is a heap number on every call and in every table that holds it. */
 #include "ws_js.h"
+#include "wsx_abi.h"
 
 #include <string.h>
 
@@ -75,16 +76,16 @@ void ws_fetch_init(ws_fetch *f, const ws_fetch_request *req)
 int ws_fetch_response_view(const ws_bytes *b, ws_fetch_response *out)
 {
     memset(out, 0, sizeof *out);
-    if (!b || b->len < 9)
+    if (!b || b->len < WSX_FETCH_AT_HEADERS + 1)
         return WS_EINVAL;
     uint32_t hlen;
-    memcpy(&out->status, b->data, 4);
-    memcpy(&hlen, b->data + 4, 4);
-    if (hlen > b->len - 9)
+    memcpy(&out->status, b->data + WSX_FETCH_AT_STATUS, 4);
+    memcpy(&hlen, b->data + WSX_FETCH_AT_HEADERS_LEN, 4);
+    if (hlen > b->len - WSX_FETCH_AT_HEADERS - 1)
         return WS_EINVAL;
-    out->headers = (const char *)b->data + 8;
+    out->headers = (const char *)b->data + WSX_FETCH_AT_HEADERS;
     out->headers_len = hlen;
-    out->body = b->data + 8 + hlen + 1;
-    out->body_len = b->len - 9 - hlen;
+    out->body = b->data + WSX_FETCH_AT_HEADERS + hlen + 1;
+    out->body_len = b->len - WSX_FETCH_AT_HEADERS - 1 - hlen;
     return WS_OK;
 }

@@ -1,0 +1,36 @@
+// abi.js: the module's imports and the instantiation. The exports (wsx_*) are documented in wasm/src/bridge.c;
+// the constants both sides share (codes, flags, layouts) are in contract.js, generated from the C headers.
+//
+// Imports, module "wasync" (declared in bridge.c and js_ops.c):
+//   now_ms() -> ms                       the real clock (performance.now())
+//   arm_timer(deadline_ms)               the single host timer: fire at deadline, -1 disarms       -> driver
+//   request_run()                        a task became runnable while the executor was idle          -> driver
+//   host_call(slot, gen, name, name_len, arg, arg_len) -> err                                      -> ops
+//   fetch_start(slot, gen, method, len, url, len, headers, len, body, len) -> err                  -> ops
+//   op_cancel(slot, gen)                 the future awaiting an operation was dropped               -> ops
+// and env.emscripten_notify_memory_growth(), which tells the memory view to renew itself.
+import { FLAGS } from './contract.js';
+
+/** Instantiates `module` wired to `driver` (schedule.js), `ops` (host.js) and `mem` (memory.js). */
+export async function instantiate(module, { driver, ops, mem }) {
+  const imports = {
+    wasync: {
+      now_ms: () => performance.now(),
+      arm_timer: (deadline) => driver.armTimer(deadline),
+      request_run: () => driver.schedule(),
+      host_call: (slot, gen, np, nl, ap, al) => ops.hostCall(slot, gen, np, nl, ap, al),
+      fetch_start: (slot, gen, mp, ml, up, ul, hp, hl, bp, bl) => ops.fetchStart(slot, gen, mp, ml, up, ul, hp, hl, bp, bl),
+      op_cancel: (slot, gen) => ops.cancel(slot, gen),
+    },
+    // Memory growth detaches every view of the old buffer.
+    env: { emscripten_notify_memory_growth: () => mem.grew() },
+  };
+  const instance = await WebAssembly.instantiate(module, imports);
+  instance.exports._initialize?.();
+  return instance.exports;
+}
+
+/** wsx_init's flags for the checked options. */
+export function initFlags(opts) {
+  return (opts.clock === 'real' ? FLAGS.REAL_CLOCK : 0) | (opts.traceKeep === 'first' ? FLAGS.TRACE_KEEP_FIRST : 0);
+}

@@ -1,0 +1,178 @@
+// host.js: host operations, JS promises that C futures await. A host call (ws_host_call) runs a function
+// registered with defineHost; a fetch (ws_fetch, see fetch.js) runs fetch(). Each is an operation in flight
+// until it settles or C drops its future (import op_cancel).
+//
+// An operation crosses as (slot, generation), two small integers: slots are reused, the generation tells a reused
+// slot apart. Outcomes are delivered to C only from promise reactions, never inside wsx_run, and then the executor
+// runs (Driver.runAfterSettle).
+import { ERRORS } from './contract.js';
+import { WasyncError, messageOf } from './errors.js';
+import { toBytes } from './memory.js';
+import { startFetch } from './fetch.js';
+
+const { EHOST, ENOENT, ENOMEM } = ERRORS;
+const OK = 0;
+
+export class HostOps {
+  ex = null;
+  #driver;
+  #mem;
+  #opts;
+  #hosts = new Map();
+  // The ops in flight, by slot: #gens[slot] is the live generation (-1 when free), #controllers[slot] a fetch's
+  // AbortController, or null for a host call. Arrays, not a Map: two lookups per await.
+  #gens = [];
+  #controllers = [];
+  live = 0;
+
+  constructor(driver, mem, opts) {
+    this.#driver = driver;
+    this.#mem = mem;
+    this.#opts = opts;
+  }
+
+  get baseUrl() { return this.#opts.baseUrl; }
+
+  define(name, fn) {
+    this.#hosts.set(name, fn);
+    this.#lastPtr = -1; // the cache below may name the function this replaced
+  }
+
+  // The last host function called, by the address of its name in wasm memory: C code calls the same few host
+  // functions again and again, with names at fixed addresses. A hit is checked byte by byte against the name, so
+  // a different name later written at the same address is not mistaken for it.
+  #lastPtr = -1;
+  #lastName = '';
+  #lastFn = null;
+
+  // Returns the host function named by the bytes at namePtr (and leaves its name in #lastName), or undefined.
+  #byName(namePtr, nameLen) {
+    if (namePtr === this.#lastPtr && nameLen === this.#lastName.length) {
+      const u8 = this.#mem.u8();
+      const name = this.#lastName;
+      let i = 0;
+      while (i < nameLen && u8[namePtr + i] === name.charCodeAt(i)) i++;
+      if (i === nameLen) return this.#lastFn;
+    }
+    const name = this.#mem.str(namePtr, nameLen);
+    const fn = this.#hosts.get(name);
+    if (fn) {
+      this.#lastPtr = namePtr;
+      this.#lastName = name;
+      this.#lastFn = fn;
+    }
+    return fn;
+  }
+
+  /** Import host_call. */
+  hostCall(slot, gen, namePtr, nameLen, argPtr, argLen) {
+    const fn = this.#byName(namePtr, nameLen);
+    this.started(slot, gen, null);
+    if (!fn) {
+      const name = this.#mem.str(namePtr, nameLen);
+      // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
+      const known = [...this.#hosts.keys()].join(', ') || 'none';
+      queueMicrotask(() => this.settle(slot, gen, ENOENT, `no host function named '${name}' (defined: ${known})`));
+      return OK;
+    }
+    const name = this.#lastName; // what #byName found
+    const arg = this.#mem.str(argPtr, argLen);
+    let result;
+    try {
+      result = fn(arg);
+    } catch (e) {
+      result = Promise.reject(e);
+    }
+    if (typeof result !== 'string' && (!result || typeof result.then !== 'function')) { // a plain string is a value
+      result = Promise.reject(new TypeError(`host function '${name}' returned ${result === null ? 'null' : typeof result}, not a promise`));
+    }
+    // Settlement always arrives from a later microtask: never inside this poll.
+    (result instanceof Promise ? result : Promise.resolve(result)).then(
+      (v) => this.settle(slot, gen, OK, v, name),
+      (e) => this.settle(slot, gen, EHOST, messageOf(e, `host function '${name}' failed`)),
+    );
+    return OK;
+  }
+
+  /** Import fetch_start. */
+  fetchStart(slot, gen, mp, ml, up, ul, hp, hl, bp, bl) {
+    return startFetch(this, this.#mem, slot, gen, mp, ml, up, ul, hp, hl, bp, bl);
+  }
+
+  /** Import op_cancel: the future awaiting the operation was dropped. */
+  cancel(slot, gen) {
+    this.#take(slot, gen)?.abort(new WasyncError('ECANCELED', 'the future awaiting this fetch was dropped'));
+  }
+
+  started(slot, gen, controller) {
+    this.#gens[slot] = gen;
+    this.#controllers[slot] = controller;
+    this.live++;
+  }
+
+  // Removes an op from the in-flight table: its controller (null for a host call), or undefined if not in flight.
+  #take(slot, gen) {
+    if (this.#gens[slot] !== gen) return undefined;
+    const c = this.#controllers[slot];
+    this.#gens[slot] = -1;
+    this.#controllers[slot] = null;
+    this.live--;
+    return c;
+  }
+
+  /** Claims a live operation for settlement. False if it was cancelled (its future dropped) or the runtime
+   * closed: then the outcome is ignored and nothing is allocated. */
+  claim(slot, gen) {
+    if (this.#driver.dead || this.#take(slot, gen) === undefined) return false;
+    this.#driver.catchUpVirtualClock();
+    return true;
+  }
+
+  /** Delivers an outcome with `deliver()` (which calls a wsx_op_complete*), then runs the executor. */
+  complete(deliver) {
+    try {
+      deliver();
+    } catch (e) {
+      this.#driver.trap(e);
+    }
+    this.#driver.runAfterSettle(this.live);
+  }
+
+  // Delivers an outcome (a string, or any value toBytes accepts) to the operation's future, then runs the
+  // executor. Only ever called from a promise reaction: never inside wsx_run. `name` names the host function in
+  // the message when its value cannot be converted.
+  settle(slot, gen, err, payload, name) {
+    if (!this.claim(slot, gen)) return;
+    this.complete(() => this.#deliver(slot, gen, err, payload, name));
+  }
+
+  #deliver(slot, gen, err, payload, name) {
+    const t = typeof payload;
+    const str = t === 'string' ? payload : t === 'number' || t === 'boolean' || t === 'bigint' ? String(payload) : null;
+    const len = str === null ? -1 : this.#mem.writeScratch(str);
+    if (len >= 0) {
+      this.ex.wsx_op_complete_scratch(slot, gen, err, len); // one call: C copies it into a block of its own
+    } else {
+      let bytes;
+      try {
+        bytes = toBytes(payload);
+      } catch (e) {
+        // A value the bridge cannot convert (circular, a throwing toJSON, a BigInt inside JSON) fails this call
+        // only: the message goes to C as the operation's error.
+        const why = `host function '${name ?? '?'}' resolved to a value that cannot be passed to C: ${messageOf(e, 'it threw a value that is not an Error')}`;
+        this.#deliver(slot, gen, EHOST, why, name);
+        return;
+      }
+      const block = this.#mem.bytesBlock(bytes);
+      this.ex.wsx_op_complete(slot, gen, !block && bytes.length ? ENOMEM : err, block); // takes the block in every case
+    }
+  }
+
+  /** The runtime closed or trapped: abort every fetch in flight and forget every operation. */
+  failAll() {
+    for (const controller of this.#controllers) controller?.abort();
+    this.#gens = [];
+    this.#controllers = [];
+    this.live = 0;
+  }
+}

@@ -1,0 +1,131 @@
+// schedule.js: when the executor runs. One Driver per runtime.
+//
+// Who wakes whom, and when the executor runs:
+//   - C asks for a run (import request_run) when a task becomes runnable while the executor is idle; a settled
+//     promise or fetch completes its operation (wsx_op_complete), which wakes the waiting task and so asks too;
+//     the single host timer (import arm_timer) fires for the earliest deadline. All of these only *schedule* a
+//     drain, once, from a microtask; the one exception is a settlement when no other operation is in flight,
+//     which drains at once (runAfterSettle). The executor never runs re-entrantly (never inside a poll).
+//   - A drain is one wsx_run call: it polls until nothing is runnable or the time slice (sliceMs) is used; then it
+//     returns, and if work is left the next drain is posted as a macrotask, so a long drain never freezes
+//     rendering or input.
+//   - Finished jobs (tasks started from JS) are reaped after each drain (the onJobsDone hook); their promises
+//     settle then.
+import { RUN, RUN_BITS } from './contract.js';
+import { WasyncError } from './errors.js';
+
+// A macrotask that is not clamped like nested setTimeout(0): setImmediate in Node, a MessageChannel in browsers.
+export const postMacrotask = (() => {
+  if (typeof globalThis.setImmediate === 'function') return (fn) => globalThis.setImmediate(fn);
+  if (typeof MessageChannel === 'function') {
+    const queue = [];
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => queue.shift()?.();
+    return (fn) => {
+      queue.push(fn);
+      ch.port2.postMessage(0);
+    };
+  }
+  return (fn) => setTimeout(fn, 0);
+})();
+
+export class Driver {
+  ex = null;
+  dead = null;            // a WasyncError once the module trapped or the runtime was closed
+  running = false;        // inside wsx_run
+  #opts;
+  #hooks;                 // { onJobsDone(), onFail(err) }
+  #scheduled = false;
+  #drainFn = () => this.drain(); // one closure for every scheduled drain, not one per wake
+  #timer = null;          // the single host timer
+  #waitSince = null;      // virtual clock: real time when the runtime started waiting on the host
+
+  constructor(opts, hooks) {
+    this.#opts = opts;
+    this.#hooks = hooks;
+  }
+
+  schedule() {
+    if (this.#scheduled || this.dead) return;
+    this.#scheduled = true;
+    queueMicrotask(this.#drainFn);
+  }
+
+  // After an outcome was delivered. With nothing else in flight (opsLive 0), no other outcome can arrive in this
+  // microtask turn, so run now rather than one microtask later (one await at a time: a microtask hop less per
+  // await). Otherwise one drain for the whole turn, so that outcomes settling together are polled in one run.
+  runAfterSettle(opsLive) {
+    if (opsLive === 0 && !this.#scheduled && !this.running) this.drain();
+    else this.schedule();
+  }
+
+  drain() {
+    this.#scheduled = false;
+    if (this.dead) return;
+    let status;
+    this.running = true;
+    try {
+      status = this.ex.wsx_run();
+    } catch (e) {
+      this.trap(e);
+      return;
+    } finally {
+      this.running = false;
+    }
+    if (status & RUN_BITS.JOBS_DONE) this.#hooks.onJobsDone();
+    status &= RUN_BITS.STATUS_MASK;
+    if (status === RUN.MORE) {
+      this.#scheduled = true;
+      postMacrotask(this.#drainFn);
+    } else if (status === RUN.WAIT && this.#opts.clock === 'virtual') {
+      this.#waitVirtually();
+    }
+  }
+
+  // Virtual clock, waiting for the host: time follows real time until the host answers, and a timer that comes
+  // due meanwhile still fires (so a timeout around a fetch works in virtual mode too).
+  #waitVirtually() {
+    this.#waitSince ??= performance.now();
+    const next = this.ex.wsx_next_deadline_ms();
+    if (next >= 0) this.armTimer(performance.now() + Math.max(0, next - this.ex.wsx_now_ms()), true);
+  }
+
+  /** Virtual clock: the host answered, so the time spent waiting for it passes on the runtime's clock. */
+  catchUpVirtualClock() {
+    if (this.#waitSince === null) return;
+    const delta = performance.now() - this.#waitSince;
+    this.#waitSince = null;
+    if (delta > 0) this.ex.wsx_clock_advance(delta);
+  }
+
+  armTimer(deadline, virtualWait = false) {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (deadline < 0 || this.dead) return;
+    // setTimeout may fire a little before `deadline` by performance.now(). A drain then would find nothing due,
+    // while C, which asked once for this deadline, waits for it: so an early timer waits out the rest first.
+    const fire = () => {
+      const left = deadline - performance.now();
+      if (!virtualWait && left > 0) {
+        this.#timer = setTimeout(fire, Math.ceil(left));
+        return;
+      }
+      this.#timer = null;
+      if (virtualWait) this.catchUpVirtualClock();
+      this.schedule();
+    };
+    this.#timer = setTimeout(fire, Math.ceil(Math.max(0, deadline - performance.now())));
+  }
+
+  /** The module trapped: the runtime is dead, every pending promise rejects with ETRAP. */
+  trap(e) {
+    this.fail(new WasyncError('ETRAP', `the WebAssembly module trapped: ${e?.message ?? e}`, { cause: e }));
+  }
+
+  fail(err) {
+    if (this.dead) return;
+    this.dead = err;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#hooks.onFail(err);
+  }
+}
