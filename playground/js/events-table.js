@@ -13,6 +13,9 @@ export function eventDetails(e) {
     case 'host': return `${e.name} op #${e.op}`;
     case 'settle': return `op #${e.op} ${e.cancelled ? 'cancelled' : e.ignored ? 'ignored (late)' : e.ok ? 'ok' : 'failed'}`;
     case 'complete': return e.result;
+    case 'semaphore': return `semaphore #${e.semaphore}: ${e.action === 'wait' ? 'waits for' : e.action} ${e.permits}, ${e.held} held`;
+    case 'token': return `token #${e.token} cancelled${e.byParent ? ' by its parent' : ''}, ${e.woken} woken`;
+    case 'select': return `branch ${e.branch} of ${e.branches} ${e.outcome === 'won' ? 'won' : e.outcome === 'lost' ? 'lost (dropped)' : 'dropped unpolled'}`;
     default: return '';
   }
 }
