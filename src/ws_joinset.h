@@ -86,16 +86,29 @@ typedef struct ws_join_next {
 void ws_join_next_init(ws_join_next *f, ws_joinset *s);
 
 /* An async function whose frame owns a JoinSet `scope`: see above. Its drop hook drops what it awaits, then frees
- * the scope (aborting the children left in it). */
+ * the scope (aborting the children left in it). WS_ASYNC_SCOPE_WITH_DROP adds a hook of your own, dropfn(rt, f),
+ * run first, for what the function holds besides its children (a semaphore reference, memory): as with
+ * WS_ASYNC_WITH_DROP it runs once, also after a normal finish, and must check WS_FUTURE_POLLED before trusting
+ * fields the body sets. It must not call ws_async_drop (the scope's hook does). */
 void ws__scope_drop(ws_runtime *rt, ws_future *f, ws_joinset *scope);
-#define WS_ASYNC_SCOPE(name, ...)                                                                                   \
+static inline void ws__scope_no_drop(ws_runtime *rt, ws_future *f)
+{
+    (void)rt;
+    (void)f;
+}
+#define WS_ASYNC_SCOPE(name, ...) WS_ASYNC_SCOPE_WITH_DROP(name, ws__scope_no_drop, __VA_ARGS__)
+#define WS_ASYNC_SCOPE_WITH_DROP(name, dropfn, ...)                                                                 \
     typedef struct name {                                                                                           \
         ws_future base;                                                                                             \
         ws_future *awaiting;                                                                                        \
         ws_joinset scope;                                                                                           \
         struct __VA_ARGS__;                                                                                         \
     } name;                                                                                                         \
-    static void name##_drop(ws_runtime *rt, ws_future *f) { ws__scope_drop(rt, f, &((name *)f)->scope); }          \
+    static void name##_scope_drop(ws_runtime *rt, ws_future *f)                                                     \
+    {                                                                                                               \
+        dropfn(rt, f);                                                                                              \
+        ws__scope_drop(rt, f, &((name *)f)->scope);                                                                 \
+    }                                                                                                               \
     static ws_poll name##_body(name *self, ws_context *cx);                                                         \
     static ws_poll name##_poll(ws_future *f, ws_context *cx)                                                        \
     {                                                                                                               \
@@ -103,7 +116,7 @@ void ws__scope_drop(ws_runtime *rt, ws_future *f, ws_joinset *scope);
             ws_joinset_init(&((name *)f)->scope, cx->rt);                                                           \
         return name##_body((name *)f, cx);                                                                          \
     }                                                                                                               \
-    static const ws_future_type name##_type = { #name, name##_poll, name##_drop, NULL };                            \
+    static const ws_future_type name##_type = { #name, name##_poll, name##_scope_drop, NULL };                      \
     static ws_poll name##_body(name *self, ws_context *cx)
 
 #ifdef __cplusplus

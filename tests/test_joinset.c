@@ -333,6 +333,69 @@ static void test_spawn_alloc_failure(void **state)
     tu_rt_free(rt);
 }
 
+/* WS_ASYNC_SCOPE_WITH_DROP: the function's own hook (here: its semaphore reference) runs once whether it
+ * finishes or is aborted, and the children still go with the scope. */
+static int g_hook_runs;
+static void holder_release(ws_runtime *rt, ws_future *f);
+WS_ASYNC_SCOPE_WITH_DROP(holder_fn, holder_release, { ws_semaphore *sem; int ms; ws_sleep nap; })
+{
+    WS_BEGIN();
+    if (ws_semaphore_new(cx->rt, 1, &self->sem) != WS_OK)
+        WS_RETURN_ERR(WS_ENOMEM);
+    if (spawn_child(&self->scope, 1, 1000, NULL) != WS_OK)
+        WS_RETURN_ERR(WS_ENOMEM);
+    ws_sleep_init(&self->nap, (uint64_t)self->ms);
+    WS_AWAIT(&self->nap);
+    WS_RETURN(0);
+    WS_END();
+}
+static void holder_release(ws_runtime *rt, ws_future *f)
+{
+    (void)rt;
+    holder_fn *self = (holder_fn *)f;
+    g_hook_runs++;
+    if ((f->flags & WS_FUTURE_POLLED) && self->sem)
+        ws_semaphore_drop(self->sem);
+}
+
+static void test_scope_with_drop(void **state)
+{
+    (void)state;
+    for (int abort_it = 0; abort_it < 3; abort_it++) {
+        memset(&g_log, 0, sizeof g_log);
+        g_hook_runs = 0;
+        ws_runtime *rt = tu_rt();
+        holder_fn h;
+        WS_ASYNC_INIT(holder_fn, &h);
+        h.sem = NULL;
+        h.ms = 50;
+        if (abort_it == 2) { /* dropped before its first poll: the hook runs, finds nothing to release */
+            h.sem = (ws_semaphore *)&h; /* garbage the hook must not trust */
+            ws_future_drop(rt, &h.base);
+            assert_int_equal(g_hook_runs, 1);
+            tu_rt_free(rt);
+            continue;
+        }
+        ws_task_handle th;
+        assert_int_equal(ws_spawn(rt, &h.base, sizeof h, "holder", &th), WS_OK);
+        if (abort_it) {
+            abort_after_fn a;
+            WS_ASYNC_INIT(abort_after_fn, &a);
+            a.target = th.task;
+            a.ms = 20;
+            assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "aborter", NULL), WS_OK);
+        }
+        assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+        assert_int_equal(ws_clock_now(rt), abort_it ? WS_MS(20) : WS_MS(50));
+        assert_int_equal(g_hook_runs, 1);
+        assert_int_equal(g_log.n, 0); /* the 1000 ms child was aborted with the scope */
+        assert_int_equal(tu_stats(rt).objects_live, 0);
+        ws_future_drop(rt, &th.base);
+        assert_int_equal(tu_stats(rt).tasks_live, 0);
+        tu_rt_free(rt);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -342,6 +405,7 @@ int main(void)
         TU_TEST(test_scope_children_cannot_outlive_parent),
         TU_TEST(test_scope_dropped_unpolled),
         TU_TEST(test_spawn_alloc_failure),
+        TU_TEST(test_scope_with_drop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

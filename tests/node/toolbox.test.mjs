@@ -54,6 +54,13 @@ test('crawler: 50 pages, never more than 4 in flight, a 500 ms timeout each, a J
   assert.equal(fetches.length, 50);
   const max = maxFetchesInFlight(run.trace);
   assert.equal(max, 4, `at most 4 fetches in flight, and the limit was used (max ${max})`);
+  // The semaphore's own events agree: never more than 4 permits held; the pages that found none waited for one.
+  const sem = run.trace.filter((e) => e.kind === 'semaphore');
+  assert.ok(sem.every((e) => e.held <= 4 && e.permits === 1), 'at most 4 permits held');
+  assert.equal(sem.filter((e) => e.action === 'released').length, 50, 'every page gave its permit back');
+  const waits = sem.filter((e) => e.action === 'wait').length;
+  assert.equal(sem.filter((e) => e.action === 'granted').length, waits, 'every waiting page was granted a permit');
+  assert.ok(waits >= 46, `${waits} pages waited (all but the first 4 at least)`);
   // 50 page tasks, children of the crawler's task.
   const spawns = run.trace.filter((e) => e.kind === 'spawn');
   const crawler = spawns[0].task;
@@ -78,6 +85,7 @@ test('crawler: a limit of 1 runs the pages one at a time; aborting the crawler a
   // The pages are aborted with the crawler and dropped at their next scheduling point (the executor's next run).
   await eventually(() => rt.stats().tasksLive === 0, { what: 'no page task outliving the crawler' });
   assert.equal(rt.stats().opsInFlight, 0, 'no request left in flight');
+  assert.equal(rt.stats().objectsLive, 0, 'the semaphore was freed with the last page');
 });
 
 test('abort: aborting the parent aborts its three children at the same instant (virtual clock)', T, async () => {

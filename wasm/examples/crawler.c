@@ -1,52 +1,56 @@
 /* crawler: fetch N pages, at most `limit` in flight, each with its own timeout, and summarise the outcome as JSON.
- * Each page is a task in the crawler's scope (a JoinSet owned by its frame): the crawler keeps `limit` of them
- * running and starts the next page whenever one finishes. If the crawler is aborted, the scope aborts every page
- * still running, which aborts its fetch (the host's AbortController). */
+ * Every page is a task in the crawler's scope (a JoinSet owned by its frame) and waits for one of `limit` semaphore
+ * permits before it fetches; the crawler collects the pages as they finish. If the crawler is aborted, the scope
+ * aborts every page, which aborts its fetch (the host's AbortController) and gives its permit back. */
 #include "example.h"
 #include "../src/ws_js.h"
 
 static void url_of(char *url, size_t size, const char *base, int64_t i);
 struct crawler;
-static int64_t summary(const struct crawler *c, ws_runtime *rt);
+static ws_poll summary(ws_runtime *rt, struct crawler *c);
+static int64_t status_and_length(ws_runtime *rt, const ws_future *done);
+static void crawler_drop(ws_runtime *rt, ws_future *f);
 
-/* One page: a fetch raced against the timeout. out = HTTP status << 32 | body bytes. */
-WS_ASYNC(crawl_page, { char url[160]; int64_t timeout_ms; ws_fetch get; ws_timeout limit; })
+/* One page: with a permit, a fetch raced against the timeout. out = HTTP status << 32 | body bytes. */
+WS_ASYNC(crawl_page, { char url[160]; int64_t timeout_ms; ws_semaphore *sem; ws_fetch get; ws_timeout limit;
+                       ws_with_permit permit; })
 {
     WS_BEGIN();
     ws_fetch_init(&self->get, &(ws_fetch_request){ "GET", self->url, NULL, NULL, 0 });
     ws_timeout_init(&self->limit, &self->get.op.base, (uint64_t)self->timeout_ms);
-    WS_AWAIT(&self->limit);                      /* the fetch, or WS_ETIMEDOUT (the fetch was dropped: aborted) */
+    ws_with_permit_init(&self->permit, self->sem, 1, &self->limit.base);
+    WS_AWAIT(&self->permit);                     /* a permit, then the fetch or WS_ETIMEDOUT (the fetch aborted) */
     {
-        ws_bytes *b = ws_bytes_of(WS_OUT(&self->limit)); /* the response, or a network error's message */
-        ws_fetch_response r;
-        int err = WS_ERR(&self->limit);
-        int64_t v = err == WS_OK && ws_fetch_response_view(b, &r) == WS_OK ? (int64_t)r.status << 32 | r.body_len : 0;
-        ws_bytes_free(cx->rt, b);
-        if (err != WS_OK)
-            WS_RETURN_ERR(err);
+        int64_t v = status_and_length(cx->rt, &self->permit.base); /* and frees the response block */
+        if (WS_ERR(&self->permit) != WS_OK)
+            WS_RETURN_ERR(WS_ERR(&self->permit));
         WS_RETURN(v);
     }
     WS_END();
 }
 
-WS_ASYNC_SCOPE(crawler, { const char *prefix; int64_t n, limit, timeout_ms, i; ws_join_next next;
-                          int64_t ok, http_errors, timeouts, failed, bytes; })
+WS_ASYNC_SCOPE_WITH_DROP(crawler, crawler_drop, { const char *prefix; int64_t n, limit, timeout_ms, i;
+                                                  ws_semaphore *sem; ws_join_next next;
+                                                  int64_t ok, http_errors, timeouts, failed, bytes; })
 {
     WS_BEGIN();
+    if (ws_semaphore_new(cx->rt, (uint32_t)self->limit, &self->sem) != WS_OK)
+        WS_RETURN_ERR(WS_ENOMEM);
+    for (self->i = 0; self->i < self->n; self->i++) {
+        crawl_page page;                         /* copied into the new task by the spawn */
+        WS_ASYNC_INIT(crawl_page, &page);
+        page.timeout_ms = self->timeout_ms;
+        page.sem = self->sem;
+        url_of(page.url, sizeof page.url, self->prefix, self->i);
+        if (ws_joinset_spawn(&self->scope, &page.base, sizeof page, "page", NULL) != WS_OK)
+            WS_RETURN_ERR(WS_ENOMEM);
+    }
     for (;;) {
-        while (self->i < self->n && ws_joinset_len(&self->scope) < (uint32_t)self->limit) {
-            crawl_page page;                     /* copied into the new task by the spawn */
-            WS_ASYNC_INIT(crawl_page, &page);
-            page.timeout_ms = self->timeout_ms;
-            url_of(page.url, sizeof page.url, self->prefix, self->i++);
-            if (ws_joinset_spawn(&self->scope, &page.base, sizeof page, "page", NULL) != WS_OK)
-                WS_RETURN_ERR(WS_ENOMEM);
-        }
-        if (ws_joinset_len(&self->scope) == 0)
-            break;
         ws_join_next_init(&self->next, &self->scope);
         WS_AWAIT(&self->next);                   /* whichever page finishes first */
         int64_t out = WS_OUT(&self->next);
+        if (WS_ERR(&self->next) == WS_EEMPTY)
+            break;                               /* all collected */
         if (WS_ERR(&self->next) == WS_ETIMEDOUT)
             self->timeouts++;
         else if (WS_ERR(&self->next) != WS_OK)
@@ -56,13 +60,17 @@ WS_ASYNC_SCOPE(crawler, { const char *prefix; int64_t n, limit, timeout_ms, i; w
         else
             self->ok++, self->bytes += out & 0xffffffff;
     }
-    {
-        int64_t json = summary(self, cx->rt);    /* a ws_bytes with the JSON text */
-        if (!json)
-            WS_RETURN_ERR(WS_ENOMEM);
-        WS_RETURN(json);
-    }
+    return summary(cx->rt, self);                /* ready with the JSON text (a ws_bytes), or WS_ENOMEM */
     WS_END();
+}
+
+/* Finished or aborted: let go of the semaphore (pages still waiting on it hold references of their own). */
+static void crawler_drop(ws_runtime *rt, ws_future *f)
+{
+    (void)rt;
+    crawler *self = (crawler *)f;
+    if ((f->flags & WS_FUTURE_POLLED) && self->sem)
+        ws_semaphore_drop(self->sem);
 }
 
 /* ---- helpers and registry ---- */
@@ -92,7 +100,18 @@ static void field(wsx_buf *b, const char *name, int64_t v, int last)
     wsx_buf_str(b, last ? "}" : ", ");
 }
 
-static int64_t summary(const crawler *c, ws_runtime *rt)
+/* A finished fetch's (or timeout's, or permit holder's) output: HTTP status << 32 | body length, or 0 when it
+ * failed. Frees the block it carried (the response, or a network error's message). */
+static int64_t status_and_length(ws_runtime *rt, const ws_future *done)
+{
+    ws_bytes *b = ws_bytes_of(done->out);
+    ws_fetch_response r;
+    int64_t v = done->err == WS_OK && ws_fetch_response_view(b, &r) == WS_OK ? (int64_t)r.status << 32 | r.body_len : 0;
+    ws_bytes_free(rt, b);
+    return v;
+}
+
+static ws_poll summary(ws_runtime *rt, crawler *c)
 {
     wsx_buf b;
     wsx_buf_init(rt, &b);
@@ -103,7 +122,9 @@ static int64_t summary(const crawler *c, ws_runtime *rt)
     field(&b, "timeouts", c->timeouts, 0);
     field(&b, "failed", c->failed, 0);
     field(&b, "bytes", c->bytes, 1);
-    return (int64_t)(intptr_t)wsx_buf_finish(&b);
+    c->base.out = (int64_t)(intptr_t)wsx_buf_finish(&b);
+    c->base.err = c->base.out ? WS_OK : WS_ENOMEM;
+    return WS_READY;
 }
 
 static void crawler_init(void *f, const wsx_args *args)
@@ -115,6 +136,7 @@ static void crawler_init(void *f, const wsx_args *args)
     self->limit = args->num[2];
     self->timeout_ms = args->num[3];
     self->i = self->ok = self->http_errors = self->timeouts = self->failed = self->bytes = 0;
+    self->sem = NULL;
 }
 
 static const wsx_param crawler_params[] = {
@@ -126,8 +148,8 @@ static const wsx_param crawler_params[] = {
 
 const wsx_entry wsx_example_crawler = {
     "crawler", "JoinSet: 50 pages, 4 in flight, a timeout each",
-    "A crawler: fetches n pages (base + page number), keeping at most `limit` requests in flight with a JoinSet, "
-    "each raced against its own timeout, and returns a JSON summary. The playground's /api/page/N pages are "
+    "A crawler: fetches n pages (base + page number), each a task in a JoinSet holding one of `limit` semaphore "
+    "permits while it fetches, raced against its own timeout, and returns a JSON summary. The playground's /api/page/N pages are "
     "deterministic: every tenth from 3 answers HTTP 500, every tenth from 7 takes 1500 ms (past the timeout), "
     "24 and 49 break the connection, the rest answer 100 + N bytes within 100 ms.",
     crawler_params, 4, sizeof(crawler), crawler_init, 1, 1,
