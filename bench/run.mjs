@@ -378,8 +378,20 @@ function sizeOf(files) {
   return { files: files.map((f) => relative(root, f)), raw, gzip };
 }
 if (!only || only.includes('size')) {
-  const lib = join(root, 'wasm', 'lib');
-  const loader = [join(root, 'wasm', 'index.js'), ...readdirSync(lib).filter((f) => f.endsWith('.js')).sort().map((f) => join(lib, f))];
+  // The loader as users download it: the package's minified dist/index.js and the chunks it imports
+  // (scripts/build-js.mjs), not the readable sources.
+  const distImports = (entry) => {
+    const seen = new Set();
+    const visit = (f) => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      for (const m of readFileSync(f, 'utf8').matchAll(/(?:from|import)\s*"(\.\/[^"]+)"/g)) visit(join(dirname(f), m[1]));
+    };
+    visit(join(root, 'wasm', 'dist', entry));
+    return [...seen];
+  };
+  const loader = distImports('index.js');
+  const examplesLoader = [...new Set([...loader, ...distImports('examples.js')])]; // + wasync/examples
   const ad = join(here, 'asyncify', 'dist');
   // package_wasm is what createRuntime() loads; the examples module is what the CLI and the playground load.
   const wasm = join(root, 'wasm', 'dist', 'wasync.wasm');
@@ -389,7 +401,9 @@ if (!only || only.includes('size')) {
     package_examples_wasm: sizeOf([examplesWasm]),
     package_loader: sizeOf(loader),
     package_total: sizeOf([wasm, ...loader]),
-    package_examples_total: sizeOf([examplesWasm, ...loader]),
+    package_examples_total: sizeOf([examplesWasm, ...examplesLoader]),
+    // wasync/inline: the loader with the default module embedded as base64 (no .wasm to fetch)
+    package_inline_total: sizeOf(distImports('inline.js')),
     asyncify_workloads_wasm: sizeOf([join(ad, 'workloads.wasm')]),
     asyncify_workloads_glue: sizeOf([join(ad, 'workloads.js')]),
     asyncify_workloads_total: sizeOf([join(ad, 'workloads.wasm'), join(ad, 'workloads.js')]),

@@ -4,7 +4,7 @@
  * A receiver is just the sequence number it reads next, so subscribing, receiving and lagging cost no allocation
  * and a send is O(1) plus one wake per waiting receiver.
  */
-#include "ws_internal.h"
+#include "sync_internal.h"
 
 struct ws_broadcast {
     ws_runtime *rt;

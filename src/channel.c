@@ -4,7 +4,7 @@
  * Each message taken off the buffer wakes one waiting sender; a sender that was woken but is dropped before it
  * sends passes the wake on, so room is never left unused while someone waits (no lost wakeups).
  */
-#include "ws_internal.h"
+#include "sync_internal.h"
 
 struct ws_channel {
     ws_runtime *rt;

@@ -1,5 +1,6 @@
 /* combinators.c: join, try_join and select, polling their children inside the current task. */
 #include "ws_internal.h"
+#include "trace_internal.h"
 
 /* Children are stored inline for small counts. The inline array is found through `children == NULL` rather
  * than a pointer into the struct itself, so a join may be copied (spawned) before its first poll. */

@@ -1,10 +1,13 @@
 /* executor.c: the run loop and the poll of one task.
  *
- * ws_runtime_run is the whole scheduler: fire due timers, pop the next task in FIFO order, poll it, repeat, until
- * nothing is runnable or the time slice is used up. It never blocks and never runs re-entrantly; the host decides
- * when to call it again from what it returns (see ws_runtime.h). ws_block_on wraps it for native programs.
+ * ws_runtime_run is the whole scheduler, in four steps, as libuv's uv_run: fire the timers that are due, poll a
+ * batch of queued tasks in FIFO order, check the time slice, and when nothing is runnable or the slice is used
+ * up, arm the host's timer for the earliest deadline and return. It never blocks and never runs re-entrantly; the
+ * host decides when to call it again from what it returns (see ws_runtime.h). ws_block_on wraps it for native
+ * programs. How a future is polled and dropped (the protocol every future follows) is future.c's; how a task is
+ * woken, task.c's.
  */
-#include "ws_internal.h"
+#include "time_internal.h"
 
 static ws_task *dequeue(ws_runtime *rt)
 {
@@ -25,7 +28,7 @@ static ws_poll poll_task_traced(ws_runtime *rt, ws_task *t, ws_future *f, ws_con
     uint32_t serial = cx->serial = st->serial;
     cx->tracing = 1; /* nested polls record too, even if tracing is switched during the poll */
     /* No clock read here: a poll begins when the previous one ended (the last reading), give or take the queue
-     * pop. One reading per poll, at its end, halves what tracing costs on a real clock. */
+     * pop. One reading per poll, at its end: on a real clock a reading is a host call (see bench/README.md). */
     ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, 0, serial, st->wake_seq, ws__intern_static(rt, f->type->name), 0);
     st->wake_seq = 0;
     rt->suspend_file = NULL;
@@ -78,9 +81,108 @@ static void poll_task(ws_runtime *rt, ws_task *t)
 /* On the virtual clock, time does not pass while tasks run, so the slice also ends after this many polls: a run
  * always returns to the host in bounded time, even for a program that would loop on timers forever. */
 #define VIRTUAL_SLICE_POLLS 16384
-/* Reading a real clock is a call to the host (in wasm, a crossing into JS), so the loop reads it only every
- * `batch` polls: the batch doubles while polls are short against the slice and drops to 1 after a slow one. */
+/* Reading a real clock is a call to the host (in wasm, a crossing into JS), so a run reads it only once per batch
+ * of polls: the batch doubles while batches are quick against the slice, up to this, and drops to 1 after a slow
+ * one. The virtual clock costs nothing to read: its batch is always 1, so timers fire on time. */
 #define MAX_CLOCK_BATCH 128
+
+/* What a run knows of the clock: its last reading, when the slice started, and when to read next. */
+typedef struct run_clock {
+    ws_time now;          /* the last reading: timers due by it fire */
+    ws_time start;        /* when the slice started */
+    ws_time quick;        /* a batch that took at most this long was quick */
+    uint32_t batch;       /* polls per reading */
+    uint32_t max_batch;
+    uint32_t until_read;  /* polls left before the next reading */
+    uint32_t polls;       /* polls in this run (the virtual clock's slice counts them) */
+    int unread;           /* no reading yet, see clock_start */
+} run_clock;
+
+static void clock_start(ws_runtime *rt, run_clock *c)
+{
+    /* The usual run on a real clock (after a promise settled) polls one task. With no timer armed and no trace to
+     * stamp, the first reading waits until a second poll is due, so such a run reads no clock at all. The price:
+     * the first poll of such a run does not count against the slice, so a run can last one poll longer. */
+    c->unread = rt->host.now && !rt->heap_len && !WS_TRACING(rt);
+    c->now = c->start = c->unread ? 0 : ws__now(rt);
+    c->max_batch = rt->host.now ? MAX_CLOCK_BATCH : 1;
+    c->batch = c->max_batch > 1 ? 2 : 1;
+    c->until_read = c->unread ? 1 : c->batch;
+    c->polls = 0;
+    c->quick = rt->slice ? rt->slice / 16 : WS_MS(1);
+    rt->trace_now = c->now;
+}
+
+/* Counts a poll; once per batch reads the clock and sizes the next batch. Returns 1 if it read the clock. */
+static int clock_after_poll(ws_runtime *rt, run_clock *c)
+{
+    c->polls++;
+    if (--c->until_read != 0)
+        return 0;
+    if (WS_UNLIKELY(c->unread)) {
+        if (!rt->run_head) {
+            c->until_read = 1; /* nothing else to poll: the run may end without a reading */
+            return 0;
+        }
+        c->unread = 0;
+        rt->trace_now = c->now = c->start = ws__now(rt); /* the slice starts here */
+        c->until_read = c->batch;
+        return 1;
+    }
+    ws_time before = c->now;
+    c->now = ws__now(rt);
+    c->batch = c->now - before <= c->quick ? (c->batch < c->max_batch ? c->batch * 2 : c->batch) : 1;
+    c->until_read = c->batch;
+    return 1;
+}
+
+/* Step 1: fires the timers due by the last reading; their tasks go to the front of the queue. */
+static void fire_due_timers(ws_runtime *rt, const run_clock *c)
+{
+    if (rt->heap_len && rt->heap[0]->deadline <= c->now) {
+        rt->trace_now = c->now;
+        ws__timers_fire(rt, c->now);
+    }
+}
+
+/* Step 2: polls queued tasks, in order, until the clock has been read (returns 1) or the queue is empty (0).
+ * Between two readings no timer can come due: deadlines are compared with the last reading, and a timer armed
+ * since then has a deadline later than a fresh reading (the clock never goes back). */
+static int poll_batch(ws_runtime *rt, run_clock *c)
+{
+    ws_task *t;
+    while ((t = dequeue(rt)) != NULL) {
+        poll_task(rt, t);
+        if (clock_after_poll(rt, c))
+            return 1;
+    }
+    return 0;
+}
+
+/* Step 3: after a reading, whether the run has used up its slice and should return WS_RUN_MORE. */
+static int slice_used_up(const ws_runtime *rt, const run_clock *c)
+{
+    return rt->run_head && rt->slice &&
+           (c->now - c->start >= rt->slice || (!rt->host.now && c->polls >= VIRTUAL_SLICE_POLLS));
+}
+
+/* With the queue empty: returns 1 if there is more to do at once, because a timer came due while the last batch
+ * ran, or because the clock is virtual, nothing but timers can make progress, and it jumps to the next deadline. */
+static int idle_advance(ws_runtime *rt, run_clock *c)
+{
+    ws_time before = c->now;
+    if (rt->heap_len) {
+        c->now = ws__now(rt);
+        if (rt->heap[0]->deadline <= c->now)
+            return 1;
+    }
+    if (!rt->host.now && rt->heap_len && rt->stats.ops_in_flight == 0) {
+        rt->vnow = c->now = rt->heap[0]->deadline;
+        c->start = c->now - (before - c->start); /* a jump is not work: it does not use up the slice */
+        return 1;
+    }
+    return 0;
+}
 
 int ws_runtime_run(ws_runtime *rt)
 {
@@ -90,67 +192,26 @@ int ws_runtime_run(ws_runtime *rt)
         return WS_EBUSY;
     rt->running = 1;
     rt->run_requested = 0;
+    run_clock clock;
+    clock_start(rt, &clock);
     int status;
-    /* A real clock's reading is a host call, and the usual run (after a promise settled) polls one task. With no
-     * timer armed and no trace to stamp, the first reading waits until a second poll is due, so such a run reads
-     * no clock at all (12% of the one-at-a-time bridge benchmark). The price: the first poll of such a run does not
-     * count against the slice, so a run can last one poll longer than before. */
-    int unread = rt->host.now && !rt->heap_len && !WS_TRACING(rt);
-    ws_time start = unread ? 0 : ws__now(rt), now = start;
-    /* The virtual clock costs nothing to read: check it after every poll, so timers fire on time. */
-    const uint32_t max_batch = rt->host.now ? MAX_CLOCK_BATCH : 1;
-    uint32_t batch = max_batch > 1 ? 2 : 1, until_check = unread ? 1 : batch, polls = 0;
-    const ws_time quick = rt->slice ? rt->slice / 16 : WS_MS(1);
-    rt->trace_now = now;
     for (;;) {
-        if (rt->heap_len && rt->heap[0]->deadline <= now) {
-            rt->trace_now = now;
-            ws__timers_fire(rt, now);
-        }
-        ws_task *t = dequeue(rt);
-        if (!t) {
-            ws_time before = now;
-            if (rt->heap_len) {
-                now = ws__now(rt);
-                if (rt->heap[0]->deadline <= now)
-                    continue; /* a timer came due while we ran: fire it */
-            }
-            if (!rt->host.now && rt->heap_len && rt->stats.ops_in_flight == 0) {
-                /* Virtual clock, idle, and only timers can make progress: jump to the next deadline. */
-                rt->vnow = now = rt->heap[0]->deadline;
-                start = now - (before - start); /* a jump is not work: it does not use up the slice */
+        fire_due_timers(rt, &clock);
+        if (!rt->run_head) {
+            if (idle_advance(rt, &clock))
                 continue;
-            }
             status = (rt->heap_len || rt->stats.ops_in_flight) ? WS_RUN_WAIT : WS_RUN_IDLE;
             break;
         }
-        poll_task(rt, t);
-        polls++;
-        if (--until_check == 0) {
-            if (WS_UNLIKELY(unread)) {
-                until_check = 1;
-                if (!rt->run_head)
-                    continue; /* nothing else to poll: the run may end without a reading */
-                unread = 0;
-                rt->trace_now = now = start = ws__now(rt); /* the slice starts here */
-                until_check = batch;
-                continue;
-            }
-            ws_time before = now;
-            now = ws__now(rt);
-            if (rt->run_head && rt->slice &&
-                (now - start >= rt->slice || (!rt->host.now && polls >= VIRTUAL_SLICE_POLLS))) {
-                rt->trace_now = now;
-                WS_TRACE(rt, WS_EV_YIELD, 0, 0, 0, 0, 0, 0);
-                status = WS_RUN_MORE;
-                break;
-            }
-            batch = now - before <= quick ? (batch < max_batch ? batch * 2 : batch) : 1;
-            until_check = batch;
+        if (poll_batch(rt, &clock) && slice_used_up(rt, &clock)) {
+            rt->trace_now = clock.now;
+            WS_TRACE(rt, WS_EV_YIELD, 0, 0, 0, 0, 0, 0);
+            status = WS_RUN_MORE;
+            break;
         }
     }
     rt->running = 0;
-    ws__host_arm(rt);
+    ws__host_arm(rt); /* step 4: one host timer, at the earliest deadline */
     return status;
 }
 
@@ -197,88 +258,3 @@ int ws_block_on(ws_runtime *rt, const ws_future *future, size_t size, const char
     ws_future_drop(rt, &h.base);
     return WS_OK;
 }
-
-/* ---- polling and dropping futures ---- */
-
-/* A nested poll with its begin and end records. Only reached with cx->tracing set, which poll_task sets (contexts
- * from outside any task never trace); the caller has done the flag bookkeeping of ws_future_poll. */
-static ws_poll poll_traced(ws_future *f, ws_context *cx, int16_t index)
-{
-    ws_runtime *rt = cx->rt;
-    uint32_t serial = cx->serial;
-    uint16_t depth = ++cx->depth;
-    ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, depth, serial, 0, ws__intern_static(rt, f->type->name),
-                   (uint32_t)(index + 1));
-    rt->suspend_file = NULL;
-    ws_poll r = f->type->poll(f, cx);
-    /* The await point recorded during this poll is this future's own (children clear theirs on return). */
-    uint32_t file = (!r && rt->suspend_file) ? ws__intern_static(rt, rt->suspend_file) : 0;
-    /* No clock read for nested polls: on a real clock they are stamped with the task poll's reading (a host
-     * call each would double what tracing costs); the task's own poll is timed exactly. */
-    ws__trace_emit(rt, WS_EV_POLL_END, (uint8_t)r, depth, serial, 0, r ? 0 : rt->suspend_line, file);
-    rt->suspend_file = NULL;
-    rt->suspend_line = 0;
-    cx->depth--;
-    return r;
-}
-
-static inline ws_poll poll_child(ws_future *f, ws_context *cx)
-{
-    assert(f && f->type && cx);
-    assert(!(f->flags & (WS_FUTURE_READY | WS_FUTURE_DROPPED)));
-    int16_t index = cx->child_index;
-    cx->child_index = -1;
-    f->flags |= WS_FUTURE_POLLED;
-    ws_poll r = WS_UNLIKELY(cx->tracing) ? poll_traced(f, cx, index) : f->type->poll(f, cx);
-    if (r == WS_READY)
-        f->flags |= WS_FUTURE_READY;
-    return r;
-}
-
-ws_poll ws_future_poll(ws_future *f, ws_context *cx) { return poll_child(f, cx); }
-
-ws_poll ws_await_poll_traced(ws_future *f, ws_context *cx)
-{
-    if (poll_child(f, cx) == WS_PENDING)
-        return WS_PENDING;
-    f->flags |= WS_FUTURE_DROPPED; /* ready, so not dropped before: what ws_future_drop would check */
-    if (f->type->drop)
-        f->type->drop(cx->rt, f);
-    return WS_READY;
-}
-
-void ws_future_drop(ws_runtime *rt, ws_future *f)
-{
-    if (!f || !f->type || (f->flags & WS_FUTURE_DROPPED))
-        return;
-    f->flags |= WS_FUTURE_DROPPED;
-    if (f->type->drop)
-        f->type->drop(rt, f);
-}
-
-void ws_async_drop(ws_runtime *rt, ws_future *f)
-{
-    ws_async *a = (ws_async *)f;
-    if (a->awaiting) {
-        ws_future_drop(rt, a->awaiting);
-        a->awaiting = NULL;
-    }
-}
-
-int ws_budget_exhausted(ws_context *cx)
-{
-    assert(cx->budget == 0);
-    if (cx->task != WS_ID_NONE)
-        ws__wake(cx->rt, cx->task, WS_CAUSE_SELF, 0);
-    return 0;
-}
-
-void ws_context_suspend_at(ws_context *cx, const char *file, unsigned line)
-{
-    if (WS_TRACING(cx->rt)) {
-        cx->rt->suspend_file = file;
-        cx->rt->suspend_line = line;
-    }
-}
-
-void ws_yield_wake(ws_context *cx) { ws__yield_wake(cx); }

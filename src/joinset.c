@@ -7,7 +7,7 @@
  * is freed it first unhooks the wrappers of its running members (they must not report to freed memory), then
  * aborts them and drops the handles (so they are released when they finish).
  */
-#include "ws_internal.h"
+#include "task_internal.h"
 
 enum { ENTRY_FREE = 0, ENTRY_RUNNING, ENTRY_DONE };
 

@@ -1,5 +1,5 @@
 /* notify.c: wake one or all waiting tasks, with a stored permit (tokio's Notify). */
-#include "ws_internal.h"
+#include "sync_internal.h"
 
 struct ws_notify {
     ws_runtime *rt;

@@ -1,5 +1,5 @@
 /* oneshot.c: a single value sent once from one side to the other. */
-#include "ws_internal.h"
+#include "task_internal.h"
 
 struct ws_oneshot {
     ws_runtime *rt;

@@ -1,5 +1,5 @@
 /* op.c: futures completed by the host (see ws_op.h for the protocol and who owns what). */
-#include "ws_internal.h"
+#include "op_internal.h"
 
 #define OP_GEN_LIMIT (1u << 21)
 

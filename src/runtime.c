@@ -1,5 +1,6 @@
 /* runtime.c: creating, configuring and freeing a runtime; names of errors and causes. */
-#include "ws_internal.h"
+#include "op_internal.h"
+#include "time_internal.h"
 
 #ifndef NDEBUG
 #include <stdio.h> /* the default leak report; release builds (the wasm module) do without stdio */

@@ -5,7 +5,7 @@
  * that is dropped after being assigned permits but before observing them releases them again, which passes them
  * to the next in line: no permit is lost and no wake is lost.
  */
-#include "ws_internal.h"
+#include "sync_internal.h"
 
 #define MAX_PERMITS (1u << 30)
 

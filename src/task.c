@@ -4,7 +4,7 @@
  * and the slot was reused) is recognised without touching the freed task. Every wake goes through ws__wake, which
  * queues a task at most once however many wakes arrive before it runs.
  */
-#include "ws_internal.h"
+#include "task_internal.h"
 
 #define GEN_LIMIT (1u << 21) /* ids must stay exact as JavaScript numbers: 32 + 21 bits */
 
@@ -148,6 +148,8 @@ void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped)
         rt->stats.completed++;
     }
     WS_TRACE(rt, WS_EV_COMPLETE, dropped ? 2 : (f->err == WS_OK ? 0 : 1), 0, serial, 0, 0, 0);
+    if (rt->host.task_done)
+        rt->host.task_done(rt->host.ud, make_id(t->slot, ws__slot(rt, t->slot)->gen));
     if (t->waiter) {
         uint32_t w = t->waiter - 1;
         t->waiter = 0;
@@ -348,3 +350,15 @@ void ws_waker_wake(ws_waker *w, ws_cause cause, uint32_t source)
     if (w)
         ws_waker_drop(w);
 }
+
+/* ---- waking the task being polled ---- */
+
+int ws_budget_exhausted(ws_context *cx)
+{
+    assert(cx->budget == 0);
+    if (cx->task != WS_ID_NONE)
+        ws__wake(cx->rt, cx->task, WS_CAUSE_SELF, 0);
+    return 0;
+}
+
+void ws_yield_wake(ws_context *cx) { ws__yield_wake(cx); }

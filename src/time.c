@@ -4,11 +4,9 @@
  * virtual-clock traces reproducible and timeouts exact to the nanosecond, with O(log n) arm and cancel and O(1)
  * "what is next" for the single host timer. At the 10^5 timers the benchmarks use, log n is about 17.
  */
-#include "ws_internal.h"
+#include "time_internal.h"
 
 /* ---- clock ---- */
-
-ws_time ws__now(const ws_runtime *rt) { return rt->host.now ? rt->host.now(rt->host.ud) : rt->vnow; }
 
 ws_time ws_clock_now(const ws_runtime *rt) { return rt ? ws__now(rt) : 0; }
 
@@ -119,7 +117,7 @@ static int timer_arm(ws_runtime *rt, ws_timer *t, ws_id task)
     return WS_OK;
 }
 
-void ws__timer_cancel(ws_runtime *rt, ws_timer *t)
+static void timer_cancel(ws_runtime *rt, ws_timer *t)
 {
     if (t->slot) {
         assert(rt->heap[t->slot - 1] == t);
@@ -160,7 +158,6 @@ void ws__timers_free(ws_runtime *rt)
     rt->heap_len = rt->heap_cap = 0;
 }
 
-/* Asks the host for one wake-up at the earliest deadline, only when that deadline changed. */
 void ws__host_arm(ws_runtime *rt)
 {
     if (!rt->host.now || !rt->host.arm_timer)
@@ -218,7 +215,7 @@ static ws_poll sleep_poll_impl(ws_sleep *s, ws_context *cx)
         if (s->timer.slot == 0)
             break; /* fired */
         if (s->timer.deadline <= now) {
-            ws__timer_cancel(rt, &s->timer); /* due, but the executor was busy: no need to wait for the fire */
+            timer_cancel(rt, &s->timer); /* due, but the executor was busy: no need to wait for the fire */
             break;
         }
         s->timer.task = cx->task; /* the waker of the latest poll wins */
@@ -233,36 +230,41 @@ static ws_poll sleep_poll_impl(ws_sleep *s, ws_context *cx)
 
 static ws_poll sleep_poll(ws_future *f, ws_context *cx) { return sleep_poll_impl((ws_sleep *)f, cx); }
 
-static void sleep_drop(ws_runtime *rt, ws_future *f) { ws__timer_cancel(rt, &((ws_sleep *)f)->timer); }
+static void sleep_drop(ws_runtime *rt, ws_future *f) { timer_cancel(rt, &((ws_sleep *)f)->timer); }
 
 /* ---- interval ---- */
 
-static ws_poll interval_poll(ws_future *f, ws_context *cx);
-static const ws_future_type interval_type = { "interval", interval_poll, sleep_drop, NULL };
+/* A tick is a sleep until the interval's next deadline; only its readiness updates the interval, so a tick dropped
+ * before it is ready changes nothing (the next tick built is due when this one would have been). */
+static ws_poll tick_poll(ws_future *f, ws_context *cx);
+static const ws_future_type tick_type = { "interval", tick_poll, sleep_drop, NULL };
 
-void ws_interval_init(ws_interval *f, uint64_t period_ms)
+void ws_interval_init(ws_interval *iv, uint64_t period_ms)
 {
-    ws_sleep_init_ns(&f->sleep, 0); /* the first tick is immediate */
-    f->sleep.base.type = &interval_type;
-    f->period = WS_MS(period_ms ? period_ms : 1);
-    f->last = 0;
-    f->ticks = 0;
+    iv->period = WS_MS(period_ms ? period_ms : 1);
+    iv->ticks = 0;
+    iv->due = 0;
+    iv->last = 0;
 }
 
-void ws_interval_next(ws_interval *f)
+ws_tick *ws_interval_tick(ws_interval *iv, ws_tick *f)
 {
-    ws_sleep *s = &f->sleep;
-    assert(s->timer.slot == 0);
-    s->base.flags &= (uint8_t)~(WS_FUTURE_READY | WS_FUTURE_DROPPED);
-    s->base.resume = SLEEP_ABSOLUTE | SLEEP_IDLE;
-    s->timer.deadline = f->last + f->period;
+    if (iv->ticks == 0)
+        ws_sleep_init_ns(&f->sleep, 0); /* the first tick is immediate: due at its first poll */
+    else
+        ws_sleep_until_init(&f->sleep, iv->last + iv->period);
+    f->sleep.base.type = &tick_type;
+    f->interval = iv;
+    return f;
 }
 
-static ws_poll interval_poll(ws_future *f, ws_context *cx)
+static ws_poll tick_poll(ws_future *f, ws_context *cx)
 {
-    ws_interval *iv = (ws_interval *)f;
-    if (sleep_poll_impl(&iv->sleep, cx) == WS_PENDING)
+    ws_tick *tick = (ws_tick *)f;
+    if (sleep_poll_impl(&tick->sleep, cx) == WS_PENDING)
         return WS_PENDING;
+    ws_interval *iv = tick->interval;
+    iv->due = tick->sleep.timer.deadline; /* absolute once polled */
     iv->last = ws__now(cx->rt);
     f->out = (int64_t)iv->ticks++;
     return WS_READY;

@@ -4,7 +4,7 @@
  * allocates only the child and cancelling walks the subtree without recursion (a deep chain of children cannot
  * overflow the stack) and without allocating. Wakes only queue tasks, so the walk runs no user code.
  */
-#include "ws_internal.h"
+#include "sync_internal.h"
 
 struct ws_token {
     ws_runtime *rt;

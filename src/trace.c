@@ -4,7 +4,7 @@
  * table interns every name once; a small direct-mapped cache keyed by pointer turns the common case (the same
  * string literal again) into one strcmp instead of a hash and a probe.
  */
-#include "ws_internal.h"
+#include "trace_internal.h"
 
 /* The record layout JS reads (ws_trace.h) is the struct's layout. */
 #define CHECK(field, offset, type) _Static_assert(offsetof(ws_trace_event, field) == offset, "trace record: " #field);

@@ -50,6 +50,10 @@ static void line(const ws_runtime *rt, const ws_trace_event *e, char *buf, size_
     case WS_EV_ABORT: snprintf(p, left, "abort     task %u\n", e->task); break;
     case WS_EV_DROP: snprintf(p, left, "drop      task %u\n", e->task); break;
     case WS_EV_YIELD: snprintf(p, left, "yield     to the host (time slice used)\n"); break;
+    case WS_EV_CANCEL:
+        snprintf(p, left, "cancel    %s dropped %s (task %u)\n", ws_trace_string(rt, e->b),
+                 e->detail ? "before it was ready" : "unpolled", e->task);
+        break;
     case WS_EV_SEMAPHORE:
         snprintf(p, left, "semaphore %u: task %u %s %u permit(s), %u held\n", e->a, e->task,
                  e->detail == 0 ? "waits for" : e->detail == 1 ? "granted" : "released", e->b, e->c);

@@ -1,6 +1,6 @@
 /* watch.c: the watch channel (see ws_watch.h): one value, a version counter, and the receivers waiting for the
  * version to move. */
-#include "ws_internal.h"
+#include "sync_internal.h"
 
 struct ws_watch {
     ws_runtime *rt;

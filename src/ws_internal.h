@@ -1,4 +1,20 @@
-/* ws_internal.h: the runtime's private state, shared by the core's .c files. Not installed, not for users. */
+/* ws_internal.h: the runtime's private state, its memory and its clock: the bottom layer of the core. Not installed,
+ * not for users.
+ *
+ * The core's files stack in layers: each calls only into its own file, the layers below, and the public API of the
+ * layers below; the private header of a layer includes the one of the layer it builds on. tests/check_layers.sh
+ * checks this on the compiled objects (a ctest):
+ *
+ *   0  alloc.c                       ws_internal.h     the runtime's state, memory (slab), the clock (inline)
+ *   1  trace.c                       trace_internal.h  the event ring and the string table
+ *   2  future.c                      (ws_future.h)     the future protocol: poll a child, drop, await
+ *   3  task.c, combinators.c         task_internal.h   tasks, ids, the run queue, waking; join and select
+ *   4  time.c, op.c, channel.c,      time_internal.h,  timers, host operations, the synchronisation
+ *      notify.c, oneshot.c           op_internal.h,    primitives (the leaf futures that wait)
+ *                                    sync_internal.h
+ *   5  executor.c, runtime.c                           the run loop; create, configure, free
+ *   6  trace_text.c                                    the trace as text (native only)
+ */
 #ifndef WS_INTERNAL_H
 #define WS_INTERNAL_H
 
@@ -66,13 +82,13 @@ typedef struct ws_op_slot {
     ws_id task;             /* waiting task */
     uint32_t gen;
     uint32_t next_free;
-    uint8_t state;          /* OP_FREE, OP_STARTED, OP_DONE, OP_CANCELLED */
+    uint8_t state;          /* OP_FREE, OP_STARTED, OP_DONE (a dropped operation's slot goes back to OP_FREE) */
     int8_t err;
     uint8_t cause;
     ws_bytes *result;
 } ws_op_slot;
 
-enum { OP_FREE = 0, OP_STARTED, OP_DONE, OP_CANCELLED };
+enum { OP_FREE = 0, OP_STARTED, OP_DONE };
 
 #define WS_INTERN_CACHE 128 /* a power of two */
 
@@ -142,59 +158,15 @@ struct ws_runtime {
     ws_intern intern;
     const char *suspend_file;    /* await point of the innermost suspension in this poll */
     unsigned suspend_line;
+    uint16_t poll_depth;         /* tracing: depth of the nested poll running now (0: the task's own poll) */
+    uint16_t cancel_depth;       /* tracing: depth of the future being dropped (0: none), for nested cancels */
 
     ws_runtime_stats stats;
     void (*leak_hook)(ws_runtime *rt, uint32_t blocks, size_t bytes, void *ud);
     void *leak_ud;
 };
 
-/* ---- wait lists (channel senders, notify waiters): intrusive, FIFO, O(1) unlink ---- */
-
-typedef struct ws_waitlist {
-    ws_waiter *head, *tail;
-} ws_waitlist;
-
-static inline void ws__waitlist_push(ws_waitlist *l, ws_waiter *w)
-{
-    assert(w->state != WS_WAITER_LINKED);
-    w->next = NULL;
-    w->prev = l->tail;
-    if (l->tail)
-        l->tail->next = w;
-    else
-        l->head = w;
-    l->tail = w;
-    w->state = WS_WAITER_LINKED;
-}
-
-static inline void ws__waitlist_unlink(ws_waitlist *l, ws_waiter *w)
-{
-    assert(w->state == WS_WAITER_LINKED);
-    if (w->prev)
-        w->prev->next = w->next;
-    else
-        l->head = w->next;
-    if (w->next)
-        w->next->prev = w->prev;
-    else
-        l->tail = w->prev;
-    w->prev = w->next = NULL;
-    w->state = WS_WAITER_IDLE;
-}
-
-/* Unlinks the first waiter, marks it notified and wakes it. Returns 0 if the list was empty. */
-static inline int ws__waitlist_wake_one(ws_waitlist *l, ws_cause cause, uint32_t source)
-{
-    ws_waiter *w = l->head;
-    if (!w)
-        return 0;
-    ws__waitlist_unlink(l, w);
-    w->state = WS_WAITER_NOTIFIED;
-    ws_waker_wake(&w->waker, cause, source);
-    return 1;
-}
-
-/* ---- shared helpers ---- */
+/* ---- memory (alloc.c) ---- */
 
 void *ws__alloc(ws_runtime *rt, size_t size);
 void *ws__realloc(ws_runtime *rt, void *p, size_t old_size, size_t new_size);
@@ -216,119 +188,13 @@ static inline ws_slot_trace *ws__slot_trace(const ws_runtime *rt, uint32_t i)
     return &rt->slot_trace_pages[i / WS_SLOT_PAGE][i % WS_SLOT_PAGE];
 }
 
-/* The run queue: FIFO, intrusive through task->next. */
-static inline void ws__enqueue(ws_runtime *rt, ws_task *t)
-{
-    t->next = NULL;
-    if (rt->run_tail)
-        rt->run_tail->next = t;
-    else
-        rt->run_head = t;
-    rt->run_tail = t;
-}
-
-/* task.c */
-void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped);
-void ws__tasks_free(ws_runtime *rt);
-void ws__slots_free(ws_runtime *rt);
-
-/* The task a live id names, or NULL. Inline: every wake looks its task up. */
-static inline ws_task *ws__task_get(const ws_runtime *rt, ws_id id)
-{
-    uint32_t slot = (uint32_t)id;
-    if (!rt || slot >= rt->slot_count)
-        return NULL;
-    const ws_slot *s = ws__slot(rt, slot);
-    return s->gen == (uint32_t)(id >> 32) ? WS_SLOT_TASK(s) : NULL;
-}
-static inline ws_id ws__task_id(const ws_runtime *rt, const ws_task *t)
-{
-    return ((ws_id)ws__slot(rt, t->slot)->gen << 32) | t->slot; /* inline: every task poll computes it */
-}
-uint32_t ws__task_serial(const ws_runtime *rt, ws_id id);
-/* Wake by id with a cause; `source` for the trace. Returns WS_OK or WS_ESTALE. */
-int ws__wake(ws_runtime *rt, ws_id id, ws_cause cause, uint32_t source);
-/* Asks the host for a run, once, when work becomes ready outside ws_runtime_run. */
-void ws__request_run_slow(ws_runtime *rt);
-static inline void ws__request_run(ws_runtime *rt)
-{
-    if (!rt->running && !rt->run_requested)
-        ws__request_run_slow(rt);
-}
-
-/* time.c */
-ws_time ws__now(const ws_runtime *rt);
-void ws__timer_arm(ws_runtime *rt, ws_timer *t, ws_id task);
-void ws__timer_cancel(ws_runtime *rt, ws_timer *t);
-/* Fires every timer due at `now`. Returns the number fired. */
-uint32_t ws__timers_fire(ws_runtime *rt, ws_time now);
-ws_time ws__timers_next(const ws_runtime *rt);
-void ws__timers_free(ws_runtime *rt);
-void ws__host_arm(ws_runtime *rt);
-
-/* op.c */
-void ws__ops_free(ws_runtime *rt);
-
-/* trace.c */
-
-/* Records one event: a bounds check and a 32-byte store. */
-void ws__trace_emit(ws_runtime *rt, ws_trace_kind kind, uint8_t detail, uint16_t depth, uint32_t task, uint32_t a,
-                    uint32_t b, uint32_t c);
-uint32_t ws__intern(ws_runtime *rt, const char *s);
-/* The cache slot of a string's address: a multiplicative hash, because literals laid out next to each other
- * (a type name and its file name) must not fight over one slot, as they did with the address's low bits. */
-static inline uint32_t ws__intern_slot(const char *s)
-{
-    return (uint32_t)(((uint32_t)(uintptr_t)s * 2654435761u) >> 25) & (WS_INTERN_CACHE - 1);
-}
-/* For strings with static storage (future type names, __FILE__): looked up by address, no compare; inline,
- * since a traced poll does it once or twice. */
-static inline uint32_t ws__intern_static(ws_runtime *rt, const char *s)
-{
-    ws_intern *in = &rt->intern;
-    uint32_t slot = ws__intern_slot(s);
-    if (WS_LIKELY(in->cache_ptr[slot] == s && s))
-        return in->cache_idx[slot];
-    return ws__intern(rt, s); /* fills the cache */
-}
-/* Refreshes the time trace events are stamped with (only matters on a real clock). */
-static inline void ws__trace_tick(ws_runtime *rt)
-{
-    if (rt->host.now)
-        rt->trace_now = rt->host.now(rt->host.ud);
-}
-int ws__trace_init(ws_runtime *rt, uint32_t capacity, int keep_first);
-void ws__trace_free(ws_runtime *rt);
-uint32_t ws__trace_next_seq(const ws_runtime *rt);
+/* The clock: the host's, or the virtual one. Inline: the run loop, sleeps and the trace read it. */
+static inline ws_time ws__now(const ws_runtime *rt) { return rt->host.now ? rt->host.now(rt->host.ud) : rt->vnow; }
 
 #ifdef WS_NO_TRACE
 #define WS_TRACING(rt) 0
 #else
 #define WS_TRACING(rt) WS_UNLIKELY((rt)->trace_on)
 #endif
-
-/* An event site: one predictable branch when tracing is off. */
-#define WS_TRACE(rt, kind, detail, depth, task, a, b, c)                                                        \
-    do {                                                                                                        \
-        if (WS_TRACING(rt))                                                                                     \
-            ws__trace_emit((rt), (kind), (detail), (depth), (task), (a), (b), (c));                              \
-    } while (0)
-
-/* Wakes the task being polled (cause SELF): yield_now and WS_YIELD. The common case, a task waking itself while it
- * runs, is just the mark (no id lookup: cx->task names the running task, so its slot alone identifies it); inline
- * in yield_poll, as it is one yield each. */
-static inline void ws__yield_wake(ws_context *cx)
-{
-    ws_runtime *rt = cx->rt;
-    ws_task *t = rt->current;
-    if (cx->task == WS_ID_NONE)
-        return;
-    if (t && !WS_TRACING(rt) && (uint32_t)cx->task == t->slot) {
-        rt->stats.wakes++;
-        t->flags |= TASK_WOKEN;
-        return;
-    }
-    ws__wake(rt, cx->task, WS_CAUSE_SELF, 0);
-}
 
 #endif

@@ -91,6 +91,12 @@ void ws_join_next_init(ws_join_next *f, ws_joinset *s);
  * WS_ASYNC_WITH_DROP it runs once, also after a normal finish, and must check WS_FUTURE_POLLED before trusting
  * fields the body sets. It must not call ws_async_drop (the scope's hook does). */
 void ws__scope_drop(ws_runtime *rt, ws_future *f, ws_joinset *scope);
+/* Before the body's first statement ran: not yet suspended at any await, not finished. */
+#if WS_ASYNC_LABELS
+#define WS__ASYNC_FIRST_POLL(self) ((self)->ws_resume_at == NULL && (self)->base.resume == WS_ASYNC_START)
+#else
+#define WS__ASYNC_FIRST_POLL(self) ((self)->base.resume == WS_ASYNC_START)
+#endif
 static inline void ws__scope_no_drop(ws_runtime *rt, ws_future *f)
 {
     (void)rt;
@@ -99,8 +105,7 @@ static inline void ws__scope_no_drop(ws_runtime *rt, ws_future *f)
 #define WS_ASYNC_SCOPE(name, ...) WS_ASYNC_SCOPE_WITH_DROP(name, ws__scope_no_drop, __VA_ARGS__)
 #define WS_ASYNC_SCOPE_WITH_DROP(name, dropfn, ...)                                                                 \
     typedef struct name {                                                                                           \
-        ws_future base;                                                                                             \
-        ws_future *awaiting;                                                                                        \
+        WS__ASYNC_HEADER_FIELDS                                                                                     \
         ws_joinset scope;                                                                                           \
         struct __VA_ARGS__;                                                                                         \
     } name;                                                                                                         \
@@ -112,7 +117,7 @@ static inline void ws__scope_no_drop(ws_runtime *rt, ws_future *f)
     static ws_poll name##_body(name *self, ws_context *cx);                                                         \
     static ws_poll name##_poll(ws_future *f, ws_context *cx)                                                        \
     {                                                                                                               \
-        if (f->resume == 0 && ((name *)f)->scope.state != WS_JOINSET_LIVE)                                          \
+        if (WS__ASYNC_FIRST_POLL((name *)f))                                                                        \
             ws_joinset_init(&((name *)f)->scope, cx->rt);                                                           \
         return name##_body((name *)f, cx);                                                                          \
     }                                                                                                               \

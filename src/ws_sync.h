@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-/* An entry in a wait list, embedded in the waiting future (no allocation to wait). */
+/* An entry in a wait list, embedded in the waiting future (no allocation to wait). Private. */
 typedef struct ws_waiter {
     struct ws_waiter *prev, *next;
     ws_waker waker;
@@ -58,6 +58,7 @@ int ws_channel_try_recv(ws_channel *ch, int64_t *msg);
  * nothing and the caller still owns the value; a wake it received for room is passed to the next sender. */
 typedef struct ws_send {
     ws_future base;
+    /* private */
     ws_channel *ch;
     int64_t msg;
     ws_waiter waiter;
@@ -69,7 +70,7 @@ void ws_send_init(ws_send *f, ws_channel *ch, int64_t msg);
  * Cancel safety: cancel safe. A message leaves the channel only when recv is ready with it. */
 typedef struct ws_recv {
     ws_future base;
-    ws_channel *ch;
+    ws_channel *ch;     /* private */
 } ws_recv;
 void ws_recv_init(ws_recv *f, ws_channel *ch);
 
@@ -91,7 +92,7 @@ void ws_oneshot_receiver_drop(ws_oneshot *os);
  * value sent but not yet received is lost with it (a later send fails with WS_ECLOSED). */
 typedef struct ws_oneshot_recv {
     ws_future base;
-    ws_oneshot *os;
+    ws_oneshot *os;     /* private */
 } ws_oneshot_recv;
 void ws_oneshot_recv_init(ws_oneshot_recv *f, ws_oneshot *os);
 
@@ -112,6 +113,7 @@ void ws_notify_close(ws_notify *n);
  * stored back as the permit) when it is dropped. */
 typedef struct ws_notified {
     ws_future base;
+    /* private */
     ws_notify *n;       /* holds a reference while alive */
     ws_waiter waiter;
 } ws_notified;

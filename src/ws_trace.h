@@ -39,6 +39,10 @@ extern "C" {
  *   abort     abort requested
  *   drop      the task's future was dropped unfinished
  *   yield     the executor returned to the host with work left (time slice used)
+ *   cancel    a future was dropped before it was ready, inside a task's poll (a select's loser, a future built and
+ *             dropped unpolled, what a dropped future was awaiting); task = the running task; polled = 1 if it had
+ *             been polled, 0 if never; depth = the depth of the poll that dropped it + 1 (or, for a future dropped
+ *             by a dropped future, one more than that future's). A task's own future dropped is `drop`.
  *   semaphore action 0: a task starts waiting for permits, 1: granted them after waiting, 2: permits released;
  *             held = permits held after the event
  *   token     a cancellation token was cancelled; by_parent 1: through an ancestor; woken = waiters woken
@@ -57,6 +61,7 @@ extern "C" {
     X(ABORT, abort, _, _, _, _)                                                                                    \
     X(DROP, drop, _, _, _, _)                                                                                      \
     X(YIELD, yield, _, _, _, _)                                                                                    \
+    X(CANCEL, cancel, u32(polled), _, str(future), _)                                                              \
     X(SEMAPHORE, semaphore, u32(action), u32(semaphore), u32(permits), u32(held))                                  \
     X(TOKEN, token, u32(by_parent), u32(token), u32(woken), _)                                                     \
     X(SELECT, select, u32(outcome), u32(branch), u32(branches), _)
@@ -83,7 +88,7 @@ typedef enum ws_trace_kind {
     X(t, 24, u64) /* ns on the runtime's clock */
 #define WS_TRACE_RECORD_SIZE 32
 
-typedef struct ws_trace_event {
+typedef struct ws_trace_event { /* public: a copy, or the ring read in place */
     uint32_t seq;
     uint8_t kind;
     uint8_t detail;

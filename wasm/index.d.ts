@@ -1,4 +1,45 @@
 // Types for the wasync package. The meaning of every field is in docs/js-api.md.
+//
+// They compile with and without the DOM lib: WebAssembly.Module, URL and AbortSignal are taken from the global
+// scope where the DOM lib or @types/node declare them, and stand for their structural minimum where nothing does.
+
+import type { TraceEvent } from './trace.js';
+export type {
+  WakeCause, SpawnEvent, PollEvent, WakeEvent, TimerEvent, HostEvent, SettleEvent, CompleteEvent, AbortEvent,
+  DropEvent, YieldEvent, CancelEvent, SemaphoreEvent, TokenEvent, SelectEvent, TraceEvent, ChromeTrace,
+} from './trace.js';
+export { traceToText, traceToChrome, CAUSES } from './trace.js';
+
+type Globals = typeof globalThis;
+/** `WebAssembly.Module` where it is declared (DOM lib, @types/node); any object elsewhere. Never a primitive. */
+export type WasmModule = Globals extends { WebAssembly: { Module: { prototype: infer M } } } ? M & object : object;
+/** `URL` where it is declared; the part wasync reads elsewhere. */
+export type URLLike = Globals extends { URL: { prototype: infer U } } ? U : { readonly href: string };
+/** `AbortSignal` where it is declared; the part wasync reads elsewhere. */
+export type AbortSignalLike = Globals extends { AbortSignal: { prototype: infer S } } ? S
+  : { readonly aborted: boolean; addEventListener(type: 'abort', listener: () => void): void };
+
+/** One of the package's modules, found by URL next to its code (`wasync`: DEFAULT_WASM, EXAMPLES_WASM). The URL
+ * is computed on first use, not on import. */
+declare class WasmAsset {
+  #private;
+  private constructor();
+  /** Its file name in the package's dist/. */
+  readonly file: string;
+  /** Where it is loaded from (where a bundler copied it, if one did). Throws where import.meta.url is empty. */
+  readonly url: URLLike;
+  readonly href: string;
+}
+/** One of the package's modules embedded in the JS (`wasync/inline`: DEFAULT_WASM, EXAMPLES_WASM). */
+declare class InlineWasm {
+  #private;
+  private constructor();
+  readonly file: string;
+}
+export type { WasmAsset, InlineWasm };
+
+/** What the `wasm` option takes. */
+export type WasmSource = ArrayBuffer | ArrayBufferView | string | URLLike | WasmModule | WasmAsset | InlineWasm;
 
 export type Clock = 'virtual' | 'real';
 
@@ -18,7 +59,7 @@ export interface RuntimeOptions {
   sliceMs?: number;
   /** The module: bytes, a URL, or a compiled WebAssembly.Module (default: the package's dist/wasync.wasm, the
    * standard entry points only; EXAMPLES_WASM adds the nine examples). */
-  wasm?: ArrayBuffer | ArrayBufferView | string | URL | WebAssembly.Module;
+  wasm?: WasmSource;
   /** Base for relative fetch URLs (default: location.href in a browser; required in Node for relative URLs). */
   baseUrl?: string;
   /** Wall-clock limit of one runExample, in ms (default 600000); the run is aborted and reported truncated. */
@@ -43,59 +84,6 @@ export interface ExampleInfo {
   params: readonly ParamInfo[];
 }
 
-export type WakeCause = 'spawn' | 'timer' | 'channel' | 'task' | 'self' | 'host' | 'fetch' | 'notify' | 'abort';
-
-interface EventBase {
-  /** Record number in the runtime's ring, increasing (a poll's end record is folded into its poll event). */
-  seq: number;
-  /** Milliseconds on the runtime's clock since the run started. */
-  t: number;
-  /** Task number in spawn order (1, 2, ...), 0 for none. */
-  task: number;
-}
-
-export interface SpawnEvent extends EventBase { kind: 'spawn'; name: string; parent: number }
-export interface PollEvent extends EventBase {
-  kind: 'poll';
-  /** Duration in ms; null if the trace ended inside the poll. */
-  dur: number | null;
-  result: 'pending' | 'ready' | null;
-  /** 0: the task's own poll; 1+: a future polled inside it. */
-  depth: number;
-  /** The type name of the future polled. */
-  future: string;
-  /** Child index inside a join/select/timeout, or -1. */
-  index: number;
-  /** Where the async function suspended, for a pending poll. */
-  site: { file: string; line: number } | null;
-  /** seq of the wake event that caused this poll (depth 0 only). */
-  wake: number | null;
-}
-export interface WakeEvent extends EventBase { kind: 'wake'; cause: WakeCause; by: number; source: number }
-export interface TimerEvent extends EventBase { kind: 'timer'; timer: number; deadline: number }
-export interface HostEvent extends EventBase { kind: 'host'; op: number; name: string; cause: WakeCause }
-/** `cancelled`: the operation's future was dropped in flight (the host aborts it); a settlement after that is
- * `ignored`. */
-export interface SettleEvent extends EventBase { kind: 'settle'; op: number; ok: boolean; ignored: boolean; cancelled: boolean }
-export interface CompleteEvent extends EventBase { kind: 'complete'; result: 'ok' | 'error' | 'cancelled' }
-export interface AbortEvent extends EventBase { kind: 'abort' }
-export interface DropEvent extends EventBase { kind: 'drop' }
-export interface YieldEvent extends EventBase { kind: 'yield' }
-/** A task starts waiting for semaphore permits, is granted them, or permits are released; `held` is after. */
-export interface SemaphoreEvent extends EventBase {
-  kind: 'semaphore'; action: 'wait' | 'granted' | 'released'; semaphore: number; permits: number; held: number;
-}
-/** A cancellation token was cancelled, directly or through its parent; `woken` waiters were woken. */
-export interface TokenEvent extends EventBase { kind: 'token'; token: number; byParent: boolean; woken: number }
-/** A select's winner, and each loser it dropped (`lost`: polled and pending; `unpolled`: never reached). */
-export interface SelectEvent extends EventBase {
-  kind: 'select'; outcome: 'won' | 'lost' | 'unpolled'; branch: number; branches: number;
-}
-
-export type TraceEvent =
-  | SpawnEvent | PollEvent | WakeEvent | TimerEvent | HostEvent | SettleEvent
-  | CompleteEvent | AbortEvent | DropEvent | YieldEvent | SemaphoreEvent | TokenEvent | SelectEvent;
-
 export interface ExampleRun {
   value: number | string | null;
   elapsedMs: number;
@@ -104,6 +92,7 @@ export interface ExampleRun {
   truncated: string | null;
 }
 
+/** T: number or string, or for an entry whose output is "value" any HostValue. */
 export interface Job<T = number | string> {
   /** The task's id (stale once it finished). */
   id: number;
@@ -122,9 +111,36 @@ export interface RuntimeStats {
   memoryBytes: number;
 }
 
-export type HostFunction = (arg: string) => Promise<string | number | boolean | Uint8Array | ArrayBuffer | object | null | void>;
+/** What a host function receives besides its argument. */
+export interface HostCallContext {
+  /** Aborts when the C future awaiting this call is dropped: it lost a select, a timeout expired, its task was
+   * aborted (reason: a WasyncError 'ECANCELED'), or the runtime was closed or trapped ('ECLOSED', 'ETRAP'). A call
+   * that settles never sees it abort. */
+  readonly signal: AbortSignalLike;
+  /** A typed call's values (C's ws_host_callv_init, up to 64); the first is also the function's first argument.
+   * undefined for a text call (ws_host_call_init), whose argument is a string. */
+  readonly args?: readonly HostValue[];
+}
+
+/** A value of a typed host call, as JS receives it: number; string (NUL kept); Uint8Array (bytes, a copy); parsed
+ * JSON; the object of a handle; undefined. */
+export type HostValue = number | string | Uint8Array | object | boolean | null | undefined;
+
+/** Made by rt.handle(object): resolving a typed call with it gives C a handle to `object`. */
+export interface HostHandle {
+  readonly object: unknown;
+}
+
+/** What a host function may resolve to. A typed call sends numbers as numbers, strings as strings, Uint8Array /
+ * ArrayBuffer / views as bytes, undefined and null as undefined, a HostHandle as a handle, anything else as JSON;
+ * a text call sends it as text (strings as UTF-8, numbers as text, bytes as they are, objects as JSON). */
+export type HostResult = string | number | boolean | Uint8Array | ArrayBuffer | ArrayBufferView | HostHandle | object | null | void;
+
+export type HostFunction = (arg: any, context: HostCallContext) => Promise<HostResult> | string;
 
 export declare class Runtime {
+  /** Runtimes are made by createRuntime(), never with `new`. */
+  private constructor();
   /** The examples compiled into the module: none in the default module, nine in EXAMPLES_WASM. */
   readonly examples: readonly ExampleInfo[];
   /** Every entry point's name (the examples, if any, and the others, such as host_echo, fetch_text, sleep, never). */
@@ -132,7 +148,11 @@ export declare class Runtime {
   readonly clock: Clock;
   readonly closed: boolean;
   defineHost(name: string, fn: HostFunction): this;
-  start<T = number | string>(name: string, args?: Record<string, number | string>, options?: { signal?: AbortSignal }): Job<T>;
+  /** Wraps an object so that a typed host call resolving with it gives C a handle (ws_value HANDLE). */
+  handle(object: unknown): HostHandle;
+  /** How many objects C holds handles to (until it calls ws_handle_release). */
+  readonly handlesLive: number;
+  start<T = number | string>(name: string, args?: Record<string, number | string>, options?: { signal?: AbortSignalLike }): Job<T>;
   runExample(name: string, params?: Record<string, number | string>): Promise<ExampleRun>;
   readTrace(options?: { clear?: boolean }): TraceEvent[];
   configure(options: { budget?: number; sliceMs?: number }): void;
@@ -143,9 +163,12 @@ export declare class Runtime {
 
 export type ErrorCode =
   | 'EINVAL' | 'ENOMEM' | 'ECANCELED' | 'ECLOSED' | 'ETIMEDOUT' | 'ESTALE' | 'EHOST' | 'EBUSY'
-  | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ELAGGED' | 'ENOTHELD' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
+  | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ESTATE' | 'ELAGGED' | 'ENOTHELD' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
 
 export declare class WasyncError extends Error {
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown });
+  /** 'AbortError' for ECANCELED (like a DOM abort), 'WasyncError' otherwise. */
+  readonly name: 'WasyncError' | 'AbortError';
   readonly code: ErrorCode;
   /** On a failed runExample: the trace up to the failure. */
   trace?: TraceEvent[];
@@ -154,10 +177,4 @@ export declare class WasyncError extends Error {
 
 export declare function createRuntime(options?: RuntimeOptions): Promise<Runtime>;
 /** The default module, dist/wasync.wasm: the core, the bridge and the standard entry points. */
-export declare const DEFAULT_WASM: URL;
-/** dist/wasync-examples.wasm: the default module plus the nine built-in examples (createRuntime({ wasm: EXAMPLES_WASM })). */
-export declare const EXAMPLES_WASM: URL;
-export declare function traceToText(trace: readonly TraceEvent[]): string;
-export interface ChromeTrace { traceEvents: object[]; displayTimeUnit: 'ms' }
-export declare function traceToChrome(trace: readonly TraceEvent[], options?: { title?: string }): ChromeTrace;
-export declare const CAUSES: readonly WakeCause[];
+export declare const DEFAULT_WASM: WasmAsset;

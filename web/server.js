@@ -60,16 +60,31 @@ function intParam(q, name) {
   return Number(s);
 }
 
-function readBody(req, limit = 1 << 20) {
+const MAX_BODY = 1 << 20;
+// A body over MAX_BODY is read to its end and thrown away, so the client (still sending) can read the 413; one
+// over MAX_DRAIN is not worth draining and the connection is dropped.
+const MAX_DRAIN = 64 * MAX_BODY;
+
+class BodyTooLarge extends Error {}
+
+function readBody(req, limit = MAX_BODY) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
+    const declared = Number(req.headers['content-length']);
+    if (declared > MAX_DRAIN) {
+      reject(new BodyTooLarge(`body of ${declared} bytes is over the ${limit}-byte limit`));
+      return;
+    }
     req.on('data', (c) => {
       size += c.length;
-      if (size > limit) { reject(new Error('body too large')); req.destroy(); return; }
-      chunks.push(c);
+      if (size > MAX_DRAIN) { req.destroy(); return; }
+      if (size <= limit) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      if (size > limit) reject(new BodyTooLarge(`body of ${size} bytes is over the ${limit}-byte limit`));
+      else resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }
@@ -86,38 +101,57 @@ function safeJoin(base, urlPath) {
   return full;
 }
 
-function serveFile(req, res, base, rel) {
+// Serves `rel` (the raw, still encoded URL path below the mount point `mount`, such as '/' or '/pkg/') from
+// `base`, a directory given by its real path. Symbolic links are followed only while their target stays under
+// `base`: a link that leads out of it is answered like a missing file.
+function serveFile(req, res, base, mount, rel) {
   if (/(^|\/)\.\.(\/|$)/.test(rel) || /%2e%2e|%2f|%5c/i.test(rel)) return sendJson(res, 403, { error: 'forbidden' });
-  let file = safeJoin(base, rel);
+  const file = safeJoin(base, rel);
   if (!file) return sendJson(res, 403, { error: 'forbidden' });
-  fs.stat(file, (err, st) => {
-    if (!err && st.isDirectory()) {
-      if (!req.url.split('?')[0].endsWith('/')) {
-        res.writeHead(301, { location: req.url.split('?')[0] + '/' });
-        return res.end();
-      }
-      file = path.join(file, 'index.html');
-      return serveFile2(req, res, file);
-    }
+  fs.realpath(file, (err, real) => {
     if (err) return sendJson(res, 404, { error: 'not found' });
-    serveFile2(req, res, file, st);
+    if (!inside(base, real)) return sendJson(res, 404, { error: 'not found' });
+    fs.stat(real, (err2, st) => {
+      if (err2) return sendJson(res, 404, { error: 'not found' });
+      if (st.isDirectory()) {
+        if (!rel.endsWith('/') && rel !== '') return redirectToDir(req, res, base, mount, file);
+        return serveFile(req, res, base, mount, rel + 'index.html');
+      }
+      if (!st.isFile()) return sendJson(res, 404, { error: 'not found' });
+      sendFile(req, res, real, st);
+    });
   });
 }
 
-function serveFile2(req, res, file, st) {
-  const go = (s) => {
-    const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type, 'content-length': s.size, 'cache-control': 'no-cache' });
-    if (req.method === 'HEAD') return res.end();
-    fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
-  };
-  if (st) return go(st);
-  fs.stat(file, (err, s) => (err || !s.isFile() ? sendJson(res, 404, { error: 'not found' }) : go(s)));
+function inside(base, full) {
+  return full === base || full.startsWith(base + path.sep);
+}
+
+// A directory asked for without its trailing slash. The location is rebuilt from the resolved path, one encoded
+// segment at a time, never copied from the request: '//js' or '/\js' copied back would read as another host.
+function redirectToDir(req, res, base, mount, file) {
+  const segments = path.relative(base, file).split(path.sep).filter(Boolean).map(encodeURIComponent);
+  const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+  res.writeHead(301, { location: mount + segments.map((x) => x + '/').join('') + query });
+  res.end();
+}
+
+function sendFile(req, res, file, st) {
+  const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
+  res.writeHead(200, { 'content-type': type, 'content-length': st.size, 'cache-control': 'no-cache' });
+  if (req.method === 'HEAD') return res.end();
+  fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}
+
+function realOrResolved(dir) {
+  const full = path.resolve(dir);
+  try { return fs.realpathSync(full); } catch { return full; }
 }
 
 export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root } = {}) {
-  const rootDir = path.resolve(root || path.join(REPO, 'playground'));
-  const pkg = path.resolve(pkgDir || process.env.WASYNC_PKG_DIR || path.join(REPO, 'wasm'));
+  // Real paths, so that a root reached through a symbolic link still contains its own files.
+  const rootDir = realOrResolved(root || path.join(REPO, 'playground'));
+  const pkg = realOrResolved(pkgDir || process.env.WASYNC_PKG_DIR || path.join(REPO, 'wasm'));
   const stats = { requests: 0, aborted: 0 };
   const sockets = new Set();
 
@@ -191,7 +225,12 @@ export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root } = {})
     }
     if (route === '/api/echo') {
       let body;
-      try { body = await readBody(req); } catch (e) { return sendJson(res, 413, { error: e.message }); }
+      try {
+        body = await readBody(req);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) return sendJson(res, 413, { error: e.message }, { connection: 'close' });
+        throw e;
+      }
       return sendJson(res, 200, { method: req.method, url: req.url, headers: req.headers, body: body.toString('utf8') });
     }
     if (route === '/api/close') {
@@ -213,8 +252,8 @@ export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root } = {})
     // Use the raw path so encoded traversal (%2e%2e) is seen before URL normalisation hides it.
     const raw = req.url.split('?')[0].split('#')[0];
     if (raw === '/pkg') { res.writeHead(301, { location: '/pkg/' }); return res.end(); }
-    if (raw.startsWith('/pkg/')) return serveFile(req, res, pkg, raw.slice('/pkg/'.length));
-    return serveFile(req, res, rootDir, raw.slice(1));
+    if (raw.startsWith('/pkg/')) return serveFile(req, res, pkg, '/pkg/', raw.slice('/pkg/'.length));
+    return serveFile(req, res, rootDir, '/', raw.slice(1));
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
 

@@ -10,6 +10,11 @@
  *     sees increasing values with gaps exactly equal to the WS_ELAGGED counts; a watch receiver sees increasing
  *     values;
  *   - stats stay consistent (tasks_live, spawned, completed + aborted);
+ *   - after every step, every wait list (the senders blocked on each channel, the waiters of each notify) is a
+ *     well-formed FIFO: one head, next and prev links that agree, every waiter marked linked is in its list;
+ *   - after a run that left nothing runnable, no sender waits on a channel that has room (a lost wakeup);
+ *     corpus/seed_channel_head_send leads straight to the state where issue 18's lost wakeup happened (three
+ *     senders queued on a full channel, the second polled spuriously while the first was woken for the room);
  *   - ws_runtime_free succeeds and every byte goes back to the allocator;
  *   - no stale access (ASan/UBSan, the core's own asserts are on in this build).
  * Build and run: tests/fuzz/run.sh SECONDS. */
@@ -132,6 +137,10 @@ static struct world {
     ws_id ops[MAX_OPS];
     int op_completed[MAX_OPS], op_cancelled[MAX_OPS];
     int nops;
+    uint32_t ch_cap[MAX_CH];         /* capacity of the channel created at each index */
+    ws_channel *ch_made[MAX_CH];     /* ...and its address, even once the world has let go of it */
+    ws_send *sends[MAX_TASKS];       /* the send each script task is waiting on, if any (inside the task) */
+    ws_notified *notifieds[MAX_TASKS];
     /* the toolbox */
     ws_semaphore *sem;       /* while the world holds its reference */
     uint32_t sem_total;      /* permits given to it (initial + added) */
@@ -232,7 +241,7 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
         struct { ws_join j; ws_sleep s; ws_recv r; } join;
         ws_op op;
         ws_ready ready;
-        ws_interval iv;
+        struct { ws_interval iv; ws_tick tick; } iv;
         ws_oneshot_recv os;
         struct { ws_with_permit wp; ws_sleep s; } wp;
         ws_acquire acq;
@@ -256,13 +265,17 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
             WS_AWAIT(&self->u.y);
         } else if (op == S_SEND && ch) {
             ws_send_init(&self->u.send, ch, a);
+            W.sends[self->idx] = &self->u.send; /* for the wait-list checks; the task does not move */
             WS_AWAIT(&self->u.send);
+            W.sends[self->idx] = NULL;
         } else if (op == S_RECV && ch) {
             ws_recv_init(&self->u.recv, ch);
             WS_AWAIT(&self->u.recv);
         } else if (op == S_NOTIFIED && W.nt[a % MAX_NOTIFY]) {
             ws_notified_init(&self->u.nf, W.nt[a % MAX_NOTIFY]);
+            W.notifieds[self->idx] = &self->u.nf;
             WS_AWAIT(&self->u.nf);
+            W.notifieds[self->idx] = NULL;
         } else if (op == S_TIMEOUT && ch) {
             ws_recv_init(&self->u.to.r, ch);
             ws_timeout_init(&self->u.to.to, &self->u.to.r.base, a % 30);
@@ -309,12 +322,12 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
             WS_YIELD(); /* never resumed: dropped at the next scheduling point */
             CHECK(0 && "resumed after aborting itself");
         } else if (op == S_INTERVAL) {
-            ws_interval_init(&self->u.iv, a % 7 + 1);
+            ws_interval_init(&self->u.iv.iv, a % 7 + 1);
             for (self->i = 0; self->i < self->arg[self->pc] % 4; self->i++) {
-                if (self->i)
-                    ws_interval_next(&self->u.iv);
-                WS_AWAIT(&self->u.iv);
-                CHECK(WS_OUT(&self->u.iv) == self->i);
+                ws_interval_tick(&self->u.iv.iv, &self->u.iv.tick);
+                WS_AWAIT(&self->u.iv.tick);
+                CHECK(WS_OUT(&self->u.iv.tick) == self->i);
+                CHECK(self->u.iv.iv.ticks == (uint64_t)self->i + 1);
             }
         } else if (op == S_ONESHOT && W.os_pending) {
             /* take the world's pending oneshot receiver; the world keeps (and may use or drop) the sender */
@@ -434,6 +447,8 @@ static void script_drop(ws_runtime *rt, ws_future *f)
 {
     script *s = (script *)f;
     ws_async_drop(rt, f); /* first the child it waits on (it may point into a channel we keep alive) */
+    W.sends[s->idx] = NULL;
+    W.notifieds[s->idx] = NULL;
     if (s->handle_k >= 0) {
         ws_future_drop(rt, &s->h.base); /* never awaited to the end: detach */
         s->handle_k = -1;
@@ -592,8 +607,16 @@ static void check_trace_links(void)
     uint32_t n = ws_trace_read(W.rt, 0, ev, 1024);
     static uint8_t seen[256];
     memset(seen, 0, sizeof seen);
+    uint32_t polling = 0; /* the task whose own poll is open, 0: none */
     for (uint32_t i = 0; i < n; i++) {
         CHECK(ev[i].seq == i);
+        if (ev[i].kind == WS_EV_POLL_BEGIN && ev[i].depth == 0)
+            polling = ev[i].task;
+        else if (ev[i].kind == WS_EV_POLL_END && ev[i].depth == 0)
+            polling = 0;
+        /* A cancel (a future dropped before it was ready) is recorded only inside its task's poll, below it. */
+        if (ev[i].kind == WS_EV_CANCEL)
+            CHECK(ev[i].task == polling && ev[i].depth >= 1 && ev[i].detail <= 1);
         if (ev[i].kind != WS_EV_POLL_BEGIN || ev[i].depth != 0 || ev[i].task >= 256)
             continue;
         if (seen[ev[i].task]) {
@@ -601,6 +624,72 @@ static void check_trace_links(void)
             CHECK(ev[ev[i].a - 1].kind == WS_EV_WAKE && ev[ev[i].a - 1].task == ev[i].task);
         }
         seen[ev[i].task] = 1;
+    }
+}
+
+/* The waiters of one object (a channel's blocked senders, or a notify's waiters), `n` of them, of which the
+ * registered ones are all the fuzzer can see: every one marked linked is in one well-formed list with the others,
+ * and the list holds nothing else. Returns the number linked. */
+static int check_list(ws_waiter *const *ws, int n)
+{
+    int linked = 0, heads = 0;
+    ws_waiter *head = NULL;
+    for (int i = 0; i < n; i++) {
+        ws_waiter *w = ws[i];
+        if (w->state != WS_WAITER_LINKED)
+            continue;
+        linked++;
+        CHECK(!w->prev || w->prev->next == w);
+        CHECK(!w->next || w->next->prev == w);
+        if (!w->prev) {
+            heads++;
+            head = w;
+        }
+    }
+    CHECK(linked == 0 || heads == 1); /* a second head: a waiter marked linked that is no longer in the list */
+    int walked = 0;
+    for (ws_waiter *w = head; w; w = w->next) {
+        CHECK(++walked <= linked); /* no cycle, and nothing in the list that is not one of ours */
+        int ours = 0;
+        for (int i = 0; i < n; i++)
+            ours |= ws[i] == w;
+        CHECK(ours && w->state == WS_WAITER_LINKED);
+    }
+    CHECK(walked == linked);
+    return linked;
+}
+
+/* Every wait list is well formed; `settled` (a run just left nothing runnable): no sender waits for room that is
+ * there, since each message taken wakes a waiting sender, and a woken sender that goes away passes the wake on. */
+static void check_waitlists(int settled)
+{
+    ws_waiter *ws[MAX_TASKS];
+    for (int k = 0; k < W.nch; k++) {
+        ws_channel *ch = W.ch_made[k];
+        int reused = 0; /* a channel made later at the same address (this one was freed): check that one */
+        for (int j = k + 1; j < W.nch; j++)
+            reused |= W.ch_made[j] == ch;
+        if (!ch || reused)
+            continue;
+        int n = 0;
+        for (int t = 0; t < MAX_TASKS; t++)
+            if (W.sends[t] && W.sends[t]->ch == ch)
+                ws[n++] = &W.sends[t]->waiter;
+        if (check_list(ws, n) && settled)
+            CHECK(ws_channel_len(ch) == W.ch_cap[k]);
+    }
+    for (int t = 0; t < MAX_TASKS; t++) {
+        if (!W.notifieds[t] || !W.notifieds[t]->n)
+            continue;
+        int n = 0, first = 1;
+        for (int u = 0; u < MAX_TASKS; u++) {
+            if (W.notifieds[u] && W.notifieds[u]->n == W.notifieds[t]->n) {
+                first &= u >= t;
+                ws[n++] = &W.notifieds[u]->waiter;
+            }
+        }
+        if (first)
+            check_list(ws, n);
     }
 }
 
@@ -781,6 +870,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     int steps = 0;
     for (int c; (c = next(&in)) >= 0 && steps < 400; steps++) {
+        int settled = 0;
         switch (c % 20) {
         case 0:
         case 1:
@@ -791,6 +881,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 3: {
             int st = ws_runtime_run(W.rt);
             CHECK(st == WS_RUN_IDLE || st == WS_RUN_WAIT || st == WS_RUN_MORE);
+            settled = st != WS_RUN_MORE;
             if (real) /* after a run, the one host timer is armed for the earliest deadline (or disarmed) */
                 CHECK(FH.armed == ws_runtime_next_deadline(W.rt));
             break;
@@ -833,11 +924,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 9:
             if (W.nch < MAX_CH) {
                 ws_channel *ch = NULL;
-                int rc = ws_channel_new(W.rt, byte(&in) % 3 + 1, &ch);
+                uint32_t cap = byte(&in) % 3 + 1;
+                int rc = ws_channel_new(W.rt, cap, &ch);
                 CHECK(rc == WS_OK || rc == WS_ENOMEM);
                 if (rc == WS_OK) {
                     W.ch[W.nch] = ch;
                     W.ch_sender[W.nch] = W.ch_receiver[W.nch] = 1;
+                    W.ch_made[W.nch] = ch;
+                    W.ch_cap[W.nch] = cap;
                 }
                 W.nch++;
             }
@@ -967,10 +1061,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         default: /* a few runs in a row, so that programs make progress */
             for (int i = 0; i < 3; i++)
-                ws_runtime_run(W.rt);
+                settled = ws_runtime_run(W.rt) != WS_RUN_MORE;
             break;
         }
         check_stats();
+        check_waitlists(settled);
     }
 
     /* wind down: run, collect what finished, detach the rest, release the world's references */

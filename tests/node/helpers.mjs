@@ -19,7 +19,8 @@ for (const f of [WASM_FILE, EXAMPLES_WASM_FILE]) {
 }
 
 export const wasync = await import(pathToFileURL(path.join(PKG_DIR, 'index.js')).href);
-export const { createRuntime, traceToText, traceToChrome, WasyncError, EXAMPLES_WASM } = wasync;
+export const { createRuntime, traceToText, traceToChrome, WasyncError } = wasync;
+export const { EXAMPLES_WASM } = await import(pathToFileURL(path.join(PKG_DIR, 'lib', 'examples.js')).href); // wasync/examples
 
 /** Per test file: every runtime made through `open` is closed by `closeAll` (call it from an after hook).
  * `defaults` are options for every `open`, such as { wasm: EXAMPLES_WASM } for files that run examples. */

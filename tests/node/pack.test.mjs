@@ -36,10 +36,16 @@ test('npm pack -> npm install into an empty folder -> import, start an entry, ru
   const tgz = path.join(packDir, info.filename);
   assert.ok(fs.existsSync(tgz), `${tgz} was written`);
   const files = info.files.map((f) => f.path);
-  for (const f of ['package.json', 'index.js', 'dist/wasync.wasm', 'dist/wasync-examples.wasm', 'lib/runtime.js', 'lib/trace.js', 'lib/load.js', 'lib/errors.js']) {
+  for (const f of ['package.json', 'LICENSE', 'README.md', 'dist/index.js', 'dist/inline.js', 'dist/trace.js', 'dist/wasync.wasm',
+    'dist/wasync-examples.wasm', 'dist/examples.js', 'dist/inline-examples.js', 'index.d.ts', 'inline.d.ts', 'trace.d.ts', 'examples.d.ts',
+    'inline-examples.d.ts']) {
     assert.ok(files.includes(f), `the tarball has ${f} (has: ${files.join(', ')})`);
   }
-  assert.ok(files.some((f) => f.endsWith('.d.ts')), 'the tarball has TypeScript declarations');
+  // The loader ships minified with its source maps (scripts/build-js.mjs); the readable sources stay in the repository.
+  for (const f of files.filter((f) => f.endsWith('.js') && f.startsWith('dist/'))) {
+    assert.ok(files.includes(`${f}.map`), `${f} has its source map`);
+  }
+  assert.ok(!files.some((f) => f.startsWith('lib/') || f === 'index.js'), `no readable sources in the tarball: ${files.join(', ')}`);
   assert.ok(!files.some((f) => f.endsWith('.c') && f.startsWith('src/')), 'no C sources needed at run time');
 
   // Install into an empty folder.
@@ -54,7 +60,8 @@ test('npm pack -> npm install into an empty folder -> import, start an entry, ru
   // Import it by name from that folder, in a fresh Node process: the default module starts a standard entry, the
   // examples module (by its exported URL, and by its package path) runs an example.
   const script = `
-    import { createRuntime, traceToText, traceToChrome, EXAMPLES_WASM } from 'wasync';
+    import { createRuntime, traceToText, traceToChrome } from 'wasync';
+    import { EXAMPLES_WASM } from 'wasync/examples';
     const plain = await createRuntime({ clock: 'virtual' });
     const slept = await plain.start('sleep', { ms: 30 }).promise;
     const plainExamples = plain.examples.length;

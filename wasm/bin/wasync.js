@@ -2,13 +2,21 @@
 // The wasync command line: list the built-in examples, run one and print its poll trace. It loads the examples
 // module (dist/wasync-examples.wasm), not the default one, which has no examples.
 //
+//   wasync build <app.c> [more.c ...] -o <app.wasm>   (bin/build.js: a module of your own, with emcc)
 //   wasync list
 //   wasync run <example> [--trace] [--real] [--budget N] [--slice MS] [--base-url URL] [--chrome FILE] [name=value ...]
 
 import { writeFile } from 'node:fs/promises';
-import { createRuntime, traceToText, traceToChrome, EXAMPLES_WASM } from '../index.js';
+import { accessSync, statSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+// The package itself, through its exports (dist/, as installed).
+import { createRuntime, traceToText, traceToChrome } from 'wasync';
+import { EXAMPLES_WASM } from 'wasync/examples';
+import { buildCommand } from './build.js';
 
 const USAGE = `usage:
+  wasync build <app.c> [more.c ...] -o <app.wasm> [options]
+                                       build a module of your own entry points (wasync build --help)
   wasync list                          list the built-in examples
   wasync run <example> [options] [param=value ...]
 options:
@@ -20,6 +28,42 @@ options:
   --chrome FILE      also write the trace as Chrome Trace Event JSON (Perfetto, chrome://tracing)
 `;
 
+// Says why `file` cannot be written, or null when it can: checked before the run, so a long run is not wasted
+// on an output that fails at the end.
+function unwritable(file) {
+  if (file === '') return 'an empty path';
+  const full = resolve(file);
+  const dir = dirname(full);
+  let st;
+  try {
+    st = statSync(full);
+  } catch (e) {
+    if (e.code !== 'ENOENT' && e.code !== 'ENOTDIR') return `cannot be checked (${e.code})`;
+  }
+  if (st?.isDirectory()) return 'is a folder';
+  if (st) {
+    try {
+      accessSync(full, constants.W_OK);
+    } catch {
+      return 'is not writable';
+    }
+    return null;
+  }
+  let dst;
+  try {
+    dst = statSync(dir);
+  } catch {
+    return `its folder ${dir} does not exist`;
+  }
+  if (!dst.isDirectory()) return `${dir} is not a folder`;
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    return `its folder ${dir} is not writable`;
+  }
+  return null;
+}
+
 function fail(message) {
   process.stderr.write(`wasync: ${message}\n`);
   process.exit(2);
@@ -29,6 +73,10 @@ async function main(argv) {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'build') {
+    await buildCommand(rest);
     return;
   }
   if (command === 'list') {
@@ -64,6 +112,10 @@ async function main(argv) {
     else fail(`unexpected argument '${a}'`);
   }
   if (!name) fail('run needs an example name (see: wasync list)');
+  if (chromeFile !== null) {
+    const why = unwritable(chromeFile);
+    if (why) fail(`--chrome ${chromeFile}: ${why}`);
+  }
   let rt;
   try {
     rt = await createRuntime(options);
@@ -82,10 +134,15 @@ async function main(argv) {
   process.stdout.write(`${name}: value ${JSON.stringify(run.value)}, elapsed ${run.elapsedMs.toFixed(3)} ms (${options.clock} clock), ${run.trace.length} trace events\n`);
   if (run.truncated) process.stdout.write(`note: ${run.truncated}\n`);
   if (chromeFile) {
-    await writeFile(chromeFile, JSON.stringify(traceToChrome(run.trace, { title: `wasync ${name}` })));
+    try {
+      await writeFile(chromeFile, JSON.stringify(traceToChrome(run.trace, { title: `wasync ${name}` })));
+    } catch (e) {
+      rt.close();
+      fail(`--chrome ${chromeFile}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' '));
+    }
     process.stdout.write(`wrote ${chromeFile}\n`);
   }
   rt.close();
 }
 
-main(process.argv.slice(2)).catch((e) => fail(e?.stack ?? String(e)));
+main(process.argv.slice(2)).catch((e) => fail(String(e?.message ?? e).split('\n')[0]));

@@ -39,11 +39,13 @@ WS_ASYNC_WITH_DROP(fetch_main, fetch_main_drop, { const char *url_a, *url_b; ws_
         } else {
             wsx_fail(cx->rt, &self->base, WS_EHOST, "malformed fetch response");
         }
-        /* The failed run's other child may have finished too: either way, both blocks are freed here. */
+        /* The failed run's other child may have finished too: either way, both blocks are freed here (and
+         * forgotten, so the drop that follows completion does not free them again). */
         if (ws_future_is_ready(&self->a.op.base))
             ws_bytes_free(cx->rt, a);
         if (ws_future_is_ready(&self->b.op.base))
             ws_bytes_free(cx->rt, b);
+        self->a.op.base.out = self->b.op.base.out = 0;
         if (self->base.err == WS_OK && !self->base.out)
             WS_RETURN_ERR(WS_ENOMEM);
     }
@@ -51,12 +53,18 @@ WS_ASYNC_WITH_DROP(fetch_main, fetch_main_drop, { const char *url_a, *url_b; ws_
     WS_END();
 }
 
-/* Dropped early (aborted, or lost a select): dropping the fetches aborts both requests. */
+/* Dropped early (aborted, or lost a select): dropping the join aborts the request still in flight; one that had
+ * finished holds its response, which is ours to free. */
 static void fetch_main_drop(ws_runtime *rt, ws_future *f)
 {
     fetch_main *self = (fetch_main *)f;
     ws_async_drop(rt, f);
     ws_future_drop(rt, &self->both.base);
+    if (ws_future_is_ready(&self->a.op.base))
+        ws_bytes_free(rt, ws_bytes_of(self->a.op.base.out));
+    if (ws_future_is_ready(&self->b.op.base))
+        ws_bytes_free(rt, ws_bytes_of(self->b.op.base.out));
+    self->a.op.base.out = self->b.op.base.out = 0;
 }
 
 /* ---- registry ---- */

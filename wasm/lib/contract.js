@@ -16,8 +16,9 @@ export const ERRORS = Object.freeze({
   EEMPTY: -10,
   ENOENT: -11,
   ESTALL: -12,
-  ELAGGED: -13,
-  ENOTHELD: -14,
+  ESTATE: -13,
+  ELAGGED: -14,
+  ENOTHELD: -15,
 });
 /** The C description of each code (ws_strerror). */
 export const ERROR_TEXT = Object.freeze({
@@ -33,11 +34,12 @@ export const ERROR_TEXT = Object.freeze({
   EEMPTY: 'channel empty',
   ENOENT: 'no such name',
   ESTALL: 'stalled: nothing can wake the future',
+  ESTATE: 'polled at a state it does not know',
   ELAGGED: 'lagged: the receiver missed messages',
   ENOTHELD: 'released more permits than are held',
 });
 /** The first code free for applications: codes <= EUSER pass through as application errors. */
-export const EUSER = -15;
+export const EUSER = -16;
 /** Wake causes (WS_CAUSES), indexed by ws_cause. */
 export const CAUSES = Object.freeze(['spawn', 'timer', 'channel', 'task', 'self', 'host', 'fetch', 'notify', 'abort']);
 /** ws_runtime_run statuses (WS_RUN_STATUSES). */
@@ -103,6 +105,13 @@ export const TRACE_KINDS = Object.freeze([
   Object.freeze({ kind: 'drop', detail: null, a: null, b: null, c: null }),
   Object.freeze({ kind: 'yield', detail: null, a: null, b: null, c: null }),
   Object.freeze({
+    kind: 'cancel',
+    detail: Object.freeze(['u32', 'polled']),
+    a: null,
+    b: Object.freeze(['str', 'future']),
+    c: null,
+  }),
+  Object.freeze({
     kind: 'semaphore',
     detail: Object.freeze(['u32', 'action']),
     a: Object.freeze(['u32', 'semaphore']),
@@ -144,3 +153,7 @@ export const STATS = Object.freeze([
 export const BYTES_DATA = 4;
 /** A fetch outcome block: offsets inside the block's data (WSX_FETCH_BLOCK). */
 export const FETCH_BLOCK = Object.freeze({ STATUS: 0, HEADERS_LEN: 4, HEADERS: 8 });
+/** Typed value types (WSX_VALUE_TYPES), indexed by ws_value_type. */
+export const VALUE_TYPES = Object.freeze(['undefined', 'number', 'string', 'bytes', 'json', 'handle']);
+/** struct ws_value (WSX_VALUE_LAYOUT): field -> byte offset; SIZE bytes each; DATA: payload offset in a typed block. */
+export const VALUE_LAYOUT = Object.freeze({ type: 0, len: 4, payload: 8, SIZE: 16, DATA: 8 });

@@ -2,7 +2,7 @@
 // goes back as one ws_bytes block (layout: FETCH_BLOCK in contract.js, from wsx_abi.h): status, header text, NUL,
 // body. Dropping the future aborts the request through its AbortController (HostOps.cancel).
 import { ERRORS, FETCH_BLOCK, BYTES_DATA } from './contract.js';
-import { messageOf } from './errors.js';
+import { messageOf, oneLine } from './errors.js';
 import { utf8 } from './memory.js';
 
 const { EHOST, ENOMEM } = ERRORS;
@@ -16,7 +16,7 @@ export function startFetch(ops, mem, slot, gen, mp, ml, up, ul, hp, hl, bp, bl) 
   const body = bl ? mem.u8().slice(bp, bp + bl) : undefined; // copied: memory may grow before fetch reads it
   const controller = new AbortController();
   ops.started(slot, gen, controller);
-  const fail = (e) => ops.settle(slot, gen, EHOST, `fetch ${rawUrl} failed: ${messageOf(e, 'network error')}`);
+  const fail = (e) => ops.settle(slot, gen, EHOST, `fetch ${oneLine(rawUrl, 200)} failed: ${oneLine(messageOf(e, 'network error'), 1000)}`);
   let url;
   try {
     url = new URL(rawUrl, ops.baseUrl);

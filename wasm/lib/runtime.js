@@ -7,13 +7,14 @@
 
 import { instantiate, initFlags } from './abi.js';
 import { encodeArgs } from './args.js';
-import { STATS } from './contract.js';
-import { WasyncError, codeOf, errorFrom } from './errors.js';
+import { STATS, TRACE_RECORD } from './contract.js';
+import { WasyncError, codeOf, errorFrom, describe, named } from './errors.js';
 import { HostOps } from './host.js';
 import { Memory } from './memory.js';
-import { checkOptions } from './options.js';
-import { Driver } from './schedule.js';
-import { decodeTrace } from './trace.js';
+import { checkOptions, checkConfigure, checkReadTrace } from './options.js';
+import { Driver, postMacrotask } from './schedule.js';
+import { decodeTrace, decodeTraceInChunks } from './trace.js';
+import { HostHandle, readBlock } from './values.js';
 
 const OK = 0;
 
@@ -65,22 +66,32 @@ export class Runtime {
   #reap() {
     const ex = this.#ex;
     for (let j = ex.wsx_reap(); j >= 0; j = ex.wsx_reap()) {
-      const err = ex.wsx_result_err();
-      const block = ex.wsx_result_text();
-      const value = block ? this.#mem.readBytes(block) : ex.wsx_result_value();
-      ex.wsx_result_release();
       const job = this.#jobs.get(j);
       this.#jobs.delete(j);
+      const err = ex.wsx_result_err();
+      const block = ex.wsx_result_text();
+      let value, bad = null;
+      if (block && err === OK && job?.typed) {
+        try {
+          value = readBlock(this.#mem, this.#ops.handles, block);
+        } catch (e) {
+          bad = e; // C made a value JS cannot read: that job fails, with the reason
+        }
+      } else {
+        value = block ? this.#mem.readBytes(block) : ex.wsx_result_value();
+      }
+      ex.wsx_result_release();
       if (!job) continue;
       job.cleanup();
-      if (err === OK) job.resolve(value);
+      if (bad) job.reject(bad);
+      else if (err === OK) job.resolve(value);
       else job.reject(errorFrom(err, typeof value === 'string' && value ? value : undefined));
     }
   }
 
   // The runtime closed or trapped (Driver.fail): every operation is forgotten, every job rejects.
   #failed(err) {
-    this.#ops.failAll();
+    this.#ops.failAll(err);
     for (const job of this.#jobs.values()) {
       job.cleanup();
       job.reject(err);
@@ -88,11 +99,22 @@ export class Runtime {
     this.#jobs.clear();
   }
 
+  /** Wraps `object` so that a host function resolving with the result gives C a handle to it (a typed call's
+   * result). C passes the handle back as a value that JS receives as `object`, until C releases it. */
+  handle(object) {
+    return new HostHandle(object);
+  }
+
+  /** The number of objects C holds handles to. */
+  get handlesLive() {
+    return this.#ops.handles.size;
+  }
+
   /** Registers an async function that C code can call by name (ws_host_call) and await. */
   defineHost(name, fn) {
     this.#check();
-    if (typeof name !== 'string' || name.length === 0) throw new TypeError('defineHost: name must be a non-empty string');
-    if (typeof fn !== 'function') throw new TypeError(`defineHost: the host function for '${name}' must be a function`);
+    if (typeof name !== 'string' || name.length === 0) throw new TypeError(`defineHost: name must be a non-empty string, not ${describe(name)}`);
+    if (typeof fn !== 'function') throw new TypeError(`defineHost: the host function for ${named(name)} must be a function, not ${describe(fn)}`);
     this.#ops.define(name, fn);
     return this;
   }
@@ -103,12 +125,13 @@ export class Runtime {
    */
   start(name, args = {}, options = {}) {
     this.#check();
-    if (typeof name !== 'string') throw new TypeError('start: name must be a string');
+    if (typeof name !== 'string') throw new TypeError(`start: name must be a string, not ${describe(name)}`);
     const entry = this.#entries.find((e) => e.name === name);
-    if (!entry) throw new WasyncError('ENOENT', `no entry point named '${name}' (known: ${this.entries.join(', ')})`);
+    if (!entry) throw new WasyncError('ENOENT', `no entry point named ${named(name)} (known: ${this.entries.join(', ')})`);
+    if (options != null && typeof options !== 'object') throw new TypeError(`start: options must be an object, not ${describe(options)}`);
     const signal = options?.signal;
     if (signal !== undefined && !(signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
-      throw new TypeError('start: signal must be an AbortSignal');
+      throw new TypeError(`start: signal must be an AbortSignal, not ${describe(signal)}`);
     }
     const lines = encodeArgs(entry, args, this.#opts.baseUrl);
     let j;
@@ -123,7 +146,7 @@ export class Runtime {
     const id = this.#ex.wsx_job_task(j);
     let resolve, reject;
     const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    const job = { resolve, reject, done: false, cleanup: () => {} };
+    const job = { resolve, reject, done: false, cleanup: () => {}, typed: entry.output === 'value' };
     const settleOnce = (fn) => (v) => { if (!job.done) { job.done = true; fn(v); } };
     job.resolve = settleOnce(resolve);
     job.reject = settleOnce(reject);
@@ -158,11 +181,12 @@ export class Runtime {
 
   async #runExample(name, params) {
     this.#check();
+    if (typeof name !== 'string') throw new TypeError(`runExample: name must be a string, not ${describe(name)}`);
     if (!this.examples.some((e) => e.name === name)) {
       // The default module has none: say where they are rather than list nothing.
       const known = this.examples.length ? `known: ${this.examples.map((e) => e.name).join(', ')}`
-        : "this module has no examples; the package's are in its examples module: createRuntime({ wasm: EXAMPLES_WASM })";
-      throw new WasyncError('ENOENT', `no example named ${JSON.stringify(name)} (${known})`);
+        : "this module has no examples; the package's are in its examples module: import { EXAMPLES_WASM } from 'wasync/examples', then createRuntime({ wasm: EXAMPLES_WASM })";
+      throw new WasyncError('ENOENT', `no example named ${named(name)} (${known})`);
     }
     this.#ex.wsx_trace_clear();
     const t0 = this.#ex.wsx_now_ms();
@@ -182,8 +206,8 @@ export class Runtime {
     }
     // The clock counts whole nanoseconds: round the difference to them, so 200 ms is exactly 200 (not 200.00000000000003).
     const elapsedMs = Math.round((this.#ex.wsx_now_ms() - t0) * 1e6) / 1e6;
-    const trace = this.readTrace();
     const lost = this.#ex.wsx_trace_lost();
+    const trace = await this.#readTraceInChunks();
     const which = this.#opts.traceKeep === 'first' ? 'later events were not recorded' : 'earliest events were overwritten';
     const truncated = limitHit ?? (lost > 0 ? `trace limit reached: ${lost} ${which} (traceCapacity ${this.#opts.traceCapacity})` : null);
     if (error && !limitHit) {
@@ -196,18 +220,36 @@ export class Runtime {
   }
 
   /** The events recorded since the last run started (or since readTrace({ clear: true })). */
-  readTrace({ clear = false } = {}) {
+  readTrace(options = {}) {
     this.#check();
+    const { clear } = checkReadTrace(options);
+    const { cap, first, count } = this.#traceWindow();
+    const events = count ? decodeTrace(this.#mem.buffer, this.#ex.wsx_trace_ring(), cap, first, count, (i) => this.#string(i)) : [];
+    if (clear) this.#ex.wsx_trace_clear();
+    return events;
+  }
+
+  // Where the recorded events are in the ring: `count` of them from index `first`, in a ring of `cap`.
+  #traceWindow() {
     const ex = this.#ex;
     const cap = ex.wsx_trace_capacity();
-    if (!cap) return [];
+    if (!cap) return { cap, first: 0, count: 0 };
     const written = ex.wsx_trace_written();
     const count = Math.min(written, cap);
     // A 'last' ring wraps: its oldest surviving event sits just after the newest.
     const first = this.#opts.traceKeep === 'last' ? (written - count) % cap : 0;
-    const events = decodeTrace(this.#mem.buffer, ex.wsx_trace_ring(), cap, first, count, (i) => this.#string(i));
-    if (clear) ex.wsx_trace_clear();
-    return events;
+    return { cap, first, count };
+  }
+
+  // runExample's read of the trace: a copy of the ring, decoded a chunk at a time with a macrotask between chunks,
+  // so a full ring does not hold the event loop for tens of milliseconds. Closing the runtime meanwhile rejects.
+  async #readTraceInChunks() {
+    const { cap, first, count } = this.#traceWindow();
+    if (!count) return [];
+    const ring = this.#ex.wsx_trace_ring();
+    const copy = this.#mem.u8().slice(ring, ring + cap * TRACE_RECORD.SIZE).buffer;
+    const pause = () => new Promise((resolve) => postMacrotask(resolve)).then(() => this.#check());
+    return decodeTraceInChunks(copy, 0, cap, first, count, (i) => this.#string(i), pause);
   }
 
   #string(i) {
@@ -221,10 +263,10 @@ export class Runtime {
   }
 
   /** Changes the cooperative budget (0: unlimited) and the time slice. */
-  configure({ budget = this.#opts.budget, sliceMs = this.#opts.sliceMs } = {}) {
+  configure(options = {}) {
     this.#check();
     if (this.#driver.running) throw new WasyncError('EBUSY', 'configure cannot be called from inside a poll');
-    const o = checkOptions({ budget, sliceMs });
+    const o = checkConfigure(options, this.#opts);
     const rc = this.#ex.wsx_configure(o.budget, o.sliceMs);
     if (rc !== OK) throw errorFrom(rc);
     this.#opts.budget = o.budget;
@@ -234,7 +276,7 @@ export class Runtime {
   /** Aborts a task by its id (`job.id`; trace events carry task numbers, not ids). False for a stale id. */
   abortTask(id) {
     this.#check();
-    if (!Number.isSafeInteger(id) || id <= 0) throw new TypeError('abortTask: id must be a positive integer');
+    if (!Number.isSafeInteger(id) || id <= 0) throw new TypeError(`abortTask: id must be a positive integer, not ${describe(id)}`);
     const rc = this.#ex.wsx_task_abort(id);
     if (rc === OK) this.#driver.schedule();
     return rc === OK;

@@ -6,6 +6,9 @@
 //     the single host timer (import arm_timer) fires for the earliest deadline. All of these only *schedule* a
 //     drain, once, from a microtask; the one exception is a settlement when no other operation is in flight,
 //     which drains at once (runAfterSettle). The executor never runs re-entrantly (never inside a poll).
+//   - Microtask drains honour the time slice too: a chain of host awaits settles from promise reactions, each
+//     drain short, and would never let the event loop turn. So a "turn" starts at the first drain after the event
+//     loop last ran a macrotask; once a turn has lasted sliceMs, the next drain is posted as a macrotask instead.
 //   - A drain is one wsx_run call: it polls until nothing is runnable or the time slice (sliceMs) is used; then it
 //     returns, and if work is left the next drain is posted as a macrotask, so a long drain never freezes
 //     rendering or input.
@@ -39,6 +42,8 @@ export class Driver {
   #drainFn = () => this.drain(); // one closure for every scheduled drain, not one per wake
   #timer = null;          // the single host timer
   #waitSince = null;      // virtual clock: real time when the runtime started waiting on the host
+  #turnStart = -1;        // performance.now() at the first drain of this event-loop turn; -1: no drain yet
+  #turnEnd = () => { this.#turnStart = -1; }; // posted as a macrotask when a turn starts: it runs once the loop turns
 
   constructor(opts, hooks) {
     this.#opts = opts;
@@ -48,15 +53,29 @@ export class Driver {
   schedule() {
     if (this.#scheduled || this.dead) return;
     this.#scheduled = true;
-    queueMicrotask(this.#drainFn);
+    if (this.#turnUsed()) postMacrotask(this.#drainFn);
+    else queueMicrotask(this.#drainFn);
   }
 
   // After an outcome was delivered. With nothing else in flight (opsLive 0), no other outcome can arrive in this
   // microtask turn, so run now rather than one microtask later (one await at a time: a microtask hop less per
   // await). Otherwise one drain for the whole turn, so that outcomes settling together are polled in one run.
   runAfterSettle(opsLive) {
-    if (opsLive === 0 && !this.#scheduled && !this.running) this.drain();
+    if (opsLive === 0 && !this.#scheduled && !this.running && !this.#turnUsed()) this.drain();
     else this.schedule();
+  }
+
+  // True when drains in this event-loop turn have used the time slice: the next one waits for a macrotask.
+  #turnUsed() {
+    const slice = this.#opts.sliceMs;
+    if (slice === 0) return false;
+    const now = performance.now();
+    if (this.#turnStart < 0) {
+      this.#turnStart = now;
+      postMacrotask(this.#turnEnd);
+      return false;
+    }
+    return now - this.#turnStart >= slice;
   }
 
   drain() {

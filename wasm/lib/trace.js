@@ -13,13 +13,37 @@ const COMPLETE = ['ok', 'error', 'cancelled'];
  * `string(i)` returns interned string i. Times become milliseconds.
  *
  * Kinds with a shape of their own (names for their codes) are decoded below; any other kind (one added to WS_TRACE_KINDS) becomes
- * { seq, t, kind, task, ...its named fields } from the table: u32 fields as numbers, str as strings, cause as names.
+ * { seq, t, kind, task, ...its named fields } from the table: u32 fields as numbers, str as strings, cause as names,
+ * plus `depth` when the record has one (a cancel).
  */
 export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
+  const steps = decodeSteps(buffer, ringPtr, capacity, first, count, string, Infinity);
+  let r = steps.next();
+  while (!r.done) r = steps.next(); // with no chunk size it never stops before the end
+  return r.value;
+}
+
+/**
+ * decodeTrace in chunks of `chunk` records, awaiting `pause()` between chunks: a full ring (65 536 records) takes
+ * tens of milliseconds to decode, too long to hold the event loop in one go. `buffer` must not change meanwhile
+ * (pass a copy of the ring), and `string` must still work after each pause (`pause` may throw to give up).
+ */
+export async function decodeTraceInChunks(buffer, ringPtr, capacity, first, count, string, pause, chunk = 4096) {
+  const steps = decodeSteps(buffer, ringPtr, capacity, first, count, string, chunk);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+// The decoder, as a generator that yields (nothing) after every `chunk` records and every `chunk` events
+// renumbered, and returns the events.
+function* decodeSteps(buffer, ringPtr, capacity, first, count, string, chunk) {
   const view = new DataView(buffer);
   const events = [];
   const open = []; // poll events whose end has not been seen, innermost last
   for (let i = 0; i < count; i++) {
+    if (i > 0 && i % chunk === 0) yield;
     const at = ringPtr + ((first + i) % capacity) * R.SIZE;
     const seq = view.getUint32(at + R.seq, true);
     const kind = view.getUint8(at + R.kind);
@@ -37,7 +61,7 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
       case 'poll': {
         const ev = {
           seq, t, kind: 'poll', task, dur: null, result: null, depth, future: string(b),
-          index: c ? c - 1 : -1, site: null, wake: depth === 0 && a ? a - 1 : null,
+          index: c ? c - 1 : -1, site: null, wake: depth === 0 && a ? a - 1 : null, last: null,
         };
         events.push(ev);
         open.push(ev);
@@ -47,6 +71,7 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
         const ev = open.pop();
         if (!ev) break; // the begin was overwritten in the ring
         ev.dur = t - ev.t;
+        ev.last = events.length - 1; // events are renumbered by index below, so this is already a seq
         ev.result = detail ? 'ready' : 'pending';
         if (!detail && b) ev.site = { file: string(c), line: b };
         break;
@@ -74,6 +99,7 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
         break;
       default: {
         const ev = { seq, t, kind: k.kind, task };
+        if (depth) ev.depth = depth; // a record placed in the poll tree (a cancel: the depth of the future dropped)
         field(ev, k.detail, detail, string);
         field(ev, k.a, a, string);
         field(ev, k.b, b, string);
@@ -86,7 +112,9 @@ export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
   // and each poll's `wake` is renumbered to match.
   const renumber = new Map();
   events.forEach((e, i) => renumber.set(e.seq, i));
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    if (i > 0 && i % chunk === 0) yield;
+    const e = events[i];
     e.seq = renumber.get(e.seq);
     if (e.kind === 'poll' && e.wake != null) e.wake = renumber.get(e.wake) ?? null;
   }
@@ -147,6 +175,9 @@ export function traceToText(trace) {
         break;
       case 'yield':
         lines.push(`${head}yield     to the host: time slice used`);
+        break;
+      case 'cancel':
+        lines.push(`${head}${'  '.repeat(e.depth || 0)}cancel    ${e.future} dropped ${e.polled ? 'before it was ready' : 'unpolled'} in ${who(e.task)}`);
         break;
       case 'semaphore':
         lines.push(`${head}semaphore ${e.semaphore}: ${who(e.task)} ${e.action === 'wait' ? 'waits for' : e.action} ${e.permits} permit(s), ${e.held} held`);
@@ -230,6 +261,9 @@ export function traceToChrome(trace, { title = 'wasync' } = {}) {
         }
         break;
       }
+      case 'cancel':
+        out.push({ ph: 'i', s: 't', pid, tid: e.task || HOST, ts: us(e.t), name: `cancel ${e.future}`, cat: 'task', args: { seq: e.seq, polled: !!e.polled, depth: e.depth } });
+        break;
       case 'complete':
       case 'abort':
       case 'drop':

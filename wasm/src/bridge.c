@@ -9,7 +9,9 @@
  * when a task finished (only then can a job be reaped, so JS skips wsx_reap otherwise).
  *
  * Jobs are tasks started from JS. A job keeps its task's join handle; after each run, JS reaps finished jobs one
- * by one (wsx_reap) and reads each result through the wsx_result_* getters before releasing it.
+ * by one (wsx_reap) and reads each result through the wsx_result_* getters before releasing it. Starting and
+ * reaping are O(1) whatever the number of jobs: free job entries form a list, and the core's task_done hook
+ * queues exactly the jobs whose task finished (a task's slot maps to its job).
  */
 #include "entries.h"
 #include "ws_js.h"
@@ -29,13 +31,27 @@ typedef struct job {
     ws_task_handle handle;
     char *args;                 /* the argument text the task's strings point into */
     uint32_t args_len;
+    uint32_t next_free;         /* free list link: index + 1 of the next free entry, 0: none */
+    uint32_t slot;              /* the task's slot (handle.task is cleared once the handle collects or drops) */
     uint8_t active;
     uint8_t out_string;
 } job;
 
 static ws_runtime *rt;
 static job *jobs;
-static uint32_t job_count, job_cap;
+static uint32_t job_count, job_cap, free_job; /* free_job: index + 1 of the first free entry, 0: none */
+
+/* A growable array of uint32_t, allocated from the runtime. */
+typedef struct u32_vec {
+    uint32_t *v;
+    uint32_t len, cap;
+} u32_vec;
+
+static uint32_t *slot_job;      /* task slot -> job index + 1 (0: that slot's task is not a job) */
+static uint32_t slot_job_cap;
+static u32_vec done;            /* jobs whose task finished, in finishing order, from done_head on */
+static uint32_t done_head;
+static int done_lost;           /* a push failed (out of memory): wsx_reap scans every job instead */
 static char message[256];       /* the last error's text, for wsx_error_message */
 
 /* The result being handed to JS by wsx_reap. */
@@ -71,6 +87,44 @@ static void host_request_run(void *ud)
         js_request_run();
 }
 
+static int vec_grow(u32_vec *a, uint32_t need)
+{
+    if (need <= a->cap)
+        return WS_OK;
+    uint32_t cap = a->cap ? a->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    uint32_t *n = ws_alloc(rt, cap * sizeof *n);
+    if (!n)
+        return WS_ENOMEM;
+    if (a->len)
+        memcpy(n, a->v, a->len * sizeof *n);
+    ws_free(rt, a->v, a->cap * sizeof *a->v);
+    a->v = n;
+    a->cap = cap;
+    return WS_OK;
+}
+
+#define TASK_SLOT(id) ((uint32_t)(id))
+
+/* The core's task_done hook: queue the job whose task this is. Runs inside ws_runtime_run (or a drop), so it only
+ * records. */
+static void host_task_done(void *ud, ws_id task)
+{
+    (void)ud;
+    uint32_t s = TASK_SLOT(task);
+    if (s >= slot_job_cap || !slot_job[s])
+        return;
+    uint32_t j = slot_job[s] - 1;
+    if (!jobs[j].active || jobs[j].handle.task != task)
+        return;
+    if (done.len == done.cap && vec_grow(&done, done.len + 1) != WS_OK) {
+        done_lost = 1;
+        return;
+    }
+    done.v[done.len++] = j;
+}
+
 static void set_message(const char *a, const char *b)
 {
     uint32_t n = 0;
@@ -97,6 +151,7 @@ EXPORT("wsx_init") int wsx_init(int flags, uint32_t trace_capacity, uint32_t bud
         o.host.arm_timer = host_arm_timer;
     }
     o.host.request_run = host_request_run;
+    o.host.task_done = host_task_done;
     o.budget = budget;
     o.slice = (ws_time)(slice_ms * 1e6);
     o.trace_capacity = trace_capacity;
@@ -107,8 +162,12 @@ EXPORT("wsx_init") int wsx_init(int flags, uint32_t trace_capacity, uint32_t bud
 static void job_release(job *j)
 {
     ws_free(rt, j->args, j->args_len);
+    if (j->slot < slot_job_cap)
+        slot_job[j->slot] = 0;
     j->args = NULL;
     j->active = 0;
+    j->next_free = free_job;
+    free_job = (uint32_t)(j - jobs) + 1;
 }
 
 /* Drops every task (each job's task too) and frees the runtime. JS rejects the jobs' promises itself. */
@@ -126,7 +185,14 @@ EXPORT("wsx_shutdown") int wsx_shutdown(void)
     }
     ws_free(rt, jobs, job_cap * sizeof *jobs);
     jobs = NULL;
-    job_count = job_cap = 0;
+    job_count = job_cap = free_job = 0;
+    ws_free(rt, slot_job, slot_job_cap * sizeof *slot_job);
+    slot_job = NULL;
+    slot_job_cap = 0;
+    ws_free(rt, done.v, done.cap * sizeof *done.v);
+    done = (u32_vec){ 0 };
+    done_head = 0;
+    done_lost = 0;
     int rc = ws_runtime_free(rt);
     if (rc == WS_OK)
         rt = NULL;
@@ -220,13 +286,14 @@ EXPORT("wsx_op_complete") int wsx_op_complete(uint32_t slot, uint32_t gen, int e
 /* The registry as JSON (JS reads it once, then frees it with wsx_bytes_free). */
 EXPORT("wsx_entries_json") ws_bytes *wsx_entries_json_export(void) { return rt ? wsx_entries_json(rt) : NULL; }
 
-static int job_take(uint32_t *out)
+/* Finds an entry for a new job (the first free one, or a new one at the end, growing the array) without taking
+ * it: job_commit() takes it once the job's task exists. */
+static int job_find(uint32_t *out)
 {
-    for (uint32_t i = 0; i < job_count; i++)
-        if (!jobs[i].active) {
-            *out = i;
-            return WS_OK;
-        }
+    if (free_job) {
+        *out = free_job - 1;
+        return WS_OK;
+    }
     if (job_count == job_cap) {
         uint32_t cap = job_cap ? job_cap * 2 : 16;
         job *n = ws_alloc(rt, cap * sizeof *n);
@@ -238,7 +305,38 @@ static int job_take(uint32_t *out)
         jobs = n;
         job_cap = cap;
     }
-    *out = job_count++;
+    *out = job_count;
+    return WS_OK;
+}
+
+static void job_commit(uint32_t j)
+{
+    if (free_job == j + 1)
+        free_job = jobs[j].next_free;
+    else
+        job_count++;
+}
+
+/* Maps the task's slot to job j, growing the map. */
+static int slot_map(ws_id task, uint32_t j)
+{
+    uint32_t s = TASK_SLOT(task);
+    if (s >= slot_job_cap) {
+        uint32_t cap = slot_job_cap ? slot_job_cap : 64;
+        while (cap <= s)
+            cap *= 2;
+        uint32_t *n = ws_alloc(rt, cap * sizeof *n);
+        if (!n)
+            return WS_ENOMEM;
+        memset(n, 0, cap * sizeof *n);
+        if (slot_job_cap)
+            memcpy(n, slot_job, slot_job_cap * sizeof *n);
+        ws_free(rt, slot_job, slot_job_cap * sizeof *slot_job);
+        slot_job = n;
+        slot_job_cap = cap;
+    }
+    slot_job[s] = j + 1;
+    jobs[j].slot = s;
     return WS_OK;
 }
 
@@ -262,7 +360,7 @@ EXPORT("wsx_start") int wsx_start(const char *name, uint32_t name_len, const cha
         return rc;
     uint32_t j;
     void *future = ws_alloc(rt, e->size);
-    if (!future || job_take(&j) != WS_OK) {
+    if (!future || job_find(&j) != WS_OK) {
         ws_free(rt, future, e->size);
         ws_free(rt, block, block_len);
         set_message("out of memory", "");
@@ -272,11 +370,18 @@ EXPORT("wsx_start") int wsx_start(const char *name, uint32_t name_len, const cha
     e->init(future, &parsed);
     rc = ws_spawn(rt, future, e->size, e->name, &jobs[j].handle);
     ws_free(rt, future, e->size); /* the task has its own copy */
+    if (rc == WS_OK && slot_map(jobs[j].handle.task, j) != WS_OK) {
+        /* The task cannot be tracked: take it back before it ever runs. */
+        ws_task_abort(rt, jobs[j].handle.task);
+        ws_future_drop(rt, &jobs[j].handle.base);
+        rc = WS_ENOMEM;
+    }
     if (rc != WS_OK) {
         ws_free(rt, block, block_len);
         set_message(ws_strerror(rc), "");
         return rc;
     }
+    job_commit(j);
     jobs[j].args = block;
     jobs[j].args_len = block_len;
     jobs[j].active = 1;
@@ -310,26 +415,45 @@ EXPORT("wsx_task_abort") int wsx_task_abort(double id)
     return ws_task_abort(rt, (ws_id)id);
 }
 
+/* Moves the finished job's result into `result` and releases the job. */
+static void reap_one(job *jb)
+{
+    ws_context cx = ws_context_outside(rt);
+    ws_poll r = ws_future_poll(&jb->handle.base, &cx);
+    (void)r;
+    result.err = jb->handle.base.err;
+    int64_t out = jb->handle.base.out;
+    result.text = (jb->out_string || result.err != WS_OK) ? ws_bytes_of(out) : NULL;
+    result.value = result.text ? 0 : (double)out;
+    ws_future_drop(rt, &jb->handle.base);
+    job_release(jb);
+}
+
 /* Finds one finished job, moves its result into `result`, releases the job and returns its index; -1 when
  * none has finished. JS then reads wsx_result_* and calls wsx_result_release. */
 EXPORT("wsx_reap") int wsx_reap(void)
 {
     if (!rt || ws_runtime_current_task(rt))
         return -1;
-    for (uint32_t i = 0; i < job_count; i++) {
+    while (done_head < done.len) {
+        uint32_t i = done.v[done_head++];
+        if (done_head == done.len)
+            done_head = done.len = 0;
         job *jb = &jobs[i];
-        if (!jb->active || ws_task_state_of(rt, jb->handle.task) != WS_TASK_DONE)
-            continue;
-        ws_context cx = ws_context_outside(rt);
-        ws_poll r = ws_future_poll(&jb->handle.base, &cx);
-        (void)r;
-        result.err = jb->handle.base.err;
-        int64_t out = jb->handle.base.out;
-        result.text = (jb->out_string || result.err != WS_OK) ? ws_bytes_of(out) : NULL;
-        result.value = result.text ? 0 : (double)out;
-        ws_future_drop(rt, &jb->handle.base);
-        job_release(jb);
-        return (int)i;
+        if (jb->active && ws_task_state_of(rt, jb->handle.task) == WS_TASK_DONE) {
+            reap_one(jb);
+            return (int)i;
+        }
+    }
+    if (done_lost) { /* the queue missed a job: find finished ones the slow way, once */
+        for (uint32_t i = 0; i < job_count; i++) {
+            job *jb = &jobs[i];
+            if (jb->active && ws_task_state_of(rt, jb->handle.task) == WS_TASK_DONE) {
+                reap_one(jb);
+                return (int)i;
+            }
+        }
+        done_lost = 0;
     }
     return -1;
 }

@@ -11,10 +11,8 @@ WS_ASYNC(host_echo, { const char *name, *arg; uint32_t arg_len; ws_host_call cal
 {
     WS_BEGIN();
     ws_host_call_init(&self->call, self->name, self->arg, self->arg_len);
-    WS_AWAIT(&self->call);
-    self->base.err = WS_ERR(&self->call);        /* the result, or the rejection's message, is our output */
-    self->base.out = WS_OUT(&self->call);
-    return WS_READY;
+    WS_TRY(&self->call);                         /* a rejection: its error, with its message as our output */
+    WS_RETURN(WS_OUT(&self->call));              /* the result block is our output */
     WS_END();
 }
 
@@ -42,7 +40,9 @@ const wsx_entry wsx_entry_host_echo = {
 
 #define HOST_MANY_MAX 1000
 
-WS_ASYNC(host_many, {
+static void host_many_drop(ws_runtime *rt, ws_future *f);
+
+WS_ASYNC_WITH_DROP(host_many, host_many_drop, {
     const char *name;
     int64_t n, width, done, sum, batch;
     ws_join all;
@@ -81,6 +81,7 @@ WS_ASYNC(host_many, {
                     v = v * 10 + (r->data[j] - '0');
                 self->sum += v;
                 ws_bytes_free(cx->rt, r);
+                self->calls[i].op.base.out = 0; /* freed: the drop below must not free it again */
             }
         }
         {
@@ -94,6 +95,21 @@ WS_ASYNC(host_many, {
     WS_END();
 }
 
+/* Dropped early (aborted): the calls still in flight go with the join (or with the one awaited alone), which
+ * cancels them; a call that had finished holds its result, which is ours to free (ws_combinators.h). */
+static void host_many_drop(ws_runtime *rt, ws_future *f)
+{
+    host_many *self = (host_many *)f;
+    ws_async_drop(rt, f);
+    for (int64_t i = 0; i < self->batch; i++) {
+        ws_future *call = &self->calls[i].op.base;
+        if (ws_future_is_ready(call)) {
+            ws_bytes_free(rt, ws_bytes_of(call->out));
+            call->out = 0;
+        }
+    }
+}
+
 static void host_many_init(void *f, const wsx_args *args)
 {
     host_many *self = f;
@@ -102,6 +118,7 @@ static void host_many_init(void *f, const wsx_args *args)
     self->n = args->num[1];
     self->width = args->num[2];
     self->done = self->sum = 0;
+    self->batch = 0; /* no calls yet: nothing for an early drop to free */
 }
 
 static const wsx_param host_many_params[] = {
