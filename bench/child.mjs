@@ -21,7 +21,7 @@ async function impl() {
 
 const fns = {
   spawn: 'spawn', yield: 'yieldNow', channel: 'channel', timers: 'timers', memory: 'memory',
-  bridge: 'bridge', fetch: 'fetchMany', 'trace-spawn': 'spawn', 'trace-yield': 'yieldNow',
+  bridge: 'bridge', fetch: 'fetchMany', 'trace-spawn': 'spawn', 'trace-yield': 'yieldNow', toolbox: 'toolbox',
 };
 
 async function bySide(mod, p, options) {

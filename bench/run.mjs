@@ -164,6 +164,21 @@ const W = [
     targets: [{ vs: 'js', maxSlowdown: 1.1 }],
   },
   {
+    name: 'toolbox', what: 'ns per op: spawn+await, semaphore acquire+release (8 tasks, 4 permits), JoinSet spawn+next (16 wide)',
+    // 50 000: JS's Promise.race over the set costs tens of microseconds per op, and runs 7 times per process.
+    params: { n: 5e4 / S },
+    sides: ['wasync', 'js', 'native'],
+    native: (p) => ['--only', 'toolbox', '--toolbox', p.n],
+    metrics: [
+      { key: 'semaphore_ns', unit: 'ns/acquire+release', better: 'lower' },
+      { key: 'joinset_ns', unit: 'ns/spawn+next', better: 'lower' },
+      { key: 'spawn_await_ns', unit: 'ns/spawn+await', better: 'lower' },
+      { key: 'semaphore_vs_spawn', unit: 'x spawn+await', better: 'lower' },
+      { key: 'joinset_vs_spawn', unit: 'x spawn+await', better: 'lower' },
+    ],
+    targets: [{ abs: 'semaphore_vs_spawn', side: 'wasync', max: 1.5 }, { abs: 'joinset_vs_spawn', side: 'wasync', max: 1.5 }],
+  },
+  {
     name: 'trace-spawn', what: 'spawn with tracing: no trace sites / off / on (overwriting ring of 65536 events)',
     // Measured on the second run in the same runtime (memory already grown): on a fresh runtime the first touches
     // of new pages dominate spawn and hide a few percent either way (the cold figure is the second metric).
@@ -217,6 +232,7 @@ function fromNative(w, r) {
     case 'channel': return { msgs_per_s: x.channel.msgs_per_s };
     case 'timers': return { total_ms: x.timers.total_ms, p99_ms: x.timers.p99_late_ms, p50_ms: x.timers.p50_late_ms };
     case 'memory': return { bytes_per_task: x.idle.rss_per_task, bytes_live_per_task: x.idle.bytes_live_per_task };
+    case 'toolbox': return x.toolbox;
     default: return {};
   }
 }

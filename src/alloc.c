@@ -39,17 +39,39 @@ void ws__free(ws_runtime *rt, void *p, size_t size)
     rt->alloc.free(rt->alloc.ud, p);
 }
 
+/* Blocks handed to the program (ws_alloc, ws_bytes_new) are counted apart from the runtime's own, so that
+ * ws_runtime_free can tell what the program never gave back. */
+void *ws__user_alloc(ws_runtime *rt, size_t size)
+{
+    void *p = ws__alloc(rt, size);
+    if (p) {
+        rt->stats.user_blocks++;
+        rt->stats.user_bytes += size;
+    }
+    return p;
+}
+
+void ws__user_free(ws_runtime *rt, void *p, size_t size)
+{
+    if (!p)
+        return;
+    assert(rt->stats.user_blocks > 0 && rt->stats.user_bytes >= size);
+    rt->stats.user_blocks--;
+    rt->stats.user_bytes -= size;
+    ws__free(rt, p, size);
+}
+
 void *ws_alloc(ws_runtime *rt, size_t size)
 {
     if (!rt || size == 0)
         return NULL;
-    return ws__alloc(rt, size);
+    return ws__user_alloc(rt, size);
 }
 
 void ws_free(ws_runtime *rt, void *ptr, size_t size)
 {
     if (rt && ptr)
-        ws__free(rt, ptr, size);
+        ws__user_free(rt, ptr, size);
 }
 
 /* ---- slab ---- */

@@ -15,7 +15,8 @@ struct ws_channel {
     uint32_t id;
     ws_waker recv_waker;
     ws_waitlist send_waiters;
-    void (*free_msg)(int64_t msg);
+    void (*free_msg)(ws_runtime *rt, int64_t msg, void *ud);
+    void *free_ud;
 };
 
 int ws_channel_new(ws_runtime *rt, uint32_t capacity, ws_channel **out)
@@ -52,17 +53,19 @@ static void channel_maybe_free(ws_channel *ch)
     assert(!ch->send_waiters.head);
     for (uint32_t i = 0; i < ch->len; i++) {
         if (ch->free_msg)
-            ch->free_msg(ch->buf[(ch->head + i) % ch->cap]);
+            ch->free_msg(rt, ch->buf[(ch->head + i) % ch->cap], ch->free_ud);
     }
     ws__free(rt, ch->buf, ch->cap * sizeof *ch->buf);
     ws__free(rt, ch, sizeof *ch);
     rt->stats.objects_live--;
 }
 
-void ws_channel_set_free_hook(ws_channel *ch, void (*free_msg)(int64_t msg))
+void ws_channel_set_free_hook(ws_channel *ch, void (*free_msg)(ws_runtime *rt, int64_t msg, void *ud), void *ud)
 {
-    if (ch)
+    if (ch) {
         ch->free_msg = free_msg;
+        ch->free_ud = ud;
+    }
 }
 
 int ws_channel_sender_clone(ws_channel *ch)

@@ -1,5 +1,6 @@
 /* combinators.c: join, try_join and select, polling their children inside the current task. */
 #include "ws_internal.h"
+#include "trace_internal.h"
 
 /* Children are stored inline for small counts. The inline array is found through `children == NULL` rather
  * than a pointer into the struct itself, so a join may be copied (spawned) before its first poll. */
@@ -116,6 +117,17 @@ int ws_select_all_init(ws_select *f, ws_future **children, uint32_t count, ws_se
     return WS_OK;
 }
 
+/* The winner, then each loser about to be dropped: polled and pending (its wait is cancelled) or never polled. */
+static void trace_outcome(ws_context *cx, ws_select *s, uint32_t winner)
+{
+    ws_future **c = select_children(s);
+    ws__trace_emit(cx->rt, WS_EV_SELECT, 0, cx->depth, cx->serial, winner, s->count, 0);
+    for (uint32_t i = 0; i < s->count; i++)
+        if (i != winner && !(c[i]->flags & WS_FUTURE_DROPPED))
+            ws__trace_emit(cx->rt, WS_EV_SELECT, (c[i]->flags & WS_FUTURE_POLLED) ? 1 : 2, cx->depth, cx->serial, i,
+                           s->count, 0);
+}
+
 static ws_poll select_poll(ws_future *f, ws_context *cx)
 {
     ws_select *s = (ws_select *)f;
@@ -137,6 +149,8 @@ static ws_poll select_poll(ws_future *f, ws_context *cx)
         if (ws_future_poll(c[i], cx) == WS_READY) {
             f->out = i;
             f->err = c[i]->err;
+            if (WS_TRACING(cx->rt))
+                trace_outcome(cx, s, i);
             select_drop(cx->rt, f); /* the losers are dropped, which cancels them */
             return WS_READY;
         }
@@ -150,4 +164,27 @@ static void select_drop(ws_runtime *rt, ws_future *f)
     ws_future **c = select_children(s);
     for (uint32_t i = 0; i < s->count; i++)
         ws_future_drop(rt, c[i]);
+}
+
+/* ---- WS_SELECT ---- */
+
+static ws_poll invalid_select_poll(ws_future *f, ws_context *cx)
+{
+    (void)cx;
+    f->out = 0;
+    f->err = WS_EINVAL;
+    return WS_READY;
+}
+static const ws_future_type invalid_select_type = { "select", invalid_select_poll, NULL, NULL };
+
+void ws_selector_init(ws_selector *s, ws_select_mode mode, ws_future *const *branches, uint32_t count)
+{
+    s->invalid = 0;
+    if (branches && count && count <= WS_SELECT_MAX) {
+        memcpy(s->branch, branches, count * sizeof *branches);
+        if (ws_select_all_init(&s->sel, s->branch, count, mode) == WS_OK)
+            return;
+    }
+    s->invalid = 1; /* ready at once with WS_EINVAL; the branches are the caller's to drop */
+    ws_future_init(&s->sel.base, &invalid_select_type);
 }

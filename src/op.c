@@ -53,7 +53,7 @@ ws_bytes *ws_bytes_new(ws_runtime *rt, const void *src, uint32_t len)
 {
     if (!rt || len > UINT32_MAX - sizeof(ws_bytes) - 1)
         return NULL;
-    ws_bytes *b = ws__alloc(rt, sizeof *b + len + 1);
+    ws_bytes *b = ws__user_alloc(rt, sizeof *b + len + 1);
     if (!b)
         return NULL;
     b->len = len;
@@ -66,7 +66,7 @@ ws_bytes *ws_bytes_new(ws_runtime *rt, const void *src, uint32_t len)
 void ws_bytes_free(ws_runtime *rt, ws_bytes *b)
 {
     if (rt && b)
-        ws__free(rt, b, sizeof *b + b->len + 1);
+        ws__user_free(rt, b, sizeof *b + b->len + 1);
 }
 
 static void op_free_output(ws_runtime *rt, ws_future *f)
@@ -150,6 +150,8 @@ static void op_drop(ws_runtime *rt, ws_future *f)
     ws_op_slot *s = op->id ? op_get(rt, op->id) : NULL;
     if (s) {
         if (s->state == OP_STARTED) {
+            /* the operation ends here for the trace (its late settlement, if any, is recorded as ignored) */
+            WS_TRACE(rt, WS_EV_SETTLE, 3, 0, ws__task_serial(rt, s->task), (uint32_t)op->id, 0, 0);
             rt->stats.ops_in_flight--;
             op_release(rt, (uint32_t)op->id); /* a late completion now finds a stale id */
             if (op->type->cancel)

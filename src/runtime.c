@@ -2,6 +2,10 @@
 #include "op_internal.h"
 #include "time_internal.h"
 
+#ifndef NDEBUG
+#include <stdio.h> /* the default leak report; release builds (the wasm module) do without stdio */
+#endif
+
 /* The codes are -1, -2, ... in table order, with no gap: WS_EUSER and the JS side rely on it. */
 #define CHECK(name, value, text) _Static_assert(WS_##name == -WS__ERRIX_##name - 1, "WS_ERRORS: " #name " out of order");
 WS_ERRORS(CHECK)
@@ -84,7 +88,18 @@ int ws_runtime_free(ws_runtime *rt)
     ws__slots_free(rt); /* before the trace: whether trace pages exist is read from rt->ring_cap */
     ws__trace_free(rt);
     ws__slab_release_all(rt);
-    assert(rt->stats.bytes_live == sizeof *rt); /* everything else was given back */
+    /* everything else was given back, except what the program still holds (reported below) */
+    assert(rt->stats.bytes_live == sizeof *rt + rt->stats.user_bytes);
+    if (rt->stats.user_blocks) {
+        if (rt->leak_hook)
+            rt->leak_hook(rt, rt->stats.user_blocks, rt->stats.user_bytes, rt->leak_ud);
+#ifndef NDEBUG
+        else
+            fprintf(stderr, "wasync: ws_runtime_free: %u block(s), %zu bytes from ws_alloc/ws_bytes_new never freed "
+                    "(an aborted async function without a drop hook? see WS_ASYNC_WITH_DROP)\n",
+                    (unsigned)rt->stats.user_blocks, rt->stats.user_bytes);
+#endif
+    }
     ws_allocator a = rt->alloc;
     a.free(a.ud, rt);
     return WS_OK;
@@ -108,6 +123,15 @@ void ws_runtime_get_stats(const ws_runtime *rt, ws_runtime_stats *out)
 }
 
 uint64_t ws_runtime_tasks_finished(const ws_runtime *rt) { return rt ? rt->stats.completed + rt->stats.aborted : 0; }
+
+void ws_runtime_set_leak_hook(ws_runtime *rt, void (*hook)(ws_runtime *rt, uint32_t blocks, size_t bytes, void *ud),
+                              void *ud)
+{
+    if (rt) {
+        rt->leak_hook = hook;
+        rt->leak_ud = ud;
+    }
+}
 
 void ws_runtime_set_data(ws_runtime *rt, void *data)
 {

@@ -283,6 +283,13 @@ void ws_timeout_init(ws_timeout *f, ws_future *inner, uint64_t ms)
     ws_sleep_init(&f->sleep, ms);
 }
 
+void ws_timeout_at_init(ws_timeout *f, ws_future *inner, ws_time deadline)
+{
+    ws_future_init(&f->base, &timeout_type);
+    f->inner = inner;
+    ws_sleep_until_init(&f->sleep, deadline);
+}
+
 static ws_poll timeout_poll(ws_future *f, ws_context *cx)
 {
     ws_timeout *to = (ws_timeout *)f;

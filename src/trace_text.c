@@ -40,7 +40,8 @@ static void line(const ws_runtime *rt, const ws_trace_event *e, char *buf, size_
         snprintf(p, left, "host      op %u \"%s\" started by task %u\n", e->a, ws_trace_string(rt, e->b), e->task);
         break;
     case WS_EV_SETTLE:
-        snprintf(p, left, "settle    op %u %s\n", e->a, e->detail == 1 ? "ok" : e->detail == 0 ? "error" : "ignored");
+        snprintf(p, left, "settle    op %u %s\n", e->a,
+                 e->detail == 1 ? "ok" : e->detail == 0 ? "error" : e->detail == 3 ? "cancelled" : "ignored");
         break;
     case WS_EV_COMPLETE:
         snprintf(p, left, "complete  task %u %s\n", e->task,
@@ -52,6 +53,18 @@ static void line(const ws_runtime *rt, const ws_trace_event *e, char *buf, size_
     case WS_EV_CANCEL:
         snprintf(p, left, "cancel    %s dropped %s (task %u)\n", ws_trace_string(rt, e->b),
                  e->detail ? "before it was ready" : "unpolled", e->task);
+        break;
+    case WS_EV_SEMAPHORE:
+        snprintf(p, left, "semaphore %u: task %u %s %u permit(s), %u held\n", e->a, e->task,
+                 e->detail == 0 ? "waits for" : e->detail == 1 ? "granted" : "released", e->b, e->c);
+        break;
+    case WS_EV_TOKEN:
+        snprintf(p, left, "token     %u cancelled%s, %u waiter(s) woken\n", e->a, e->detail ? " by its parent" : "",
+                 e->b);
+        break;
+    case WS_EV_SELECT:
+        snprintf(p, left, "select    branch %u of %u %s\n", e->a, e->b,
+                 e->detail == 0 ? "won" : e->detail == 1 ? "lost: dropped" : "dropped unpolled");
         break;
     default: /* a kind without a line of its own here: its name and raw fields */
         snprintf(p, left, "%-9s task %u (a %u, b %u, c %u)\n", ws_trace_kind_name((ws_trace_kind)e->kind), e->task,

@@ -126,7 +126,36 @@ void ws_async_drop(ws_runtime *rt, ws_future *f);
 
 /* The same, with a drop hook of your own for what the function holds besides its children (a channel end, a
  * buffer). The hook must call ws_async_drop(rt, f) itself, and must cope with every state: never polled, suspended at
- * any await, finished. */
+ * any await, finished.
+ *
+ * Cancel safety of an async function: dropping it (an abort, a select it lost, a timeout) drops the child it is
+ * suspended on and then nothing else: whatever it holds across that await (memory, semaphore permits taken with
+ * ws_acquire, channel messages it took) is lost unless its drop hook gives it back. The pattern, for memory held
+ * across an await (tests/test_leak.c aborts it mid-await and checks nothing is lost):
+ *
+ *     static void fetcher_drop(ws_runtime *rt, ws_future *f);
+ *     WS_ASYNC_WITH_DROP(fetcher, fetcher_drop, { char *buf; ws_sleep nap; })
+ *     {
+ *         WS_BEGIN();
+ *         self->buf = ws_alloc(cx->rt, 46);
+ *         ws_sleep_init(&self->nap, 1000);
+ *         WS_AWAIT(&self->nap);                         // aborted here: fetcher_drop frees buf
+ *         ws_free(cx->rt, self->buf, 46);
+ *         self->buf = NULL;
+ *         WS_RETURN(0);
+ *         WS_END();
+ *     }
+ *     static void fetcher_drop(ws_runtime *rt, ws_future *f)
+ *     {
+ *         fetcher *self = (fetcher *)f;
+ *         ws_async_drop(rt, f);                         // the awaited child first
+ *         if ((f->flags & WS_FUTURE_POLLED) && self->buf) // never polled: its fields were never set
+ *             ws_free(rt, self->buf, 46);
+ *     }
+ *
+ * The drop hook runs exactly once, also after a normal finish (then buf is already NULL). Without it, the 46
+ * bytes leak on abort, and ws_runtime_free reports them (see ws_runtime.h). For child tasks, a WS_ASYNC_SCOPE
+ * (ws_joinset.h) does this for you; for permits, ws_with_permit (ws_semaphore.h). */
 #if WS_ASYNC_LABELS
 #define WS__ASYNC_HEADER_FIELDS ws_future base; ws_future *ws_awaiting; void *ws_resume_at;
 #else

@@ -20,7 +20,10 @@ extern "C" {
 
 #define WS_JOIN_INLINE 4
 
-/* join: ready when every child is. out = number of children, err = WS_OK.
+/* Cancel safety of join, try_join and select: as their children's. Dropping one drops every child it still holds,
+ * and each loses what its own header says (the losers of a finished select likewise).
+ *
+ * join: ready when every child is. out = number of children, err = WS_OK.
  * try_join: the first child that finishes with err != WS_OK ends it: the others are dropped (cancelled) and the
  * join is ready with that err and out = that child's index. */
 typedef struct ws_join {
@@ -59,6 +62,48 @@ typedef struct ws_select {
 void ws_select2_init(ws_select *f, ws_future *a, ws_future *b, ws_select_mode mode);
 /* count must be >= 1. */
 int ws_select_all_init(ws_select *f, ws_future **children, uint32_t count, ws_select_mode mode);
+
+/* WS_SELECT: tokio's select! for async functions, one branch per line. Branches are futures the caller owns
+ * (fields of the same async function, initialised just before); the first to be ready wins, the others are
+ * dropped (cancelled) before the statement ends. The trace records the winner and every dropped loser.
+ *
+ *     ws_sleep_init(&self->tick, 100);
+ *     ws_recv_init(&self->rx, self->ch);
+ *     ws_cancelled_init(&self->stop, self->token);
+ *     WS_SELECT(&self->sel, WS_SELECT_BIASED,
+ *               WS_BRANCH(&self->stop),      // 0: checked first on every poll (biased)
+ *               WS_BRANCH(&self->rx),        // 1
+ *               WS_BRANCH(&self->tick));     // 2
+ *     switch (WS_SELECTED(&self->sel)) {     // which branch won; no WS_AWAIT inside this switch
+ *     case 0: WS_RETURN_ERR(WS_ECANCELED);
+ *     case 1: self->got = WS_SELECTED_OUT(&self->sel); break;   // the winner's output (and WS_SELECTED_ERR)
+ *     case 2: break;
+ *     }
+ *
+ * WS_SELECT is two statements (an init and a WS_AWAIT): put it in braces under an if. Up to WS_SELECT_MAX branches
+ * (checked at compile time). A NULL branch makes it ready at once with err WS_EINVAL and WS_SELECTED() ==
+ * WS_SELECT_NONE. Cancel safety: the select itself is as cancel safe as its least safe branch: dropping it drops
+ * every branch, and each loses what its own header says it loses; losers of a finished select are likewise
+ * dropped, so a branch that is not cancel safe loses its partial progress when another branch wins (as with
+ * tokio: in a loop, select over cancel-safe futures such as recv, acquire, cancelled, changed, sleep). */
+#define WS_SELECT_MAX 8
+#define WS_SELECT_NONE UINT32_MAX
+typedef struct ws_selector {
+    ws_select sel;
+    ws_future *branch[WS_SELECT_MAX];
+    uint8_t invalid;
+} ws_selector;
+void ws_selector_init(ws_selector *s, ws_select_mode mode, ws_future *const *branches, uint32_t count);
+#define WS_BRANCH(f) ((ws_future *)(f))
+#define WS__SELECT_COUNT(...) ((uint32_t)(sizeof((ws_future *[]){ __VA_ARGS__ }) / sizeof(ws_future *)))
+#define WS_SELECT(s, mode, ...)                                                                                     \
+    ws_selector_init((s), (mode), (ws_future *const[]){ __VA_ARGS__ },                                              \
+                     WS__SELECT_COUNT(__VA_ARGS__) +                                                                \
+                         0 * (uint32_t)sizeof(char[WS__SELECT_COUNT(__VA_ARGS__) <= WS_SELECT_MAX ? 1 : -1]));       \
+    WS_AWAIT(&(s)->sel)
+#define WS_SELECTED(s) ((s)->invalid ? WS_SELECT_NONE : (uint32_t)(s)->sel.base.out)
+#define WS_SELECTED_OUT(s) ((s)->invalid ? 0 : (s)->branch[(s)->sel.base.out]->out)
+#define WS_SELECTED_ERR(s) ((s)->invalid ? WS_EINVAL : (int)(s)->branch[(s)->sel.base.out]->err)
 
 #ifdef __cplusplus
 }

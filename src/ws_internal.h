@@ -165,6 +165,8 @@ struct ws_runtime {
     uint16_t cancel_depth;       /* tracing: depth of the future being dropped (0: none), for nested cancels */
 
     ws_runtime_stats stats;
+    void (*leak_hook)(ws_runtime *rt, uint32_t blocks, size_t bytes, void *ud);
+    void *leak_ud;
 };
 
 /* ---- memory (alloc.c) ---- */
@@ -172,6 +174,8 @@ struct ws_runtime {
 void *ws__alloc(ws_runtime *rt, size_t size);
 void *ws__realloc(ws_runtime *rt, void *p, size_t old_size, size_t new_size);
 void ws__free(ws_runtime *rt, void *p, size_t size);
+void *ws__user_alloc(ws_runtime *rt, size_t size);   /* counted in stats.user_blocks / user_bytes */
+void ws__user_free(ws_runtime *rt, void *p, size_t size);
 extern const ws_allocator ws__default_allocator;
 void *ws__slab_alloc(ws_runtime *rt, size_t size, uint8_t *class_out);
 void ws__slab_free(ws_runtime *rt, void *block, uint8_t size_class);

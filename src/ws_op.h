@@ -54,6 +54,8 @@ typedef struct ws_op_type { /* public: filled in by the operation's author */
     const char *(*trace_name)(const struct ws_op *f);
 } ws_op_type;
 
+/* Cancel safety: not cancel safe. Dropping a started operation cancels it (the type's cancel hook: the JS host
+ * aborts a fetch through its AbortController); its outcome, if it still arrives, is freed and ignored. */
 typedef struct ws_op {
     ws_future base;            /* once ready: out = (intptr_t)ws_bytes* or 0, err = WS_OK or an error */
     const ws_op_type *type;    /* read-only */

@@ -59,8 +59,16 @@ int ws_runtime_new(const ws_runtime_options *opt, ws_runtime **out);
 
 /* Drops every task (their futures' drop hooks run, so their timers are disarmed, their channel waits unlinked and
  * their host operations cancelled) and frees the runtime. Channels and other objects still held by the caller must
- * be released first. Calling it from inside a poll returns WS_EBUSY and does nothing. */
+ * be released first. Calling it from inside a poll returns WS_EBUSY and does nothing.
+ *
+ * Leaks are reported, not hidden: blocks from ws_alloc / ws_bytes_new that are still allocated once every task has
+ * been dropped (typically an async function aborted while it held memory across an await, without a drop hook that
+ * frees it: see WS_ASYNC_WITH_DROP in ws_async.h) are passed to the leak hook, with their count and bytes. Without
+ * a hook, debug builds (NDEBUG not defined) print one line to stderr; release builds stay silent. The blocks
+ * themselves are left to the allocator's owner (the runtime cannot know how to free what they point to). */
 int ws_runtime_free(ws_runtime *rt);
+void ws_runtime_set_leak_hook(ws_runtime *rt, void (*hook)(ws_runtime *rt, uint32_t blocks, size_t bytes, void *ud),
+                              void *ud);
 
 /* What ws_runtime_run returns (>= 0) besides a negative error code: X(NAME, value). The JS bridge reads the values
  * from wasm/lib/contract.js, generated from this table. */
@@ -93,7 +101,9 @@ typedef struct ws_task_handle ws_task_handle;
 int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *name, ws_task_handle *handle);
 
 /* A join handle is a future: awaiting it yields the task's output (out, err); err is WS_ECANCELED if the task was
- * aborted and WS_ECLOSED if the runtime dropped it. Dropping it unfinished detaches the task. */
+ * aborted and WS_ECLOSED if the runtime dropped it. Dropping it unfinished detaches the task.
+ * Cancel safety: cancel safe, and cancels nothing: the task runs on, detached, and its output is freed (free_output)
+ * when it finishes. To tie a task's life to its awaiter, spawn it into a JoinSet or a scope (ws_joinset.h). */
 struct ws_task_handle {
     ws_future base;
     ws_id task;     /* read-only: WS_ID_NONE once collected or dropped; the runtime comes from the context or the
@@ -134,6 +144,8 @@ typedef struct ws_runtime_stats {
     uint32_t ops_in_flight;     /* host operations started and not settled */
     uint32_t objects_live;      /* channels, oneshots, notifies not yet freed */
     size_t bytes_live;          /* bytes allocated through the allocator and not freed */
+    size_t user_bytes;          /* of which handed to the program (ws_alloc, ws_bytes_new) and not given back */
+    uint32_t user_blocks;
 } ws_runtime_stats;
 void ws_runtime_get_stats(const ws_runtime *rt, ws_runtime_stats *out);
 /* completed + aborted, without copying the whole struct: a host that runs the executor on every event checks it

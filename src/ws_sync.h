@@ -36,7 +36,9 @@ typedef struct ws_channel ws_channel;
 
 /* Creates a channel holding up to `capacity` (>= 1) messages, with one sender and one receiver reference. */
 int ws_channel_new(ws_runtime *rt, uint32_t capacity, ws_channel **out);
-void ws_channel_set_free_hook(ws_channel *ch, void (*free_msg)(int64_t msg));
+/* The hook that frees messages still buffered when the channel is freed: it gets the runtime (to give back
+ * ws_alloc'd or ws_bytes messages) and `ud`. It runs inside the last *_drop call. */
+void ws_channel_set_free_hook(ws_channel *ch, void (*free_msg)(ws_runtime *rt, int64_t msg, void *ud), void *ud);
 /* Another sender reference (multi-producer). */
 int ws_channel_sender_clone(ws_channel *ch);
 void ws_channel_sender_drop(ws_channel *ch);
@@ -51,7 +53,9 @@ int ws_channel_try_send(ws_channel *ch, int64_t msg);
 int ws_channel_try_recv(ws_channel *ch, int64_t *msg);
 
 /* send: waits while the channel is full (backpressure). err WS_OK, or WS_ECLOSED if the receiver is gone (the
- * message was not delivered; out = the message, so the caller can reclaim it). */
+ * message was not delivered; out = the message, so the caller can reclaim it).
+ * Cancel safety: cancel safe. A pending send has not put its message in the channel, so dropping it delivers
+ * nothing and the caller still owns the value; a wake it received for room is passed to the next sender. */
 typedef struct ws_send {
     ws_future base;
     /* private */
@@ -62,7 +66,8 @@ typedef struct ws_send {
 void ws_send_init(ws_send *f, ws_channel *ch, int64_t msg);
 
 /* recv: waits for a message. out = the message, err WS_OK; or err WS_ECLOSED once every sender is gone and the
- * buffer is empty. */
+ * buffer is empty.
+ * Cancel safety: cancel safe. A message leaves the channel only when recv is ready with it. */
 typedef struct ws_recv {
     ws_future base;
     ws_channel *ch;     /* private */
@@ -82,7 +87,9 @@ void ws_oneshot_sender_drop(ws_oneshot *os);
 /* Drops the receiver (if no ws_oneshot_recv future holds it). */
 void ws_oneshot_receiver_drop(ws_oneshot *os);
 
-/* Receiving takes over the receiver reference: dropping this future drops the receiver. */
+/* Receiving takes over the receiver reference: dropping this future drops the receiver.
+ * Cancel safety: not cancel safe once a value was sent (as tokio's oneshot): dropping it drops the receiver, and a
+ * value sent but not yet received is lost with it (a later send fails with WS_ECLOSED). */
 typedef struct ws_oneshot_recv {
     ws_future base;
     ws_oneshot *os;     /* private */
@@ -101,6 +108,9 @@ void ws_notify_waiters(ws_notify *n);
  * also how the creator lets go of a notify (ws_notified futures keep it alive until they are dropped). */
 void ws_notify_close(ws_notify *n);
 
+/* notified: ready when notified (WS_OK) or closed (WS_ECLOSED).
+ * Cancel safety: cancel safe. A notify_one delivered to it but not yet observed is passed to the next waiter (or
+ * stored back as the permit) when it is dropped. */
 typedef struct ws_notified {
     ws_future base;
     /* private */

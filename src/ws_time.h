@@ -37,7 +37,9 @@ typedef struct ws_timer {
     uint32_t id;       /* arming order: breaks deadline ties, and names the timer in the trace */
 } ws_timer;
 
-/* sleep: ready `ms` milliseconds after its first poll. out = 0. 40 bytes on wasm32. */
+/* sleep: ready `ms` milliseconds after its first poll. out = 0. 40 bytes on wasm32.
+ * Cancel safety (sleep, sleep_until, interval): cancel safe; dropping disarms the timer. A new interval starts
+ * its ticks again; ws_interval_next after a dropped await resumes the same schedule. */
 typedef struct ws_sleep {
     ws_future base;    /* base.resume: 0 not armed, 1 armed, 2 fired; plus flag 4: the deadline is absolute */
     ws_timer timer;    /* private */
@@ -73,15 +75,21 @@ ws_tick *ws_interval_tick(ws_interval *iv, ws_tick *f);
 
 /* timeout: polls `inner` (which stays where the caller put it; the timeout drops it when done with it, as every
  * combinator does); ready with inner's out/err if inner finishes first, or with err WS_ETIMEDOUT after `ms`
- * (inner has then been dropped, i.e. cancelled). */
+ * (inner has then been dropped, i.e. cancelled). Cancel safety: as inner's (see ws_timeout_at). */
 typedef struct ws_timeout {
     ws_future base;
     ws_future *inner;  /* private */
     ws_sleep sleep;    /* private */
 } ws_timeout;
 void ws_timeout_init(ws_timeout *f, ws_future *inner, uint64_t ms);
+/* timeout_at: the same with an absolute deadline (ns on the runtime's clock, as ws_clock_now): a loop that gives
+ * several steps one shared budget computes the deadline once. A deadline already passed still polls inner once,
+ * so an inner that is ready at once wins. Cancel safety of both: dropping the timeout drops inner, which loses what
+ * inner's own header says; the timer is disarmed. */
+void ws_timeout_at_init(ws_timeout *f, ws_future *inner, ws_time deadline);
 
-/* yield_now: pending once (waking itself, cause SELF), then ready. */
+/* yield_now: pending once (waking itself, cause SELF), then ready. Cancel safe (it holds nothing); so are ready
+ * and pending below. */
 typedef struct ws_yield {
     ws_future base;
 } ws_yield;

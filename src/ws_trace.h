@@ -33,7 +33,8 @@ extern "C" {
  *             task serial or op index
  *   timer     a timer was armed; its deadline in ns on the runtime's clock, low and high 32 bits
  *   host      a host operation started; op = its index; cause: WS_CAUSE_HOST or WS_CAUSE_FETCH
- *   settle    a host operation settled; detail = 1 ok, 0 error, 2 ignored (stale)
+ *   settle    a host operation settled; detail = 1 ok, 0 error, 2 ignored (stale), 3 cancelled: its future was
+ *             dropped while it was in flight (the host is told to abort it)
  *   complete  a task finished; detail = 0 ok, 1 error, 2 cancelled
  *   abort     abort requested
  *   drop      the task's future was dropped unfinished
@@ -42,6 +43,11 @@ extern "C" {
  *             dropped unpolled, what a dropped future was awaiting); task = the running task; polled = 1 if it had
  *             been polled, 0 if never; depth = the depth of the poll that dropped it + 1 (or, for a future dropped
  *             by a dropped future, one more than that future's). A task's own future dropped is `drop`.
+ *   semaphore action 0: a task starts waiting for permits, 1: granted them after waiting, 2: permits released;
+ *             held = permits held after the event
+ *   token     a cancellation token was cancelled; by_parent 1: through an ancestor; woken = waiters woken
+ *   select    a select finished: outcome 0 for the winner, 1 for a loser that was pending (dropped, i.e.
+ *             cancelled), 2 for a loser never polled (dropped); branch = its index, branches = the count
  */
 #define WS_TRACE_KINDS(X)                                                                                          \
     X(SPAWN, spawn, _, u32(parent), str(name), _)                                                                  \
@@ -55,7 +61,10 @@ extern "C" {
     X(ABORT, abort, _, _, _, _)                                                                                    \
     X(DROP, drop, _, _, _, _)                                                                                      \
     X(YIELD, yield, _, _, _, _)                                                                                    \
-    X(CANCEL, cancel, u32(polled), _, str(future), _)
+    X(CANCEL, cancel, u32(polled), _, str(future), _)                                                              \
+    X(SEMAPHORE, semaphore, u32(action), u32(semaphore), u32(permits), u32(held))                                  \
+    X(TOKEN, token, u32(by_parent), u32(token), u32(woken), _)                                                     \
+    X(SELECT, select, u32(outcome), u32(branch), u32(branches), _)
 
 typedef enum ws_trace_kind {
     WS__EV_NONE = 0,

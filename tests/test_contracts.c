@@ -38,7 +38,7 @@ static void test_channel_arguments(void **state)
     assert_int_equal(tu_stats(rt).objects_live, 0);
 
     /* NULL is refused or ignored everywhere */
-    ws_channel_set_free_hook(NULL, NULL);
+    ws_channel_set_free_hook(NULL, NULL, NULL);
     assert_int_equal(ws_channel_sender_clone(NULL), WS_EINVAL);
     ws_channel_sender_drop(NULL);
     ws_channel_receiver_drop(NULL);

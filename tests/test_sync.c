@@ -293,8 +293,12 @@ static void test_try_codes(void **state)
 
 static int g_freed;
 static int64_t g_freed_sum;
-static void free_msg(int64_t m)
+static ws_runtime *g_hook_rt;
+static void *g_hook_ud;
+static void free_msg(ws_runtime *rt, int64_t m, void *ud)
 {
+    g_hook_rt = rt;
+    g_hook_ud = ud;
     g_freed++;
     g_freed_sum += m;
 }
@@ -306,7 +310,7 @@ static void test_free_hook(void **state)
     g_freed = 0;
     g_freed_sum = 0;
     ws_channel *ch = new_channel(rt, 4);
-    ws_channel_set_free_hook(ch, free_msg);
+    ws_channel_set_free_hook(ch, free_msg, &g_freed);
     for (int i = 1; i <= 4; i++)
         assert_int_equal(ws_channel_try_send(ch, i), WS_OK);
     int64_t m;
@@ -317,6 +321,8 @@ static void test_free_hook(void **state)
     ws_channel_sender_drop(ch);
     assert_int_equal(g_freed, 4);
     assert_int_equal(g_freed_sum, 2 + 3 + 4 + 10);
+    assert_ptr_equal(g_hook_rt, rt); /* the hook can free runtime-allocated messages */
+    assert_ptr_equal(g_hook_ud, &g_freed);
     tu_rt_free(rt);
 }
 

@@ -34,7 +34,9 @@ export interface PollEvent extends EventBase {
 export interface WakeEvent extends EventBase { kind: 'wake'; cause: WakeCause; by: number; source: number }
 export interface TimerEvent extends EventBase { kind: 'timer'; timer: number; deadline: number }
 export interface HostEvent extends EventBase { kind: 'host'; op: number; name: string; cause: WakeCause }
-export interface SettleEvent extends EventBase { kind: 'settle'; op: number; ok: boolean; ignored: boolean }
+/** `cancelled`: the operation's future was dropped in flight (the host aborts it); a settlement after that is
+ * `ignored`. */
+export interface SettleEvent extends EventBase { kind: 'settle'; op: number; ok: boolean; ignored: boolean; cancelled: boolean }
 export interface CompleteEvent extends EventBase { kind: 'complete'; result: 'ok' | 'error' | 'cancelled' }
 export interface AbortEvent extends EventBase { kind: 'abort' }
 export interface DropEvent extends EventBase { kind: 'drop' }
@@ -42,9 +44,20 @@ export interface YieldEvent extends EventBase { kind: 'yield' }
 /** A future dropped before it was ready inside `task`'s poll: a select's loser, a future never polled (polled 0). */
 export interface CancelEvent extends EventBase { kind: 'cancel'; future: string; polled: number; depth: number }
 
+/** A task starts waiting for semaphore permits, is granted them, or permits are released; `held` is after. */
+export interface SemaphoreEvent extends EventBase {
+  kind: 'semaphore'; action: 'wait' | 'granted' | 'released'; semaphore: number; permits: number; held: number;
+}
+/** A cancellation token was cancelled, directly or through its parent; `woken` waiters were woken. */
+export interface TokenEvent extends EventBase { kind: 'token'; token: number; byParent: boolean; woken: number }
+/** A select's winner, and each loser it dropped (`lost`: polled and pending; `unpolled`: never reached). */
+export interface SelectEvent extends EventBase {
+  kind: 'select'; outcome: 'won' | 'lost' | 'unpolled'; branch: number; branches: number;
+}
+
 export type TraceEvent =
   | SpawnEvent | PollEvent | WakeEvent | TimerEvent | HostEvent | SettleEvent
-  | CompleteEvent | AbortEvent | DropEvent | YieldEvent | CancelEvent;
+  | CompleteEvent | AbortEvent | DropEvent | YieldEvent | CancelEvent | SemaphoreEvent | TokenEvent | SelectEvent;
 
 export declare function traceToText(trace: readonly TraceEvent[]): string;
 export interface ChromeTrace { traceEvents: object[]; displayTimeUnit: 'ms' }

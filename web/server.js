@@ -199,6 +199,24 @@ export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root } = {})
       res.on('close', () => clearTimeout(timer));
       return;
     }
+    // /api/page/N: the crawler example's pages, deterministic by N: N % 10 == 3 answers HTTP 500, N % 10 == 7
+    // takes 1500 ms, N % 25 == 24 breaks the connection, any other answers 100 + N bytes after 10 + (N * 37) % 90 ms
+    // (far from the example's 500 ms timeout either way, so a loaded machine does not change the outcome).
+    const page = /^\/api\/page\/(\d{1,6})$/.exec(route);
+    if (page) {
+      const n = Number(page[1]);
+      if (n % 25 === 24) { req.socket.destroy(); return; }
+      const ms = n % 10 === 7 ? 1500 : 10 + ((n * 37) % 90);
+      const timer = setTimeout(() => {
+        if (res.destroyed) return;
+        if (n % 10 === 3) return sendJson(res, 500, { error: `page ${n} fails` });
+        const body = filler(100 + n);
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length, 'cache-control': 'no-cache' });
+        res.end(body);
+      }, ms);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
     const m = /^\/api\/status\/(\d{3})$/.exec(route);
     if (m) {
       const code = Number(m[1]);

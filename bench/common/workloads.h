@@ -360,4 +360,118 @@ static inline int bw_idle_spawn(ws_runtime *rt, int64_t n, uint64_t ms)
     return WS_OK;
 }
 
+/* ---- toolbox: the per-operation cost of spawn+await, semaphore acquire+release and JoinSet spawn+next -------- */
+
+/* The baseline: spawn a trivial task and await its handle, n times in a row. out = the sum of the outputs. */
+WS_ASYNC(bw_spawn_await, { int64_t n, i, sum; ws_task_handle h; })
+{
+    WS_BEGIN();
+    for (self->i = 0; self->i < self->n; self->i++) {
+        {
+            bw_trivial t;
+            WS_ASYNC_INIT(bw_trivial, &t);
+            t.value = self->i;
+            if (ws_spawn(cx->rt, &t.base, sizeof t, "trivial", &self->h) != WS_OK)
+                WS_RETURN_ERR(WS_ENOMEM);
+        }
+        WS_AWAIT(&self->h);
+        self->sum += WS_OUT(&self->h);
+    }
+    WS_RETURN(self->sum);
+    WS_END();
+}
+
+static inline void bw_spawn_await_init(bw_spawn_await *f, int64_t n)
+{
+    memset(f, 0, sizeof *f);
+    WS_ASYNC_INIT(bw_spawn_await, f);
+    f->n = n;
+}
+
+/* A semaphore user: `iters` times, acquire one permit, yield (so the permits are contended), release it. */
+WS_ASYNC(bw_sem_worker, { ws_semaphore *sem; int64_t iters, i; ws_acquire acq; ws_yield y; })
+{
+    WS_BEGIN();
+    for (self->i = 0; self->i < self->iters; self->i++) {
+        ws_acquire_init(&self->acq, self->sem, 1);
+        WS_AWAIT(&self->acq);
+        if (WS_ERR(&self->acq) != WS_OK)
+            WS_RETURN_ERR(WS_ERR(&self->acq));
+        ws_yield_init(&self->y);
+        WS_AWAIT(&self->y);
+        ws_semaphore_release(self->sem, 1);
+    }
+    WS_RETURN(self->i);
+    WS_END();
+}
+
+/* `tasks` workers share `permits` permits for n acquire+release pairs in all. out = n. */
+WS_ASYNC_SCOPE(bw_semaphore, { int64_t n, tasks, permits, k, total; ws_semaphore *sem; ws_join_next next; })
+{
+    WS_BEGIN();
+    if (ws_semaphore_new(cx->rt, (uint32_t)self->permits, &self->sem) != WS_OK)
+        WS_RETURN_ERR(WS_ENOMEM);
+    for (self->k = 0; self->k < self->tasks; self->k++) {
+        bw_sem_worker w;
+        WS_ASYNC_INIT(bw_sem_worker, &w);
+        w.sem = self->sem;
+        w.iters = self->n / self->tasks;
+        w.i = 0;
+        if (ws_joinset_spawn(&self->scope, &w.base, sizeof w, "sem_worker", NULL) != WS_OK)
+            WS_RETURN_ERR(WS_ENOMEM);
+    }
+    for (;;) {
+        ws_join_next_init(&self->next, &self->scope);
+        WS_AWAIT(&self->next);
+        if (WS_ERR(&self->next) == WS_EEMPTY)
+            break;
+        self->total += WS_OUT(&self->next);
+    }
+    ws_semaphore_drop(self->sem); /* a worker's acquire still holding a reference keeps it alive */
+    self->sem = NULL;
+    WS_RETURN(self->total);
+    WS_END();
+}
+
+static inline void bw_semaphore_init(bw_semaphore *f, int64_t n, int64_t tasks, int64_t permits)
+{
+    memset(f, 0, sizeof *f);
+    WS_ASYNC_INIT(bw_semaphore, f);
+    f->n = n - n % tasks;
+    f->tasks = tasks;
+    f->permits = permits;
+}
+
+/* n trivial tasks through one JoinSet, at most `width` at a time: spawn while there is room, then join_next.
+ * out = the sum of the outputs. */
+WS_ASYNC_SCOPE(bw_joinset, { int64_t n, width, spawned, got, sum; ws_join_next next; })
+{
+    WS_BEGIN();
+    while (self->got < self->n) {
+        while (self->spawned < self->n && ws_joinset_len(&self->scope) < (uint32_t)self->width) {
+            bw_trivial t;
+            WS_ASYNC_INIT(bw_trivial, &t);
+            t.value = self->spawned++;
+            if (ws_joinset_spawn(&self->scope, &t.base, sizeof t, "trivial", NULL) != WS_OK)
+                WS_RETURN_ERR(WS_ENOMEM);
+        }
+        ws_join_next_init(&self->next, &self->scope);
+        WS_AWAIT(&self->next);
+        if (WS_ERR(&self->next) != WS_OK)
+            WS_RETURN_ERR(WS_ERR(&self->next));
+        self->sum += WS_OUT(&self->next);
+        self->got++;
+    }
+    WS_RETURN(self->sum);
+    WS_END();
+}
+
+static inline void bw_joinset_init(bw_joinset *f, int64_t n, int64_t width)
+{
+    memset(f, 0, sizeof *f);
+    WS_ASYNC_INIT(bw_joinset, f);
+    f->n = n;
+    f->width = width;
+}
+
 #endif

@@ -195,3 +195,71 @@ export async function fetchMany({ n, url }) {
   const ms = performance.now() - t0;
   return { ms, bytes: bodies.reduce((s, b) => s + b.byteLength, 0) };
 }
+
+// ---- toolbox: per operation, spawn+await (the baseline), a promise semaphore, Promise.race over a set ----
+// The same shapes as the C workloads (bench/common/workloads.h): n spawn+await pairs in a row; 8 workers sharing 4
+// permits for n acquire+release pairs in all, yielding while they hold one; n trivial tasks through a set of at
+// most 16, each time awaiting the first to finish.
+export class Semaphore {
+  constructor(permits) {
+    this.permits = permits;
+    this.waiters = []; // FIFO: resolve functions of acquirers; a release hands its permit to the first
+  }
+  acquire() {
+    if (this.permits > 0 && this.waiters.length === 0) {
+      this.permits--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+  release() {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.permits++;
+  }
+}
+
+async function semWorker(sem, iters) {
+  for (let i = 0; i < iters; i++) {
+    await sem.acquire();
+    await null; // yield while holding the permit, as the C worker does
+    sem.release();
+  }
+  return iters;
+}
+
+export async function toolbox({ n }) {
+  let t0 = performance.now();
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += await trivial(i);
+  const spawnMs = performance.now() - t0;
+  if (sum !== (n * (n - 1)) / 2) throw new Error(`toolbox: wrong sum ${sum}`);
+
+  const tasks = 8;
+  const m = n - (n % tasks);
+  t0 = performance.now();
+  const sem = new Semaphore(4);
+  const done = await Promise.all(Array.from({ length: tasks }, () => semWorker(sem, m / tasks)));
+  const semMs = performance.now() - t0;
+  if (done.reduce((a, b) => a + b, 0) !== m) throw new Error('toolbox: semaphore workers');
+
+  t0 = performance.now();
+  const set = new Map(); // key -> promise of [key, value]
+  let spawned = 0;
+  sum = 0;
+  for (let got = 0; got < n; got++) {
+    while (spawned < n && set.size < 16) {
+      const k = spawned++;
+      set.set(k, trivial(k).then((v) => [k, v]));
+    }
+    const [k, v] = await Promise.race(set.values());
+    set.delete(k);
+    sum += v;
+  }
+  const setMs = performance.now() - t0;
+  if (sum !== (n * (n - 1)) / 2) throw new Error(`toolbox: wrong race sum ${sum}`);
+  return {
+    spawn_await_ns: (spawnMs * 1e6) / n, semaphore_ns: (semMs * 1e6) / m, joinset_ns: (setMs * 1e6) / n,
+    semaphore_vs_spawn: (semMs / m) / (spawnMs / n), joinset_vs_spawn: setMs / spawnMs,
+  };
+}

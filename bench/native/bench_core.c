@@ -8,6 +8,8 @@
  *   channel   ping-pong: msgs messages between two tasks over two bounded channels
  *   timers    n concurrent sleeps spread over 0..100 ms on the real clock: total time, p50/p99/max lateness
  *   idle      n tasks pending on a sleep: bytes per task (stats.bytes_live delta / n, and the RSS delta / n)
+ *   toolbox   ns per operation: spawn+await (the baseline), semaphore acquire+release (8 tasks, 4 permits, a
+ *             yield while holding), JoinSet spawn+next (16 at a time); and the last two over the baseline
  *
  * Built twice: bench_core against `wasync` and bench_core_notrace against `wasync_notrace` (no trace sites), so
  * that "tracing off" can be compared with "no tracing code at all"; --trace turns tracing on (ring of
@@ -15,7 +17,7 @@
  *
  *   bench_core [--only NAME[,NAME...]] [--trace] [--trace-capacity N] [--json] [--smoke]
  *              [--spawn N] [--yield-tasks T] [--yields Y] [--pollwake N] [--msgs M] [--capacity C]
- *              [--timers N] [--idle N] [--repeat R]
+ *              [--timers N] [--idle N] [--toolbox N] [--repeat R]
  *
  * Not a test: it checks nothing but that each workload finished with the expected output.
  */
@@ -42,7 +44,8 @@ static struct {
     uint32_t trace_capacity;
     int trace, json;
     const char *only;
-} opt = { 1000000, 1000, 1000, 10000000, 1000000, 1, 100000, 200000, 1, 1u << 16, 0, 0, NULL };
+    int64_t toolbox;
+} opt = { 1000000, 1000, 1000, 10000000, 1000000, 1, 100000, 200000, 1, 1u << 16, 0, 0, NULL, 1000000 };
 
 static double now_s(void)
 {
@@ -271,6 +274,44 @@ static int64_t num_arg(int *i, int argc, char **argv)
     return v;
 }
 
+/* The toolbox's per-operation costs beside the plain spawn+await they are measured against. */
+static double time_one(ws_future *f, size_t size, const char *name, int64_t expect)
+{
+    ws_runtime *rt = make_runtime(0);
+    double t0 = now_s();
+    run_or_die(rt, f, size, name, expect);
+    double dt = now_s() - t0;
+    ws_runtime_free(rt);
+    return dt;
+}
+
+static void bench_toolbox(void)
+{
+    int64_t n = opt.toolbox;
+    double best[3] = { 1e30, 1e30, 1e30 };
+    for (int64_t r = 0; r < opt.repeat; r++) {
+        bw_spawn_await a;
+        bw_spawn_await_init(&a, n);
+        double t = time_one(&a.base, sizeof a, "spawn_await", n * (n - 1) / 2);
+        best[0] = t < best[0] ? t : best[0];
+        bw_semaphore s;
+        bw_semaphore_init(&s, n, 8, 4);
+        t = time_one(&s.base, sizeof s, "semaphore", s.n);
+        best[1] = t / (double)s.n * (double)n < best[1] ? t / (double)s.n * (double)n : best[1];
+        bw_joinset j;
+        bw_joinset_init(&j, n, 16);
+        t = time_one(&j.base, sizeof j, "joinset", n * (n - 1) / 2);
+        best[2] = t < best[2] ? t : best[2];
+    }
+    result_begin("toolbox");
+    result_num("n", "", (double)n, 0);
+    result_num("spawn_await_ns", "ns/op", best[0] * 1e9 / (double)n, 0);
+    result_num("semaphore_ns", "ns/op", best[1] * 1e9 / (double)n, 0);
+    result_num("joinset_ns", "ns/op", best[2] * 1e9 / (double)n, 0);
+    result_num("semaphore_vs_spawn", "x", best[1] / best[0], 0);
+    result_num("joinset_vs_spawn", "x", best[2] / best[0], 1);
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -287,6 +328,7 @@ int main(int argc, char **argv)
             opt.msgs = 20000;
             opt.timers = 2000;
             opt.idle = 20000;
+            opt.toolbox = 20000;
         } else if (!strcmp(a, "--only") && i + 1 < argc)
             opt.only = argv[++i];
         else if (!strcmp(a, "--spawn"))
@@ -305,14 +347,16 @@ int main(int argc, char **argv)
             opt.timers = num_arg(&i, argc, argv);
         else if (!strcmp(a, "--idle"))
             opt.idle = num_arg(&i, argc, argv);
+        else if (!strcmp(a, "--toolbox"))
+            opt.toolbox = num_arg(&i, argc, argv);
         else if (!strcmp(a, "--repeat"))
             opt.repeat = num_arg(&i, argc, argv);
         else if (!strcmp(a, "--trace-capacity"))
             opt.trace_capacity = (uint32_t)num_arg(&i, argc, argv);
         else {
-            fprintf(stderr, "usage: %s [--only spawn,yield,pollwake,channel,timers,idle] [--trace] "
+            fprintf(stderr, "usage: %s [--only spawn,yield,pollwake,channel,timers,idle,toolbox] [--trace] "
                             "[--trace-capacity N] [--json] [--smoke] [--spawn N] [--yield-tasks T] [--yields Y] "
-                            "[--pollwake N] [--msgs M] [--capacity C] [--timers N] [--idle N] [--repeat R]\n",
+                            "[--pollwake N] [--msgs M] [--capacity C] [--timers N] [--idle N] [--toolbox N] [--repeat R]\n",
                     argv[0]);
             return 2;
         }
@@ -334,6 +378,8 @@ int main(int argc, char **argv)
         bench_channel();
     if (selected("timers"))
         bench_timers();
+    if (selected("toolbox"))
+        bench_toolbox();
     if (opt.json)
         printf("\n}}\n");
     return 0;

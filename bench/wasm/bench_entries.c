@@ -207,3 +207,35 @@ const wsx_entry bench_entry_fetch_many = {
     "Starts n fetches of `url` at once, joined in one task; returns the body bytes received (all must be 200).",
     fetch_many_params, 2, sizeof(bench_fetch_many), fetch_many_init, 0, 0,
 };
+
+/* ---- the toolbox: bench_spawn_await n, bench_semaphore n tasks permits, bench_joinset n width ---- */
+
+static void spawn_await_init(void *f, const wsx_args *a) { bw_spawn_await_init(f, a->num[0]); }
+static const wsx_param spawn_await_params[] = { { "n", "spawn+await pairs", WSX_INT, 1000, 0, MAX_N, NULL } };
+const wsx_entry bench_entry_spawn_await = {
+    "bench_spawn_await", "bench: spawn+await", "Spawns a trivial task and awaits it, n times; returns the sum.",
+    spawn_await_params, 1, sizeof(bw_spawn_await), spawn_await_init, 0, 0,
+};
+
+static void semaphore_init(void *f, const wsx_args *a) { bw_semaphore_init(f, a->num[0], a->num[1], a->num[2]); }
+static const wsx_param semaphore_params[] = {
+    { "n", "acquire+release pairs", WSX_INT, 1000, 1, MAX_N, NULL },
+    { "tasks", "workers", WSX_INT, 8, 1, 1 << 16, NULL },
+    { "permits", "permits", WSX_INT, 4, 1, 1 << 16, NULL },
+};
+const wsx_entry bench_entry_semaphore = {
+    "bench_semaphore", "bench: semaphore",
+    "`tasks` workers share `permits` permits for n acquire+release pairs (rounded down to a multiple of tasks), "
+    "yielding while they hold one; returns the pairs done.",
+    semaphore_params, 3, sizeof(bw_semaphore), semaphore_init, 0, 0,
+};
+
+static void joinset_init(void *f, const wsx_args *a) { bw_joinset_init(f, a->num[0], a->num[1]); }
+static const wsx_param joinset_params[] = {
+    { "n", "tasks", WSX_INT, 1000, 0, MAX_N, NULL },
+    { "width", "in the set at most", WSX_INT, 16, 1, 1 << 20, NULL },
+};
+const wsx_entry bench_entry_joinset = {
+    "bench_joinset", "bench: JoinSet", "n trivial tasks through a JoinSet of at most `width`; returns the sum.",
+    joinset_params, 2, sizeof(bw_joinset), joinset_init, 0, 0,
+};

@@ -164,3 +164,19 @@ export async function fetchMany({ n, url }, options) {
   const { value, ms } = await timed(rt, 'bench_fetch_many', { n, url });
   return finish(rt, { ms, bytes: value });
 }
+
+// The toolbox's per-operation costs, each entry timed on its own, beside the spawn+await baseline.
+export async function toolbox({ n }, options) {
+  const rt = await runtime(options);
+  const a = await timed(rt, 'bench_spawn_await', { n });
+  if (a.value !== (n * (n - 1)) / 2) throw new Error(`bench_spawn_await returned ${a.value}`);
+  const s = await timed(rt, 'bench_semaphore', { n, tasks: 8, permits: 4 });
+  const m = n - (n % 8);
+  if (s.value !== m) throw new Error(`bench_semaphore returned ${s.value}`);
+  const j = await timed(rt, 'bench_joinset', { n, width: 16 });
+  if (j.value !== (n * (n - 1)) / 2) throw new Error(`bench_joinset returned ${j.value}`);
+  return finish(rt, {
+    spawn_await_ns: (a.ms * 1e6) / n, semaphore_ns: (s.ms * 1e6) / m, joinset_ns: (j.ms * 1e6) / n,
+    semaphore_vs_spawn: (s.ms / m) / (a.ms / n), joinset_vs_spawn: j.ms / a.ms,
+  });
+}

@@ -11,8 +11,11 @@ export function eventDetails(e) {
     case 'wake': return `cause ${e.cause}${e.by ? ` by task ${e.by}` : ''}, source ${e.source}`;
     case 'timer': return `timer #${e.timer}, deadline ${fmtMs(e.deadline)}`;
     case 'host': return `${e.name} op #${e.op}`;
-    case 'settle': return `op #${e.op} ${e.ok ? 'ok' : 'failed'}`;
+    case 'settle': return `op #${e.op} ${e.cancelled ? 'cancelled' : e.ignored ? 'ignored (late)' : e.ok ? 'ok' : 'failed'}`;
     case 'complete': return e.result;
+    case 'semaphore': return `semaphore #${e.semaphore}: ${e.action === 'wait' ? 'waits for' : e.action} ${e.permits}, ${e.held} held`;
+    case 'token': return `token #${e.token} cancelled${e.byParent ? ' by its parent' : ''}, ${e.woken} woken`;
+    case 'select': return `branch ${e.branch} of ${e.branches} ${e.outcome === 'won' ? 'won' : e.outcome === 'lost' ? 'lost (dropped)' : 'dropped unpolled'}`;
     case 'cancel': return `${e.future} dropped ${e.polled ? 'before it was ready (cancelled)' : 'unpolled (its body never ran)'}, depth ${e.depth}`;
     case 'abort': return 'abort requested';
     case 'drop': return "the task's future dropped unfinished";

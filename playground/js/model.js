@@ -97,8 +97,10 @@ export function buildModel(trace) {
         break;
       }
       case 'settle': {
-        const op = ops.get(e.op);
-        if (op) Object.assign(op, { endT: e.t, endSeq: e.seq, ok: e.ok });
+        // An ignored settle is a late answer to an operation that was already cancelled (its slot may even have
+        // been reused by a newer operation): it ends nothing.
+        const op = e.ignored ? null : ops.get(e.op);
+        if (op) Object.assign(op, { endT: e.t, endSeq: e.seq, ok: e.ok, cancelled: !!e.cancelled });
         break;
       }
       case 'complete':

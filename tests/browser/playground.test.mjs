@@ -86,7 +86,7 @@ test('page loads with no console errors', T, async () => {
 test('every example runs and draws one lane per task in its trace', T, async () => {
   const { page, context, errors } = await openPage('');
   const names = await page.$$eval('[data-testid=example-picker] option', (os) => os.map((o) => o.value));
-  for (const want of ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch']) {
+  for (const want of ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch', 'crawler', 'abort']) {
     assert.ok(names.includes(want), `picker lists ${want}`);
   }
   for (const name of names) {
@@ -99,7 +99,8 @@ test('every example runs and draws one lane per task in its trace', T, async () 
     assert.ok((await page.locator('[data-testid=poll]').count()) > 0, `${name}: polls drawn`);
     assert.match(await text(page, 'elapsed'), /\d+(\.\d+)? ms/);
   }
-  assert.deepEqual(errors, []);
+  // The crawler's failing pages (HTTP 500, a broken connection) are logged by the browser; they are the point.
+  assert.deepEqual(errors.filter((e) => !/^Failed to load resource/.test(e)), []);
   await context.close();
 });
 

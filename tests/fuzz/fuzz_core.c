@@ -4,6 +4,11 @@
  * which drives the real-clock paths: clock batching, lazy first reading, slices, the host timer). Invariants checked (abort() on violation, so libFuzzer reports it):
  *   - every join handle resolves at most once, and with its own task's output or WS_ECANCELED;
  *   - a host operation is cancelled at most once, never after it was completed;
+ *   - the toolbox: a semaphore's available + held permits always equal the permits it was given, releasing more
+ *     than are held fails with WS_ENOTHELD and changes nothing; a JoinSet returns each task at most once, with a
+ *     code from its contract; a token seen cancelled by cancelled() reports itself cancelled; a broadcast receiver
+ *     sees increasing values with gaps exactly equal to the WS_ELAGGED counts; a watch receiver sees increasing
+ *     values;
  *   - stats stay consistent (tasks_live, spawned, completed + aborted);
  *   - after every step, every wait list (the senders blocked on each channel, the waiters of each notify) is a
  *     well-formed FIFO: one head, next and prev links that agree, every waiter marked linked is in its list;
@@ -26,6 +31,7 @@
 #define MAX_NOTIFY 2
 #define MAX_OPS 64
 #define MAX_STEPS 6
+#define MAX_TOKENS 4
 
 #define CHECK(c)                                                                                                \
     do {                                                                                                        \
@@ -135,6 +141,18 @@ static struct world {
     ws_channel *ch_made[MAX_CH];     /* ...and its address, even once the world has let go of it */
     ws_send *sends[MAX_TASKS];       /* the send each script task is waiting on, if any (inside the task) */
     ws_notified *notifieds[MAX_TASKS];
+    /* the toolbox */
+    ws_semaphore *sem;       /* while the world holds its reference */
+    uint32_t sem_total;      /* permits given to it (initial + added) */
+    uint32_t sem_held;       /* permits the world itself holds (try_acquire) */
+    ws_token *tok[MAX_TOKENS];
+    ws_watch *watch;         /* while the world holds the sender */
+    int64_t watch_value;
+    ws_broadcast *bc;        /* while the world holds the sender */
+    int64_t bc_value;
+    ws_joinset set;          /* the world's JoinSet (a freed one stays here: later calls must see WS_ECLOSED) */
+    ws_id set_returned[MAX_IDS];
+    int nset_returned;
 } W;
 
 static int find_op(ws_id id)
@@ -191,7 +209,8 @@ static void record_resolution(int k, int64_t out, int err)
 /* ---- the scripted task ---- */
 
 enum { S_SLEEP, S_YIELD, S_SEND, S_RECV, S_NOTIFIED, S_TIMEOUT, S_SELECT, S_JOIN, S_HANDLE, S_OP, S_READY, S_SPAWN,
-       S_ABORT_SELF, S_BUSY, S_ABORT_OTHER, S_WAKE_OTHER, S_INTERVAL, S_ONESHOT, S_COUNT };
+       S_ABORT_SELF, S_BUSY, S_ABORT_OTHER, S_WAKE_OTHER, S_INTERVAL, S_ONESHOT,
+       S_WITH_PERMIT, S_ACQUIRE, S_CANCELLED, S_CHANGED, S_BRECV, S_JOIN_NEXT, S_COUNT };
 
 static void script_drop(ws_runtime *rt, ws_future *f);
 
@@ -203,6 +222,14 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
     int handle_k;               /* world handle slot moved into us, or -1 */
     ws_task_handle h;
     int i;
+    ws_semaphore *held_sem;     /* permits we hold from a raw acquire (the drop hook gives them back) */
+    ws_semaphore *acq_sem;      /* the semaphore of the acquire in flight */
+    uint32_t held_n;
+    ws_token *tok;              /* our own child token (a reference), or NULL */
+    ws_watch_rx wrx;            /* subscribed when wrx.w != NULL */
+    int64_t wlast;
+    ws_broadcast_rx brx;        /* subscribed when brx.b != NULL */
+    int64_t blast, blag;
     union {
         ws_sleep sleep;
         ws_yield y;
@@ -216,6 +243,12 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
         ws_ready ready;
         struct { ws_interval iv; ws_tick tick; } iv;
         ws_oneshot_recv os;
+        struct { ws_with_permit wp; ws_sleep s; } wp;
+        ws_acquire acq;
+        struct { ws_selector sel; ws_cancelled c; ws_sleep s; } xs;
+        struct { ws_timeout to; ws_changed ch; } wch;
+        struct { ws_timeout to; ws_broadcast_recv r; } br;
+        struct { ws_timeout to; ws_join_next n; } jn;
     } u;
 })
 {
@@ -302,6 +335,100 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
             W.os_pending = NULL;
             WS_AWAIT(&self->u.os);
             CHECK(WS_ERR(&self->u.os) == WS_ECLOSED || (WS_ERR(&self->u.os) == WS_OK && WS_OUT(&self->u.os) == 77));
+        } else if (op == S_WITH_PERMIT && W.sem) {
+            ws_sleep_init(&self->u.wp.s, a % 20);
+            ws_with_permit_init(&self->u.wp.wp, W.sem, a % 3, &self->u.wp.s.base);
+            WS_AWAIT(&self->u.wp.wp);
+            CHECK(WS_ERR(&self->u.wp.wp) == WS_OK || WS_ERR(&self->u.wp.wp) == WS_ECLOSED ||
+                  WS_ERR(&self->u.wp.wp) == WS_ENOMEM); /* a timer that could not be armed */
+        } else if (op == S_ACQUIRE && (self->held_sem || W.sem)) {
+            if (self->held_sem) { /* give back what we hold; too many must fail without changing anything */
+                uint32_t before = ws_semaphore_held(self->held_sem);
+                CHECK(before >= self->held_n);
+                CHECK(ws_semaphore_release(self->held_sem, before + 1) == WS_ENOTHELD);
+                CHECK(ws_semaphore_held(self->held_sem) == before);
+                ws_semaphore *s = self->held_sem;
+                uint32_t n = self->held_n;
+                self->held_sem = NULL;
+                self->held_n = 0;
+                CHECK(ws_semaphore_release(s, n) == WS_OK); /* may free it: s is not used after this */
+            } else {
+                ws_acquire_init(&self->u.acq, W.sem, a % 3);
+                self->acq_sem = W.sem; /* the world may let go of it (or make another) while we wait */
+                WS_AWAIT(&self->u.acq);
+                if (WS_ERR(&self->u.acq) == WS_OK) { /* (locals such as `a` do not survive an await) */
+                    self->held_n = self->arg[self->pc] % 3;
+                    CHECK(WS_OUT(&self->u.acq) == self->held_n);
+                    self->held_sem = self->acq_sem; /* held permits keep it alive even if nobody refers to it */
+                    if (self->held_n == 0)
+                        self->held_sem = NULL;
+                } else {
+                    CHECK(WS_ERR(&self->u.acq) == WS_ECLOSED);
+                }
+            }
+        } else if (op == S_CANCELLED && (self->tok || W.tok[a % MAX_TOKENS])) {
+            if (!self->tok) {
+                int rc = ws_token_child(W.tok[a % MAX_TOKENS], &self->tok);
+                CHECK(rc == WS_OK || rc == WS_ENOMEM);
+            }
+            if (self->tok) {
+                ws_cancelled_init(&self->u.xs.c, self->tok);
+                ws_sleep_init(&self->u.xs.s, a % 30);
+                WS_SELECT(&self->u.xs.sel, (a & 64) ? WS_SELECT_FAIR : WS_SELECT_BIASED,
+                          WS_BRANCH(&self->u.xs.c),
+                          WS_BRANCH(&self->u.xs.s));
+                CHECK(WS_SELECTED(&self->u.xs.sel) < 2);
+                if (WS_SELECTED(&self->u.xs.sel) == 0)
+                    CHECK(ws_token_is_cancelled(self->tok));
+            }
+        } else if (op == S_CHANGED && (self->wrx.w || W.watch)) {
+            if (!self->wrx.w) {
+                CHECK(ws_watch_subscribe(W.watch, &self->wrx) == WS_OK);
+                self->wlast = ws_watch_borrow(&self->wrx);
+            }
+            ws_changed_init(&self->u.wch.ch, &self->wrx);
+            ws_timeout_at_init(&self->u.wch.to, &self->u.wch.ch.base, ws_clock_now(cx->rt) + WS_MS(a % 30));
+            WS_AWAIT(&self->u.wch.to);
+            if (WS_ERR(&self->u.wch.to) == WS_OK) {
+                CHECK(WS_OUT(&self->u.wch.to) > self->wlast); /* the world sends increasing values */
+                self->wlast = WS_OUT(&self->u.wch.to);
+            } else {
+                CHECK(WS_ERR(&self->u.wch.to) == WS_ETIMEDOUT || WS_ERR(&self->u.wch.to) == WS_ECLOSED ||
+                      WS_ERR(&self->u.wch.to) == WS_ENOMEM);
+            }
+        } else if (op == S_BRECV && (self->brx.b || W.bc)) {
+            if (!self->brx.b)
+                CHECK(ws_broadcast_subscribe(W.bc, &self->brx) == WS_OK);
+            ws_broadcast_recv_init(&self->u.br.r, &self->brx);
+            ws_timeout_init(&self->u.br.to, &self->u.br.r.base, a % 30);
+            WS_AWAIT(&self->u.br.to);
+            int err = WS_ERR(&self->u.br.to);
+            int64_t v = WS_OUT(&self->u.br.to);
+            if (err == WS_ELAGGED) {
+                CHECK(v > 0);
+                self->blag += v;
+            } else if (err == WS_OK) {
+                CHECK(self->blast == 0 || v == self->blast + 1 + self->blag); /* gaps are exactly the lags */
+                self->blast = v;
+                self->blag = 0;
+            } else {
+                CHECK(err == WS_ETIMEDOUT || err == WS_ECLOSED || err == WS_ENOMEM);
+            }
+        } else if (op == S_JOIN_NEXT) {
+            ws_join_next_init(&self->u.jn.n, &W.set);
+            ws_timeout_init(&self->u.jn.to, &self->u.jn.n.base, a % 30);
+            WS_AWAIT(&self->u.jn.to);
+            int err = WS_ERR(&self->u.jn.to);
+            CHECK(err == WS_OK || err == WS_ECANCELED || err == WS_ECLOSED || err == WS_EEMPTY ||
+                  err == WS_ETIMEDOUT || err == WS_ENOMEM);
+            if (err == WS_OK || err == WS_ECANCELED) {
+                ws_id id = self->u.jn.n.task;
+                CHECK(id != WS_ID_NONE);
+                for (int j = 0; j < W.nset_returned; j++)
+                    CHECK(W.set_returned[j] != id); /* each task is returned once */
+                if (W.nset_returned < MAX_IDS)
+                    W.set_returned[W.nset_returned++] = id;
+            }
         } else if (op == S_BUSY) {
             ws_clock_busy(cx->rt, WS_MS(a % 15));
         } else if (op == S_ABORT_OTHER && W.nids) {
@@ -331,6 +458,17 @@ static void script_drop(ws_runtime *rt, ws_future *f)
             ws_channel_sender_drop(s->chs[k]);
         s->chs[k] = NULL;
     }
+    /* WS_ASYNC_WITH_DROP: what we hold across awaits goes back whatever state we are dropped in */
+    if (s->held_sem) {
+        CHECK(ws_semaphore_release(s->held_sem, s->held_n) == WS_OK);
+        s->held_sem = NULL;
+    }
+    if (s->tok) {
+        ws_token_drop(s->tok);
+        s->tok = NULL;
+    }
+    ws_watch_rx_drop(&s->wrx);
+    ws_broadcast_rx_drop(&s->brx);
 }
 
 /* ---- the interpreter ---- */
@@ -394,6 +532,12 @@ static void do_spawn(input *in)
             f.chs[k] = W.ch[k];
     }
     f.handle_k = -1;
+    f.held_sem = NULL;
+    f.held_n = 0;
+    f.tok = NULL;
+    f.wrx.w = NULL;
+    f.brx.b = NULL;
+    f.wlast = f.blast = f.blag = 0;
     int move = -1;
     if (flags & 2) {
         int k = (flags >> 2) % MAX_HANDLES;
@@ -557,6 +701,142 @@ static void check_stats(void)
     CHECK(st.tasks_live <= st.spawned);
     CHECK(st.completed + st.aborted <= st.spawned);
     CHECK(st.bytes_live == mem_live);
+    if (W.sem) {
+        CHECK(ws_semaphore_available(W.sem) + ws_semaphore_held(W.sem) == W.sem_total);
+        CHECK(ws_semaphore_held(W.sem) >= W.sem_held);
+    }
+}
+
+/* The toolbox's world operations: one sub-operation per byte. */
+static void toolbox_op(input *in)
+{
+    uint8_t v = byte(in), x = byte(in);
+    switch (v % 13) {
+    case 0:
+        if (!W.sem) {
+            int rc = ws_semaphore_new(W.rt, x % 4, &W.sem);
+            CHECK(rc == WS_OK || rc == WS_ENOMEM);
+            W.sem_total = rc == WS_OK ? x % 4 : 0;
+            W.sem_held = 0;
+        } else if (ws_semaphore_add_permits(W.sem, x % 3) == WS_OK) {
+            W.sem_total += x % 3;
+        }
+        break;
+    case 1:
+        if (W.sem && (x & 1)) {
+            int rc = ws_semaphore_try_acquire(W.sem, x % 3);
+            CHECK(rc == WS_OK || rc == WS_EEMPTY || rc == WS_ECLOSED);
+            if (rc == WS_OK)
+                W.sem_held += x % 3;
+        } else if (W.sem) {
+            uint32_t held = ws_semaphore_held(W.sem), n = x % 3;
+            if (n > W.sem_held) {
+                /* more than the world holds; it fails unless other holders make up the difference */
+                int rc = ws_semaphore_release(W.sem, held + 1);
+                CHECK(rc == WS_ENOTHELD && ws_semaphore_held(W.sem) == held);
+            } else {
+                CHECK(ws_semaphore_release(W.sem, n) == WS_OK);
+                W.sem_held -= n;
+            }
+        }
+        break;
+    case 2:
+        if (W.sem)
+            ws_semaphore_close(W.sem);
+        break;
+    case 3:
+        if (W.sem) {
+            ws_semaphore *s = W.sem;
+            if (W.sem_held)
+                CHECK(ws_semaphore_release(s, W.sem_held) == WS_OK);
+            W.sem = NULL;
+            W.sem_held = 0;
+            ws_semaphore_drop(s);
+        }
+        break;
+    case 4: {
+        int k = x % MAX_TOKENS;
+        if (!W.tok[k]) {
+            int p = (x >> 2) % MAX_TOKENS;
+            int rc = W.tok[p] && p != k ? ws_token_child(W.tok[p], &W.tok[k]) : ws_token_new(W.rt, &W.tok[k]);
+            CHECK(rc == WS_OK || rc == WS_ENOMEM);
+        }
+        break;
+    }
+    case 5:
+        if (W.tok[x % MAX_TOKENS]) {
+            CHECK(ws_token_cancel(W.tok[x % MAX_TOKENS]) == WS_OK);
+            CHECK(ws_token_is_cancelled(W.tok[x % MAX_TOKENS]));
+        }
+        break;
+    case 6:
+        if (W.tok[x % MAX_TOKENS]) {
+            ws_token_drop(W.tok[x % MAX_TOKENS]);
+            W.tok[x % MAX_TOKENS] = NULL;
+        }
+        break;
+    case 7:
+        if (!W.watch) {
+            int rc = ws_watch_new(W.rt, ++W.watch_value, &W.watch);
+            CHECK(rc == WS_OK || rc == WS_ENOMEM);
+        } else {
+            CHECK(ws_watch_send(W.watch, ++W.watch_value) == WS_OK);
+        }
+        break;
+    case 8:
+        if (W.watch) {
+            ws_watch_sender_drop(W.watch);
+            W.watch = NULL;
+        }
+        break;
+    case 9:
+        if (!W.bc) {
+            int rc = ws_broadcast_new(W.rt, x % 4 + 1, &W.bc);
+            CHECK(rc == WS_OK || rc == WS_ENOMEM);
+        } else {
+            int rc = ws_broadcast_send(W.bc, W.bc_value + 1);
+            CHECK(rc == WS_OK || (rc == WS_ECLOSED && ws_broadcast_receivers(W.bc) == 0));
+            if (rc == WS_OK)
+                W.bc_value++; /* values a receiver can see are consecutive */
+        }
+        break;
+    case 10:
+        if (W.bc) {
+            ws_broadcast_sender_drop(W.bc);
+            W.bc = NULL;
+        }
+        break;
+    case 11:
+        if (W.set.state != WS_JOINSET_LIVE) {
+            if (x & 1)
+                ws_joinset_init(&W.set, W.rt);
+        } else {
+            ws_sleep sl;
+            ws_sleep_init(&sl, x % 20);
+            ws_id id;
+            uint32_t len = ws_joinset_len(&W.set);
+            int rc = ws_joinset_spawn(&W.set, &sl.base, sizeof sl, "member", &id);
+            CHECK(rc == WS_OK || rc == WS_ENOMEM);
+            CHECK(ws_joinset_len(&W.set) == len + (rc == WS_OK));
+            if (rc == WS_OK) {
+                W.spawned++;
+                note_id(id);
+            }
+        }
+        break;
+    default: {
+        ws_id id = pick_id(in);
+        int live = W.set.state == WS_JOINSET_LIVE;
+        int rc;
+        switch (x % 4) {
+        case 0: rc = ws_joinset_abort_all(&W.set); CHECK(rc == (live ? WS_OK : WS_ECLOSED)); break;
+        case 1: rc = ws_joinset_abort(&W.set, id); CHECK(live ? rc == WS_OK || rc == WS_ESTALE : rc == WS_ECLOSED); break;
+        case 2: rc = ws_joinset_detach(&W.set, id); CHECK(live ? rc == WS_OK || rc == WS_ESTALE : rc == WS_ECLOSED); break;
+        default: ws_joinset_free(&W.set); CHECK(ws_joinset_len(&W.set) == 0); break;
+        }
+        break;
+    }
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -776,6 +1056,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 trace_pristine = 0;
             }
             break;
+        case 18:
+            toolbox_op(&in);
+            break;
         default: /* a few runs in a row, so that programs make progress */
             for (int i = 0; i < 3; i++)
                 settled = ws_runtime_run(W.rt) != WS_RUN_MORE;
@@ -829,6 +1112,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int k = 0; k < MAX_NOTIFY; k++)
         if (W.nt[k])
             ws_notify_close(W.nt[k]);
+    ws_joinset_free(&W.set);
+    if (W.sem) {
+        if (W.sem_held)
+            CHECK(ws_semaphore_release(W.sem, W.sem_held) == WS_OK);
+        ws_semaphore_drop(W.sem);
+    }
+    for (int k = 0; k < MAX_TOKENS; k++)
+        ws_token_drop(W.tok[k]);
+    ws_watch_sender_drop(W.watch);
+    ws_broadcast_sender_drop(W.bc);
     if (W.os_sender) {
         ws_oneshot *os = W.os_sender;
         int pending = W.os_pending == os;

@@ -7,8 +7,9 @@ const T = { timeout: 20_000 };
 const rts = runtimes({ wasm: EXAMPLES_WASM });
 after(() => rts.closeAll());
 
-const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch'];
-const OFFLINE = EXAMPLES.filter((n) => n !== 'fetch');
+const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch',
+  'crawler', 'abort'];
+const OFFLINE = EXAMPLES.filter((n) => n !== 'fetch' && n !== 'crawler'); // those two need a server
 const spawns = (trace) => trace.filter((e) => e.kind === 'spawn');
 const maxDepth0 = (trace) => Math.max(...polls(trace, { depth: 0 }).map((p) => p.dur));
 

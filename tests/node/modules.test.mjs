@@ -1,5 +1,5 @@
 // The package's two modules: dist/wasync.wasm (createRuntime's default: core, bridge, standard entries) has no
-// examples; dist/wasync-examples.wasm (EXAMPLES_WASM) has the nine examples and the same standard entries.
+// examples; dist/wasync-examples.wasm (EXAMPLES_WASM) has the examples and the same standard entries.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
@@ -21,7 +21,8 @@ after(async () => {
 });
 
 const STANDARD = ['host_echo', 'host_many', 'fetch_text', 'sleep', 'never', 'trap'];
-const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch'];
+const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch',
+  'crawler', 'abort'];
 
 test('the exported URLs name the two files in dist/', () => {
   assert.equal(wasync.DEFAULT_WASM.href, pathToFileURL(WASM_FILE).href);
@@ -41,7 +42,7 @@ test('the default module has the standard entries and none of the examples', T, 
   assert.deepEqual(same.entries, STANDARD);
 });
 
-test('the examples module lists all nine examples, in playground order, the standard entries and the bridge entries', T, async () => {
+test('the examples module lists every example, in playground order, the standard entries and the bridge entries', T, async () => {
   const rt = await rts.open({ wasm: EXAMPLES_WASM });
   assert.deepEqual(rt.examples.map((e) => e.name), EXAMPLES);
   assert.deepEqual(rt.entries, [...EXAMPLES, ...STANDARD, 'host_select', 'host_timeout', 'host_values', 'host_relay']);
@@ -50,7 +51,7 @@ test('the examples module lists all nine examples, in playground order, the stan
   assert.equal(run.elapsedMs, 200);
   // A string URL resolves to the same module (and is served from the cache like the URL object).
   const byHref = await rts.open({ wasm: EXAMPLES_WASM.href });
-  assert.equal(byHref.examples.length, 9);
+  assert.equal(byHref.examples.length, EXAMPLES.length);
 });
 
 test('the default module\'s standard entries work: host calls, sleep, fetch, abort, trap', T, async () => {

@@ -8,7 +8,8 @@ const rts = runtimes({ wasm: EXAMPLES_WASM });
 after(() => rts.closeAll());
 
 const CAUSES = ['spawn', 'timer', 'channel', 'task', 'self', 'host', 'fetch', 'notify', 'abort'];
-const KINDS = ['spawn', 'poll', 'wake', 'timer', 'host', 'settle', 'complete', 'abort', 'drop', 'yield', 'cancel'];
+const KINDS = ['spawn', 'poll', 'wake', 'timer', 'host', 'settle', 'complete', 'abort', 'drop', 'yield', 'cancel',
+  'semaphore', 'token', 'select'];
 
 function checkFields(e) {
   assert.ok(Number.isInteger(e.seq) && e.seq >= 0, 'seq');

@@ -17,6 +17,8 @@ export const ERRORS = Object.freeze({
   ENOENT: -11,
   ESTALL: -12,
   ESTATE: -13,
+  ELAGGED: -14,
+  ENOTHELD: -15,
 });
 /** The C description of each code (ws_strerror). */
 export const ERROR_TEXT = Object.freeze({
@@ -33,9 +35,11 @@ export const ERROR_TEXT = Object.freeze({
   ENOENT: 'no such name',
   ESTALL: 'stalled: nothing can wake the future',
   ESTATE: 'polled at a state it does not know',
+  ELAGGED: 'lagged: the receiver missed messages',
+  ENOTHELD: 'released more permits than are held',
 });
 /** The first code free for applications: codes <= EUSER pass through as application errors. */
-export const EUSER = -14;
+export const EUSER = -16;
 /** Wake causes (WS_CAUSES), indexed by ws_cause. */
 export const CAUSES = Object.freeze(['spawn', 'timer', 'channel', 'task', 'self', 'host', 'fetch', 'notify', 'abort']);
 /** ws_runtime_run statuses (WS_RUN_STATUSES). */
@@ -105,6 +109,27 @@ export const TRACE_KINDS = Object.freeze([
     detail: Object.freeze(['u32', 'polled']),
     a: null,
     b: Object.freeze(['str', 'future']),
+    c: null,
+  }),
+  Object.freeze({
+    kind: 'semaphore',
+    detail: Object.freeze(['u32', 'action']),
+    a: Object.freeze(['u32', 'semaphore']),
+    b: Object.freeze(['u32', 'permits']),
+    c: Object.freeze(['u32', 'held']),
+  }),
+  Object.freeze({
+    kind: 'token',
+    detail: Object.freeze(['u32', 'by_parent']),
+    a: Object.freeze(['u32', 'token']),
+    b: Object.freeze(['u32', 'woken']),
+    c: null,
+  }),
+  Object.freeze({
+    kind: 'select',
+    detail: Object.freeze(['u32', 'outcome']),
+    a: Object.freeze(['u32', 'branch']),
+    b: Object.freeze(['u32', 'branches']),
     c: null,
   }),
 ]);

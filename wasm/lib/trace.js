@@ -4,13 +4,15 @@
 import { CAUSES, TRACE_KINDS, TRACE_RECORD as R } from './contract.js';
 
 export { CAUSES };
+const SEMAPHORE = ['wait', 'granted', 'released'];
+const SELECT = ['won', 'lost', 'unpolled'];
 const COMPLETE = ['ok', 'error', 'cancelled'];
 
 /**
  * Decodes `count` records starting at ring index `first` (wrapping at `capacity`) into events.
  * `string(i)` returns interned string i. Times become milliseconds.
  *
- * Kinds with a shape of their own are decoded below; any other kind (one added to WS_TRACE_KINDS) becomes
+ * Kinds with a shape of their own (names for their codes) are decoded below; any other kind (one added to WS_TRACE_KINDS) becomes
  * { seq, t, kind, task, ...its named fields } from the table: u32 fields as numbers, str as strings, cause as names,
  * plus `depth` when the record has one (a cancel).
  */
@@ -78,13 +80,22 @@ function* decodeSteps(buffer, ringPtr, capacity, first, count, string, chunk) {
         events.push({ seq, t, kind: 'timer', task, timer: a, deadline: (c * 2 ** 32 + b) / 1e6 });
         break;
       case 'settle':
-        events.push({ seq, t, kind: 'settle', task, op: a, ok: detail === 1, ignored: detail === 2 });
+        events.push({ seq, t, kind: 'settle', task, op: a, ok: detail === 1, ignored: detail === 2, cancelled: detail === 3 });
         break;
       case 'complete':
         events.push({ seq, t, kind: 'complete', task, result: COMPLETE[detail] ?? 'error' });
         break;
       case 'yield':
         events.push({ seq, t, kind: 'yield', task: 0 });
+        break;
+      case 'semaphore': // a task waits for permits, is granted them, or permits are released
+        events.push({ seq, t, kind: 'semaphore', task, action: SEMAPHORE[detail] ?? 'unknown', semaphore: a, permits: b, held: c });
+        break;
+      case 'token': // a cancellation token was cancelled (directly, or through its parent)
+        events.push({ seq, t, kind: 'token', task, token: a, byParent: detail === 1, woken: b });
+        break;
+      case 'select': // a select's winner, and each loser it dropped
+        events.push({ seq, t, kind: 'select', task, outcome: SELECT[detail] ?? 'unknown', branch: a, branches: b });
         break;
       default: {
         const ev = { seq, t, kind: k.kind, task };
@@ -151,7 +162,7 @@ export function traceToText(trace) {
         lines.push(`${head}${e.cause === 'fetch' ? 'fetch' : 'host '}     op ${e.op} "${e.name}" started by ${who(e.task)}`);
         break;
       case 'settle':
-        lines.push(`${head}settle    op ${e.op} ${e.ignored ? 'ignored (dropped before it settled)' : e.ok ? 'ok' : 'error'}`);
+        lines.push(`${head}settle    op ${e.op} ${e.cancelled ? 'cancelled (its future was dropped)' : e.ignored ? 'ignored (dropped before it settled)' : e.ok ? 'ok' : 'error'}`);
         break;
       case 'complete':
         lines.push(`${head}complete  ${who(e.task)} ${e.result}`);
@@ -167,6 +178,15 @@ export function traceToText(trace) {
         break;
       case 'cancel':
         lines.push(`${head}${'  '.repeat(e.depth || 0)}cancel    ${e.future} dropped ${e.polled ? 'before it was ready' : 'unpolled'} in ${who(e.task)}`);
+        break;
+      case 'semaphore':
+        lines.push(`${head}semaphore ${e.semaphore}: ${who(e.task)} ${e.action === 'wait' ? 'waits for' : e.action} ${e.permits} permit(s), ${e.held} held`);
+        break;
+      case 'token':
+        lines.push(`${head}token     ${e.token} cancelled${e.byParent ? ' by its parent' : ''}, ${e.woken} waiter(s) woken`);
+        break;
+      case 'select':
+        lines.push(`${head}select    branch ${e.branch} of ${e.branches} ${e.outcome === 'won' ? 'won' : e.outcome === 'lost' ? 'lost: dropped' : 'dropped unpolled'} in ${who(e.task)}`);
         break;
       default: { // a kind without a line of its own: its name and fields
         const { seq, t, kind, task, ...rest } = e;
@@ -236,7 +256,7 @@ export function traceToChrome(trace, { title = 'wasync' } = {}) {
       case 'settle': {
         const s = hostStarted.get(e.op);
         if (s && !e.ignored) {
-          out.push({ ph: 'e', pid, tid: HOST, ts: us(e.t), id: `op${e.op}`, cat: 'host', name: `${s.name} (task ${s.task})`, args: { ok: e.ok } });
+          out.push({ ph: 'e', pid, tid: HOST, ts: us(e.t), id: `op${e.op}`, cat: 'host', name: `${s.name} (task ${s.task})`, args: { ok: e.ok, ...(e.cancelled ? { cancelled: true } : {}) } });
           hostStarted.delete(e.op);
         }
         break;
@@ -248,6 +268,9 @@ export function traceToChrome(trace, { title = 'wasync' } = {}) {
       case 'abort':
       case 'drop':
       case 'yield':
+      case 'semaphore':
+      case 'token':
+      case 'select':
         out.push({ ph: 'i', s: e.kind === 'yield' ? 'p' : 't', pid, tid: e.task || HOST, ts: us(e.t), name: e.kind, cat: 'task', args: { seq: e.seq, ...(e.result ? { result: e.result } : {}) } });
         break;
       default:

@@ -1,8 +1,9 @@
 // stage-c.mjs: copies the C a module needs into the package before `npm pack` (the prepack script), so that an
 // installed package builds modules without a checkout of the repository:
-//   c/include/  the public headers: the core's (src/*.h but the internal headers and the POSIX host) and the module API
+//   c/include/  the public headers: the core's (src/*.h but the *_internal.h ones and the POSIX host) and the module API
 //               (ws_module.h, ws_js.h)
-//   c/core/     the core's sources (src/*.c but the native-only host_posix.c and trace_text.c) and the internal headers (*_internal.h)
+//   c/core/     the core's sources (src/*.c but the native-only host_posix.c and trace_text.c) and its private
+//               headers (ws_internal.h and the layers' *_internal.h, which include each other)
 //   c/bridge/   the JS bridge and the standard entry points (wasm/src/*.c, entries.h)
 // cmake/wasync.cmake and bin/build.js find them there. The copy is generated: c/ is not in git.
 import fs from 'node:fs';

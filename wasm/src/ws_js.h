@@ -11,6 +11,8 @@
  *   ws_fetch      awaits fetch(): method, URL, headers and body out; status, headers and body bytes in.
  *                 An HTTP error status is a normal result; a network failure is err WS_EHOST with the message.
  *                 Dropping the future before it settles aborts the request through an AbortController.
+ *   Cancel safety (both): not cancel safe, as ws_op: a dropped call or fetch is abandoned (a fetch is aborted) and
+ *                 a late outcome is freed and ignored.
  *
  * Ownership: the request strings must stay valid until the future is ready or dropped. The outcome is the
  * future's output, a ws_bytes block (see ws_op.h): JS writes it straight into wasm memory (the body is copied
