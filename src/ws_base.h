@@ -54,7 +54,8 @@ typedef uint64_t ws_time;
     X(EFULL, -9, "channel full")                           /* try_send on a full channel */                         \
     X(EEMPTY, -10, "channel empty")                        /* try_recv on an empty channel */                       \
     X(ENOENT, -11, "no such name")                         /* no such example, host function or entry point */      \
-    X(ESTALL, -12, "stalled: nothing can wake the future") /* block_on: nothing is runnable or can wake it */
+    X(ESTALL, -12, "stalled: nothing can wake the future") /* block_on: nothing is runnable or can wake it */ \
+    X(ESTATE, -13, "polled at a state it does not know")   /* an async function's unknown state (ws_async.h) */
 
 enum ws__error_index {
 #define WS__ERROR_INDEX(name, value, text) WS__ERRIX_##name,

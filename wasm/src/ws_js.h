@@ -1,5 +1,5 @@
 /* ws_js.h: futures completed by JavaScript. Only in the wasm build: the host functions behind these are the
- * module's imports, provided by the package's loader (wasm/lib/host.js).
+ * module's imports, provided by the package's loader (wasm/lib/host.js and fetch.js).
  *
  *   ws_host_call  awaits an async JS function registered with rt.defineHost(name, fn). With ws_host_call_init
  *                 the argument and the result are byte strings (UTF-8 text by convention); with
