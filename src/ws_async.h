@@ -1,9 +1,9 @@
 /* ws_async.h: async functions in C, lowered the way a compiler lowers `async fn`.
  *
- * An async function is a struct (the future) plus a poll function that is a `switch` over a resume point. Locals
- * that must live across an await are fields of the struct; the futures it awaits are fields too, so an await
- * costs no allocation and no stack switch. Calling the function's init only fills in the struct: nothing runs
- * until the future is polled (lazy, as in Rust).
+ * An async function is a struct (the future) plus a poll function that jumps back to where it last suspended.
+ * Locals that must live across an await are fields of the struct; the futures it awaits are fields too, so an
+ * await costs no allocation and no stack switch. Calling the function's init only fills in the struct: nothing
+ * runs until the future is polled (lazy, as in Rust).
  *
  * With the macros:
  *
@@ -20,37 +20,71 @@
  *     }
  *     // build it (runs nothing):  two_naps f; WS_ASYNC_INIT(two_naps, &f);
  *
- * What that expands to, written by hand (this compiles too, and is what tests/test_future.c checks side by side):
+ * What that expands to with GCC and clang on native targets, written by hand (this compiles too, and is what
+ * tests/test_future.c checks side by side). The resume point is the address of a label (GCC's labels as values):
  *
- *     typedef struct two_naps { ws_future base; ws_future *awaiting; int64_t total; ws_sleep nap; } two_naps;
+ *     typedef struct two_naps {
+ *         ws_future base; ws_future *ws_awaiting; void *ws_resume_at;   // the header: WS_ASYNC's own fields
+ *         int64_t total; ws_sleep nap;                                   // yours
+ *     } two_naps;
  *
  *     static ws_poll two_naps_poll(ws_future *f, ws_context *cx)
  *     {
  *         two_naps *self = (two_naps *)f;
- *         switch (self->base.resume) {
- *         case 0:                                           // first poll: start of the body
- *             ws_sleep_init(&self->nap, 100);
- *             self->awaiting = &self->nap.base;             // so dropping us drops the sleep too
- *             self->base.resume = 12;                       // the await's line number
- *         case 12:                                          // every later poll resumes here
- *             if (ws_await_poll(&self->nap.base, cx) == WS_PENDING)
- *                 return WS_PENDING;                        // the sleep registered our waker with the timer
- *             self->awaiting = NULL;                        // ready, and already dropped (released)
- *             self->total = 100;
- *             ...                                           // the second await, the same way
- *             self->base.out = self->total + 200;
- *             return WS_READY;
- *         }
+ *         if (self->ws_resume_at)                           // suspended: jump back into the await
+ *             goto *self->ws_resume_at;
+ *         if (self->base.resume != WS_ASYNC_START)          // finished already, or a state it never set
+ *             return ws_async_unknown_state(&self->base);   // WS_ESTATE (asserts in a debug build)
+ *         ws_sleep_init(&self->nap, 100);
+ *         self->ws_awaiting = &self->nap.base;              // so dropping us drops the sleep too
+ *         self->ws_resume_at = &&await_1;
+ *     await_1:                                              // every later poll resumes here
+ *         if (ws_await_poll(self->ws_awaiting, cx) == WS_PENDING)
+ *             return WS_PENDING;                            // the sleep registered our waker with the timer
+ *         self->ws_awaiting = NULL;                         // ready, and already dropped (released)
+ *         self->total = 100;
+ *         ...                                               // the second await, the same way (await_2)
+ *         self->base.out = self->total + 200;               // WS_RETURN
+ *         self->base.err = WS_OK;
+ *         self->ws_resume_at = NULL;
+ *         self->base.resume = WS_ASYNC_DONE;                // polling it again is an error, never a replay
  *         return WS_READY;
  *     }
  *     static const ws_future_type two_naps_type = { "two_naps", two_naps_poll, ws_async_drop, NULL };
  *
- * Rules, as with protothreads: inside the body, use `self` for state, never rely on C locals across an await,
- * and do not put WS_AWAIT inside a `switch` of your own. Loops and ifs around WS_AWAIT are fine.
- * After WS_AWAIT(child), read the child's result with WS_OUT(child) and WS_ERR(child).
+ * WebAssembly (emscripten), compilers without labels as values, and any compiler given -DWS_ASYNC_SWITCH for the
+ * whole program get the protothreads lowering: `switch (self->base.resume)` with `case __LINE__:` at every await,
+ * the line stored in base.resume, and `default:` going to ws_async_unknown_state. The struct then has no
+ * ws_resume_at. Code meant to run in wasm must follow the switch lowering's rules (2 and 3).
+ *
+ * The rules:
+ *   1. State that must survive an await lives in `self`, never in a C local: locals are not saved across a
+ *      suspension (on resume they hold garbage). Block-scoped temporaries between two awaits are fine.
+ *   2. Loops and ifs around WS_AWAIT are fine. A `switch` of your own around WS_AWAIT works with labels as
+ *      values only. With the switch lowering (so in wasm) it cannot work, since the await's `case` binds to your
+ *      switch, and C offers no way to reject it at compile time: the first poll that resumes there finds a state
+ *      it does not know and the function fails with WS_ESTATE (after an assert, in builds without NDEBUG). Use
+ *      if/else chains around awaits.
+ *   3. One WS_AWAIT or WS_YIELD per source line. Labels as values do not need it, but code that must also build
+ *      with the switch lowering does: there, a second await on a line fails to compile with "duplicate label
+ *      'ws_rule_one_await_per_line_<line>'" (and "duplicate case value").
+ *   4. Every body is WS_BEGIN(); ... WS_END(); with nothing before WS_BEGIN. Finish with WS_RETURN,
+ *      WS_RETURN_ERR, WS_TRY's error path or by reaching WS_END (out 0, err WS_OK); a plain `return WS_READY`
+ *      finishes too but leaves the state open, so a stray later poll would not be caught.
+ *   5. The names `base`, `ws_awaiting` and `ws_resume_at` are the header's: do not use them for fields of your own.
+ *      Read the future's output with WS_OUT/WS_ERR, build it with WS_ASYNC_INIT, pass `&f.base` where a
+ *      ws_future * is expected (ws_spawn, ws_join2_init, ...).
+ *   6. A child is dropped by WS_AWAIT as soon as it is ready; its output stays readable (WS_OUT, WS_ERR). To await
+ *      the same child field again, init it again first. Polling a finished async function is WS_ESTATE.
+ *
+ * Cancel safety: dropping an async function at any await drops (cancels) the child it is suspended on through
+ * ws_async_drop; what the function itself holds beyond its children needs WS_ASYNC_WITH_DROP. Its own fields are
+ * not touched by the drop: anything half-done between two awaits stays as the last poll left it.
  */
 #ifndef WS_ASYNC_H
 #define WS_ASYNC_H
+
+#include <assert.h>
 
 #include "ws_future.h"
 
@@ -58,24 +92,49 @@
 extern "C" {
 #endif
 
-/* The header every async function starts with: the future, then the child it is suspended on (if any). */
+/* Which lowering: labels as values where the compiler has them for the target (GCC and clang, native), the switch
+ * otherwise. WebAssembly has no indirect branch, and LLVM's wasm backend (emscripten's, up to at least LLVM 14)
+ * rejects computed gotos, so wasm builds use the switch lowering and its rules 2 and 3 above. */
+#if !defined(WS_ASYNC_SWITCH) && (defined(__GNUC__) || defined(__clang__)) && !defined(__wasm__)
+#define WS_ASYNC_LABELS 1
+#else
+#define WS_ASYNC_LABELS 0
+#endif
+
+/* base.resume of an async function: WS_ASYNC_START before its first poll, WS_ASYNC_DONE once it has finished. In
+ * between: with labels as values it stays WS_ASYNC_START (the resume point is ws_resume_at); with the switch
+ * lowering it is the line of the await it is suspended at. */
+enum { WS_ASYNC_START = 0, WS_ASYNC_DONE = 0xffff };
+
+/* The header every async function starts with: the future, the child it is suspended on (if any), and with labels
+ * as values the address it resumes at. The names carry a ws_ prefix so that they cannot clash with your fields. */
 typedef struct ws_async {
     ws_future base;
-    ws_future *awaiting;
+    ws_future *ws_awaiting;
+#if WS_ASYNC_LABELS
+    void *ws_resume_at;
+#endif
 } ws_async;
 
 /* The drop hook of every async function: drops the child it was suspended on, which cancels it. */
 void ws_async_drop(ws_runtime *rt, ws_future *f);
 
 /* Declares the future struct `name` (header first, then `fields`), its type `name##_type`, and opens the
- * definition of its poll function. The body that follows is the async function. */
+ * definition of its poll function. The body that follows is the async function: inside it, `self` is the future
+ * (a `name *`) and `cx` the poll's ws_context. `fields` is a braced list of member declarations. */
 #define WS_ASYNC(name, ...) WS_ASYNC_WITH_DROP(name, ws_async_drop, __VA_ARGS__)
 
-/* The same, with a drop hook of your own (it must call ws_async_drop(rt, f) itself). */
+/* The same, with a drop hook of your own for what the function holds besides its children (a channel end, a
+ * buffer). The hook must call ws_async_drop(rt, f) itself, and must cope with every state: never polled, suspended at
+ * any await, finished. */
+#if WS_ASYNC_LABELS
+#define WS__ASYNC_HEADER_FIELDS ws_future base; ws_future *ws_awaiting; void *ws_resume_at;
+#else
+#define WS__ASYNC_HEADER_FIELDS ws_future base; ws_future *ws_awaiting;
+#endif
 #define WS_ASYNC_WITH_DROP(name, dropfn, ...)                                                                       \
     typedef struct name {                                                                                           \
-        ws_future base;                                                                                             \
-        ws_future *awaiting;                                                                                        \
+        WS__ASYNC_HEADER_FIELDS                                                                                     \
         struct __VA_ARGS__;                                                                                         \
     } name;                                                                                                         \
     static ws_poll name##_body(name *self, ws_context *cx);                                                         \
@@ -83,31 +142,133 @@ void ws_async_drop(ws_runtime *rt, ws_future *f);
     static const ws_future_type name##_type = { #name, name##_poll, dropfn, NULL };                                 \
     static ws_poll name##_body(name *self, ws_context *cx)
 
-/* Builds (does not run) an async function's future in place. */
-#define WS_ASYNC_INIT(name, ptr) (ws_future_init(&(ptr)->base, &name##_type), (ptr)->awaiting = NULL)
+/* Builds (does not run) an async function's future in place: the header is reset, your fields are untouched (set
+ * them after). Building again re-arms a finished future for another run. */
+#if WS_ASYNC_LABELS
+#define WS_ASYNC_INIT(name, ptr)                                                                                    \
+    (ws_future_init(&(ptr)->base, &name##_type), (ptr)->ws_awaiting = NULL, (ptr)->ws_resume_at = NULL)
+#else
+#define WS_ASYNC_INIT(name, ptr) (ws_future_init(&(ptr)->base, &name##_type), (ptr)->ws_awaiting = NULL)
+#endif
 
+/* The child's output and error once WS_AWAIT(child) has returned (any pointer to a future). */
+#define WS_OUT(child) (((ws_future *)(child))->out)
+#define WS_ERR(child) (((ws_future *)(child))->err)
+
+/* What a poll of an async function does when its state is not one it set: polled after it finished, memory
+ * overwritten, or (switch lowering) an await inside a switch of your own. It finishes with WS_ESTATE; a debug
+ * build (no NDEBUG) stops at the assert first. Never a silent completion. */
+#ifndef WS_ASYNC_ASSERT
+#define WS_ASYNC_ASSERT(cond) assert(cond)
+#endif
+static inline ws_poll ws_async_unknown_state(ws_future *f)
+{
+    WS_ASYNC_ASSERT(!"wasync: an async function was polled at a state it does not know (polled after it finished, "
+                     "or WS_AWAIT inside a switch of your own with the switch lowering)");
+    f->out = 0;
+    f->err = WS_ESTATE;
+    f->resume = WS_ASYNC_DONE;
+    return WS_READY;
+}
+
+/* ---- the two lowerings ------------------------------------------------------------------------------------ */
+
+#define WS__CAT2(a, b) a##b
+#define WS__CAT(a, b) WS__CAT2(a, b)
+
+#if WS_ASYNC_LABELS
+
+/* Labels as values are a GNU extension: silence -Wpedantic about them, and GCC 12's -Wdangling-pointer, which
+ * takes a label's address stored in the future for the address of a local. */
+#if defined(__clang__)
+#define WS__EXT_BEGIN                                                                                               \
+    _Pragma("clang diagnostic push") _Pragma("clang diagnostic ignored \"-Wpedantic\"")                             \
+        _Pragma("clang diagnostic ignored \"-Wgnu-label-as-value\"")
+#define WS__EXT_END _Pragma("clang diagnostic pop")
+#else
+#define WS__EXT_BEGIN                                                                                               \
+    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wpragmas\"")                                  \
+        _Pragma("GCC diagnostic ignored \"-Wpedantic\"") _Pragma("GCC diagnostic ignored \"-Wdangling-pointer\"")
+#define WS__EXT_END _Pragma("GCC diagnostic pop")
+#endif
+
+#define WS__SUSPEND_AT(label) WS__EXT_BEGIN self->ws_resume_at = &&label; WS__EXT_END
+#define WS__FINISHED() (self->ws_resume_at = NULL, self->base.resume = WS_ASYNC_DONE)
+/* clang refuses `goto *` in a function that takes no label's address (a body without awaits): take one. */
+#define WS__ANY_LABEL_ADDRESS() WS__EXT_BEGIN (void)&&ws__unknown_state; WS__EXT_END
+
+/* Opens the body: the first poll starts at the top, later polls jump back to the await they suspended at. */
 #define WS_BEGIN()                                                                                                  \
     (void)cx;                                                                                                       \
-    switch (self->base.resume) {                                                                                    \
-    case 0:
+    if (self->ws_resume_at) {                                                                                       \
+        WS__EXT_BEGIN goto *self->ws_resume_at; WS__EXT_END                                                         \
+    }                                                                                                               \
+    if (self->base.resume != WS_ASYNC_START)                                                                        \
+        goto ws__unknown_state;                                                                                     \
+    {
 
-/* Awaits a child future (any pointer to a struct whose first member is a ws_future). On Pending, records the
- * await point for the trace and returns; the next poll resumes on this line and polls the child again. */
-#define WS_AWAIT(child)                                                                                             \
+/* Awaits a child future (any pointer to a struct whose first member is a ws_future; evaluated once). On Pending,
+ * records the await point for the trace and returns; the next poll jumps back here and polls the child again.
+ * Once the child is ready it has been dropped, its output kept: read it with WS_OUT / WS_ERR. */
+#define WS_AWAIT(child) WS__AWAIT(child, WS__CAT(ws__resume_, __COUNTER__))
+#define WS__AWAIT(child, label)                                                                                     \
     do {                                                                                                            \
-        self->awaiting = (ws_future *)(child);                                                                      \
-        self->base.resume = __LINE__;                                                                               \
-        /* fallthrough */                                                                                           \
-    case __LINE__:                                                                                                  \
-        if (ws_await_poll(self->awaiting, cx) == WS_PENDING) {                                                      \
+        self->ws_awaiting = (ws_future *)(child);                                                                   \
+        WS__SUSPEND_AT(label)                                                                                       \
+    label:                                                                                                          \
+        if (ws_await_poll(self->ws_awaiting, cx) == WS_PENDING) {                                                   \
             if (cx->tracing) /* the await point only matters to the trace */                                        \
                 ws_context_suspend_at(cx, __FILE__, __LINE__);                                                      \
             return WS_PENDING;                                                                                      \
         }                                                                                                           \
-        self->awaiting = NULL; /* ready: it was dropped, its output stays */                                        \
+        self->ws_awaiting = NULL; /* ready: it was dropped, its output stays */                                     \
     } while (0)
 
 /* Gives the other tasks a turn: wakes itself (cause SELF) and suspends once. Needs no field. */
+#define WS_YIELD() WS__YIELD(WS__CAT(ws__resume_, __COUNTER__))
+#define WS__YIELD(label)                                                                                            \
+    do {                                                                                                            \
+        WS__SUSPEND_AT(label)                                                                                       \
+        ws_yield_wake(cx);                                                                                          \
+        if (cx->tracing)                                                                                            \
+            ws_context_suspend_at(cx, __FILE__, __LINE__);                                                          \
+        return WS_PENDING;                                                                                          \
+    label:;                                                                                                         \
+    } while (0)
+
+#else /* the switch lowering */
+
+/* A second await on the same line would reuse its case value; this label, unique per line, makes the error name
+ * the rule. */
+#define WS__ONE_PER_LINE()                                                                                          \
+    if (0)                                                                                                          \
+        goto WS__CAT(ws_rule_one_await_per_line_, __LINE__);                                                        \
+    WS__CAT(ws_rule_one_await_per_line_, __LINE__):
+
+#define WS__FINISHED() (self->base.resume = WS_ASYNC_DONE)
+#define WS__ANY_LABEL_ADDRESS()
+
+#define WS_BEGIN()                                                                                                  \
+    (void)cx;                                                                                                       \
+    switch (self->base.resume) {                                                                                    \
+    default:                                                                                                        \
+        goto ws__unknown_state;                                                                                     \
+    case WS_ASYNC_START:
+
+#define WS_AWAIT(child)                                                                                             \
+    do {                                                                                                            \
+        self->ws_awaiting = (ws_future *)(child);                                                                   \
+        self->base.resume = __LINE__;                                                                               \
+        WS__ONE_PER_LINE()                                                                                          \
+    case __LINE__:                                                                                                  \
+        if (ws_await_poll(self->ws_awaiting, cx) == WS_PENDING) {                                                   \
+            if (cx->tracing)                                                                                        \
+                ws_context_suspend_at(cx, __FILE__, __LINE__);                                                      \
+            return WS_PENDING;                                                                                      \
+        }                                                                                                           \
+        self->ws_awaiting = NULL;                                                                                   \
+    } while (0)
+
 #define WS_YIELD()                                                                                                  \
     do {                                                                                                            \
         self->base.resume = __LINE__;                                                                               \
@@ -115,30 +276,56 @@ void ws_async_drop(ws_runtime *rt, ws_future *f);
         if (cx->tracing)                                                                                            \
             ws_context_suspend_at(cx, __FILE__, __LINE__);                                                          \
         return WS_PENDING;                                                                                          \
+        WS__ONE_PER_LINE()                                                                                          \
     case __LINE__:;                                                                                                 \
     } while (0)
 
-#define WS_OUT(child) (((ws_future *)(child))->out)
-#define WS_ERR(child) (((ws_future *)(child))->err)
+#endif
 
+/* ---- finishing ------------------------------------------------------------------------------------------- */
+
+/* Finishes with an output (any integer or pointer-sized value, stored as int64) and err WS_OK. */
 #define WS_RETURN(value)                                                                                            \
     do {                                                                                                            \
         self->base.out = (int64_t)(value);                                                                          \
         self->base.err = WS_OK;                                                                                     \
+        WS__FINISHED();                                                                                             \
         return WS_READY;                                                                                            \
     } while (0)
 
+/* Finishes with an error code (WS_E*, or an application's own <= WS_EUSER) and output 0. */
 #define WS_RETURN_ERR(code)                                                                                         \
     do {                                                                                                            \
         self->base.out = 0;                                                                                         \
         self->base.err = (int8_t)(code);                                                                            \
+        WS__FINISHED();                                                                                             \
         return WS_READY;                                                                                            \
     } while (0)
 
+/* Awaits `child`; if it failed, finishes at once with its error and its output (for host operations the output of
+ * a failure is a ws_bytes message, which then becomes ours to hand on; for core futures it is 0). Otherwise goes
+ * on, with the child's output in WS_OUT(child). Rust's `child.await?`. `child` is evaluated more than once. */
+#define WS_TRY(child)                                                                                               \
+    do {                                                                                                            \
+        WS_AWAIT(child);                                                                                            \
+        if (WS_ERR(child) != WS_OK) {                                                                               \
+            self->base.out = WS_OUT(child);                                                                         \
+            self->base.err = WS_ERR(child);                                                                         \
+            WS__FINISHED();                                                                                         \
+            return WS_READY;                                                                                        \
+        }                                                                                                           \
+    } while (0)
+
+/* Closes the body. Reaching it finishes with output 0 and err WS_OK. */
 #define WS_END()                                                                                                    \
     }                                                                                                               \
     self->base.out = 0;                                                                                             \
-    return WS_READY
+    self->base.err = WS_OK;                                                                                         \
+    WS__FINISHED();                                                                                                 \
+    return WS_READY;                                                                                                \
+    ws__unknown_state:                                                                                              \
+    WS__ANY_LABEL_ADDRESS()                                                                                         \
+    return ws_async_unknown_state(&self->base)
 
 /* Used by WS_YIELD: wake the current task with cause SELF. */
 void ws_yield_wake(ws_context *cx);

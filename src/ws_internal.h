@@ -82,13 +82,13 @@ typedef struct ws_op_slot {
     ws_id task;             /* waiting task */
     uint32_t gen;
     uint32_t next_free;
-    uint8_t state;          /* OP_FREE, OP_STARTED, OP_DONE, OP_CANCELLED */
+    uint8_t state;          /* OP_FREE, OP_STARTED, OP_DONE (a dropped operation's slot goes back to OP_FREE) */
     int8_t err;
     uint8_t cause;
     ws_bytes *result;
 } ws_op_slot;
 
-enum { OP_FREE = 0, OP_STARTED, OP_DONE, OP_CANCELLED };
+enum { OP_FREE = 0, OP_STARTED, OP_DONE };
 
 #define WS_INTERN_CACHE 128 /* a power of two */
 
@@ -158,6 +158,8 @@ struct ws_runtime {
     ws_intern intern;
     const char *suspend_file;    /* await point of the innermost suspension in this poll */
     unsigned suspend_line;
+    uint16_t poll_depth;         /* tracing: depth of the nested poll running now (0: the task's own poll) */
+    uint16_t cancel_depth;       /* tracing: depth of the future being dropped (0: none), for nested cancels */
 
     ws_runtime_stats stats;
 };

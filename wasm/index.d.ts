@@ -6,7 +6,7 @@
 import type { TraceEvent } from './trace.js';
 export type {
   WakeCause, SpawnEvent, PollEvent, WakeEvent, TimerEvent, HostEvent, SettleEvent, CompleteEvent, AbortEvent,
-  DropEvent, YieldEvent, TraceEvent, ChromeTrace,
+  DropEvent, YieldEvent, CancelEvent, TraceEvent, ChromeTrace,
 } from './trace.js';
 export { traceToText, traceToChrome, CAUSES } from './trace.js';
 
@@ -163,7 +163,7 @@ export declare class Runtime {
 
 export type ErrorCode =
   | 'EINVAL' | 'ENOMEM' | 'ECANCELED' | 'ECLOSED' | 'ETIMEDOUT' | 'ESTALE' | 'EHOST' | 'EBUSY'
-  | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
+  | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ESTATE' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
 
 export declare class WasyncError extends Error {
   constructor(code: ErrorCode, message?: string, options?: { cause?: unknown });

@@ -4,8 +4,8 @@
  * `greet` asks JavaScript for a greeting (an async host function: a JS promise awaited as a C future), then
  * counts down with sleeps, and returns a string. Everything it keeps across an await is a field of its future. */
 #include "wasync.h"
-#include "entries.h"
 #include "ws_js.h"
+#include "ws_module.h"
 
 #include <string.h>
 
@@ -13,12 +13,7 @@ WS_ASYNC(greet, { const char *name; int64_t count, i; ws_host_call ask; ws_sleep
 {
     WS_BEGIN();
     ws_host_call_init(&self->ask, "greeting", self->name, (uint32_t)strlen(self->name));
-    WS_AWAIT(&self->ask);                                 /* Pending until the JS promise settles */
-    if (WS_ERR(&self->ask) != WS_OK) {                   /* the promise rejected: fail with its message */
-        self->base.err = WS_ERR(&self->ask);
-        self->base.out = WS_OUT(&self->ask);             /* the message block; the bridge hands it to JS */
-        return WS_READY;
-    }
+    WS_TRY(&self->ask);     /* Pending until the JS promise settles; if it rejected, fail with its message */
     {
         ws_bytes *reply = ws_bytes_of(WS_OUT(&self->ask)); /* the result is ours: copy it, then free it */
         size_t n = reply && reply->len < sizeof self->text - 1 ? reply->len : 0;
@@ -37,11 +32,11 @@ WS_ASYNC(greet, { const char *name; int64_t count, i; ws_host_call ask; ws_sleep
         wsx_buf_str(&out, " (after ");
         wsx_buf_int(&out, self->count);
         wsx_buf_str(&out, " ticks)");
-        self->base.out = (int64_t)(intptr_t)wsx_buf_finish(&out); /* a string output: the bridge frees it */
-        if (!self->base.out)
+        ws_bytes *text = wsx_buf_finish(&out);
+        if (!text)
             WS_RETURN_ERR(WS_ENOMEM);
+        WS_RETURN((intptr_t)text);                     /* a string output: the bridge frees it */
     }
-    return WS_READY;
     WS_END();
 }
 
@@ -56,11 +51,9 @@ static void greet_init(void *f, const wsx_args *args)
 }
 
 static const wsx_param greet_params[] = {
-    { "name", "who to greet", WSX_TEXT, 0, 0, 0, "world" },
-    { "count", "ticks before answering", WSX_INT, 3, 0, 100, NULL },
+    WSX_PARAM_TEXT("name", "who to greet", "world"),
+    WSX_PARAM_INT("count", "ticks before answering", 3, 0, 100),
 };
 
-const wsx_entry hello_greet = {
-    "greet", "Greet", "Asks JS for a greeting, counts down, answers.",
-    greet_params, 2, sizeof(greet), greet_init, 1, 0,
-};
+WS_ENTRY(greet, .title = "Greet", .description = "Asks JS for a greeting, counts down, answers.",
+         .init = greet_init, WSX_PARAMS(greet_params), .out_string = 1);

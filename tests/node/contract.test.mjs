@@ -30,17 +30,17 @@ test('the generator reads a new table row: an error code or a trace kind is one 
       assert.ok(s.includes(from), `${f} has ${from}`);
       fs.writeFileSync(p, s.replace(from, to));
     };
-    edit('src/ws_base.h', 'X(ESTALL, -12, "stalled: nothing can wake the future") /* block_on: nothing is runnable or can wake it */',
-      'X(ESTALL, -12, "stalled: nothing can wake the future") \\\n    X(EDEMO, -13, "a demo code")');
-    edit('src/ws_trace.h', 'X(YIELD, yield, _, _, _, _)', 'X(YIELD, yield, _, _, _, _) \\\n    X(DEMO, demo, cause(why), u32(op), str(label), _)');
+    edit('src/ws_base.h', 'X(ESTATE, -13, "polled at a state it does not know")   /* an async function\'s unknown state (ws_async.h) */',
+      'X(ESTATE, -13, "polled at a state it does not know") \\\n    X(EDEMO, -14, "a demo code")');
+    edit('src/ws_trace.h', 'X(CANCEL, cancel, u32(polled), _, str(future), _)', 'X(CANCEL, cancel, u32(polled), _, str(future), _) \\\n    X(DEMO, demo, cause(why), u32(op), str(label), _)');
     const made = await import(`data:text/javascript,${encodeURIComponent(gen.generate(tmp))}`);
-    assert.equal(made.ERRORS.EDEMO, -13);
+    assert.equal(made.ERRORS.EDEMO, -14);
     assert.equal(made.ERROR_TEXT.EDEMO, 'a demo code');
-    assert.equal(made.EUSER, -14);
+    assert.equal(made.EUSER, -15);
     assert.deepEqual(made.TRACE_KINDS.at(-1), { kind: 'demo', detail: ['cause', 'why'], a: ['u32', 'op'], b: ['str', 'label'], c: null });
     // A row out of order is refused, like the C side's _Static_assert refuses it.
-    edit('src/ws_base.h', 'X(EDEMO, -13,', 'X(EDEMO, -20,');
-    assert.throws(() => gen.generate(tmp), /EDEMO is -20, expected -13/);
+    edit('src/ws_base.h', 'X(EDEMO, -14,', 'X(EDEMO, -20,');
+    assert.throws(() => gen.generate(tmp), /EDEMO is -20, expected -14/);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

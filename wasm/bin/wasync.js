@@ -2,6 +2,7 @@
 // The wasync command line: list the built-in examples, run one and print its poll trace. It loads the examples
 // module (dist/wasync-examples.wasm), not the default one, which has no examples.
 //
+//   wasync build <app.c> [more.c ...] -o <app.wasm>   (bin/build.js: a module of your own, with emcc)
 //   wasync list
 //   wasync run <example> [--trace] [--real] [--budget N] [--slice MS] [--base-url URL] [--chrome FILE] [name=value ...]
 
@@ -11,8 +12,11 @@ import { dirname, resolve } from 'node:path';
 // The package itself, through its exports (dist/, as installed).
 import { createRuntime, traceToText, traceToChrome } from 'wasync';
 import { EXAMPLES_WASM } from 'wasync/examples';
+import { buildCommand } from './build.js';
 
 const USAGE = `usage:
+  wasync build <app.c> [more.c ...] -o <app.wasm> [options]
+                                       build a module of your own entry points (wasync build --help)
   wasync list                          list the built-in examples
   wasync run <example> [options] [param=value ...]
 options:
@@ -69,6 +73,10 @@ async function main(argv) {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'build') {
+    await buildCommand(rest);
     return;
   }
   if (command === 'list') {

@@ -16,6 +16,7 @@ export const ERRORS = Object.freeze({
   EEMPTY: -10,
   ENOENT: -11,
   ESTALL: -12,
+  ESTATE: -13,
 });
 /** The C description of each code (ws_strerror). */
 export const ERROR_TEXT = Object.freeze({
@@ -31,9 +32,10 @@ export const ERROR_TEXT = Object.freeze({
   EEMPTY: 'channel empty',
   ENOENT: 'no such name',
   ESTALL: 'stalled: nothing can wake the future',
+  ESTATE: 'polled at a state it does not know',
 });
 /** The first code free for applications: codes <= EUSER pass through as application errors. */
-export const EUSER = -13;
+export const EUSER = -14;
 /** Wake causes (WS_CAUSES), indexed by ws_cause. */
 export const CAUSES = Object.freeze(['spawn', 'timer', 'channel', 'task', 'self', 'host', 'fetch', 'notify', 'abort']);
 /** ws_runtime_run statuses (WS_RUN_STATUSES). */
@@ -98,6 +100,13 @@ export const TRACE_KINDS = Object.freeze([
   Object.freeze({ kind: 'abort', detail: null, a: null, b: null, c: null }),
   Object.freeze({ kind: 'drop', detail: null, a: null, b: null, c: null }),
   Object.freeze({ kind: 'yield', detail: null, a: null, b: null, c: null }),
+  Object.freeze({
+    kind: 'cancel',
+    detail: Object.freeze(['u32', 'polled']),
+    a: null,
+    b: Object.freeze(['str', 'future']),
+    c: null,
+  }),
 ]);
 /** The trace record (WS_TRACE_RECORD): field -> byte offset; SIZE bytes per record. */
 export const TRACE_RECORD = Object.freeze({ seq: 0, kind: 4, detail: 5, depth: 6, task: 8, a: 12, b: 16, c: 20, t: 24, SIZE: 32 });

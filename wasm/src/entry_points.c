@@ -11,10 +11,8 @@ WS_ASYNC(host_echo, { const char *name, *arg; uint32_t arg_len; ws_host_call cal
 {
     WS_BEGIN();
     ws_host_call_init(&self->call, self->name, self->arg, self->arg_len);
-    WS_AWAIT(&self->call);
-    self->base.err = WS_ERR(&self->call);        /* the result, or the rejection's message, is our output */
-    self->base.out = WS_OUT(&self->call);
-    return WS_READY;
+    WS_TRY(&self->call);                         /* a rejection: its error, with its message as our output */
+    WS_RETURN(WS_OUT(&self->call));              /* the result block is our output */
     WS_END();
 }
 

@@ -1,5 +1,5 @@
 /* ws_js.h: futures completed by JavaScript. Only in the wasm build: the host functions behind these are the
- * module's imports, provided by the package's loader (wasm/lib/host.js).
+ * module's imports, provided by the package's loader (wasm/lib/host.js and fetch.js).
  *
  *   ws_host_call  awaits an async JS function registered with rt.defineHost(name, fn). With ws_host_call_init
  *                 the argument and the result are byte strings (UTF-8 text by convention); with
@@ -57,6 +57,7 @@ void ws_handle_release(uint32_t h);
 
 typedef struct ws_host_call {
     ws_op op;
+    /* private: set by ws_host_call_init */
     const char *name;
     const uint8_t *arg;
     uint32_t arg_len;
@@ -70,7 +71,7 @@ void ws_host_call_init(ws_host_call *f, const char *name, const void *arg, uint3
  * future is ready or dropped. */
 void ws_host_callv_init(ws_host_call *f, const char *name, const ws_value *args, uint32_t nargs);
 
-typedef struct ws_fetch_request {
+typedef struct ws_fetch_request { /* public */
     const char *method;     /* NULL: GET */
     const char *url;
     const char *headers;    /* "Name: value\n" lines, or NULL */
@@ -80,8 +81,8 @@ typedef struct ws_fetch_request {
 
 typedef struct ws_fetch {
     ws_op op;
-    ws_fetch_request req;
-    uint8_t stream;
+    ws_fetch_request req;   /* private: a copy made by ws_fetch_init */
+    uint8_t stream;         /* private: set by ws_fetch_stream_init */
 } ws_fetch;
 
 void ws_fetch_init(ws_fetch *f, const ws_fetch_request *req);
@@ -103,7 +104,7 @@ void ws_body_read_init(ws_body_read *f, uint32_t stream);
 void ws_body_close(uint32_t stream);
 
 /* A view into a fetch's output block (WSX_FETCH_BLOCK): status, headers and body, or the body's stream. */
-typedef struct ws_fetch_response {
+typedef struct ws_fetch_response { /* public: filled in by ws_fetch_response_view */
     uint32_t status;
     uint32_t stream;        /* ws_fetch_stream_init: the body stream (body and body_len are empty); else 0 */
     const char *headers;    /* "name: value\n" lines, lower-case names, NUL-terminated */
