@@ -1,8 +1,9 @@
 // stage-c.mjs: copies the C a module needs into the package before `npm pack` (the prepack script), so that an
 // installed package builds modules without a checkout of the repository:
-//   c/include/  the public headers: the core's (src/*.h but ws_internal.h and the POSIX host) and the module API
+//   c/include/  the public headers: the core's (src/*.h but the *_internal.h and the POSIX host) and the module API
 //               (ws_module.h, ws_js.h)
-//   c/core/     the core's sources (src/*.c but the native-only host_posix.c and trace_text.c) and ws_internal.h
+//   c/core/     the core's sources (src/*.c but the native-only host_posix.c and trace_text.c) and its private
+//               headers (ws_internal.h and the other *_internal.h)
 //   c/bridge/   the JS bridge and the standard entry points (wasm/src/*.c, entries.h)
 // cmake/wasync.cmake and bin/build.js find them there. The copy is generated: c/ is not in git.
 import fs from 'node:fs';
@@ -25,7 +26,7 @@ for (const d of ['include', 'core', 'bridge']) fs.mkdirSync(path.join(out, d), {
 const copy = (from, dir) => fs.copyFileSync(from, path.join(out, dir, path.basename(from)));
 for (const f of fs.readdirSync(core).sort()) {
   if (NATIVE_ONLY.has(f)) continue;
-  if (f === 'ws_internal.h' || f.endsWith('.c')) copy(path.join(core, f), 'core');
+  if (f.endsWith('_internal.h') || f.endsWith('.c')) copy(path.join(core, f), 'core'); // the layers' private headers
   else if (f.endsWith('.h')) copy(path.join(core, f), 'include');
 }
 // registry*.c are the package's own registries (its two modules); a user module declares its own
