@@ -112,6 +112,12 @@ export function generate(root = ROOT) {
   out.push('/** Byte offset of the data in a ws_bytes block (WSX_BYTES_DATA). */');
   out.push(`export const BYTES_DATA = ${bytesData};`);
   put("A fetch outcome block: offsets inside the block's data (WSX_FETCH_BLOCK).", 'FETCH_BLOCK', pairs('WSX_FETCH_BLOCK'));
+  const valueSize = d.get('WSX_VALUE_SIZE');
+  const valueData = d.get('WSX_VALUE_DATA');
+  if (valueSize === undefined || valueData === undefined) throw new Error('gen-contract: WSX_VALUE_SIZE or WSX_VALUE_DATA not found');
+  put('Typed value types (WSX_VALUE_TYPES), indexed by ws_value_type.', 'VALUE_TYPES', need('WSX_VALUE_TYPES').map(([, js]) => js));
+  put('struct ws_value (WSX_VALUE_LAYOUT): field -> byte offset; SIZE bytes each; DATA: payload offset in a typed block.',
+    'VALUE_LAYOUT', Object.fromEntries([...need('WSX_VALUE_LAYOUT').map(([f, o]) => [f, Number(o)]), ['SIZE', valueSize], ['DATA', valueData]]));
   return out.join('\n') + '\n';
 }
 

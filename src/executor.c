@@ -28,7 +28,7 @@ static ws_poll poll_task_traced(ws_runtime *rt, ws_task *t, ws_future *f, ws_con
     uint32_t serial = cx->serial = st->serial;
     cx->tracing = 1; /* nested polls record too, even if tracing is switched during the poll */
     /* No clock read here: a poll begins when the previous one ended (the last reading), give or take the queue
-     * pop. One reading per poll, at its end, halves what tracing costs on a real clock. */
+     * pop. One reading per poll, at its end: on a real clock a reading is a host call (see bench/README.md). */
     ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, 0, serial, st->wake_seq, ws__intern_static(rt, f->type->name), 0);
     st->wake_seq = 0;
     rt->suspend_file = NULL;

@@ -20,8 +20,8 @@ static ws_poll poll_traced(ws_future *f, ws_context *cx, int16_t index)
     ws_poll r = f->type->poll(f, cx);
     /* The await point recorded during this poll is this future's own (children clear theirs on return). */
     uint32_t file = (!r && rt->suspend_file) ? ws__intern_static(rt, rt->suspend_file) : 0;
-    /* No clock read for nested polls: on a real clock they are stamped with the task poll's reading (a host
-     * call each would double what tracing costs); the task's own poll is timed exactly. */
+    /* No clock read for nested polls: on a real clock they are stamped with the task poll's reading (a reading is
+     * a host call; see bench/README.md for what it costs); the task's own poll is timed exactly. */
     ws__trace_emit(rt, WS_EV_POLL_END, (uint8_t)r, depth, serial, 0, r ? 0 : rt->suspend_line, file);
     rt->suspend_file = NULL;
     rt->suspend_line = 0;

@@ -234,32 +234,37 @@ static void sleep_drop(ws_runtime *rt, ws_future *f) { timer_cancel(rt, &((ws_sl
 
 /* ---- interval ---- */
 
-static ws_poll interval_poll(ws_future *f, ws_context *cx);
-static const ws_future_type interval_type = { "interval", interval_poll, sleep_drop, NULL };
+/* A tick is a sleep until the interval's next deadline; only its readiness updates the interval, so a tick dropped
+ * before it is ready changes nothing (the next tick built is due when this one would have been). */
+static ws_poll tick_poll(ws_future *f, ws_context *cx);
+static const ws_future_type tick_type = { "interval", tick_poll, sleep_drop, NULL };
 
-void ws_interval_init(ws_interval *f, uint64_t period_ms)
+void ws_interval_init(ws_interval *iv, uint64_t period_ms)
 {
-    ws_sleep_init_ns(&f->sleep, 0); /* the first tick is immediate */
-    f->sleep.base.type = &interval_type;
-    f->period = WS_MS(period_ms ? period_ms : 1);
-    f->last = 0;
-    f->ticks = 0;
+    iv->period = WS_MS(period_ms ? period_ms : 1);
+    iv->ticks = 0;
+    iv->due = 0;
+    iv->last = 0;
 }
 
-void ws_interval_next(ws_interval *f)
+ws_tick *ws_interval_tick(ws_interval *iv, ws_tick *f)
 {
-    ws_sleep *s = &f->sleep;
-    assert(s->timer.slot == 0);
-    s->base.flags &= (uint8_t)~(WS_FUTURE_READY | WS_FUTURE_DROPPED);
-    s->base.resume = SLEEP_ABSOLUTE | SLEEP_IDLE;
-    s->timer.deadline = f->last + f->period;
+    if (iv->ticks == 0)
+        ws_sleep_init_ns(&f->sleep, 0); /* the first tick is immediate: due at its first poll */
+    else
+        ws_sleep_until_init(&f->sleep, iv->last + iv->period);
+    f->sleep.base.type = &tick_type;
+    f->interval = iv;
+    return f;
 }
 
-static ws_poll interval_poll(ws_future *f, ws_context *cx)
+static ws_poll tick_poll(ws_future *f, ws_context *cx)
 {
-    ws_interval *iv = (ws_interval *)f;
-    if (sleep_poll_impl(&iv->sleep, cx) == WS_PENDING)
+    ws_tick *tick = (ws_tick *)f;
+    if (sleep_poll_impl(&tick->sleep, cx) == WS_PENDING)
         return WS_PENDING;
+    ws_interval *iv = tick->interval;
+    iv->due = tick->sleep.timer.deadline; /* absolute once polled */
     iv->last = ws__now(cx->rt);
     f->out = (int64_t)iv->ticks++;
     return WS_READY;

@@ -8,6 +8,10 @@
  *     ws_spawn(rt, future, ...), and so do hooks a future type supplies: drop(rt, f), free_output(rt, f). The one
  *     exception is polling, which takes the future and the poll's context, poll(f, cx): the context carries the
  *     runtime (cx->rt) along with the task being polled.
+ *   - struct fields are marked as libuv marks its handles' fields: public (yours to read and write), read-only
+ *     (read it; only wasync writes it), private (wasync's own, or the future type's: neither read nor write it,
+ *     it may change). Structs of plain values you fill in (options, hooks, stats, trace events) are public.
+ *     A future's header (ws_future) is read-only to everyone but its type: read `out` and `err` once it is ready.
  *   - the runtime is single-threaded: nothing here may be called from another thread.
  */
 #ifndef WS_BASE_H
@@ -24,7 +28,8 @@ typedef struct ws_runtime ws_runtime;
 
 /* Task and host-operation ids: slot index in the low 32 bits, the slot's generation in the next 21 bits. A slot's
  * generation changes every time it is reused, so an id that outlived its task is recognised as stale. 53 bits in
- * all, so an id is exact as a JavaScript number. 0 is never a valid id. */
+ * all, so a task id crosses to JavaScript exactly as a number; an operation id crosses as its two halves (two small
+ * integers: it crosses on every await of a host operation). 0 is never a valid id. */
 typedef uint64_t ws_id;
 #define WS_ID_NONE ((ws_id)0)
 
@@ -72,7 +77,7 @@ enum {
 const char *ws_strerror(int err);
 
 /* Allocation hooks. All memory wasync allocates goes through these (tests inject failures here). */
-typedef struct ws_allocator {
+typedef struct ws_allocator { /* public */
     void *(*alloc)(void *ud, size_t size);
     void *(*realloc)(void *ud, void *ptr, size_t size);
     void (*free)(void *ud, void *ptr);

@@ -25,6 +25,7 @@ extern "C" {
  * join is ready with that err and out = that child's index. */
 typedef struct ws_join {
     ws_future base;
+    /* private */
     ws_future **children;
     ws_future *inline_children[WS_JOIN_INLINE];
     uint32_t count;
@@ -47,6 +48,7 @@ typedef enum ws_select_mode { WS_SELECT_BIASED = 0, WS_SELECT_FAIR = 1 } ws_sele
 
 typedef struct ws_select {
     ws_future base;
+    /* private */
     ws_future **children;
     ws_future *inline_children[WS_JOIN_INLINE];
     uint32_t count;

@@ -7,8 +7,10 @@
  *
  * Ownership and lifetime:
  *   - whoever built a future owns it and must drop it exactly once with ws_future_drop(), in any state (never
- *     polled, pending, or ready), on the runtime it was (or would be) polled on. Dropping an unfinished future cancels it: its type's drop hook deregisters its
- *     wakers and timers and frees what it holds. WS_AWAIT drops the awaited child as soon as it is ready.
+ *     polled, pending, or ready), on the runtime it was (or would be) polled on. Dropping an unfinished future
+ *     cancels it: its type's drop hook deregisters its wakers and timers and frees what it holds. WS_AWAIT drops
+ *     the awaited child as soon as it is ready. A dropped future is finished for good: to wait again, build a new
+ *     one (the same struct may be initialised again).
  *   - after WS_READY the output belongs to the poller; drop never frees an output that has been delivered.
  *   - a future must not move in memory once it has been polled (wakers and timers point into it); spawning
  *     copies a future into its task before its first poll, which is allowed.
@@ -65,13 +67,14 @@ typedef struct ws_future_type {
 /* Header flags, kept by ws_future_poll / ws_future_drop. */
 enum { WS_FUTURE_POLLED = 1, WS_FUTURE_READY = 2, WS_FUTURE_DROPPED = 4 };
 
-/* 16 bytes on wasm32. Kept small on purpose: every pending task carries at least two of these. */
+/* 16 bytes on wasm32. Kept small on purpose: every pending task carries at least two of these. Read-only except to
+ * its type's hooks, which write out, err and resume. */
 struct ws_future {
-    int64_t out;                /* the output, valid once ready */
-    const ws_future_type *type;
-    uint16_t resume;            /* the type's own state: async functions keep their resume line here, 0 at start */
-    uint8_t flags;              /* WS_FUTURE_* */
-    int8_t err;                 /* WS_OK or a WS_E* code, valid once ready */
+    int64_t out;                /* read-only: the output, valid once ready */
+    const ws_future_type *type; /* read-only: set by ws_future_init */
+    uint16_t resume;            /* private to the type: async functions keep their resume line here, 0 at start */
+    uint8_t flags;              /* private: WS_FUTURE_*, kept by ws_future_poll / ws_future_drop */
+    int8_t err;                 /* read-only: WS_OK or a WS_E* code, valid once ready */
 };
 
 static inline void ws_future_init(ws_future *f, const ws_future_type *type)
@@ -93,7 +96,7 @@ static inline int ws_future_was_polled(const ws_future *f) { return (f->flags & 
 
 /* ---- wakers ------------------------------------------------------------------------------------------------ */
 
-typedef struct ws_waker {
+typedef struct ws_waker { /* public: a plain value */
     ws_runtime *rt;
     ws_id task;     /* WS_ID_NONE: an empty waker, waking it does nothing */
 } ws_waker;
@@ -113,13 +116,13 @@ static inline int ws_waker_will_wake(const ws_waker *a, const ws_waker *b) { ret
 
 /* Handed to every poll. Valid only during that poll. */
 struct ws_context {
-    ws_runtime *rt;
-    ws_id task;           /* the task being polled */
-    uint32_t budget;      /* cooperative budget left in this poll; UINT32_MAX when unlimited */
-    uint16_t depth;       /* nesting of ws_future_poll calls, for the trace */
-    int16_t child_index;  /* set by combinators just before polling a child, for the trace */
-    uint8_t tracing;      /* the runtime records a trace: nested polls take the slow path */
-    uint32_t serial;      /* the task's number in the trace (tracing only) */
+    ws_runtime *rt;       /* read-only */
+    ws_id task;           /* read-only: the task being polled */
+    uint32_t budget;      /* private: cooperative budget left in this poll (ws_budget_take); UINT32_MAX: unlimited */
+    uint16_t depth;       /* private: nesting of ws_future_poll calls, for the trace */
+    int16_t child_index;  /* public to combinators: set just before polling a child, for the trace */
+    uint8_t tracing;      /* read-only: the runtime records a trace (nested polls take the slow path) */
+    uint32_t serial;      /* private: the task's number in the trace (tracing only) */
 };
 
 /* Polls a child future inside the current poll. Records a nested poll in the trace when tracing is on.

@@ -82,13 +82,13 @@ typedef struct ws_op_slot {
     ws_id task;             /* waiting task */
     uint32_t gen;
     uint32_t next_free;
-    uint8_t state;          /* OP_FREE, OP_STARTED, OP_DONE, OP_CANCELLED */
+    uint8_t state;          /* OP_FREE, OP_STARTED, OP_DONE (a dropped operation's slot goes back to OP_FREE) */
     int8_t err;
     uint8_t cause;
     ws_bytes *result;
 } ws_op_slot;
 
-enum { OP_FREE = 0, OP_STARTED, OP_DONE, OP_CANCELLED };
+enum { OP_FREE = 0, OP_STARTED, OP_DONE };
 
 #define WS_INTERN_CACHE 128 /* a power of two */
 

@@ -5,9 +5,10 @@
  * later calls ws_op_complete(id, ...) from outside any poll; that stores the outcome and wakes exactly the waiting
  * task (cause HOST or FETCH, as the type says). The next poll takes the outcome and frees the slot.
  *
- * Cancellation: dropping the future before completion marks the slot cancelled and calls the type's cancel hook
- * (the bridge aborts the fetch through its AbortController). A completion that arrives for a cancelled or unknown
- * id is ignored, and the data it carries is freed: never a use-after-free, never a leak.
+ * Cancellation: dropping the future before completion releases its slot (the slot's generation moves on, so the
+ * id goes stale) and calls the type's cancel hook (the bridge aborts the fetch through its AbortController). A
+ * completion that arrives for a stale or unknown id is ignored, and the data it carries is freed: never a
+ * use-after-free, never a leak.
  *
  * Data ownership: the outcome is a ws_bytes block (or none). The host allocates it with ws_bytes_new() and
  * hands it over with ws_op_complete(); from then on the runtime owns it. When the future is ready, the block is
@@ -26,7 +27,7 @@ extern "C" {
 
 /* A length-prefixed byte block, NUL-terminated after `len` bytes (so text can be used in place). The unit of
  * data that crosses between the host and the runtime. */
-typedef struct ws_bytes {
+typedef struct ws_bytes { /* public */
     uint32_t len;
     uint8_t data[];
 } ws_bytes;
@@ -39,7 +40,7 @@ static inline ws_bytes *ws_bytes_of(int64_t out) { return (ws_bytes *)(intptr_t)
 
 struct ws_op;
 
-typedef struct ws_op_type {
+typedef struct ws_op_type { /* public: filled in by the operation's author */
     const char *name;          /* for the trace: "fetch", or the host function's name */
     ws_cause cause;            /* WS_CAUSE_HOST or WS_CAUSE_FETCH */
     /* Starts the operation `id` for the future `f` (which does not move from now on, so the hook may keep
@@ -55,9 +56,9 @@ typedef struct ws_op_type {
 
 typedef struct ws_op {
     ws_future base;            /* once ready: out = (intptr_t)ws_bytes* or 0, err = WS_OK or an error */
-    const ws_op_type *type;
-    void *arg;                 /* free for the type's hooks; owned by the caller */
-    ws_id id;                  /* the slot, once started */
+    const ws_op_type *type;    /* read-only */
+    void *arg;                 /* public: free for the type's hooks; owned by the caller */
+    ws_id id;                  /* read-only: the slot, once started */
 } ws_op;
 
 void ws_op_init(ws_op *f, const ws_op_type *type, void *arg);

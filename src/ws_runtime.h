@@ -33,7 +33,7 @@ extern "C" {
  *                 Called once per task, from inside ws_runtime_run, ws_runtime_free or a drop; like request_run it
  *                 must not call back into the runtime. It lets a host that starts many tasks collect exactly the
  *                 finished ones instead of scanning all of them. */
-typedef struct ws_host {
+typedef struct ws_host { /* public */
     void *ud;
     ws_time (*now)(void *ud);
     void (*arm_timer)(void *ud, ws_time deadline);
@@ -42,7 +42,7 @@ typedef struct ws_host {
     void (*task_done)(void *ud, ws_id task);
 } ws_host;
 
-typedef struct ws_runtime_options {
+typedef struct ws_runtime_options { /* public */
     ws_host host;               /* zeroed: virtual clock, no host hooks */
     const ws_allocator *allocator;  /* NULL: malloc/realloc/free */
     uint32_t budget;            /* cooperative budget per poll; 0: unlimited. Default 128 */
@@ -96,7 +96,8 @@ int ws_spawn(ws_runtime *rt, const ws_future *future, size_t size, const char *n
  * aborted and WS_ECLOSED if the runtime dropped it. Dropping it unfinished detaches the task. */
 struct ws_task_handle {
     ws_future base;
-    ws_id task;     /* WS_ID_NONE once collected or dropped; the runtime comes from the context or the drop */
+    ws_id task;     /* read-only: WS_ID_NONE once collected or dropped; the runtime comes from the context or the
+                       drop */
 };
 
 /* Aborts a task: it is dropped at its next scheduling point (never in the middle of a poll) and its awaiter sees
@@ -125,7 +126,7 @@ ws_id ws_runtime_current_task(const ws_runtime *rt);
  * Returns WS_OK, WS_ENOMEM, WS_EBUSY (inside a poll), or WS_ESTALL if nothing could ever wake it. */
 int ws_block_on(ws_runtime *rt, const ws_future *future, size_t size, const char *name, int64_t *out, int *err);
 
-/* Counters for tests, benchmarks and the playground's task console. */
+/* Counters for tests, benchmarks and the playground's task console. Public: ws_runtime_get_stats fills a copy. */
 typedef struct ws_runtime_stats {
     uint64_t spawned, completed, aborted, polls, wakes, stale_wakes;
     uint32_t tasks_live;        /* tasks not yet freed */

@@ -22,7 +22,7 @@
 extern "C" {
 #endif
 
-/* An entry in a wait list, embedded in the waiting future (no allocation to wait). */
+/* An entry in a wait list, embedded in the waiting future (no allocation to wait). Private. */
 typedef struct ws_waiter {
     struct ws_waiter *prev, *next;
     ws_waker waker;
@@ -54,6 +54,7 @@ int ws_channel_try_recv(ws_channel *ch, int64_t *msg);
  * message was not delivered; out = the message, so the caller can reclaim it). */
 typedef struct ws_send {
     ws_future base;
+    /* private */
     ws_channel *ch;
     int64_t msg;
     ws_waiter waiter;
@@ -64,7 +65,7 @@ void ws_send_init(ws_send *f, ws_channel *ch, int64_t msg);
  * buffer is empty. */
 typedef struct ws_recv {
     ws_future base;
-    ws_channel *ch;
+    ws_channel *ch;     /* private */
 } ws_recv;
 void ws_recv_init(ws_recv *f, ws_channel *ch);
 
@@ -84,7 +85,7 @@ void ws_oneshot_receiver_drop(ws_oneshot *os);
 /* Receiving takes over the receiver reference: dropping this future drops the receiver. */
 typedef struct ws_oneshot_recv {
     ws_future base;
-    ws_oneshot *os;
+    ws_oneshot *os;     /* private */
 } ws_oneshot_recv;
 void ws_oneshot_recv_init(ws_oneshot_recv *f, ws_oneshot *os);
 
@@ -102,6 +103,7 @@ void ws_notify_close(ws_notify *n);
 
 typedef struct ws_notified {
     ws_future base;
+    /* private */
     ws_notify *n;       /* holds a reference while alive */
     ws_waiter waiter;
 } ws_notified;

@@ -29,7 +29,7 @@ int ws_clock_is_virtual(const ws_runtime *rt);
  * forward by `ns` without firing timers (as if the thread were busy). */
 void ws_clock_busy(ws_runtime *rt, ws_time ns);
 
-/* One timer-heap entry, embedded in the future that owns it (24 bytes on wasm32). */
+/* One timer-heap entry, embedded in the future that owns it (24 bytes on wasm32). Private. */
 typedef struct ws_timer {
     ws_time deadline;  /* before the first poll of a relative sleep: its duration */
     ws_id task;        /* whom to wake */
@@ -39,8 +39,8 @@ typedef struct ws_timer {
 
 /* sleep: ready `ms` milliseconds after its first poll. out = 0. 40 bytes on wasm32. */
 typedef struct ws_sleep {
-    ws_future base;    /* base.resume: 0 not armed, 1 armed, 2 fired; bit 4: deadline is absolute */
-    ws_timer timer;
+    ws_future base;    /* base.resume: 0 not armed, 1 armed, 2 fired; plus flag 4: the deadline is absolute */
+    ws_timer timer;    /* private */
 } ws_sleep;
 void ws_sleep_init(ws_sleep *f, uint64_t ms);
 void ws_sleep_init_ns(ws_sleep *f, ws_time ns);
@@ -48,25 +48,36 @@ void ws_sleep_init_ns(ws_sleep *f, ws_time ns);
 void ws_sleep_until_init(ws_sleep *f, ws_time deadline);
 
 /* interval: ticks every `period`; the first tick is immediate (as tokio's). A late tick is not made up for with a
- * burst: the next one is due `period` after the late one was seen (tokio's MissedTickBehavior::Delay). Await it,
- * then call ws_interval_next() before awaiting it again (it re-arms even after WS_AWAIT dropped it).
- * out = the number of the tick (0, 1, 2, ...). */
+ * burst: the next one is due `period` after the late one was seen (tokio's MissedTickBehavior::Delay).
+ * The interval itself is not a future: each tick is one, as tokio's `interval.tick()` returns one. Build the next
+ * tick with ws_interval_tick() and await it; build a fresh one for every await (the same ws_tick struct may be
+ * reused once the previous tick is ready or dropped). Await one tick of an interval at a time, and keep the
+ * interval alive (and in place) while a tick of it is. Cancel safety: a tick dropped before it is ready does not
+ * count, and the next tick built is due when the dropped one would have been. */
 typedef struct ws_interval {
-    ws_sleep sleep;
+    /* read-only */
     ws_time period;
-    ws_time last;      /* when the last tick was seen */
-    uint64_t ticks;
+    uint64_t ticks;    /* ticks seen so far */
+    ws_time due;       /* when the last tick seen was due (its deadline) */
+    ws_time last;      /* when it was seen: the next tick is due `period` after this */
 } ws_interval;
-void ws_interval_init(ws_interval *f, uint64_t period_ms);
-void ws_interval_next(ws_interval *f);
+void ws_interval_init(ws_interval *iv, uint64_t period_ms);
+
+/* The future of one tick. out = the tick's number (0, 1, 2, ...). */
+typedef struct ws_tick {
+    ws_sleep sleep;          /* private, except sleep.base (the future's header) */
+    ws_interval *interval;   /* private */
+} ws_tick;
+/* Builds in `f` the future of `iv`'s next tick; returns f. */
+ws_tick *ws_interval_tick(ws_interval *iv, ws_tick *f);
 
 /* timeout: polls `inner` (which stays where the caller put it; the timeout drops it when done with it, as every
  * combinator does); ready with inner's out/err if inner finishes first, or with err WS_ETIMEDOUT after `ms`
  * (inner has then been dropped, i.e. cancelled). */
 typedef struct ws_timeout {
     ws_future base;
-    ws_future *inner;
-    ws_sleep sleep;
+    ws_future *inner;  /* private */
+    ws_sleep sleep;    /* private */
 } ws_timeout;
 void ws_timeout_init(ws_timeout *f, ws_future *inner, uint64_t ms);
 
@@ -80,7 +91,7 @@ void ws_yield_init(ws_yield *f);
  * operation that completes without waiting, so a loop over ready futures still yields. */
 typedef struct ws_ready {
     ws_future base;
-    int64_t value;
+    int64_t value;     /* private */
 } ws_ready;
 void ws_ready_init(ws_ready *f, int64_t value);
 

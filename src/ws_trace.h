@@ -74,7 +74,7 @@ typedef enum ws_trace_kind {
     X(t, 24, u64) /* ns on the runtime's clock */
 #define WS_TRACE_RECORD_SIZE 32
 
-typedef struct ws_trace_event {
+typedef struct ws_trace_event { /* public: a copy, or the ring read in place */
     uint32_t seq;
     uint8_t kind;
     uint8_t detail;

@@ -38,6 +38,7 @@ static ws_poll fair_sender_poll(ws_future *f, ws_context *cx)
     if (ws_future_poll(&self->tx.base, cx) == WS_PENDING)
         return WS_PENDING;
     assert_int_equal(WS_ERR(&self->tx), WS_OK);
+    assert_int_equal(WS_OUT(&self->tx), 0); /* delivered: nothing handed back (channel.c send_poll `f->out = 0`) */
     /* ready and not yet dropped: a send that went through has already left the wait list */
     assert_int_not_equal(self->tx.waiter.state, WS_WAITER_LINKED);
     ws_future_drop(cx->rt, &self->tx.base);

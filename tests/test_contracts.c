@@ -793,6 +793,120 @@ static void test_failed_spawn_gives_slot_back(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- a recv out of budget ---- */
+
+/* A recv that finds a message when the poll's budget is used up waits for the next poll rather than finishing
+ * without it. Motivating mutant: channel.c recv_poll, `return WS_PENDING` after `!ws_budget_take(cx)` ->
+ * `return WS_READY` (finishes with no message, and the message stays in the channel). */
+static void test_recv_out_of_budget(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(1, 0, 0);
+    ws_channel *ch;
+    assert_int_equal(ws_channel_new(rt, 1, &ch), WS_OK);
+    assert_int_equal(ws_channel_try_send(ch, 42), WS_OK);
+    ws_context cx = tu_cx(rt);
+    cx.budget = 0; /* as after an operation that used the last unit */
+    ws_recv r;
+    ws_recv_init(&r, ch);
+    assert_int_equal(ws_future_poll(&r.base, &cx), WS_PENDING);
+    assert_int_equal(ws_channel_len(ch), 1);
+    cx.budget = 1;
+    assert_int_equal(ws_future_poll(&r.base, &cx), WS_READY);
+    assert_int_equal(r.base.err, WS_OK);
+    assert_int_equal(r.base.out, 42);
+    assert_int_equal(ws_channel_len(ch), 0);
+    ws_future_drop(rt, &r.base);
+    ws_channel_sender_drop(ch);
+    ws_channel_receiver_drop(ch);
+    tu_rt_free(rt);
+}
+
+/* ---- host operations: init, and an outcome nobody polled ---- */
+
+/* ws_op_init forgets whatever id the struct held (a never-polled op owns no slot), and dropping an op that was
+ * completed but never polled frees its outcome and its slot at once.
+ * Motivating mutants (op.c): ws_op_init `f->id = WS_ID_NONE` deleted (dropping the new op cancels the operation
+ * the old id names); op_drop's `op_release(rt, (uint32_t)op->id)` for a completed op deleted (the outcome and
+ * the slot stay taken until the runtime is freed). */
+static void test_op_init_and_unpolled_outcome(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    ws_op a;
+    ws_op_init(&a, &keep_type, NULL);
+    assert_int_equal(ws_future_poll(&a.base, &cx), WS_PENDING);
+    ws_id first = g_op_id;
+    assert_true(ws_op_is_live(rt, first));
+    ws_op b = a; /* a struct that held a live id... */
+    ws_op_init(&b, &keep_type, NULL); /* ...built again: it owns nothing */
+    ws_future_drop(rt, &b.base);
+    assert_true(ws_op_is_live(rt, first));
+
+    size_t before = tu_stats(rt).bytes_live;
+    assert_int_equal(ws_op_complete(rt, first, WS_OK, ws_bytes_new(rt, "unread", 6)), WS_OK);
+    ws_future_drop(rt, &a.base); /* completed, never polled: the outcome goes now */
+    assert_int_equal(tu_stats(rt).bytes_live, before);
+    ws_op c;
+    ws_op_init(&c, &keep_type, NULL);
+    assert_int_equal(ws_future_poll(&c.base, &cx), WS_PENDING);
+    assert_int_equal((uint32_t)g_op_id, (uint32_t)first); /* the same slot, free again */
+    assert_int_not_equal(g_op_id, first);                 /* with a new generation */
+    ws_future_drop(rt, &c.base);
+    tu_rt_free(rt);
+}
+
+/* ---- notified out of budget; a dropped oneshot recv's waker ---- */
+
+/* Motivating mutants: notify.c notified_poll, `return WS_PENDING` after `!ws_budget_take(cx)` -> `return
+ * WS_READY` (finishes without taking the permit, which another waiter then takes too); oneshot.c
+ * ws_oneshot_receiver_drop `ws_waker_drop(&os->waker)` deleted (a recv dropped while pending still has its task
+ * woken when the sender goes). */
+static void test_notified_budget_and_oneshot_waker(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_notify *n;
+    assert_int_equal(ws_notify_new(rt, &n), WS_OK);
+    ws_notify_one(n); /* a stored permit */
+    ws_context cx = tu_cx(rt);
+    ws_notified a, b;
+    ws_notified_init(&a, n);
+    ws_notified_init(&b, n);
+    cx.budget = 0;
+    assert_int_equal(ws_future_poll(&a.base, &cx), WS_PENDING); /* out of budget: the permit stays */
+    cx.budget = 1;
+    assert_int_equal(ws_future_poll(&b.base, &cx), WS_READY); /* ...for b to take */
+    assert_int_equal(b.base.err, WS_OK);
+    assert_int_equal(ws_future_poll(&a.base, &cx), WS_PENDING); /* and no second one */
+    ws_future_drop(rt, &a.base);
+    ws_future_drop(rt, &b.base);
+    ws_notify_close(n);
+
+    /* a oneshot recv polled for an idle task, then dropped: the sender going away does not wake the task */
+    tu_probe idle;
+    tu_probe_init(&idle, NULL, NULL, -1, 0);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &idle.base, sizeof idle, "idle", &h), WS_OK);
+    tu_run(rt);
+    ws_oneshot *os;
+    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
+    ws_oneshot_recv r;
+    ws_oneshot_recv_init(&r, os);
+    ws_context tcx = tu_cx(rt);
+    tcx.task = h.task;
+    assert_int_equal(ws_future_poll(&r.base, &tcx), WS_PENDING);
+    ws_future_drop(rt, &r.base);
+    ws_oneshot_sender_drop(os);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
+    assert_int_equal(tu_stats(rt).objects_live, 0);
+    assert_int_equal(ws_task_abort(rt, h.task), WS_OK);
+    ws_future_drop(rt, &h.base);
+    tu_run(rt);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -812,6 +926,9 @@ int main(void)
         TU_TEST(test_awaited_child_dropped_once),
         TU_TEST(test_recv_drop_waker),
         TU_TEST(test_failed_spawn_gives_slot_back),
+        TU_TEST(test_recv_out_of_budget),
+        TU_TEST(test_op_init_and_unpolled_outcome),
+        TU_TEST(test_notified_budget_and_oneshot_waker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,6 +2,10 @@
  * output, many tasks, re-entrancy, stalls and allocation failure. */
 #include "test_util.h"
 
+/* What ws_runtime.h documents: the default cooperative budget, and the largest trace ring ws_runtime_new accepts. */
+enum { DEFAULT_BUDGET = 128 };
+#define TRACE_CAPACITY_MAX (1u << 26)
+
 /* ---- FIFO ---- */
 
 static tu_log g_log;
@@ -40,8 +44,7 @@ static void test_fifo(void **state)
     for (int r = 0; r < 3; r++)
         for (int i = 0; i < 4; i++)
             assert_int_equal(g_log.v[r * 4 + i], i * 100 + r);
-    assert_int_equal(tu_stats(rt).tasks_live, 0);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 /* ---- join handles ---- */
@@ -117,8 +120,7 @@ static void test_spawn_join(void **state)
     assert_int_equal(ws_spawn(rt, &v.base, 2, "x", NULL), WS_EINVAL);
     v.base.flags = WS_FUTURE_POLLED;
     assert_int_equal(ws_spawn(rt, &v.base, sizeof v, "x", NULL), WS_EINVAL);
-    assert_int_equal(tu_stats(rt).tasks_live, 0);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 /* ---- abort ---- */
@@ -224,8 +226,7 @@ static void test_abort(void **state)
     assert_int_equal(ws_future_poll(&sh.base, &cx), WS_READY);
     assert_int_equal(sh.base.err, WS_ECANCELED);
     ws_future_drop(rt, &sh.base);
-    assert_int_equal(tu_stats(rt).tasks_live, 0);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 /* The host's task_done hook: called once for each task that finishes, is aborted or is dropped with the runtime,
@@ -453,7 +454,8 @@ static const ws_future_type flagger_type = { "flagger", flagger_poll, NULL, NULL
 static void test_budget(void **state)
 {
     (void)state;
-    ws_runtime *rt = tu_rt_opts(128, 0, 0);
+    enum { BUDGET = 128, SMALL_BUDGET = 10 };
+    ws_runtime *rt = tu_rt_opts(BUDGET, 0, 0);
     g_flag = g_a_ops = g_b_polls = 0;
     g_a_ops_seen_by_b = -1;
     hot_fn a;
@@ -465,23 +467,23 @@ static void test_budget(void **state)
     assert_int_equal(ws_spawn(rt, &b, sizeof b, "flagger", NULL), WS_OK);
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
     assert_int_equal(g_b_polls, 1);
-    assert_int_equal(g_a_ops_seen_by_b, 128);
-    assert_int_equal(g_a_ops, 129);
+    assert_int_equal(g_a_ops_seen_by_b, BUDGET); /* A's first poll ran its budget's worth of ready awaits */
+    assert_int_equal(g_a_ops, BUDGET + 1);
     assert_int_equal(tu_stats(rt).polls, 3); /* A, B, A */
     ws_context cx = tu_cx(rt);
     assert_int_equal(ws_future_poll(&ha.base, &cx), WS_READY);
-    assert_int_equal(ha.base.out, 129);
+    assert_int_equal(ha.base.out, BUDGET + 1);
     ws_future_drop(rt, &ha.base);
 
     /* a different budget, set after creation */
-    assert_int_equal(ws_runtime_configure(rt, 10, 0), WS_OK);
+    assert_int_equal(ws_runtime_configure(rt, SMALL_BUDGET, 0), WS_OK);
     g_flag = g_a_ops = g_b_polls = 0;
     WS_ASYNC_INIT(hot_fn, &a);
     ws_future_init(&b, &flagger_type);
     assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "hot", NULL), WS_OK);
     assert_int_equal(ws_spawn(rt, &b, sizeof b, "flagger", NULL), WS_OK);
     tu_run(rt);
-    assert_int_equal(g_a_ops_seen_by_b, 10);
+    assert_int_equal(g_a_ops_seen_by_b, SMALL_BUDGET);
     tu_rt_free(rt);
 }
 
@@ -569,37 +571,39 @@ static void owner_init(owner_fut *o, int pend, int64_t value, int err)
 static void test_detached_output_freed(void **state)
 {
     (void)state;
+    /* Each task's output is a different power of ten, so the sum of the freed ones says which were freed. */
+    enum { OUT_D1 = 1, OUT_D2 = 10, OUT_D3 = 100, OUT_D4 = 1000, OUT_D5 = 10000, OUT_D8 = 20000 };
     ws_runtime *rt = tu_rt();
     ws_context cx = tu_cx(rt);
     g_freed = 0;
     g_freed_sum = 0;
     owner_fut o;
 
-    owner_init(&o, 1, 1, 0); /* detached at spawn */
+    owner_init(&o, 1, OUT_D1, 0); /* detached at spawn */
     assert_int_equal(ws_spawn(rt, &o.base, sizeof o, "d1", NULL), WS_OK);
     ws_task_handle h2, h3, h4, h5;
-    owner_init(&o, 2, 10, 0); /* handle dropped before it finishes */
+    owner_init(&o, 2, OUT_D2, 0); /* handle dropped before it finishes */
     assert_int_equal(ws_spawn(rt, &o.base, sizeof o, "d2", &h2), WS_OK);
-    owner_init(&o, 0, 100, 0); /* handle dropped after it finished */
+    owner_init(&o, 0, OUT_D3, 0); /* handle dropped after it finished */
     assert_int_equal(ws_spawn(rt, &o.base, sizeof o, "d3", &h3), WS_OK);
-    owner_init(&o, 0, 1000, 0); /* collected: the collector owns it, never freed here */
+    owner_init(&o, 0, OUT_D4, 0); /* collected: the collector owns it, never freed here */
     assert_int_equal(ws_spawn(rt, &o.base, sizeof o, "d4", &h4), WS_OK);
-    owner_init(&o, 0, 10000, WS_EUSER); /* an error outcome is an output too (an op's carries a message) */
+    owner_init(&o, 0, OUT_D5, WS_EUSER); /* an error outcome is an output too (an op's carries a message) */
     assert_int_equal(ws_spawn(rt, &o.base, sizeof o, "d5", &h5), WS_OK);
     ws_future_drop(rt, &h2.base);
     tu_run(rt);
     assert_int_equal(g_freed, 2);
-    assert_int_equal(g_freed_sum, 11);
+    assert_int_equal(g_freed_sum, OUT_D1 + OUT_D2);
     assert_int_equal(tu_stats(rt).tasks_live, 3);
     ws_future_drop(rt, &h3.base);
     assert_int_equal(g_freed, 3);
-    assert_int_equal(g_freed_sum, 111);
+    assert_int_equal(g_freed_sum, OUT_D1 + OUT_D2 + OUT_D3);
     assert_int_equal(ws_future_poll(&h4.base, &cx), WS_READY);
-    assert_int_equal(h4.base.out, 1000);
+    assert_int_equal(h4.base.out, OUT_D4);
     ws_future_drop(rt, &h4.base);
     ws_future_drop(rt, &h5.base);
     assert_int_equal(g_freed, 4);
-    assert_int_equal(g_freed_sum, 10111);
+    assert_int_equal(g_freed_sum, OUT_D1 + OUT_D2 + OUT_D3 + OUT_D5); /* not D4: collected */
 
     /* aborted: it never produced an output */
     owner_init(&o, -1, 7, 0);
@@ -615,13 +619,13 @@ static void test_detached_output_freed(void **state)
     owner_init(&o, -1, 9, 0);
     assert_int_equal(ws_spawn(rt, &o.base, sizeof o, "d7", NULL), WS_OK);
     /* finished, its handle never polled nor dropped when the runtime goes: the runtime frees the output */
-    owner_init(&o, 0, 20000, 0);
+    owner_init(&o, 0, OUT_D8, 0);
     assert_int_equal(ws_spawn(rt, &o.base, sizeof o, "d8", &h2), WS_OK);
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
     assert_int_equal(tu_stats(rt).tasks_live, 2);
     tu_rt_free(rt);
     assert_int_equal(g_freed, 5);
-    assert_int_equal(g_freed_sum, 30111);
+    assert_int_equal(g_freed_sum, OUT_D1 + OUT_D2 + OUT_D3 + OUT_D5 + OUT_D8);
 }
 
 /* ---- many tasks ---- */
@@ -740,12 +744,14 @@ static void test_big_futures_and_traced_slots(void **state)
 
 /* ---- time slices ---- */
 
+/* Each busy poll takes BUSY_MS; a slice is SLICE_MS: a run polls three (0, 4, 8 ms; the reading at 12 ends it). */
+enum { BUSY_MS = 4, SLICE_MS = 10, BUSY_TASKS = 4, POLLS_PER_TASK = 3, POLLS_PER_SLICE = 3 };
 static int g_busy_polls;
 static ws_poll busy_poll(ws_future *f, ws_context *cx)
 {
     g_busy_polls++;
-    ws_clock_busy(cx->rt, WS_MS(4)); /* simulated work: the virtual clock moves, no timer fires */
-    if (f->resume++ < 2) {
+    ws_clock_busy(cx->rt, WS_MS(BUSY_MS)); /* simulated work: the virtual clock moves, no timer fires */
+    if (f->resume++ < POLLS_PER_TASK - 1) {
         ws_yield_wake(cx);
         return WS_PENDING;
     }
@@ -759,25 +765,24 @@ static void test_time_slice(void **state)
     ws_runtime_options o;
     ws_runtime_options_init(&o);
     o.allocator = &tu_allocator;
-    o.slice = WS_MS(10);
+    o.slice = WS_MS(SLICE_MS);
     o.trace_capacity = 256;
     ws_runtime *rt = NULL;
     assert_int_equal(ws_runtime_new(&o, &rt), WS_OK);
     g_busy_polls = 0;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < BUSY_TASKS; i++) {
         ws_future f;
         ws_future_init(&f, &busy_type);
         assert_int_equal(ws_spawn(rt, &f, sizeof f, "busy", NULL), WS_OK);
     }
-    /* 4 ms per poll, 10 ms per slice: each run polls three tasks and hands control back */
     assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
-    assert_int_equal(g_busy_polls, 3);
+    assert_int_equal(g_busy_polls, POLLS_PER_SLICE);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
-    assert_int_equal(g_busy_polls, 6);
+    assert_int_equal(g_busy_polls, 2 * POLLS_PER_SLICE);
     int runs = 2;
     while (ws_runtime_run(rt) == WS_RUN_MORE)
         runs++;
-    assert_int_equal(g_busy_polls, 12);
+    assert_int_equal(g_busy_polls, POLLS_PER_TASK * BUSY_TASKS);
     assert_int_equal(runs, 3); /* three runs ended with MORE; the fourth finished the last three polls */
     assert_int_equal(tu_stats(rt).tasks_live, 0);
     ws_trace_event e[256];
@@ -787,14 +792,14 @@ static void test_time_slice(void **state)
         yields += e[i].kind == WS_EV_YIELD;
     assert_int_equal(yields, 3);
     /* configure: no slice, and the same work runs in one go */
-    assert_int_equal(ws_runtime_configure(rt, 128, 0), WS_OK);
-    for (int i = 0; i < 4; i++) {
+    assert_int_equal(ws_runtime_configure(rt, DEFAULT_BUDGET, 0), WS_OK);
+    for (int i = 0; i < BUSY_TASKS; i++) {
         ws_future f;
         ws_future_init(&f, &busy_type);
         assert_int_equal(ws_spawn(rt, &f, sizeof f, "busy", NULL), WS_OK);
     }
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
-    assert_int_equal(g_busy_polls, 24);
+    assert_int_equal(g_busy_polls, 2 * POLLS_PER_TASK * BUSY_TASKS);
     tu_rt_free(rt);
 }
 
@@ -836,67 +841,85 @@ static void test_block_on_host_clock(void **state)
     tu_rt_free(rt);
 }
 
-/* ---- odds and ends of the public surface ---- */
+/* ---- the runtime's own API: creation, defaults, bad arguments, names ---- */
 
-static void test_misc_api(void **state)
+
+static void test_runtime_new_rejects_bad_options(void **state)
 {
     (void)state;
     ws_runtime *rt = NULL;
-    assert_int_equal(ws_runtime_new(NULL, NULL), WS_EINVAL);
+    assert_int_equal(ws_runtime_new(NULL, NULL), WS_EINVAL); /* nowhere to put it */
     ws_runtime_options o;
     ws_runtime_options_init(&o);
-    assert_int_equal(o.budget, 128);
-    ws_allocator bad = { NULL, NULL, NULL, NULL };
-    o.allocator = &bad;
+    ws_allocator no_hooks = { NULL, NULL, NULL, NULL };
+    o.allocator = &no_hooks;
     assert_int_equal(ws_runtime_new(&o, &rt), WS_EINVAL);
     assert_null(rt);
     ws_runtime_options_init(&o);
-    o.trace_capacity = 1u << 30;
+    o.trace_capacity = TRACE_CAPACITY_MAX + 1;
     assert_int_equal(ws_runtime_new(&o, &rt), WS_EINVAL);
-    assert_int_equal(ws_runtime_new(NULL, &rt), WS_OK); /* defaults: malloc, virtual clock */
+    assert_null(rt);
+}
+
+static void test_runtime_defaults(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    assert_int_equal(o.budget, DEFAULT_BUDGET);
+    ws_runtime *rt = NULL;
+    assert_int_equal(ws_runtime_new(NULL, &rt), WS_OK); /* no options: malloc, the virtual clock */
     assert_true(ws_clock_is_virtual(rt));
     ws_runtime_set_data(rt, &o);
     assert_ptr_equal(ws_runtime_data(rt), &o);
-    void *p = ws_alloc(rt, 40);
+    enum { SOME_BYTES = 40 };
+    void *p = ws_alloc(rt, SOME_BYTES);
     assert_non_null(p);
     assert_null(ws_alloc(rt, 0));
-    ws_free(rt, p, 40);
+    ws_free(rt, p, SOME_BYTES);
     assert_int_equal(ws_runtime_free(rt), WS_OK);
+}
+
+static void test_null_runtime_is_einval(void **state)
+{
+    (void)state;
     assert_int_equal(ws_runtime_free(NULL), WS_EINVAL);
     assert_int_equal(ws_runtime_run(NULL), WS_EINVAL);
+}
 
+static void test_error_and_cause_names(void **state)
+{
+    (void)state;
     for (int e = WS_OK; e >= WS_EUSER - 1; e--)
         assert_true(strlen(ws_strerror(e)) > 0);
     assert_string_equal(ws_strerror(WS_ESTALE), "stale id: no such task or operation");
-    assert_string_equal(ws_strerror(WS_EUSER - 5), "application error");
-    assert_string_equal(ws_strerror(5), "unknown error");
+    assert_string_equal(ws_strerror(WS_EUSER - 5), "application error"); /* an application's own code */
+    assert_string_equal(ws_strerror(5), "unknown error");                 /* not an error code at all */
     for (int c = 0; c < WS_CAUSE_COUNT; c++)
         assert_string_not_equal(ws_cause_name((ws_cause)c), "unknown");
     assert_string_equal(ws_cause_name(WS_CAUSE_COUNT), "unknown");
+}
 
-    /* a copy of a join handle: the first collects the output, the second finds the task gone */
-    rt = tu_rt();
+/* A copy of a join handle: the first collects the output, the second finds the task gone. */
+static void test_join_handle_copy_finds_task_gone(void **state)
+{
+    (void)state;
+    enum { VALUE = 9 };
+    ws_runtime *rt = tu_rt();
     ws_ready r;
-    ws_ready_init(&r, 9);
+    ws_ready_init(&r, VALUE);
     ws_task_handle h1, h2;
     assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "r", &h1), WS_OK);
     h2 = h1;
     tu_run(rt);
     ws_context cx = tu_cx(rt);
     assert_int_equal(ws_future_poll(&h1.base, &cx), WS_READY);
-    assert_int_equal(h1.base.out, 9);
+    assert_int_equal(h1.base.out, VALUE);
     assert_int_equal(ws_future_poll(&h2.base, &cx), WS_READY);
     assert_int_equal(h2.base.err, WS_ESTALE);
     ws_future_drop(rt, &h1.base);
     ws_future_drop(rt, &h2.base);
-    assert_int_equal(ws_runtime_current_task(rt), WS_ID_NONE);
-
-    /* a timeout without an inner future */
-    ws_timeout to;
-    ws_timeout_init(&to, NULL, 5);
-    assert_int_equal(ws_future_poll(&to.base, &cx), WS_READY);
-    assert_int_equal(to.base.err, WS_EINVAL);
-    ws_future_drop(rt, &to.base);
+    assert_int_equal(ws_runtime_current_task(rt), WS_ID_NONE); /* outside any poll */
     tu_rt_free(rt);
 }
 
@@ -1115,7 +1138,11 @@ int main(void)
         TU_TEST(test_big_futures_and_traced_slots),
         TU_TEST(test_time_slice),
         TU_TEST(test_block_on_host_clock),
-        TU_TEST(test_misc_api),
+        TU_TEST(test_runtime_new_rejects_bad_options),
+        TU_TEST(test_runtime_defaults),
+        TU_TEST(test_null_runtime_is_einval),
+        TU_TEST(test_error_and_cause_names),
+        TU_TEST(test_join_handle_copy_finds_task_gone),
         TU_TEST(test_reentrancy),
         TU_TEST(test_block_on_stall),
         TU_TEST(test_allocation_failure),

@@ -11,9 +11,11 @@
 /* ---- a fake real clock: every reading moves it one tick (as the fuzzer's host does) ---- */
 
 static ws_time g_now, g_tick;
+static uint64_t g_reads;
 static ws_time tick_now(void *ud)
 {
     (void)ud;
+    g_reads++;
     g_now += g_tick;
     return g_now;
 }
@@ -85,12 +87,13 @@ static void test_block_on_spins_without_sleep_until(void **state)
  * full); every name keeps its index, and the same text from another buffer finds it again.
  * Motivating mutants (trace.c): table_grow `h = (h + 1) & (cap - 1)` with `+ 1` -> `- 1` (a probe loop that never
  * ends: killed by the time limit), `in->table_cap * 2` -> `/ 2`; ws__intern `in->count * 2 >= in->table_cap` ->
- * `<` or `>`, `in->count == in->cap` -> `!=`, `in->cap * 2` -> `/ 2`, `memcpy(copy, s, len + 1)` deleted. */
+ * `<` or `>`, `in->count == in->cap` -> `!=`, `in->cap * 2` -> `/ 2`, `memcpy(copy, s, len + 1)` deleted; table_grow's
+ * rehash `& (cap - 1)` -> `& (cap - 2)` (strings from before the growth are no longer found). */
 static void test_trace_string_table_growth(void **state)
 {
     (void)state;
     enum { N = 300 };
-    ws_runtime *rt = tu_rt_opts(128, 2048, 1);
+    ws_runtime *rt = tu_rt_opts(128, 4096, 1);
     char name[32];
     for (int i = 0; i < N; i++) {
         snprintf(name, sizeof name, "task-%d", i); /* one buffer: interned by content */
@@ -101,23 +104,25 @@ static void test_trace_string_table_growth(void **state)
     assert_int_equal(ws_trace_string_count(rt), 1 + N); /* index 0 is "" */
     static ws_trace_event ev[2 * N];
     assert_int_equal(ws_trace_read(rt, 0, ev, 2 * N), 2 * N); /* a spawn and its wake per task */
-    uint32_t index_of_7 = 0;
     for (int i = 0; i < N; i++) {
         const ws_trace_event *e = &ev[2 * i];
         assert_int_equal(e->kind, WS_EV_SPAWN);
         snprintf(name, sizeof name, "task-%d", i);
         assert_string_equal(ws_trace_string(rt, e->b), name);
-        if (i == 7)
-            index_of_7 = e->b;
     }
-    /* the same text again, from another buffer: no new string */
-    char again[16] = "task-7";
-    ws_ready r;
-    ws_ready_init(&r, 0);
-    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, again, NULL), WS_OK);
+    /* the same texts again, from another buffer, after the table grew: found, no new string */
+    for (int i = 0; i < N; i++) {
+        char again[32];
+        snprintf(again, sizeof again, "task-%d", i);
+        ws_ready r;
+        ws_ready_init(&r, 0);
+        assert_int_equal(ws_spawn(rt, &r.base, sizeof r, again, NULL), WS_OK);
+    }
     assert_int_equal(ws_trace_string_count(rt), 1 + N);
-    assert_int_equal(ws_trace_read(rt, 2 * N, ev, 1), 1);
-    assert_int_equal(ev[0].b, index_of_7);
+    static ws_trace_event ev2[2 * N];
+    assert_int_equal(ws_trace_read(rt, 2 * N, ev2, 2 * N), 2 * N);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(ev2[2 * i].b, ev[2 * i].b);
     assert_string_equal(ws_trace_string(rt, 0), "");
     assert_string_equal(ws_trace_string(rt, 1 + N), ""); /* out of range */
     tu_run(rt);
@@ -286,6 +291,173 @@ static void test_memory_policy(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- task blocks hold their whole future ---- */
+
+/* Futures of every size from 16 to 80 bytes, three of each, spawned side by side: each keeps every byte of its
+ * copy (a block a byte too small would let the next task's header overwrite the last one).
+ * Motivating mutant: alloc.c size_class_of `(size + WS_SLAB_GRAIN - 1) / WS_SLAB_GRAIN` -> `- 2`. */
+typedef struct blob {
+    ws_future base;
+    uint32_t size;
+    unsigned char bytes[64];
+} blob;
+static int g_blob_ok;
+static ws_poll blob_poll(ws_future *f, ws_context *cx)
+{
+    (void)cx;
+    blob *b = (blob *)f;
+    size_t n = b->size - offsetof(blob, bytes);
+    for (size_t i = 0; i < n; i++)
+        if (b->bytes[i] != (unsigned char)(0xA0 + b->size + i))
+            return WS_READY; /* not counted */
+    g_blob_ok++;
+    return WS_READY;
+}
+static const ws_future_type blob_type = { "blob", blob_poll, NULL, NULL };
+
+static void test_task_blocks_hold_their_future(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    g_blob_ok = 0;
+    int spawned = 0;
+    for (uint32_t size = offsetof(blob, bytes) + 1; size <= sizeof(blob); size++) {
+        for (int k = 0; k < 3; k++) {
+            blob b;
+            memset(&b, 0, sizeof b);
+            ws_future_init(&b.base, &blob_type);
+            b.size = size;
+            for (size_t i = 0; i < size - offsetof(blob, bytes); i++)
+                b.bytes[i] = (unsigned char)(0xA0 + size + i);
+            assert_int_equal(ws_spawn(rt, &b.base, size, "blob", NULL), WS_OK);
+            spawned++;
+        }
+    }
+    tu_run(rt);
+    assert_int_equal(g_blob_ok, spawned);
+    tu_rt_free(rt);
+}
+
+/* ---- a slice on a real clock, after a run that started without reading it ---- */
+
+WS_ASYNC(nap_then_forever, { ws_sleep s; ws_yield y; })
+{
+    WS_BEGIN();
+    ws_sleep_init(&self->s, 1);
+    WS_AWAIT(&self->s);
+    for (;;) {
+        ws_yield_init(&self->y);
+        WS_AWAIT(&self->y);
+    }
+    WS_END();
+}
+
+/* A run with no timer and no trace skips the clock until a second poll is due (see ws_runtime_run); a task that
+ * then arms a timer, is woken by it and yields forever must still be cut off by the slice.
+ * Motivating mutant: executor.c ws_runtime_run, `until_check = 1` in the lazy-reading branch -> `0` (the
+ * countdown wraps and the clock is never read again: the run never returns). */
+static void test_slice_after_lazy_start(void **state)
+{
+    (void)state;
+    ws_runtime *rt = rt_on_tick_clock(WS_MS(100), WS_MS(1));
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(5)), WS_OK);
+    nap_then_forever f;
+    WS_ASYNC_INIT(nap_then_forever, &f);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "forever", &h), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
+    assert_int_equal(ws_task_abort(rt, h.task), WS_OK);
+    ws_future_drop(rt, &h.base);
+    ws_runtime_run(rt);
+    assert_int_equal(tu_stats(rt).tasks_live, 0);
+    assert_int_equal(ws_runtime_free(rt), WS_OK);
+    assert_int_equal(tu_mem.live, 0);
+}
+
+/* ---- how often a run reads a real clock ---- */
+
+WS_ASYNC(yield_n, { int n; int i; ws_yield y; int busy_at; ws_time busy_ns; })
+{
+    WS_BEGIN();
+    for (self->i = 0; self->i < self->n; self->i++) {
+        if (self->i == self->busy_at) { /* one slow poll */
+            if (ws_clock_is_virtual(cx->rt))
+                ws_clock_busy(cx->rt, self->busy_ns);
+            else
+                g_now += self->busy_ns; /* the fake real clock: time passes without a reading */
+        }
+        ws_yield_init(&self->y);
+        WS_AWAIT(&self->y);
+    }
+    WS_RETURN(0);
+    WS_END();
+}
+
+/* A reading is a host call, so a run reads the clock once per batch of polls: the first reading after the first
+ * poll (nothing is armed, nothing traced), then batches of 2, 4, 8, ... up to 128 while polls are quick against
+ * the slice, back to 1 after a slow one. Here the clock stands still unless a task is busy; 1000 quick polls read
+ * it after polls 1, 3, 7, 15, 31, 63, 127, 255, 383, 511, 639, 767, 895: 13 times.
+ * Motivating mutants (executor.c clock_after_poll): the batch update `batch = now - before <= quick ? ... : 1`
+ * deleted, `now - before` -> `now + before`, `batch * 2` -> `/ 2`; `#define MAX_CLOCK_BATCH 128` -> 127 / 129;
+ * clock_start `c->batch = c->max_batch > 1 ? 2 : 1` constants. */
+static void test_clock_read_batches(void **state)
+{
+    (void)state;
+    ws_runtime *rt = rt_on_tick_clock(WS_MS(100), 0);
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(1000)), WS_OK);
+    yield_n f;
+    WS_ASYNC_INIT(yield_n, &f);
+    f.n = 999; /* 999 yields and the final poll: 1000 polls */
+    f.busy_at = -1;
+    f.busy_ns = 0;
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "quick", NULL), WS_OK);
+    g_reads = 0;
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    assert_int_equal(tu_stats(rt).polls, 1000);
+    assert_int_equal(g_reads, 13);
+
+    /* one slow poll (1 ms, against a quick limit of 1/16 of the 8 ms slice) in the batch of polls 16..31: the
+     * batch drops to 1 after the reading at 31, then doubles again: readings after polls 1, 3, 7, 15, 31, 32, 34,
+     * 38, 46, 62, 94 of 100 */
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(8)), WS_OK);
+    WS_ASYNC_INIT(yield_n, &f);
+    f.n = 99;
+    f.busy_at = 20;
+    f.busy_ns = WS_MS(1);
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "slow", NULL), WS_OK);
+    g_reads = 0;
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    assert_int_equal(g_reads, 11);
+    assert_int_equal(ws_runtime_free(rt), WS_OK);
+    assert_int_equal(tu_mem.live, 0);
+}
+
+/* ---- the slice ends when exactly used up ---- */
+
+/* A first poll that takes exactly the slice (10 ms of virtual time) ends the run, with the second task still
+ * queued. Motivating mutant: executor.c slice_used_up `c->now - c->start >= rt->slice` -> `>`. */
+static void test_slice_boundary(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(10)), WS_OK);
+    yield_n a, b;
+    WS_ASYNC_INIT(yield_n, &a);
+    a.n = 1;
+    a.busy_at = 0;
+    a.busy_ns = WS_MS(10);
+    WS_ASYNC_INIT(yield_n, &b);
+    b.n = 1;
+    b.busy_at = -1;
+    assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "a", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &b.base, sizeof b, "b", NULL), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
+    assert_int_equal(tu_stats(rt).polls, 1);
+    tu_run(rt);
+    assert_int_equal(tu_stats(rt).completed, 2);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +467,10 @@ int main(void)
         TU_TEST(test_task_generation_wrap),
         TU_TEST(test_op_generation_wrap),
         TU_TEST(test_memory_policy),
+        TU_TEST(test_task_blocks_hold_their_future),
+        TU_TEST(test_slice_after_lazy_start),
+        TU_TEST(test_clock_read_batches),
+        TU_TEST(test_slice_boundary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,14 @@
 /* test_sync.c: the bounded channel, oneshot and notify. */
 #include "test_util.h"
 
+/* A channel of `capacity` with one sender and one receiver reference. */
+static ws_channel *new_channel(ws_runtime *rt, uint32_t capacity)
+{
+    ws_channel *ch = NULL;
+    assert_int_equal(ws_channel_new(rt, capacity, &ch), WS_OK);
+    return ch;
+}
+
 static tu_log g_log;
 
 WS_ASYNC(sender_fn, { ws_channel *ch; int64_t first; int n; int i; ws_send tx; int drop_sender; int64_t last_err;
@@ -59,8 +67,7 @@ static void test_backpressure(void **state)
     (void)state;
     ws_runtime *rt = tu_rt();
     memset(&g_log, 0, sizeof g_log);
-    ws_channel *ch;
-    assert_int_equal(ws_channel_new(rt, 1, &ch), WS_OK);
+    ws_channel *ch = new_channel(rt, 1);
     ws_task_handle h;
     spawn_sender(rt, ch, 10, 3, 1, &h);
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
@@ -86,8 +93,7 @@ static void test_backpressure(void **state)
     assert_int_equal(ws_channel_try_recv(ch, &m), WS_ECLOSED); /* the task dropped the only sender */
     ws_future_drop(rt, &h.base);
     ws_channel_receiver_drop(ch);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 static void test_fifo_multi_producer_close(void **state)
@@ -95,8 +101,7 @@ static void test_fifo_multi_producer_close(void **state)
     (void)state;
     ws_runtime *rt = tu_rt();
     memset(&g_log, 0, sizeof g_log);
-    ws_channel *ch;
-    assert_int_equal(ws_channel_new(rt, 3, &ch), WS_OK);
+    ws_channel *ch = new_channel(rt, 3);
     assert_int_equal(ws_channel_sender_clone(ch), WS_OK);
     assert_int_equal(ws_channel_sender_clone(ch), WS_OK); /* three sender references, one per task */
     receiver_fn r;
@@ -123,8 +128,7 @@ static void test_fifo_multi_producer_close(void **state)
     }
     assert_int_equal(ws_channel_len(ch), 0);
     ws_channel_receiver_drop(ch);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 /* FIFO seen on the receiving side, with a receiver kept outside the runtime's tasks. */
@@ -132,8 +136,7 @@ static void test_fifo_order(void **state)
 {
     (void)state;
     ws_runtime *rt = tu_rt();
-    ws_channel *ch;
-    assert_int_equal(ws_channel_new(rt, 4, &ch), WS_OK);
+    ws_channel *ch = new_channel(rt, 4);
     receiver_fn r;
     WS_ASYNC_INIT(receiver_fn, &r);
     r.ch = ch;
@@ -156,8 +159,7 @@ static void test_drain_then_closed(void **state)
 {
     (void)state;
     ws_runtime *rt = tu_rt();
-    ws_channel *ch;
-    assert_int_equal(ws_channel_new(rt, 4, &ch), WS_OK);
+    ws_channel *ch = new_channel(rt, 4);
     assert_int_equal(ws_channel_try_send(ch, 1), WS_OK);
     assert_int_equal(ws_channel_try_send(ch, 2), WS_OK);
     ws_channel_sender_drop(ch);
@@ -179,7 +181,7 @@ static void test_drain_then_closed(void **state)
     ws_channel_receiver_drop(ch);
 
     /* a receiver waiting when the last sender goes is woken to see Closed */
-    assert_int_equal(ws_channel_new(rt, 1, &ch), WS_OK);
+    ch = new_channel(rt, 1);
     WS_ASYNC_INIT(receiver_fn, &r);
     r.ch = ch;
     r.n = 0;
@@ -195,8 +197,7 @@ static void test_drain_then_closed(void **state)
     assert_int_equal(h.base.out, 0);
     ws_future_drop(rt, &h.base);
     ws_channel_receiver_drop(ch);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 static void test_receiver_dropped(void **state)
@@ -204,8 +205,7 @@ static void test_receiver_dropped(void **state)
     (void)state;
     ws_runtime *rt = tu_rt();
     memset(&g_log, 0, sizeof g_log);
-    ws_channel *ch;
-    assert_int_equal(ws_channel_new(rt, 1, &ch), WS_OK);
+    ws_channel *ch = new_channel(rt, 1);
     assert_int_equal(ws_channel_sender_clone(ch), WS_OK);
     assert_int_equal(ws_channel_try_send(ch, 5), WS_OK); /* full */
     ws_task_handle h1, h2;
@@ -227,8 +227,7 @@ static void test_receiver_dropped(void **state)
     ws_future_drop(rt, &h1.base);
     ws_future_drop(rt, &h2.base);
     /* both senders dropped by their tasks: the channel is gone */
-    assert_int_equal(tu_stats(rt).objects_live, 0);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 /* A sender woken for room but dropped before it sent passes the room on to the next waiting sender. */
@@ -237,8 +236,7 @@ static void test_send_wake_passed_on(void **state)
     (void)state;
     ws_runtime *rt = tu_rt();
     memset(&g_log, 0, sizeof g_log);
-    ws_channel *ch;
-    assert_int_equal(ws_channel_new(rt, 1, &ch), WS_OK);
+    ws_channel *ch = new_channel(rt, 1);
     assert_int_equal(ws_channel_sender_clone(ch), WS_OK);
     assert_int_equal(ws_channel_sender_clone(ch), WS_OK);
     assert_int_equal(ws_channel_try_send(ch, 1), WS_OK); /* full */
@@ -261,8 +259,7 @@ static void test_send_wake_passed_on(void **state)
     ws_channel_sender_drop(ch); /* the reference aborted A never released (its body drops it, not a hook) */
     ws_channel_sender_drop(ch); /* ours */
     ws_channel_receiver_drop(ch);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 static void test_try_codes(void **state)
@@ -274,7 +271,7 @@ static void test_try_codes(void **state)
     assert_null(ch);
     assert_int_equal(ws_channel_new(NULL, 1, &ch), WS_EINVAL);
     assert_int_equal(ws_channel_new(rt, 1, NULL), WS_EINVAL);
-    assert_int_equal(ws_channel_new(rt, 2, &ch), WS_OK);
+    ch = new_channel(rt, 2);
     int64_t m = 0;
     assert_int_equal(ws_channel_try_recv(ch, &m), WS_EEMPTY);
     assert_int_equal(ws_channel_try_recv(ch, NULL), WS_EINVAL);
@@ -291,8 +288,7 @@ static void test_try_codes(void **state)
     assert_int_equal(ws_channel_try_send(ch, 4), WS_ECLOSED);
     assert_int_equal(ws_channel_try_recv(ch, &m), WS_EINVAL); /* no receiver to receive with */
     ws_channel_sender_drop(ch);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 static int g_freed;
@@ -309,8 +305,7 @@ static void test_free_hook(void **state)
     ws_runtime *rt = tu_rt();
     g_freed = 0;
     g_freed_sum = 0;
-    ws_channel *ch;
-    assert_int_equal(ws_channel_new(rt, 4, &ch), WS_OK);
+    ws_channel *ch = new_channel(rt, 4);
     ws_channel_set_free_hook(ch, free_msg);
     for (int i = 1; i <= 4; i++)
         assert_int_equal(ws_channel_try_send(ch, i), WS_OK);
@@ -338,74 +333,111 @@ WS_ASYNC(os_recv_fn, { ws_oneshot *os; ws_oneshot_recv rx; })
     WS_END();
 }
 
-static void test_oneshot(void **state)
+/* A oneshot with one sender and one receiver reference. */
+static ws_oneshot *new_oneshot(ws_runtime *rt)
+{
+    ws_oneshot *os = NULL;
+    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
+    return os;
+}
+
+/* A receive future on `os`, not yet polled. */
+static void os_recv_init(os_recv_fn *r, ws_oneshot *os)
+{
+    WS_ASYNC_INIT(os_recv_fn, r);
+    r->os = os;
+}
+
+static void test_oneshot_send_wakes_waiting_receiver(void **state)
 {
     (void)state;
+    enum { VALUE = 123 };
     ws_runtime *rt = tu_rt();
     ws_context cx = tu_cx(rt);
-    ws_oneshot *os;
-    /* send after the receiver waits */
-    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
+    ws_oneshot *os = new_oneshot(rt);
     os_recv_fn r;
-    WS_ASYNC_INIT(os_recv_fn, &r);
-    r.os = os;
+    os_recv_init(&r, os);
     ws_task_handle h;
     assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "os", &h), WS_OK);
     tu_run(rt);
     assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
-    assert_int_equal(ws_oneshot_send(os, 123), WS_OK);
+    assert_int_equal(ws_oneshot_send(os, VALUE), WS_OK);
     assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_SCHEDULED);
     tu_run(rt);
     assert_int_equal(ws_future_poll(&h.base, &cx), WS_READY);
-    assert_int_equal(h.base.out, 123);
+    assert_int_equal(h.base.out, VALUE);
     assert_int_equal(h.base.err, WS_OK);
     ws_future_drop(rt, &h.base);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
+    tu_rt_free_released(rt);
+}
 
-    /* send before: ready at once; sending twice is an error */
-    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
-    assert_int_equal(ws_oneshot_send(os, 7), WS_OK);
-    WS_ASYNC_INIT(os_recv_fn, &r);
-    r.os = os;
+static void test_oneshot_sent_before_receive_is_ready_at_once(void **state)
+{
+    (void)state;
+    enum { VALUE = 7 };
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    ws_oneshot *os = new_oneshot(rt);
+    assert_int_equal(ws_oneshot_send(os, VALUE), WS_OK);
+    os_recv_fn r;
+    os_recv_init(&r, os);
     assert_int_equal(ws_future_poll(&r.base, &cx), WS_READY);
-    assert_int_equal(r.base.out, 7);
+    assert_int_equal(r.base.out, VALUE);
     ws_future_drop(rt, &r.base);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
+    tu_rt_free_released(rt);
+}
 
-    /* the sender dropped without sending: Closed */
-    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
-    WS_ASYNC_INIT(os_recv_fn, &r);
-    r.os = os;
+static void test_oneshot_sender_dropped_closes_receiver(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    ws_oneshot *os = new_oneshot(rt);
+    os_recv_fn r;
+    os_recv_init(&r, os);
     assert_int_equal(ws_future_poll(&r.base, &cx), WS_PENDING);
     ws_oneshot_sender_drop(os);
     assert_int_equal(ws_future_poll(&r.base, &cx), WS_READY);
     assert_int_equal(r.base.err, WS_ECLOSED);
     ws_future_drop(rt, &r.base);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
+    tu_rt_free_released(rt);
+}
 
-    /* the receiver dropped: send reports Closed */
-    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
+static void test_oneshot_send_to_dropped_receiver_is_closed(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_oneshot *os = new_oneshot(rt);
     ws_oneshot_receiver_drop(os);
     assert_int_equal(ws_oneshot_send(os, 1), WS_ECLOSED);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
+    tu_rt_free_released(rt);
+}
 
-    /* a pending receive future dropped: the receiver goes with it */
-    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
-    WS_ASYNC_INIT(os_recv_fn, &r);
-    r.os = os;
+/* Dropping a pending receive future drops the receiver it took over. */
+static void test_oneshot_dropped_receive_drops_receiver(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    ws_oneshot *os = new_oneshot(rt);
+    os_recv_fn r;
+    os_recv_init(&r, os);
     assert_int_equal(ws_future_poll(&r.base, &cx), WS_PENDING);
     ws_future_drop(rt, &r.base);
     assert_int_equal(ws_oneshot_send(os, 1), WS_ECLOSED);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
+    tu_rt_free_released(rt);
+}
 
-    /* double send */
-    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
+static void test_oneshot_bad_use(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_oneshot *os = new_oneshot(rt);
     assert_int_equal(ws_oneshot_send(os, 1), WS_OK);
-    assert_int_equal(ws_oneshot_send(os, 2), WS_EINVAL);
+    assert_int_equal(ws_oneshot_send(os, 2), WS_EINVAL); /* a oneshot sends once */
     ws_oneshot_receiver_drop(os);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
     assert_int_equal(ws_oneshot_new(rt, NULL), WS_EINVAL);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 /* ---- notify ---- */
@@ -497,8 +529,7 @@ static void test_notify(void **state)
     assert_int_equal(a.base.err, WS_ECLOSED);
     assert_int_equal(tu_stats(rt).objects_live, 1);
     ws_future_drop(rt, &a.base);
-    assert_int_equal(tu_stats(rt).objects_live, 0);
-    tu_rt_free(rt);
+    tu_rt_free_released(rt);
 }
 
 int main(void)
@@ -512,7 +543,12 @@ int main(void)
         TU_TEST(test_send_wake_passed_on),
         TU_TEST(test_try_codes),
         TU_TEST(test_free_hook),
-        TU_TEST(test_oneshot),
+        TU_TEST(test_oneshot_send_wakes_waiting_receiver),
+        TU_TEST(test_oneshot_sent_before_receive_is_ready_at_once),
+        TU_TEST(test_oneshot_sender_dropped_closes_receiver),
+        TU_TEST(test_oneshot_send_to_dropped_receiver_is_closed),
+        TU_TEST(test_oneshot_dropped_receive_drops_receiver),
+        TU_TEST(test_oneshot_bad_use),
         TU_TEST(test_notify),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,15 +90,14 @@ static ws_time g_ticks[16];
 static int64_t g_tick_no[16];
 static int g_nticks;
 
-WS_ASYNC(interval_fn, { ws_interval iv; int n; int late_at; ws_time late_by; })
+WS_ASYNC(interval_fn, { ws_interval iv; ws_tick tick; int n; int late_at; ws_time late_by; })
 {
     WS_BEGIN();
     ws_interval_init(&self->iv, 100);
     for (self->n = 0; self->n < 5; self->n++) {
-        if (self->n > 0)
-            ws_interval_next(&self->iv);
-        WS_AWAIT(&self->iv);
-        g_tick_no[g_nticks] = WS_OUT(&self->iv);
+        ws_interval_tick(&self->iv, &self->tick); /* a fresh tick future for every await */
+        WS_AWAIT(&self->tick);
+        g_tick_no[g_nticks] = WS_OUT(&self->tick);
         g_ticks[g_nticks++] = ws_clock_now(cx->rt);
         if (self->n == self->late_at)
             ws_clock_busy(cx->rt, self->late_by); /* the work after this tick overruns the next one */
@@ -136,6 +135,55 @@ static void test_interval(void **state)
         assert_int_equal(g_ticks[i], WS_MS(want[i]));
         assert_int_equal(g_tick_no[i], i);
     }
+    tu_rt_free(rt);
+}
+
+/* A tick is a future of its own: one dropped before it is ready disarms its timer and does not count, and the
+ * next tick built is due when the dropped one would have been (cancel safe; nothing is revived). */
+static void test_interval_tick_dropped_before_ready(void **state)
+{
+    (void)state;
+    enum { PERIOD_MS = 100 };
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    ws_interval iv;
+    ws_tick tick;
+    ws_interval_init(&iv, PERIOD_MS);
+
+    ws_interval_tick(&iv, &tick);
+    assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_READY); /* the first tick is immediate */
+    assert_int_equal(WS_OUT(&tick), 0);
+    ws_future_drop(rt, &tick.sleep.base);
+
+    ws_interval_tick(&iv, &tick);
+    assert_false(ws_future_was_polled(&tick.sleep.base)); /* a new future, not the old one revived */
+    assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_PENDING);
+    assert_int_equal(tu_stats(rt).timers_armed, 1);
+    ws_future_drop(rt, &tick.sleep.base); /* cancelled before its deadline */
+    assert_int_equal(tu_stats(rt).timers_armed, 0);
+    assert_int_equal(iv.ticks, 1);
+
+    assert_int_equal(ws_clock_advance(rt, WS_MS(PERIOD_MS)), WS_OK);
+    ws_interval_tick(&iv, &tick);
+    assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_READY);
+    assert_int_equal(WS_OUT(&tick), 1);
+    assert_int_equal(iv.due, WS_MS(PERIOD_MS));
+    assert_int_equal(iv.ticks, 2);
+    ws_future_drop(rt, &tick.sleep.base);
+    tu_rt_free(rt);
+}
+
+static void test_timeout_without_inner_is_einval(void **state)
+{
+    (void)state;
+    enum { LIMIT_MS = 5 };
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    ws_timeout to;
+    ws_timeout_init(&to, NULL, LIMIT_MS);
+    assert_int_equal(ws_future_poll(&to.base, &cx), WS_READY);
+    assert_int_equal(to.base.err, WS_EINVAL);
+    ws_future_drop(rt, &to.base);
     tu_rt_free(rt);
 }
 
@@ -550,6 +598,8 @@ int main(void)
         TU_TEST(test_sleep_until),
         TU_TEST(test_interval),
         TU_TEST(test_interval_late_while_armed),
+        TU_TEST(test_interval_tick_dropped_before_ready),
+        TU_TEST(test_timeout_without_inner_is_einval),
         TU_TEST(test_timeout),
         TU_TEST(test_drop_pending_sleep),
         TU_TEST(test_deadline_order),

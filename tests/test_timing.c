@@ -1,8 +1,11 @@
 /* test_timing.c: the timer heap under many arms and cancels, the virtual clock's slices and jumps, the clamps of
- * far deadlines, an interval re-armed through ws_future_poll, and the POSIX host.
+ * far deadlines, an interval's ticks driven through ws_future_poll, and the POSIX host.
  *
  * Each test names the mutants of scripts/mutate.py that motivated it (file, function, the change); each fails on
  * them. */
+#define _POSIX_C_SOURCE 200809L
+#include <time.h>
+
 #include "test_util.h"
 #include "ws_host_posix.h"
 
@@ -206,33 +209,42 @@ static void test_advance_requests_run(void **state)
 
 /* ---- far deadlines are clamped below WS_TIME_NEVER (which means "no timer") ---- */
 
-/* Motivating mutants (time.c): ws_sleep_init `WS_TIME_NEVER - 1` -> `- 0` and `ms > WS_TIME_NEVER / 1000000u` ->
- * `>=`; sleep_poll_impl's clamp `WS_TIME_NEVER - 1 - now` (`- 1` -> `- 0` / `+ 1`) and `now + deadline` -> `-`;
- * ws_clock_advance's clamp `WS_TIME_NEVER - 1`. */
+/* Seen through ws_runtime_next_deadline (the timer itself is private).
+ * Motivating mutants (time.c): ws_sleep_init `ms > WS_TIME_NEVER / 1000000u` -> `>=`; sleep_poll_impl's clamp
+ * `WS_TIME_NEVER - 1 - now` (`- 1` -> `- 0` / `+ 1`) and `now + deadline` -> `-`; ws_clock_advance's clamp
+ * `delta > WS_TIME_NEVER - rt->vnow` -> `>=`. */
+static ws_time armed_at(ws_runtime *rt, ws_sleep *s)
+{
+    ws_context cx = tu_cx(rt);
+    assert_int_equal(ws_future_poll(&s->base, &cx), WS_PENDING);
+    ws_time d = ws_runtime_next_deadline(rt);
+    ws_future_drop(rt, &s->base);
+    assert_int_equal(ws_runtime_next_deadline(rt), WS_TIME_NEVER);
+    return d;
+}
+
 static void test_far_deadlines(void **state)
 {
     (void)state;
-    ws_sleep s;
-    ws_sleep_init(&s, UINT64_MAX);
-    assert_int_equal(s.timer.deadline, WS_TIME_NEVER - 1);
-    ws_sleep_init(&s, WS_TIME_NEVER / 1000000u);
-    assert_int_equal(s.timer.deadline, WS_MS(WS_TIME_NEVER / 1000000u));
-    ws_sleep_init(&s, 7);
-    assert_int_equal(s.timer.deadline, WS_MS(7));
-
     ws_runtime *rt = tu_rt();
-    ws_context cx = tu_cx(rt);
+    ws_sleep s;
+    /* at time 0: the largest whole number of ms that fits is exact; more is clamped below "never" */
+    ws_sleep_init(&s, WS_TIME_NEVER / 1000000u);
+    assert_int_equal(armed_at(rt, &s), WS_MS(WS_TIME_NEVER / 1000000u));
+    ws_sleep_init(&s, UINT64_MAX);
+    assert_int_equal(armed_at(rt, &s), WS_TIME_NEVER - 1);
+
+    /* at 5 ms: relative deadlines whose sum with now would reach or pass WS_TIME_NEVER stop just short of it */
     assert_int_equal(ws_clock_advance(rt, WS_MS(5)), WS_OK);
-    ws_sleep_init_ns(&s, WS_TIME_NEVER - 3); /* relative: now + that would overflow */
-    assert_int_equal(ws_future_poll(&s.base, &cx), WS_PENDING);
-    assert_int_equal(s.timer.deadline, WS_TIME_NEVER - 1);
-    assert_int_equal(ws_runtime_next_deadline(rt), WS_TIME_NEVER - 1); /* armed, and not "never" */
-    ws_future_drop(rt, &s.base);
-    assert_int_equal(ws_runtime_next_deadline(rt), WS_TIME_NEVER);
+    ws_sleep_init_ns(&s, WS_TIME_NEVER - 3);
+    assert_int_equal(armed_at(rt, &s), WS_TIME_NEVER - 1);
+    ws_sleep_init_ns(&s, WS_TIME_NEVER - WS_MS(5)); /* exactly WS_TIME_NEVER */
+    assert_int_equal(armed_at(rt, &s), WS_TIME_NEVER - 1);
+    ws_sleep_init_ns(&s, WS_TIME_NEVER - WS_MS(5) - 1); /* exactly WS_TIME_NEVER - 1: fits */
+    assert_int_equal(armed_at(rt, &s), WS_TIME_NEVER - 1);
     ws_sleep_init_ns(&s, WS_MS(2)); /* an ordinary one is now + 2 ms */
-    assert_int_equal(ws_future_poll(&s.base, &cx), WS_PENDING);
-    assert_int_equal(s.timer.deadline, WS_MS(7));
-    ws_future_drop(rt, &s.base);
+    assert_int_equal(armed_at(rt, &s), WS_MS(7));
+
     /* the clock moves by exactly delta while that fits, and stops short of WS_TIME_NEVER when it would not */
     assert_int_equal(ws_clock_advance(rt, WS_TIME_NEVER - WS_MS(6)), WS_OK);
     assert_int_equal(ws_clock_now(rt), WS_TIME_NEVER - WS_MS(1));
@@ -241,28 +253,31 @@ static void test_far_deadlines(void **state)
     tu_rt_free(rt);
 }
 
-/* ---- an interval polled with ws_future_poll: ws_interval_next makes it pollable again ---- */
+/* ---- an interval driven by ws_future_poll: each tick is a new future ---- */
 
-/* ws_future_poll asserts that its future is neither ready nor dropped; ws_interval_next clears both flags, so an
- * interval can be driven by ws_future_poll as well as by WS_AWAIT.
- * Motivating mutant: time.c ws_interval_next, the flag reset `s->base.flags &= ~(READY | DROPPED)` deleted (the
- * second poll aborts on the assert). */
+/* ws_future_poll asserts that its future is neither ready nor dropped; an interval's ticks are fresh futures
+ * (ws_interval_tick), so an interval can be driven by ws_future_poll as well as by WS_AWAIT, and nothing that was
+ * dropped is polled again. */
 static void test_interval_repolled(void **state)
 {
     (void)state;
+    enum { PERIOD_MS = 5 };
     ws_runtime *rt = tu_rt();
     ws_context cx = tu_cx(rt);
     ws_interval iv;
-    ws_interval_init(&iv, 5);
-    assert_int_equal(ws_future_poll(&iv.sleep.base, &cx), WS_READY);
-    assert_int_equal(iv.sleep.base.out, 0);
-    ws_interval_next(&iv);
-    assert_false(ws_future_is_ready(&iv.sleep.base));
-    assert_int_equal(ws_future_poll(&iv.sleep.base, &cx), WS_PENDING);
-    assert_int_equal(ws_clock_advance(rt, WS_MS(5)), WS_OK);
-    assert_int_equal(ws_future_poll(&iv.sleep.base, &cx), WS_READY);
-    assert_int_equal(iv.sleep.base.out, 1);
-    ws_future_drop(rt, &iv.sleep.base);
+    ws_tick tick;
+    ws_interval_init(&iv, PERIOD_MS);
+    ws_interval_tick(&iv, &tick);
+    assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_READY);
+    assert_int_equal(WS_OUT(&tick), 0);
+    ws_future_drop(rt, &tick.sleep.base);
+    ws_interval_tick(&iv, &tick);
+    assert_false(ws_future_is_ready(&tick.sleep.base));
+    assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_PENDING);
+    assert_int_equal(ws_clock_advance(rt, WS_MS(PERIOD_MS)), WS_OK);
+    assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_READY);
+    assert_int_equal(WS_OUT(&tick), 1);
+    ws_future_drop(rt, &tick.sleep.base);
     tu_rt_free(rt);
 }
 
@@ -271,7 +286,7 @@ static void test_interval_repolled(void **state)
 /* now() is monotonic and sleep_until(deadline) does not return before the deadline (how long after is the
  * scheduler's business: not checked). Motivating mutants (host_posix.c): posix_sleep_until `d % 1000000000u` ->
  * `/` (a sub-second sleep becomes no sleep), `deadline <= now` negated (returns at once), `clock_gettime(...)`
- * deleted (an uninitialised clock), `tv_sec * 1000000000u` -> `/`. */
+ * deleted (an uninitialised clock), `tv_sec * 1000000000u` -> `/` (seconds lost). */
 static void test_posix_host(void **state)
 {
     (void)state;
@@ -279,8 +294,11 @@ static void test_posix_host(void **state)
     assert_non_null(h.now);
     assert_non_null(h.sleep_until);
     ws_time t0 = h.now(h.ud);
+    struct timespec ts;
+    assert_int_equal(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+    ws_time mono = (ws_time)ts.tv_sec * 1000000000u + (ws_time)ts.tv_nsec;
     ws_time t1 = h.now(h.ud);
-    assert_true(t1 >= t0);
+    assert_true(t0 <= mono && mono <= t1); /* it is CLOCK_MONOTONIC, in ns */
     h.sleep_until(h.ud, t1 + WS_MS(2));
     ws_time t2 = h.now(h.ud);
     assert_true(t2 >= t1 + WS_MS(2));

@@ -60,6 +60,8 @@ WS_ASYNC(worker, { ws_sleep nap; ws_op a; ws_op b; ws_yield y1; ws_yield y2; ws_
  * ignored, completions ok, error and cancelled, abort, drop, and the yield of a used-up slice.
  * Motivating mutants: trace_text.c line(): the `e->detail == 1 ? "ok" : e->detail == 0 ? "error" : "ignored"` and
  * `e->detail == 0 ? "ok" : e->detail == 1 ? "error" : "cancelled"` constants, `e->depth == 0` -> `== 1`, the
+ * indent `e->depth * 2` -> `* 1`; ws_internal.h ws__yield_wake's slow path `ws__wake(..., WS_CAUSE_SELF, 0)` with
+ * the source 0 -> 1; the
  * deadline's `((uint64_t)e->c << 32) | e->b` (`<< 31`, `&`); task.c ws__task_serial `!rt->ring_cap` negated (every
  * timer and host event names task 0); trace.c ws__intern `return 0` -> `return 1` for an empty name. */
 static void test_format_every_kind(void **state)
@@ -99,10 +101,14 @@ static void test_format_every_kind(void **state)
     HAS(&t, "poll      sleep\n");
     HAS(&t, "poll      host_op (child)");
     HAS(&t, "-> Pending at ");
+    HAS(&t, "-> Pending\n"); /* a nested future with no await point of its own (trace_text.c `&&` -> `||`) */
     HAS(&t, "-> Ready");
     HAS(&t, "wake      task 1 by timer (source 1, from task 0)");
     HAS(&t, "wake      task 1 by fetch");
-    HAS(&t, "wake      task 1 by self");
+    HAS(&t, "wake      task 1 by self (source 0, from task 1)");
+    /* nested polls are indented two spaces a level (the seq numbers are those of this program) */
+    HAS(&t, "#7       poll      sleep\n");
+    HAS(&t, "#21        poll      host_op (child)\n");
     HAS(&t, "timer     #1 armed by task 1 for 10.000 ms");
     HAS(&t, "host      op 0 \"okop\" started by task 1");
     HAS(&t, "host      op 1 \"badop\" started by task 1");
@@ -155,10 +161,37 @@ static int64_t fair_winner(ws_runtime *rt)
 static void test_clear_and_null(void **state)
 {
     (void)state;
+    /* a timer armed from outside any task names task 0 (task.c ws__task_serial `return 0` for WS_ID_NONE -> 1) */
+    ws_runtime *rt0 = tu_rt_opts(128, 64, 1);
+    ws_context cx = tu_cx(rt0);
+    ws_sleep s;
+    ws_sleep_init(&s, 1);
+    assert_int_equal(ws_future_poll(&s.base, &cx), WS_PENDING);
+    ws_trace_event ev;
+    assert_int_equal(ws_trace_read(rt0, 0, &ev, 1), 1);
+    assert_int_equal(ev.kind, WS_EV_TIMER);
+    assert_int_equal(ev.task, 0);
+    ws_future_drop(rt0, &s.base);
+    tu_rt_free(rt0);
+
     assert_int_equal(ws_trace_lost(NULL), 0);
     assert_int_equal(ws_trace_count(NULL), 0);
     assert_int_equal(ws_trace_string_count(NULL), 0);
     assert_string_equal(ws_trace_string(NULL, 1), "");
+    /* a keep-first ring that overflowed: the clear forgets the losses too (trace.c `rt->ring_lost = 0` deleted) */
+    ws_runtime *kf = tu_rt_opts(128, 16, 1);
+    for (int i = 0; i < 10; i++) {
+        ws_ready r;
+        ws_ready_init(&r, 0);
+        assert_int_equal(ws_spawn(kf, &r.base, sizeof r, "r", NULL), WS_OK);
+    }
+    assert_int_equal(ws_trace_lost(kf), 4);
+    ws_trace_clear(kf);
+    assert_int_equal(ws_trace_lost(kf), 0);
+    assert_int_equal(ws_trace_count(kf), 0);
+    tu_run(kf);
+    tu_rt_free(kf);
+
     ws_runtime *rt = tu_rt_opts(128, 64, 0);
     assert_int_equal(fair_winner(rt), 0);
     assert_int_equal(fair_winner(rt), 1);

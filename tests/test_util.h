@@ -116,6 +116,17 @@ static inline ws_runtime_stats tu_stats(ws_runtime *rt)
     return s;
 }
 
+/* The end of a test whose program let go of everything itself: no live task, object (channel, oneshot, notify) or
+ * armed timer is left for ws_runtime_free to drop, and every byte goes back to the allocator. */
+static inline void tu_rt_free_released(ws_runtime *rt)
+{
+    ws_runtime_stats s = tu_stats(rt);
+    assert_int_equal(s.tasks_live, 0);
+    assert_int_equal(s.objects_live, 0);
+    assert_int_equal(s.timers_armed, 0);
+    tu_rt_free(rt);
+}
+
 /* A context for polling a future from outside any task (as ws_block_on does for the handle). */
 static inline ws_context tu_cx(ws_runtime *rt) { return ws_context_outside(rt); }
 

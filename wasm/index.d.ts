@@ -92,6 +92,7 @@ export interface ExampleRun {
   truncated: string | null;
 }
 
+/** T: number or string, or for an entry whose output is "value" any HostValue. */
 export interface Job<T = number | string> {
   /** The task's id (stale once it finished). */
   id: number;
@@ -110,7 +111,32 @@ export interface RuntimeStats {
   memoryBytes: number;
 }
 
-export type HostFunction = (arg: string) => Promise<string | number | boolean | Uint8Array | ArrayBuffer | object | null | void>;
+/** What a host function receives besides its argument. */
+export interface HostCallContext {
+  /** Aborts when the C future awaiting this call is dropped: it lost a select, a timeout expired, its task was
+   * aborted (reason: a WasyncError 'ECANCELED'), or the runtime was closed or trapped ('ECLOSED', 'ETRAP'). A call
+   * that settles never sees it abort. */
+  readonly signal: AbortSignalLike;
+  /** A typed call's values (C's ws_host_callv_init, up to 64); the first is also the function's first argument.
+   * undefined for a text call (ws_host_call_init), whose argument is a string. */
+  readonly args?: readonly HostValue[];
+}
+
+/** A value of a typed host call, as JS receives it: number; string (NUL kept); Uint8Array (bytes, a copy); parsed
+ * JSON; the object of a handle; undefined. */
+export type HostValue = number | string | Uint8Array | object | boolean | null | undefined;
+
+/** Made by rt.handle(object): resolving a typed call with it gives C a handle to `object`. */
+export interface HostHandle {
+  readonly object: unknown;
+}
+
+/** What a host function may resolve to. A typed call sends numbers as numbers, strings as strings, Uint8Array /
+ * ArrayBuffer / views as bytes, undefined and null as undefined, a HostHandle as a handle, anything else as JSON;
+ * a text call sends it as text (strings as UTF-8, numbers as text, bytes as they are, objects as JSON). */
+export type HostResult = string | number | boolean | Uint8Array | ArrayBuffer | ArrayBufferView | HostHandle | object | null | void;
+
+export type HostFunction = (arg: any, context: HostCallContext) => Promise<HostResult> | string;
 
 export declare class Runtime {
   /** Runtimes are made by createRuntime(), never with `new`. */
@@ -122,6 +148,10 @@ export declare class Runtime {
   readonly clock: Clock;
   readonly closed: boolean;
   defineHost(name: string, fn: HostFunction): this;
+  /** Wraps an object so that a typed host call resolving with it gives C a handle (ws_value HANDLE). */
+  handle(object: unknown): HostHandle;
+  /** How many objects C holds handles to (until it calls ws_handle_release). */
+  readonly handlesLive: number;
   start<T = number | string>(name: string, args?: Record<string, number | string>, options?: { signal?: AbortSignalLike }): Job<T>;
   runExample(name: string, params?: Record<string, number | string>): Promise<ExampleRun>;
   readTrace(options?: { clear?: boolean }): TraceEvent[];

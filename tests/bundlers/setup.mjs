@@ -33,12 +33,25 @@ export async function tools() {
   const dir = process.env.WASYNC_BUNDLER_TOOLS || path.join(os.tmpdir(), 'wasync-bundler-tools');
   const manifest = JSON.stringify({ name: 'wasync-bundler-tools', private: true, dependencies: TOOLS }, null, 2);
   const stamp = path.join(dir, 'node_modules', '.wasync-tools.json');
-  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== manifest) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'package.json'), manifest);
-    await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], dir);
-    fs.writeFileSync(stamp, manifest);
+  const current = () => fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === manifest;
+  if (!current()) {
+    // Installed into a folder of this process's own, then renamed into place: test files run in parallel (node
+    // --test without --test-concurrency=1) never see a half-installed folder.
+    const own = `${dir}.${process.pid}`;
+    fs.rmSync(own, { recursive: true, force: true });
+    fs.mkdirSync(own, { recursive: true });
+    fs.writeFileSync(path.join(own, 'package.json'), manifest);
+    await sh('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], own);
+    fs.writeFileSync(path.join(own, 'node_modules', '.wasync-tools.json'), manifest);
+    if (!current()) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      try {
+        fs.renameSync(own, dir);
+      } catch (e) {
+        if (!current()) throw e; // another process put its install there first
+      }
+    }
+    fs.rmSync(own, { recursive: true, force: true });
   }
   const mod = (name) => path.join(dir, 'node_modules', name);
   return { dir, mod, bin: (name) => path.join(dir, 'node_modules', '.bin', name) };

@@ -23,7 +23,7 @@ const throwsType = (fn, re) => assert.throws(fn, (e) => oneLine(e) && e instance
 
 test('the wasm option: anything but bytes, a URL or a module is a TypeError naming it', T, async () => {
   const bad = [
-    [null, /^createRuntime: wasm must be bytes \(an ArrayBuffer or a typed array\), a URL, a URL string or a WebAssembly\.Module, not null$/],
+    [null, /^createRuntime: wasm must be bytes \(an ArrayBuffer or a typed array\), a URL, a URL string, a WebAssembly\.Module or one of the package's modules, not null$/],
     [42, /wasm must be .*, not 42$/],
     ['', /wasm must be .*, not ""$/],
     [{}, /wasm must be .*, not \{\}$/],

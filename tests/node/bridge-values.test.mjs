@@ -2,7 +2,7 @@
 // cannot convert fails that one call with EHOST and the reason; the runtime and every other call go on.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runtimes, deferred, rejectsWith } from './helpers.mjs';
+import { runtimes, deferred, rejectsWith, EXAMPLES_WASM } from './helpers.mjs';
 
 const T = { timeout: 20_000 };
 const rts = runtimes();
@@ -51,4 +51,133 @@ test('an unconvertible value in a 1000-wide batch fails the batch with EHOST and
   const s = rt.stats();
   assert.equal(s.opsInFlight, 0);
   assert.equal(s.tasksLive, 0);
+});
+
+// ---- typed values (ws_host_callv_init, entries with output "value"): the examples module's bridge entries ----
+
+const typed = runtimes({ wasm: EXAMPLES_WASM });
+after(() => typed.closeAll());
+
+test('typed values from C: number, string with NUL, bytes with invalid UTF-8, empty bytes, JSON, undefined', T, async () => {
+  const rt = await typed.open();
+  let got;
+  rt.defineHost('take', async (first, cx) => {
+    got = cx.args;
+    return 'ok';
+  });
+  assert.equal(await rt.start('host_values', { name: 'take', big: 0 }).promise, 'ok');
+  assert.equal(got.length, 7);
+  assert.equal(got[0], 1.5);
+  assert.equal(got[1], 'a\0b'); // the NUL is part of the string
+  assert.equal(got[1].length, 3);
+  assert.ok(got[2] instanceof Uint8Array);
+  assert.deepEqual([...got[2]], [0x01, 0x00, 0xff]); // byte-exact: no UTF-8 decoding
+  assert.ok(got[3] instanceof Uint8Array);
+  assert.equal(got[3].length, 0);
+  assert.deepEqual(got[4], { k: [1, 2] });
+  assert.equal(got[5], undefined);
+  assert.equal(got[6].length, 0);
+});
+
+test('8 MiB of bytes from C arrive byte-exact, and 8 MiB from JS go back byte-exact', T, async () => {
+  const rt = await typed.open();
+  const big = 8 << 20;
+  let arrived;
+  rt.defineHost('take', async (first, cx) => {
+    arrived = cx.args[6];
+    const back = new Uint8Array(big);
+    for (let i = 0; i < big; i++) back[i] = (i * 7) & 0xff;
+    return back;
+  });
+  const value = await rt.start('host_values', { name: 'take', big }).promise;
+  assert.equal(arrived.length, big);
+  let same = true;
+  for (let i = 0; i < big && same; i++) same = arrived[i] === ((i * 31) & 0xff);
+  assert.ok(same, 'the bytes from C are the pattern C wrote');
+  assert.ok(value instanceof Uint8Array);
+  assert.equal(value.length, big);
+  same = true;
+  for (let i = 0; i < big && same; i++) same = value[i] === ((i * 7) & 0xff);
+  assert.ok(same, 'the bytes back from JS are the pattern JS wrote');
+});
+
+const ROUND_TRIPS = [
+  ['a number, without text', 0.1 + 0.2],
+  ['a negative zero', -0],
+  ['NaN', NaN],
+  ['a string with NUL and non-ASCII', 'x\0y\0é€😀'],
+  ['an empty string', ''],
+  ['bytes with 00 and ff', new Uint8Array([0, 255, 0, 128, 1])],
+  ['empty bytes', new Uint8Array(0)],
+  ['JSON', { list: [1, 'two', null, true], nested: { deep: 'yes' } }],
+  ['a boolean (as JSON)', true],
+  ['undefined', undefined],
+];
+
+for (const [what, value] of ROUND_TRIPS) {
+  test(`round trip JS -> C -> JS: ${what}`, T, async () => {
+    const rt = await typed.open();
+    let seen;
+    rt.defineHost('give', async () => value);
+    rt.defineHost('echo', async (v) => {
+      seen = v;
+      return v;
+    });
+    const back = await rt.start('host_relay', { first: 'give', then: 'echo' }).promise;
+    for (const v of [seen, back]) {
+      if (value instanceof Uint8Array) {
+        assert.ok(v instanceof Uint8Array);
+        assert.deepEqual([...v], [...value]);
+      } else {
+        assert.deepEqual(v, value);
+        if (Object.is(value, -0)) assert.ok(Object.is(v, -0));
+      }
+    }
+  });
+}
+
+test('an ArrayBuffer and other views go to C as their bytes', T, async () => {
+  const rt = await typed.open();
+  rt.defineHost('give', async () => new Uint16Array([0x0102, 0xfffe]));
+  rt.defineHost('echo', async (v) => v);
+  assert.deepEqual([...await rt.start('host_relay', { first: 'give', then: 'echo' }).promise], [0x02, 0x01, 0xfe, 0xff]);
+  rt.defineHost('give', async () => new Uint8Array([9, 8, 7]).buffer);
+  assert.deepEqual([...await rt.start('host_relay', { first: 'give', then: 'echo' }).promise], [9, 8, 7]);
+});
+
+test('handles: a JS object goes to C as a handle and comes back as the same object; released, it is an error', T, async () => {
+  const rt = await typed.open();
+  const secret = { name: 'not copied', self: null };
+  secret.self = secret; // circular: it could never cross as JSON
+  let seen;
+  rt.defineHost('give', async () => rt.handle(secret));
+  rt.defineHost('echo', async (v) => {
+    seen = v;
+    return rt.handle(v);
+  });
+  const back = await rt.start('host_relay', { first: 'give', then: 'echo' }).promise;
+  assert.equal(seen, secret);
+  assert.equal(back, secret);
+  assert.equal(rt.handlesLive, 2); // C keeps both until it releases them
+  // Released by C before it passes it on: the call fails with EINVAL naming the handle; the runtime goes on.
+  let called = false;
+  rt.defineHost('echo', async () => { called = true; });
+  await rejectsWith(rt.start('host_relay', { first: 'give', then: 'echo', release: 1 }).promise, 'EINVAL', /argument 0: handle \d+ was released/);
+  assert.equal(called, false);
+  assert.equal(rt.handlesLive, 2);
+  rt.defineHost('echo', async (v) => rt.handle(v));
+  assert.equal(await rt.start('host_relay', { first: 'give', then: 'echo' }).promise, secret);
+});
+
+test('a typed value JS cannot send: EHOST with the reason; one that C sends badly: EINVAL', T, async () => {
+  const rt = await typed.open();
+  rt.defineHost('give', async () => 5n);
+  rt.defineHost('echo', async (v) => v);
+  await rejectsWith(rt.start('host_relay', { first: 'give', then: 'echo' }).promise, 'EHOST', /BigInt has no typed form/);
+  rt.defineHost('give', async () => circular());
+  await rejectsWith(rt.start('host_relay', { first: 'give', then: 'echo' }).promise, 'EHOST', /circular/i);
+  // A string from JS with a lone surrogate cannot be valid UTF-8: it is encoded with U+FFFD, as TextEncoder does.
+  rt.defineHost('give', async () => 'a\uD800b');
+  assert.equal(await rt.start('host_relay', { first: 'give', then: 'echo' }).promise, 'a\uFFFDb');
+  assert.equal(rt.closed, false);
 });

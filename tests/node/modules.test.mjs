@@ -41,10 +41,10 @@ test('the default module has the standard entries and none of the examples', T, 
   assert.deepEqual(same.entries, STANDARD);
 });
 
-test('the examples module lists all nine examples, in playground order, and the standard entries', T, async () => {
+test('the examples module lists all nine examples, in playground order, the standard entries and the bridge entries', T, async () => {
   const rt = await rts.open({ wasm: EXAMPLES_WASM });
   assert.deepEqual(rt.examples.map((e) => e.name), EXAMPLES);
-  assert.deepEqual(rt.entries, [...EXAMPLES, ...STANDARD]);
+  assert.deepEqual(rt.entries, [...EXAMPLES, ...STANDARD, 'host_select', 'host_timeout', 'host_values', 'host_relay']);
   const run = await rt.runExample('join', { a: 100, b: 200 });
   assert.equal(run.value, 3000);
   assert.equal(run.elapsedMs, 200);

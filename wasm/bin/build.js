@@ -28,7 +28,8 @@ class BuildError extends Error {}
 /** Where the package keeps its C: the installed package's c/ (staged by npm pack), or a checkout's src/. */
 export function cLayout(pkgDir) {
   const staged = path.join(pkgDir, 'c');
-  if (fs.existsSync(path.join(staged, 'core'))) {
+  // the package ships c/ and not src/; a checkout has src/ (and c/ only during npm pack)
+  if (!fs.existsSync(path.join(pkgDir, 'src', 'bridge.c')) && fs.existsSync(path.join(staged, 'core'))) {
     const core = path.join(staged, 'core');
     return {
       core: fs.readdirSync(core).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(core, f)),
@@ -39,7 +40,7 @@ export function cLayout(pkgDir) {
   }
   const repo = path.join(pkgDir, '..');
   const src = path.join(repo, 'src');
-  const nativeOnly = new Set(['host_posix.c', 'trace_text.c']);
+  const nativeOnly = new Set(['host_posix.c', 'trace_text.c']); // the same list as scripts/stage-c.mjs
   return {
     core: fs.readdirSync(src).filter((f) => f.endsWith('.c') && !nativeOnly.has(f)).sort().map((f) => path.join(src, f)),
     bridgeDir: path.join(pkgDir, 'src'),

@@ -22,7 +22,8 @@
 #   - __FILE__ made relative (-fmacro-prefix-map), so trace await points read "app.c:14", not a machine path.
 
 get_filename_component(WASYNC_PACKAGE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
-if(EXISTS "${WASYNC_PACKAGE_DIR}/c/core")
+# The package ships c/ and not src/; a checkout has src/ (and c/ only during npm pack)
+if(NOT EXISTS "${WASYNC_PACKAGE_DIR}/src/bridge.c" AND EXISTS "${WASYNC_PACKAGE_DIR}/c/core")
   # the installed npm package
   file(GLOB WASYNC_CORE_SOURCES "${WASYNC_PACKAGE_DIR}/c/core/*.c")
   set(WASYNC_BRIDGE_DIR "${WASYNC_PACKAGE_DIR}/c/bridge")

@@ -5,18 +5,18 @@
 
 #include "example.h"
 
-WS_ASYNC(ticker, { int64_t ticks, tick_ms, worst_ns; ws_interval every; })
+WS_ASYNC(ticker, { int64_t ticks, tick_ms, worst_ns; ws_interval every; ws_tick tick; })
 {
     WS_BEGIN();
     ws_interval_init(&self->every, (uint64_t)self->tick_ms);
     while (self->ticks-- > 0) {
-        WS_AWAIT(&self->every);
+        ws_interval_tick(&self->every, &self->tick); /* a tick is a future of its own, one per await */
+        WS_AWAIT(&self->tick);
         {
-            ws_time due = self->every.sleep.timer.deadline, now = ws_clock_now(cx->rt);
+            ws_time due = self->every.due, now = ws_clock_now(cx->rt); /* due: a read-only field */
             if (now > due && (int64_t)(now - due) > self->worst_ns)
                 self->worst_ns = (int64_t)(now - due);
         }
-        ws_interval_next(&self->every);
     }
     WS_RETURN(self->worst_ns / 1000000);
     WS_END();

@@ -8,6 +8,8 @@
 //   host_call(slot, gen, name, name_len, arg, arg_len) -> err                                      -> ops
 //   fetch_start(slot, gen, method, len, url, len, headers, len, body, len) -> err                  -> ops
 //   op_cancel(slot, gen)                 the future awaiting an operation was dropped               -> ops
+//   host_call_v(slot, gen, name, name_len, values, count) -> err   a typed host call              -> ops
+//   handle_release(handle)               C no longer needs a handle                                 -> ops
 // and env.emscripten_notify_memory_growth(), which tells the memory view to renew itself.
 import { FLAGS } from './contract.js';
 
@@ -21,6 +23,8 @@ export async function instantiate(module, { driver, ops, mem }) {
       host_call: (slot, gen, np, nl, ap, al) => ops.hostCall(slot, gen, np, nl, ap, al),
       fetch_start: (slot, gen, mp, ml, up, ul, hp, hl, bp, bl) => ops.fetchStart(slot, gen, mp, ml, up, ul, hp, hl, bp, bl),
       op_cancel: (slot, gen) => ops.cancel(slot, gen),
+      host_call_v: (slot, gen, np, nl, ap, n) => ops.hostCallV(slot, gen, np, nl, ap, n),
+      handle_release: (h) => ops.handles.release(h),
     },
     // Memory growth detaches every view of the old buffer.
     env: { emscripten_notify_memory_growth: () => mem.grew() },

@@ -9,9 +9,37 @@ import { ERRORS } from './contract.js';
 import { WasyncError, messageOf, named, rejectionMessage } from './errors.js';
 import { toBytes } from './memory.js';
 import { startFetch } from './fetch.js';
+import { Handles, encodeValue, readValues, writeBlock } from './values.js';
 
-const { EHOST, ENOENT, ENOMEM } = ERRORS;
+const { EHOST, EINVAL, ENOENT, ENOMEM } = ERRORS;
 const OK = 0;
+
+// A host function's second argument: { signal }, an AbortSignal that aborts when the C future awaiting the call is
+// dropped (a select it lost, a timeout, its task aborted, the runtime closed or trapped). The controller is made
+// when `signal` is first read: most host functions never read it, and one per call would cost every await.
+class CallContext {
+  /** A typed call's arguments (the first is also the function's first argument); undefined for a text call. */
+  args = undefined;
+  #controller = null;
+  #reason = undefined;    // the abort reason, if the call was dropped before `signal` was read
+  #dropped = false;
+
+  get signal() {
+    if (this.#controller === null) {
+      this.#controller = new AbortController();
+      if (this.#dropped) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  abort(reason) {
+    if (this.#controller !== null) this.#controller.abort(reason);
+    else {
+      this.#dropped = true;
+      this.#reason = reason;
+    }
+  }
+}
 
 export class HostOps {
   ex = null;
@@ -19,11 +47,12 @@ export class HostOps {
   #mem;
   #opts;
   #hosts = new Map();
-  // The ops in flight, by slot: #gens[slot] is the live generation (-1 when free), #controllers[slot] a fetch's
-  // AbortController, or null for a host call. Arrays, not a Map: two lookups per await.
+  // The ops in flight, by slot: #gens[slot] is the live generation (-1 when free), #controllers[slot] what to
+  // abort when C drops the op: a fetch's AbortController or a host call's CallContext. Arrays, not a Map.
   #gens = [];
   #controllers = [];
   live = 0;
+  handles = new Handles();    // the JS objects C holds handles to
 
   constructor(driver, mem, opts) {
     this.#driver = driver;
@@ -67,7 +96,8 @@ export class HostOps {
   /** Import host_call. */
   hostCall(slot, gen, namePtr, nameLen, argPtr, argLen) {
     const fn = this.#byName(namePtr, nameLen);
-    this.started(slot, gen, null);
+    const cx = new CallContext();
+    this.started(slot, gen, cx);
     if (!fn) {
       const name = this.#mem.str(namePtr, nameLen);
       // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
@@ -80,7 +110,7 @@ export class HostOps {
     const arg = this.#mem.str(argPtr, argLen);
     let result;
     try {
-      result = fn(arg);
+      result = fn(arg, cx);
     } catch (e) {
       result = Promise.reject(e);
     }
@@ -95,6 +125,54 @@ export class HostOps {
     return OK;
   }
 
+  /** Import host_call_v: a typed call (ws_host_callv_init). The function gets the first value as its argument and
+   * all of them as context.args; what it resolves to goes back typed. */
+  hostCallV(slot, gen, namePtr, nameLen, argsPtr, nargs) {
+    const fn = this.#byName(namePtr, nameLen);
+    const cx = new CallContext();
+    this.started(slot, gen, cx);
+    const name = fn ? this.#lastName : this.#mem.str(namePtr, nameLen);
+    if (!fn) {
+      const known = [...this.#hosts.keys()].join(', ') || 'none';
+      queueMicrotask(() => this.settle(slot, gen, ENOENT, `no host function named '${name}' (defined: ${known})`));
+      return OK;
+    }
+    try {
+      cx.args = readValues(this.#mem, this.handles, argsPtr, nargs);
+    } catch (e) { // an argument JS cannot decode: EINVAL for this call, the function is not called
+      const why = `host function '${name}': ${e.message}`;
+      queueMicrotask(() => this.settle(slot, gen, EINVAL, why));
+      return OK;
+    }
+    let result;
+    try {
+      result = fn(cx.args[0], cx);
+    } catch (e) {
+      result = Promise.reject(e);
+    }
+    Promise.resolve(result).then(
+      (v) => this.#settleTyped(slot, gen, v, name),
+      (e) => this.settle(slot, gen, EHOST, messageOf(e, `host function '${name}' failed`)),
+    );
+    return OK;
+  }
+
+  #settleTyped(slot, gen, value, name) {
+    if (!this.claim(slot, gen)) return;
+    this.complete(() => {
+      let type, payload;
+      try {
+        [type, payload] = encodeValue(value, this.handles);
+      } catch (e) {
+        const why = `host function '${name}' resolved to a value that cannot be passed to C: ${messageOf(e, 'it threw a value that is not an Error')}`;
+        this.#deliver(slot, gen, EHOST, why, name);
+        return;
+      }
+      const block = writeBlock(this.ex, this.#mem, type, payload);
+      this.ex.wsx_op_complete(slot, gen, block ? OK : ENOMEM, block);
+    });
+  }
+
   /** Import fetch_start. */
   fetchStart(slot, gen, mp, ml, up, ul, hp, hl, bp, bl) {
     return startFetch(this, this.#mem, slot, gen, mp, ml, up, ul, hp, hl, bp, bl);
@@ -102,7 +180,7 @@ export class HostOps {
 
   /** Import op_cancel: the future awaiting the operation was dropped. */
   cancel(slot, gen) {
-    this.#take(slot, gen)?.abort(new WasyncError('ECANCELED', 'the future awaiting this fetch was dropped'));
+    this.#take(slot, gen)?.abort(new WasyncError('ECANCELED', 'the C future awaiting this operation was dropped'));
   }
 
   started(slot, gen, controller) {
@@ -111,7 +189,7 @@ export class HostOps {
     this.live++;
   }
 
-  // Removes an op from the in-flight table: its controller (null for a host call), or undefined if not in flight.
+  // Removes an op from the in-flight table: its controller or context, or undefined if not in flight.
   #take(slot, gen) {
     if (this.#gens[slot] !== gen) return undefined;
     const c = this.#controllers[slot];
@@ -169,9 +247,9 @@ export class HostOps {
     }
   }
 
-  /** The runtime closed or trapped: abort every fetch in flight and forget every operation. */
-  failAll() {
-    for (const controller of this.#controllers) controller?.abort();
+  /** The runtime closed or trapped (`err`): abort every operation in flight with it, and forget them all. */
+  failAll(err) {
+    for (const controller of this.#controllers) controller?.abort(err);
     this.#gens = [];
     this.#controllers = [];
     this.live = 0;

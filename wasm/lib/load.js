@@ -5,7 +5,8 @@
 //   - a URL asset (assets.js, examples.js): `new URL('../dist/x.wasm', import.meta.url)`, the pattern Vite and
 //     webpack copy into a build; computed lazily, so a CommonJS bundle (where import.meta is empty) loads and
 //     fails only if it actually needs the file, with a message that says what to do;
-//   - an inline asset (inline.js): the bytes embedded in the JS as base64, for setups with no asset handling.
+//   - an inline asset (inline-default.js, inline-examples.js): the bytes embedded in the JS as base64 (decoded when
+//     that module is evaluated), for setups with no asset handling.
 // A package module is compiled once and cached: each runtime is a fresh instance of it (see bridge.c for why).
 //
 // Node's file API is reached through process.getBuiltinModule, never through an `import` of node:fs, so no
@@ -45,15 +46,20 @@ export class WasmAsset {
   [LOAD]() { return compileCached(this.href, () => bytesFromUrl(this.url, this.file)); }
 }
 
-/** A package module embedded in the JS: `decode` returns its bytes (run once, on first use). */
+/** A package module embedded in the JS: `bytes()` returns them; compiled on first use. */
 export class InlineWasm {
-  #decode;
-  constructor(file, decode) {
+  #bytes;
+  constructor(file, bytes) {
     this.file = file;
-    this.#decode = decode;
+    this.#bytes = bytes;
   }
   toString() { return `wasync:inline/${this.file}`; }
-  [LOAD]() { return compileCached(this, async () => checkWasm(this.#decode(), `the embedded ${this.file}`)); }
+  [LOAD]() { return compileCached(this, async () => checkWasm(this.#bytes(), `the embedded ${this.file}`)); }
+}
+
+/** True for the package's own module references (DEFAULT_WASM, EXAMPLES_WASM, by URL or inline). */
+export function isPackageModule(v) {
+  return typeof v?.[LOAD] === 'function';
 }
 
 function compileCached(key, getBytes) {
@@ -117,7 +123,7 @@ async function bytesFromUrl(url, file) {
 
 /** @param {unknown} source the `wasm` option (undefined already replaced by the entry's default module) */
 export async function loadModule(source) {
-  if (typeof source?.[LOAD] === 'function') return source[LOAD]();
+  if (isPackageModule(source)) return source[LOAD]();
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(checkWasm(source, 'the wasm bytes given'));
   if (typeof source !== 'string' && !(source instanceof URL)) {

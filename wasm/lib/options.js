@@ -1,5 +1,6 @@
 // options.js: createRuntime's options, checked and filled with their defaults; configure's and readTrace's.
 import { describe, named } from './errors.js';
+import { isPackageModule } from './load.js';
 
 const KNOWN = new Set(['clock', 'trace', 'traceCapacity', 'traceKeep', 'budget', 'sliceMs', 'wasm', 'baseUrl', 'runLimitMs']);
 
@@ -23,19 +24,20 @@ const sliceOf = (fn, v) => {
   return v;
 };
 
-// The module: bytes, a URL or URL string, or a compiled module (load.js). Checked here so that { wasm: null } is a
-// TypeError naming the option, not a missing file called 'null'.
+// The module: bytes, a URL or URL string, a compiled module, or one of the package's modules (DEFAULT_WASM,
+// EXAMPLES_WASM: load.js). Checked here so that { wasm: null } is a TypeError naming the option, not a missing file
+// called 'null'.
 function wasmOf(v) {
-  if (v === undefined || v instanceof URL || v instanceof ArrayBuffer || ArrayBuffer.isView(v) || v instanceof WebAssembly.Module) return v;
+  if (v === undefined || isPackageModule(v) || v instanceof URL || v instanceof ArrayBuffer || ArrayBuffer.isView(v) || v instanceof WebAssembly.Module) return v;
   if (typeof v === 'string' && v !== '') {
     try {
-      new URL(v, 'file:///'); // relative paths resolve later, against the package's own folder or the page
+      new URL(v, 'file:///'); // relative paths resolve later, against the page (load.js)
       return v;
     } catch {
       throw new TypeError(`createRuntime: wasm ${describe(v)} is not a valid URL`);
     }
   }
-  throw new TypeError(`createRuntime: wasm must be bytes (an ArrayBuffer or a typed array), a URL, a URL string or a WebAssembly.Module, not ${describe(v)}`);
+  throw new TypeError(`createRuntime: wasm must be bytes (an ArrayBuffer or a typed array), a URL, a URL string, a WebAssembly.Module or one of the package's modules, not ${describe(v)}`);
 }
 
 // The base for relative fetch URLs: an absolute URL (a string or a URL), kept as its href.

@@ -14,6 +14,7 @@ import { Memory } from './memory.js';
 import { checkOptions, checkConfigure, checkReadTrace } from './options.js';
 import { Driver, postMacrotask } from './schedule.js';
 import { decodeTrace, decodeTraceInChunks } from './trace.js';
+import { HostHandle, readBlock } from './values.js';
 
 const OK = 0;
 
@@ -65,27 +66,48 @@ export class Runtime {
   #reap() {
     const ex = this.#ex;
     for (let j = ex.wsx_reap(); j >= 0; j = ex.wsx_reap()) {
-      const err = ex.wsx_result_err();
-      const block = ex.wsx_result_text();
-      const value = block ? this.#mem.readBytes(block) : ex.wsx_result_value();
-      ex.wsx_result_release();
       const job = this.#jobs.get(j);
       this.#jobs.delete(j);
+      const err = ex.wsx_result_err();
+      const block = ex.wsx_result_text();
+      let value, bad = null;
+      if (block && err === OK && job?.typed) {
+        try {
+          value = readBlock(this.#mem, this.#ops.handles, block);
+        } catch (e) {
+          bad = e; // C made a value JS cannot read: that job fails, with the reason
+        }
+      } else {
+        value = block ? this.#mem.readBytes(block) : ex.wsx_result_value();
+      }
+      ex.wsx_result_release();
       if (!job) continue;
       job.cleanup();
-      if (err === OK) job.resolve(value);
+      if (bad) job.reject(bad);
+      else if (err === OK) job.resolve(value);
       else job.reject(errorFrom(err, typeof value === 'string' && value ? value : undefined));
     }
   }
 
   // The runtime closed or trapped (Driver.fail): every operation is forgotten, every job rejects.
   #failed(err) {
-    this.#ops.failAll();
+    this.#ops.failAll(err);
     for (const job of this.#jobs.values()) {
       job.cleanup();
       job.reject(err);
     }
     this.#jobs.clear();
+  }
+
+  /** Wraps `object` so that a host function resolving with the result gives C a handle to it (a typed call's
+   * result). C passes the handle back as a value that JS receives as `object`, until C releases it. */
+  handle(object) {
+    return new HostHandle(object);
+  }
+
+  /** The number of objects C holds handles to. */
+  get handlesLive() {
+    return this.#ops.handles.size;
   }
 
   /** Registers an async function that C code can call by name (ws_host_call) and await. */
@@ -124,7 +146,7 @@ export class Runtime {
     const id = this.#ex.wsx_job_task(j);
     let resolve, reject;
     const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
-    const job = { resolve, reject, done: false, cleanup: () => {} };
+    const job = { resolve, reject, done: false, cleanup: () => {}, typed: entry.output === 'value' };
     const settleOnce = (fn) => (v) => { if (!job.done) { job.done = true; fn(v); } };
     job.resolve = settleOnce(resolve);
     job.reject = settleOnce(reject);

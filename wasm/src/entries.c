@@ -128,7 +128,9 @@ ws_bytes *wsx_entries_json(ws_runtime *rt)
         wsx_buf_str(&b, ",\"description\":");
         wsx_buf_json_str(&b, e->description);
         wsx_buf_str(&b, e->example ? ",\"example\":true" : ",\"example\":false");
-        wsx_buf_str(&b, e->out_string ? ",\"output\":\"string\",\"params\":[" : ",\"output\":\"number\",\"params\":[");
+        wsx_buf_str(&b, e->out_string == WSX_OUT_VALUE    ? ",\"output\":\"value\",\"params\":["
+                        : e->out_string == WSX_OUT_STRING ? ",\"output\":\"string\",\"params\":["
+                                                          : ",\"output\":\"number\",\"params\":[");
         for (uint32_t j = 0; j < e->nparams; j++) {
             const wsx_param *p = &e->params[j];
             wsx_buf_str(&b, j ? ",{\"name\":" : "{\"name\":");
@@ -194,6 +196,10 @@ int wsx_args_parse(ws_runtime *rt, const wsx_entry *e, const char *text, uint32_
     *block = NULL;
     *block_len = 0;
     uint8_t seen[WSX_MAX_PARAMS] = { 0 };
+    if (e->nparams > WSX_MAX_PARAMS) {
+        put_msg(errbuf, errlen, e->name, ": more parameters than WSX_MAX_PARAMS", "");
+        return WS_EINVAL;
+    }
     /* One copy of the text, '\n' and '=' turned into NULs, so string values can point into it. */
     char *copy = ws_alloc(rt, len + 1);
     if (!copy) {

@@ -1,9 +1,9 @@
 /* entries.h: the bridge's side of the entry points (the public side, for modules, is ws_module.h): the package's
- * standard entries and examples, lookup by name, argument parsing, and the registry as JSON.
+ * standard entries, bridge entries and examples, lookup by name, argument parsing, and the registry as JSON.
  *
  * The bridge parses and range-checks the arguments JS sends ("name=value" lines), builds the future in the task's
  * memory with `init`, and spawns it. The examples are entries with `example` set; the standard entries exist for
- * tests and for embedding (host calls, fetch).
+ * tests and for embedding (host calls, fetch). Output conventions (out_string): see ws_module.h.
  */
 #ifndef WSX_ENTRIES_H
 #define WSX_ENTRIES_H
@@ -20,6 +20,10 @@ extern const wsx_entry wsx_entry_host_echo, wsx_entry_host_many, wsx_entry_fetch
 #define WSX_STANDARD_ENTRIES                                                                                        \
     &wsx_entry_host_echo, &wsx_entry_host_many, &wsx_entry_fetch_text, &wsx_entry_sleep, &wsx_entry_never,          \
         &wsx_entry_trap
+
+/* Entries that exercise the bridge (entry_points_bridge.c), in the examples module only. */
+extern const wsx_entry wsx_entry_host_select, wsx_entry_host_timeout, wsx_entry_host_values, wsx_entry_host_relay;
+#define WSX_BRIDGE_ENTRIES &wsx_entry_host_select, &wsx_entry_host_timeout, &wsx_entry_host_values, &wsx_entry_host_relay
 
 /* The package's nine examples (wasm/examples/), in the order the playground lists them. */
 extern const wsx_entry wsx_example_lazy, wsx_example_sequential, wsx_example_join, wsx_example_spawn,

@@ -4,6 +4,7 @@
 #include "ws_js.h"
 #include "wsx_abi.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define JS_IMPORT(name) __attribute__((import_module("wasync"), import_name(name)))
@@ -14,6 +15,15 @@ JS_IMPORT("fetch_start") int js_fetch_start(uint32_t slot, uint32_t gen, const c
                                             const char *url, uint32_t url_len, const char *headers,
                                             uint32_t headers_len, const uint8_t *body, uint32_t body_len);
 JS_IMPORT("op_cancel") void js_op_cancel(uint32_t slot, uint32_t gen);
+JS_IMPORT("host_call_v") int js_host_call_v(uint32_t slot, uint32_t gen, const char *name, uint32_t name_len,
+                                            const ws_value *args, uint32_t nargs);
+JS_IMPORT("handle_release") void js_handle_release(uint32_t h);
+
+#define CHECK(field, offset) _Static_assert(offsetof(ws_value, field) == offset, "ws_value: " #field);
+CHECK(type, 0)
+CHECK(len, 4)
+#undef CHECK
+_Static_assert(offsetof(ws_value, as) == 8 && sizeof(ws_value) == WSX_VALUE_SIZE, "ws_value: payload, size");
 
 #define ID_SLOT(id) ((uint32_t)(id))
 #define ID_GEN(id) ((uint32_t)((id) >> 32))
@@ -28,6 +38,11 @@ static int host_call_start(ws_runtime *rt, ws_id id, ws_op *op)
     ws_host_call *f = (ws_host_call *)op;
     if (!f->name)
         return WS_EINVAL;
+    if (f->typed) {
+        if (f->nargs > WS_HOST_MAX_ARGS || (f->nargs && !f->args))
+            return WS_EINVAL;
+        return js_host_call_v(ID_SLOT(id), ID_GEN(id), f->name, len_of(f->name), f->args, f->nargs);
+    }
     return js_host_call(ID_SLOT(id), ID_GEN(id), f->name, len_of(f->name), f->arg, f->arg_len);
 }
 
@@ -50,7 +65,75 @@ void ws_host_call_init(ws_host_call *f, const char *name, const void *arg, uint3
     f->name = name;
     f->arg = arg;
     f->arg_len = arg ? arg_len : 0;
+    f->args = NULL;
+    f->nargs = 0;
+    f->typed = 0;
 }
+
+void ws_host_callv_init(ws_host_call *f, const char *name, const ws_value *args, uint32_t nargs)
+{
+    ws_host_call_init(f, name, NULL, 0);
+    f->args = args;
+    f->nargs = nargs;
+    f->typed = 1;
+}
+
+/* ---- typed values ---- */
+
+int ws_value_of(const ws_bytes *b, ws_value *out)
+{
+    *out = ws_value_undefined();
+    if (!b || b->len < WSX_VALUE_DATA)
+        return WS_EINVAL;
+    uint32_t type, n = b->len - WSX_VALUE_DATA;
+    memcpy(&type, b->data, 4);
+    const uint8_t *p = b->data + WSX_VALUE_DATA;
+    switch (type) {
+    case WS_VALUE_UNDEFINED: return WS_OK;
+    case WS_VALUE_NUMBER:
+        if (n != 8)
+            return WS_EINVAL;
+        *out = ws_value_number(0);
+        memcpy(&out->as.number, p, 8);
+        return WS_OK;
+    case WS_VALUE_HANDLE:
+        if (n != 4)
+            return WS_EINVAL;
+        *out = ws_value_handle(0);
+        memcpy(&out->as.handle, p, 4);
+        return WS_OK;
+    case WS_VALUE_STRING:
+    case WS_VALUE_BYTES:
+    case WS_VALUE_JSON: *out = ws_value_data((ws_value_type)type, p, n); return WS_OK;
+    default: return WS_EINVAL;
+    }
+}
+
+ws_bytes *ws_value_new(ws_runtime *rt, const ws_value *v)
+{
+    uint32_t n = 0;
+    const void *src = NULL;
+    switch (v->type) {
+    case WS_VALUE_NUMBER: n = 8; src = &v->as.number; break;
+    case WS_VALUE_HANDLE: n = 4; src = &v->as.handle; break;
+    case WS_VALUE_STRING:
+    case WS_VALUE_BYTES:
+    case WS_VALUE_JSON: n = v->len; src = v->as.data; break;
+    default: break;
+    }
+    if (n > UINT32_MAX - WSX_VALUE_DATA)
+        return NULL;
+    ws_bytes *b = ws_bytes_new(rt, NULL, WSX_VALUE_DATA + n);
+    if (!b)
+        return NULL;
+    memset(b->data, 0, WSX_VALUE_DATA);
+    memcpy(b->data, &v->type, 4);
+    if (n)
+        memcpy(b->data + WSX_VALUE_DATA, src, n);
+    return b;
+}
+
+void ws_handle_release(uint32_t h) { js_handle_release(h); }
 
 /* ---- fetch ---- */
 

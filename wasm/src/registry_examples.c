@@ -1,7 +1,8 @@
 /* registry_examples.c: the entries of the examples module (dist/wasync-examples.wasm): the nine examples, in the
- * order the playground lists them, then the standard entries, as in the default module (registry.c). */
+ * order the playground lists them, then the standard entries, as in the default module (registry.c), then the
+ * entries that exercise the bridge (entry_points_bridge.c). */
 #include "entries.h"
 
-const wsx_entry *const wsx_entries[] = { WSX_EXAMPLE_ENTRIES, WSX_STANDARD_ENTRIES };
+const wsx_entry *const wsx_entries[] = { WSX_EXAMPLE_ENTRIES, WSX_STANDARD_ENTRIES, WSX_BRIDGE_ENTRIES };
 
 const uint32_t wsx_entry_count = sizeof wsx_entries / sizeof wsx_entries[0];

@@ -1,8 +1,11 @@
 /* ws_js.h: futures completed by JavaScript. Only in the wasm build: the host functions behind these are the
  * module's imports, provided by the package's loader (wasm/lib/host.js and fetch.js).
  *
- *   ws_host_call  awaits an async JS function registered with rt.defineHost(name, fn). The argument and the
- *                 result are byte strings (UTF-8 text by convention). A rejection, a synchronous throw, or a
+ *   ws_host_call  awaits an async JS function registered with rt.defineHost(name, fn). With ws_host_call_init
+ *                 the argument and the result are byte strings (UTF-8 text by convention); with
+ *                 ws_host_callv_init the arguments are typed values (up to WS_HOST_MAX_ARGS) and so is the
+ *                 result: read it with ws_value_of. A typed argument JS cannot decode (invalid UTF-8 in a
+ *                 STRING, bad JSON, a released handle) fails the call with WS_EINVAL and the reason. A rejection, a synchronous throw, or a
  *                 result that is neither a string nor a promise of one becomes err WS_EHOST with the message.
  *                 An unknown name is err WS_ENOENT at once.
  *   ws_fetch      awaits fetch(): method, URL, headers and body out; status, headers and body bytes in.
@@ -17,17 +20,58 @@
 #define WS_JS_H
 
 #include "wasync.h"
+#include "wsx_abi.h"
+
+/* A typed value crossing to or from JS (types: WSX_VALUE_TYPES in wsx_abi.h). Pointers are borrowed: the bytes
+ * must stay valid while the call that carries them is in flight. */
+typedef struct ws_value {
+    uint32_t type;              /* ws_value_type */
+    uint32_t len;               /* STRING, BYTES, JSON: length in bytes */
+    union {
+        double number;
+        const uint8_t *data;    /* STRING, BYTES, JSON */
+        uint32_t handle;        /* HANDLE */
+    } as;
+} ws_value;
+
+static inline ws_value ws_value_undefined(void) { ws_value v = { WS_VALUE_UNDEFINED, 0, { 0 } }; return v; }
+static inline ws_value ws_value_number(double n) { ws_value v = { WS_VALUE_NUMBER, 0, { 0 } }; v.as.number = n; return v; }
+static inline ws_value ws_value_data(ws_value_type t, const void *p, uint32_t len)
+{
+    ws_value v = { (uint32_t)t, len, { 0 } };
+    v.as.data = (const uint8_t *)p;
+    return v;
+}
+static inline ws_value ws_value_handle(uint32_t h) { ws_value v = { WS_VALUE_HANDLE, 0, { 0 } }; v.as.handle = h; return v; }
+
+/* Reads the outcome of a typed host call (ws_host_callv_init) or a block made by ws_value_new: *out points into
+ * the block, valid until it is freed. WS_EINVAL for a missing or malformed block. */
+int ws_value_of(const ws_bytes *block, ws_value *out);
+/* Encodes `v` (bytes copied) into a new block: the output of an entry whose output is "value". NULL: no memory. */
+ws_bytes *ws_value_new(ws_runtime *rt, const ws_value *v);
+/* Tells JS that C no longer needs handle `h`: the object may be collected. Using it afterwards fails that call
+ * with WS_EINVAL ("handle N was released"). */
+void ws_handle_release(uint32_t h);
+
+#define WS_HOST_MAX_ARGS 64
 
 typedef struct ws_host_call {
     ws_op op;
+    /* private: set by ws_host_call_init */
     const char *name;
     const uint8_t *arg;
     uint32_t arg_len;
+    const ws_value *args;   /* typed calls (ws_host_callv_init) */
+    uint32_t nargs;
+    uint8_t typed;
 } ws_host_call;
 
 void ws_host_call_init(ws_host_call *f, const char *name, const void *arg, uint32_t arg_len);
+/* A typed call: `args` (nargs <= WS_HOST_MAX_ARGS, else the call fails with WS_EINVAL) must stay valid until the
+ * future is ready or dropped. */
+void ws_host_callv_init(ws_host_call *f, const char *name, const ws_value *args, uint32_t nargs);
 
-typedef struct ws_fetch_request {
+typedef struct ws_fetch_request { /* public */
     const char *method;     /* NULL: GET */
     const char *url;
     const char *headers;    /* "Name: value\n" lines, or NULL */
@@ -37,13 +81,13 @@ typedef struct ws_fetch_request {
 
 typedef struct ws_fetch {
     ws_op op;
-    ws_fetch_request req;
+    ws_fetch_request req;   /* private: a copy made by ws_fetch_init */
 } ws_fetch;
 
 void ws_fetch_init(ws_fetch *f, const ws_fetch_request *req);
 
 /* A view into a fetch's output block: [u32 status][u32 headers_len][headers, NUL][body]. */
-typedef struct ws_fetch_response {
+typedef struct ws_fetch_response { /* public: filled in by ws_fetch_response_view */
     uint32_t status;
     const char *headers;    /* "name: value\n" lines, lower-case names, NUL-terminated */
     uint32_t headers_len;

@@ -20,7 +20,7 @@
  *         WSX_PARAM_TEXT("who", "who to greet", "world"),
  *         WSX_PARAM_INT("times", "how often", 1, 0, 10),         // default 1, range 0..10
  *     };
- *     WS_ENTRY(greet, .title = "Greet", .init = greet_init, WSX_PARAMS(greet_params), .out_string = 1);
+ *     WS_ENTRY(greet, .title = "Greet", .init = greet_init, WSX_PARAMS(greet_params), .out_string = WSX_OUT_STRING);
  *     WS_MODULE_ENTRIES(&greet_entry);                            // once per module: what rt.start can name
  *
  * Contracts:
@@ -29,8 +29,10 @@
  *     as long as the task: a future may keep the pointers in its fields.
  *   - init runs once, before the first poll, inside the task's memory (the future is `size` bytes, zeroed): it
  *     must only build the future (WS_ASYNC_INIT and fields). Nothing runs until the executor polls it.
- *   - Output: a number entry's result is its out (int64, exact in JS up to 2^53). With .out_string = 1 its out is
- *     a ws_bytes * (ws_op.h) that the bridge decodes as UTF-8 into a JS string and frees. Any entry that fails
+ *   - Output (.out_string): WSX_OUT_NUMBER (the default): the result is out (int64, exact in JS up to 2^53).
+ *     WSX_OUT_STRING: out is a ws_bytes * (ws_op.h) that the bridge decodes as UTF-8 into a JS string and frees.
+ *     WSX_OUT_VALUE: out is a typed value block (ws_value_new, or a typed host call's outcome, ws_js.h): JS gets a
+ *     number, string, Uint8Array, parsed JSON or the object of a handle. Any entry that fails
  *     (err != WS_OK) may set out to a ws_bytes * message, or 0: JS sees an Error whose code names err and whose
  *     message is that text; the bridge frees it. WS_TRY hands a failed host call's message on this way.
  *   - Cancellation: job.abort() in JS (or rt.close()) drops the task's future at its next scheduling point:
@@ -45,7 +47,11 @@
 extern "C" {
 #endif
 
-#define WSX_MAX_PARAMS 6
+/* Parameters per entry point. Starting an entry with more fails with WS_EINVAL. */
+#define WSX_MAX_PARAMS 16
+
+/* What an entry's output is (wsx_entry.out_string). */
+enum { WSX_OUT_NUMBER = 0, WSX_OUT_STRING = 1, WSX_OUT_VALUE = 2 };
 
 /* What a parameter holds. MS and INT are numbers in [min, max]; URL and TEXT are strings (a URL that starts with
  * '/' is made absolute against the runtime's baseUrl by the JS side). */
@@ -82,7 +88,7 @@ typedef struct wsx_entry {
     uint32_t nparams;                                /* at most WSX_MAX_PARAMS */
     uint32_t size;                                   /* of the future */
     void (*init)(void *future, const wsx_args *args);
-    uint8_t out_string;                              /* 1: out is a ws_bytes * decoded to a JS string */
+    uint8_t out_string;                              /* WSX_OUT_NUMBER, WSX_OUT_STRING or WSX_OUT_VALUE */
     uint8_t example;                                 /* 1: one of the package's built-in examples */
 } wsx_entry;
 

@@ -44,6 +44,26 @@
     X(HEADERS_LEN, 4) /* u32 length of the header text, without its NUL */                                        \
     X(HEADERS, 8)     /* the header text */
 
+/* Typed values (ws_value, ws_js.h): X(NAME, name in JS). The type numbers are table order, from 0. */
+#define WSX_VALUE_TYPES(X)                                                                                         \
+    X(UNDEFINED, undefined) /* no value: JS undefined (null becomes this too) */                                   \
+    X(NUMBER, number)       /* a double, no text */                                                                \
+    X(STRING, string)       /* UTF-8 with its length: NUL bytes are part of it; JS rejects invalid UTF-8 */        \
+    X(BYTES, bytes)         /* bytes as they are: a Uint8Array in JS */                                            \
+    X(JSON, json)           /* JSON text: parsed in JS, made with JSON.stringify from JS */                        \
+    X(HANDLE, handle)       /* a JS object kept in the runtime's handle table, named by a number */
+
+/* struct ws_value as JS reads an array of them: X(field, byte offset). 16 bytes each. */
+#define WSX_VALUE_LAYOUT(X)                                                                                        \
+    X(type, 0)                                                                                                     \
+    X(len, 4)                                                                                                      \
+    X(payload, 8) /* number: f64; string, bytes, json: pointer; handle: u32 */
+#define WSX_VALUE_SIZE 16
+
+/* A typed outcome block (ws_bytes data): a u32 type at 0, the payload from WSX_VALUE_DATA on (number: f64,
+ * handle: u32, others: their bytes). */
+#define WSX_VALUE_DATA 8
+
 enum {
 #define WSX__FLAG_ENUM(name, value) WSX_FLAG_##name = value,
     WSX_FLAGS(WSX__FLAG_ENUM)
@@ -55,5 +75,12 @@ enum {
     WSX_FETCH_BLOCK(WSX__FETCH_ENUM)
 #undef WSX__FETCH_ENUM
 };
+
+typedef enum ws_value_type {
+#define WSX__VALUE_ENUM(name, js) WS_VALUE_##name,
+    WSX_VALUE_TYPES(WSX__VALUE_ENUM)
+#undef WSX__VALUE_ENUM
+    WS_VALUE_TYPE_COUNT
+} ws_value_type;
 
 #endif

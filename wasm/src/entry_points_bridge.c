@@ -1,0 +1,217 @@
+/* entry_points_bridge.c: entries that exercise the JS bridge from C: host calls dropped by a select or a timeout
+ * (their AbortSignal), and typed values both ways. Compiled into the examples module (and so available to the
+ * tests and the playground), not into the default module: applications write their own. */
+#include "entries.h"
+#include "ws_js.h"
+
+#include <string.h>
+
+/* ---- host_select, host_timeout: host calls dropped before they settle (their JS AbortSignal fires) ---- */
+
+/* Selects between host calls `a` and `b` (argument: their own name); the value is the winner's result. The loser
+ * is dropped, which aborts its host function's signal. */
+WS_ASYNC(host_select, { const char *a, *b; ws_host_call ca, cb; ws_select sel; })
+{
+    WS_BEGIN();
+    ws_host_call_init(&self->ca, self->a, self->a, (uint32_t)strlen(self->a));
+    ws_host_call_init(&self->cb, self->b, self->b, (uint32_t)strlen(self->b));
+    ws_select2_init(&self->sel, &self->ca.op.base, &self->cb.op.base, WS_SELECT_BIASED);
+    WS_AWAIT(&self->sel);
+    {
+        ws_host_call *w = WS_OUT(&self->sel) == 0 ? &self->ca : &self->cb;
+        self->base.err = WS_ERR(w);
+        self->base.out = WS_OUT(w);
+    }
+    return WS_READY;
+    WS_END();
+}
+
+static void host_select_init(void *f, const wsx_args *args)
+{
+    host_select *self = f;
+    WS_ASYNC_INIT(host_select, self);
+    self->a = args->str[0];
+    self->b = args->str[1];
+}
+
+static const wsx_param host_select_params[] = {
+    { "a", "first host function", WSX_TEXT, 0, 0, 0, "" },
+    { "b", "second host function", WSX_TEXT, 0, 0, 0, "" },
+};
+
+const wsx_entry wsx_entry_host_select = {
+    "host_select", "First of two host calls",
+    "Selects between host functions `a` and `b` (each called with its own name); returns the winner's result.",
+    host_select_params, 2, sizeof(host_select), host_select_init, 1, 0,
+};
+
+/* Calls host function `name` with `arg` under a timeout of `ms`: ETIMEDOUT if it has not settled by then (the
+ * call is dropped, which aborts its host function's signal). */
+WS_ASYNC(host_timeout, { const char *name, *arg; uint32_t arg_len; int64_t ms; ws_host_call call; ws_timeout guard; })
+{
+    WS_BEGIN();
+    ws_host_call_init(&self->call, self->name, self->arg, self->arg_len);
+    ws_timeout_init(&self->guard, &self->call.op.base, (uint64_t)self->ms);
+    WS_AWAIT(&self->guard);
+    if (WS_ERR(&self->guard) == WS_ETIMEDOUT)
+        WS_RETURN_ERR(WS_ETIMEDOUT);
+    self->base.err = WS_ERR(&self->call);
+    self->base.out = WS_OUT(&self->call);
+    return WS_READY;
+    WS_END();
+}
+
+static void host_timeout_init(void *f, const wsx_args *args)
+{
+    host_timeout *self = f;
+    WS_ASYNC_INIT(host_timeout, self);
+    self->name = args->str[0];
+    self->arg = args->str[1];
+    self->arg_len = args->len[1];
+    self->ms = args->num[2];
+}
+
+static const wsx_param host_timeout_params[] = {
+    { "name", "host function", WSX_TEXT, 0, 0, 0, "" },
+    { "arg", "argument", WSX_TEXT, 0, 0, 0, "" },
+    { "ms", "timeout (ms)", WSX_MS, 100, 0, 600000, NULL },
+};
+
+const wsx_entry wsx_entry_host_timeout = {
+    "host_timeout", "A host call with a timeout",
+    "Calls the host function `name` with `arg`; fails with ETIMEDOUT if it has not settled within `ms`.",
+    host_timeout_params, 3, sizeof(host_timeout), host_timeout_init, 1, 0,
+};
+
+/* ---- host_values, host_relay: typed values across the bridge ---- */
+
+/* Calls host function `name` with one value of each type built in C: the number 1.5, the string "a\0b" (3 bytes),
+ * the bytes 01 00 ff, no bytes, the JSON {"k":[1,2]}, undefined, and `big` bytes of the pattern i * 31 mod 256.
+ * The value is what the host function resolves to, typed. */
+static void host_values_drop(ws_runtime *rt, ws_future *f);
+WS_ASYNC_WITH_DROP(host_values, host_values_drop, { const char *name; int64_t big; uint8_t *buf; ws_value args[7]; ws_host_call call; })
+{
+    WS_BEGIN();
+    if (self->big > 0) {
+        self->buf = ws_alloc(cx->rt, (size_t)self->big);
+        if (!self->buf)
+            WS_RETURN_ERR(WS_ENOMEM);
+        for (int64_t i = 0; i < self->big; i++)
+            self->buf[i] = (uint8_t)(i * 31);
+    }
+    {
+        static const uint8_t raw[] = { 0x01, 0x00, 0xff };
+        self->args[0] = ws_value_number(1.5);
+        self->args[1] = ws_value_data(WS_VALUE_STRING, "a\0b", 3);
+        self->args[2] = ws_value_data(WS_VALUE_BYTES, raw, 3);
+        self->args[3] = ws_value_data(WS_VALUE_BYTES, NULL, 0);
+        self->args[4] = ws_value_data(WS_VALUE_JSON, "{\"k\":[1,2]}", 11);
+        self->args[5] = ws_value_undefined();
+        self->args[6] = ws_value_data(WS_VALUE_BYTES, self->buf, (uint32_t)self->big);
+    }
+    ws_host_callv_init(&self->call, self->name, self->args, 7);
+    WS_AWAIT(&self->call);
+    ws_free(cx->rt, self->buf, (size_t)self->big);
+    self->buf = NULL;
+    self->base.err = WS_ERR(&self->call);
+    self->base.out = WS_OUT(&self->call);
+    return WS_READY;
+    WS_END();
+}
+
+static void host_values_drop(ws_runtime *rt, ws_future *f)
+{
+    ws_async_drop(rt, f);
+    host_values *self = (host_values *)f;
+    ws_free(rt, self->buf, (size_t)self->big);
+    self->buf = NULL;
+}
+
+static void host_values_init(void *f, const wsx_args *args)
+{
+    host_values *self = f;
+    WS_ASYNC_INIT(host_values, self);
+    self->name = args->str[0];
+    self->big = args->num[1];
+    self->buf = NULL;
+}
+
+static const wsx_param host_values_params[] = {
+    { "name", "host function", WSX_TEXT, 0, 0, 0, "" },
+    { "big", "bytes in the last argument", WSX_INT, 0, 0, 64 << 20, NULL },
+};
+
+const wsx_entry wsx_entry_host_values = {
+    "host_values", "Typed values to a host function",
+    "Calls the host function `name` with one value of each type built in C; returns its typed result.",
+    host_values_params, 2, sizeof(host_values), host_values_init, WSX_OUT_VALUE, 0,
+};
+
+/* Calls host function `first` with no argument, then `then` with what `first` resolved to (typed, unchanged), and
+ * returns what `then` resolves to: a value goes JS -> C -> JS, a handle comes back as the same object. With
+ * release 1, a handle is released first: the second call then fails (use after release). */
+static void host_relay_drop(ws_runtime *rt, ws_future *f);
+WS_ASYNC_WITH_DROP(host_relay, host_relay_drop, {
+    const char *first, *then;
+    int64_t release;
+    ws_host_call call;
+    ws_bytes *got;
+    ws_value v;
+})
+{
+    WS_BEGIN();
+    ws_host_callv_init(&self->call, self->first, NULL, 0);
+    WS_AWAIT(&self->call);
+    if (WS_ERR(&self->call) != WS_OK) {
+        self->base.err = WS_ERR(&self->call);
+        self->base.out = WS_OUT(&self->call);
+        return WS_READY;
+    }
+    self->got = ws_bytes_of(WS_OUT(&self->call));
+    if (ws_value_of(self->got, &self->v) != WS_OK) {
+        ws_bytes_free(cx->rt, self->got);
+        self->got = NULL;
+        WS_RETURN_ERR(WS_EINVAL);
+    }
+    if (self->release && self->v.type == WS_VALUE_HANDLE)
+        ws_handle_release(self->v.as.handle); /* passed on all the same: `then` fails with EINVAL */
+    ws_host_callv_init(&self->call, self->then, &self->v, 1);
+    WS_AWAIT(&self->call);
+    ws_bytes_free(cx->rt, self->got);
+    self->got = NULL;
+    self->base.err = WS_ERR(&self->call);
+    self->base.out = WS_OUT(&self->call);
+    return WS_READY;
+    WS_END();
+}
+
+static void host_relay_drop(ws_runtime *rt, ws_future *f)
+{
+    ws_async_drop(rt, f);
+    host_relay *self = (host_relay *)f;
+    ws_bytes_free(rt, self->got);
+    self->got = NULL;
+}
+
+static void host_relay_init(void *f, const wsx_args *args)
+{
+    host_relay *self = f;
+    WS_ASYNC_INIT(host_relay, self);
+    self->first = args->str[0];
+    self->then = args->str[1];
+    self->release = args->num[2];
+    self->got = NULL;
+}
+
+static const wsx_param host_relay_params[] = {
+    { "first", "host function giving a value", WSX_TEXT, 0, 0, 0, "" },
+    { "then", "host function given that value", WSX_TEXT, 0, 0, 0, "" },
+    { "release", "release a handle before passing it on (1)", WSX_INT, 0, 0, 1, NULL },
+};
+
+const wsx_entry wsx_entry_host_relay = {
+    "host_relay", "A typed value from JS to C and back",
+    "Calls the host function `first`, passes what it resolves to to `then`, and returns `then`'s typed result.",
+    host_relay_params, 3, sizeof(host_relay), host_relay_init, WSX_OUT_VALUE, 0,
+};
+
