@@ -149,9 +149,10 @@ export async function build(argv, pkgDir) {
       ...o.defines.map((d) => `-D${d}`), `-fmacro-prefix-map=${c.prefixMap[0]}=${c.prefixMap[1]}`,
       `-fmacro-prefix-map=${process.cwd()}/=`,
     ];
+    // your sources first: a mistake in them is reported before the package's sources are compiled
     const jobs = [
-      ...c.core.map((f) => ({ f, extra: [] })),
       ...o.sources.map((f) => ({ f: path.resolve(f), extra: [] })),
+      ...c.core.map((f) => ({ f, extra: [] })),
       ...cold.map((f) => ({ f: path.resolve(f), extra: flags.coldCompile })),
     ];
     const objects = jobs.map((j, i) => path.join(tmp, `${i}-${path.basename(j.f, '.c')}.o`));
