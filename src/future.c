@@ -14,6 +14,8 @@ static ws_poll poll_traced(ws_future *f, ws_context *cx, int16_t index)
     ws_runtime *rt = cx->rt;
     uint32_t serial = cx->serial;
     uint16_t depth = ++cx->depth;
+    uint16_t outer = rt->poll_depth;
+    rt->poll_depth = depth; /* for a cancel recorded during this poll (drop_traced) */
     ws__trace_emit(rt, WS_EV_POLL_BEGIN, 0, depth, serial, 0, ws__intern_static(rt, f->type->name),
                    (uint32_t)(index + 1));
     rt->suspend_file = NULL;
@@ -25,6 +27,7 @@ static ws_poll poll_traced(ws_future *f, ws_context *cx, int16_t index)
     ws__trace_emit(rt, WS_EV_POLL_END, (uint8_t)r, depth, serial, 0, r ? 0 : rt->suspend_line, file);
     rt->suspend_file = NULL;
     rt->suspend_line = 0;
+    rt->poll_depth = outer;
     cx->depth--;
     return r;
 }
@@ -54,11 +57,30 @@ ws_poll ws_await_poll_traced(ws_future *f, ws_context *cx)
     return WS_READY;
 }
 
+/* Dropping a future that is not ready cancels it. Inside a task's poll the trace records that (a `cancel`: a
+ * select's loser, a future built and dropped unpolled), at one depth below the poll that drops it, and one more for
+ * each future its drop hook drops in turn. A task's own future dropped is recorded by the task (`drop`). */
+static void drop_traced(ws_runtime *rt, ws_future *f)
+{
+    uint16_t depth = (uint16_t)(rt->cancel_depth ? rt->cancel_depth + 1 : rt->poll_depth + 1);
+    ws__trace_emit(rt, WS_EV_CANCEL, (uint8_t)((f->flags & WS_FUTURE_POLLED) != 0), depth,
+                   ws__slot_trace(rt, rt->current->slot)->serial, 0, ws__intern_static(rt, f->type->name), 0);
+    uint16_t outer = rt->cancel_depth;
+    rt->cancel_depth = depth;
+    if (f->type->drop)
+        f->type->drop(rt, f);
+    rt->cancel_depth = outer;
+}
+
 void ws_future_drop(ws_runtime *rt, ws_future *f)
 {
     if (!f || !f->type || (f->flags & WS_FUTURE_DROPPED))
         return;
     f->flags |= WS_FUTURE_DROPPED;
+    if (WS_UNLIKELY(WS_TRACING(rt) && rt->current && !(f->flags & WS_FUTURE_READY))) {
+        drop_traced(rt, f);
+        return;
+    }
     if (f->type->drop)
         f->type->drop(rt, f);
 }

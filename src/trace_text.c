@@ -49,6 +49,10 @@ static void line(const ws_runtime *rt, const ws_trace_event *e, char *buf, size_
     case WS_EV_ABORT: snprintf(p, left, "abort     task %u\n", e->task); break;
     case WS_EV_DROP: snprintf(p, left, "drop      task %u\n", e->task); break;
     case WS_EV_YIELD: snprintf(p, left, "yield     to the host (time slice used)\n"); break;
+    case WS_EV_CANCEL:
+        snprintf(p, left, "cancel    %s dropped %s (task %u)\n", ws_trace_string(rt, e->b),
+                 e->detail ? "before it was ready" : "unpolled", e->task);
+        break;
     default: /* a kind without a line of its own here: its name and raw fields */
         snprintf(p, left, "%-9s task %u (a %u, b %u, c %u)\n", ws_trace_kind_name((ws_trace_kind)e->kind), e->task,
                  e->a, e->b, e->c);

@@ -158,6 +158,8 @@ struct ws_runtime {
     ws_intern intern;
     const char *suspend_file;    /* await point of the innermost suspension in this poll */
     unsigned suspend_line;
+    uint16_t poll_depth;         /* tracing: depth of the nested poll running now (0: the task's own poll) */
+    uint16_t cancel_depth;       /* tracing: depth of the future being dropped (0: none), for nested cancels */
 
     ws_runtime_stats stats;
 };

@@ -38,6 +38,10 @@ extern "C" {
  *   abort     abort requested
  *   drop      the task's future was dropped unfinished
  *   yield     the executor returned to the host with work left (time slice used)
+ *   cancel    a future was dropped before it was ready, inside a task's poll (a select's loser, a future built and
+ *             dropped unpolled, what a dropped future was awaiting); task = the running task; polled = 1 if it had
+ *             been polled, 0 if never; depth = the depth of the poll that dropped it + 1 (or, for a future dropped
+ *             by a dropped future, one more than that future's). A task's own future dropped is `drop`.
  */
 #define WS_TRACE_KINDS(X)                                                                                          \
     X(SPAWN, spawn, _, u32(parent), str(name), _)                                                                  \
@@ -50,7 +54,8 @@ extern "C" {
     X(COMPLETE, complete, u32(result), _, _, _)                                                                    \
     X(ABORT, abort, _, _, _, _)                                                                                    \
     X(DROP, drop, _, _, _, _)                                                                                      \
-    X(YIELD, yield, _, _, _, _)
+    X(YIELD, yield, _, _, _, _)                                                                                    \
+    X(CANCEL, cancel, u32(polled), _, str(future), _)
 
 typedef enum ws_trace_kind {
     WS__EV_NONE = 0,

@@ -403,6 +403,68 @@ static void test_format(void **state)
     tu_rt_free(rt);
 }
 
+/* A select whose slow side (a join of two sleeps) loses, and a sleep built and dropped without a poll. */
+WS_ASYNC(race_and_drop, { ws_sleep idle, fast, slow_a, slow_b; ws_join slow; ws_select race; })
+{
+    WS_BEGIN();
+    ws_sleep_init(&self->idle, 5);
+    ws_future_drop(cx->rt, &self->idle.base); /* never polled */
+    ws_sleep_init(&self->slow_a, 300);
+    ws_sleep_init(&self->slow_b, 400);
+    ws_join2_init(&self->slow, &self->slow_a.base, &self->slow_b.base);
+    ws_sleep_init(&self->fast, 100);
+    ws_select2_init(&self->race, &self->slow.base, &self->fast.base, WS_SELECT_BIASED);
+    WS_AWAIT(&self->race);
+    WS_RETURN(0);
+    WS_END();
+}
+
+/* Dropping a future that is not ready inside a task's poll is a `cancel` event: the select's loser at the depth of
+ * the select's children, what it was awaiting one deeper, a future dropped unpolled with polled = 0. A ready
+ * future dropped, and the task's own future, are not cancels. */
+static void test_cancel_events(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 1024, 0);
+    race_and_drop f;
+    WS_ASYNC_INIT(race_and_drop, &f);
+    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "race", NULL, NULL), WS_OK);
+    ws_trace_event *e;
+    uint32_t n = read_all(rt, &e);
+    int seen = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (e[i].kind != WS_EV_CANCEL)
+            continue;
+        const char *name = ws_trace_string(rt, e[i].b);
+        assert_int_equal(e[i].task, 1);
+        if (seen == 0) { /* the unpolled sleep, dropped by the task's own poll */
+            assert_string_equal(name, "sleep");
+            assert_int_equal(e[i].detail, 0);
+            assert_int_equal(e[i].depth, 1);
+            assert_int_equal(e[i].t, 0);
+        } else if (seen == 1) { /* the select's loser, dropped while the select (depth 1) is polled */
+            assert_string_equal(name, "join");
+            assert_int_equal(e[i].detail, 1);
+            assert_int_equal(e[i].depth, 2);
+            assert_int_equal(e[i].t, 100 * WS_MS(1));
+        } else { /* what the loser held, its two sleeps: one deeper */
+            assert_string_equal(name, "sleep");
+            assert_int_equal(e[i].detail, 1);
+            assert_int_equal(e[i].depth, 3);
+        }
+        seen++;
+    }
+    assert_int_equal(seen, 4);
+    assert_int_equal(count_kind(e, n, WS_EV_DROP), 0);
+    free(e);
+    size_t len;
+    char *t = format(rt, &len);
+    assert_non_null(strstr(t, "cancel    sleep dropped unpolled (task 1)"));
+    assert_non_null(strstr(t, "cancel    join dropped before it was ready (task 1)"));
+    free(t);
+    tu_rt_free(rt);
+}
+
 static void test_tracing_off(void **state)
 {
     (void)state;
@@ -442,6 +504,7 @@ int main(void)
         TU_TEST(test_ring_modes),
         TU_TEST(test_format),
         TU_TEST(test_tracing_off),
+        TU_TEST(test_cancel_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

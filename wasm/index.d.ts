@@ -6,7 +6,7 @@
 import type { TraceEvent } from './trace.js';
 export type {
   WakeCause, SpawnEvent, PollEvent, WakeEvent, TimerEvent, HostEvent, SettleEvent, CompleteEvent, AbortEvent,
-  DropEvent, YieldEvent, TraceEvent, ChromeTrace,
+  DropEvent, YieldEvent, CancelEvent, TraceEvent, ChromeTrace,
 } from './trace.js';
 export { traceToText, traceToChrome, CAUSES } from './trace.js';
 

@@ -26,6 +26,8 @@ export interface PollEvent extends EventBase {
   index: number;
   /** Where the async function suspended, for a pending poll. */
   site: { file: string; line: number } | null;
+  /** Seq of the last event recorded while this poll ran (its own seq if none); null if its end was not recorded. */
+  last: number | null;
   /** seq of the wake event that caused this poll (depth 0 only). */
   wake: number | null;
 }
@@ -37,10 +39,12 @@ export interface CompleteEvent extends EventBase { kind: 'complete'; result: 'ok
 export interface AbortEvent extends EventBase { kind: 'abort' }
 export interface DropEvent extends EventBase { kind: 'drop' }
 export interface YieldEvent extends EventBase { kind: 'yield' }
+/** A future dropped before it was ready inside `task`'s poll: a select's loser, a future never polled (polled 0). */
+export interface CancelEvent extends EventBase { kind: 'cancel'; future: string; polled: number; depth: number }
 
 export type TraceEvent =
   | SpawnEvent | PollEvent | WakeEvent | TimerEvent | HostEvent | SettleEvent
-  | CompleteEvent | AbortEvent | DropEvent | YieldEvent;
+  | CompleteEvent | AbortEvent | DropEvent | YieldEvent | CancelEvent;
 
 export declare function traceToText(trace: readonly TraceEvent[]): string;
 export interface ChromeTrace { traceEvents: object[]; displayTimeUnit: 'ms' }

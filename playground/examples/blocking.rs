@@ -1,21 +1,22 @@
 // Rust equivalent (tokio) of examples/blocking.c, with ticker.h: a ticker task and a CPU-bound worker task.
-use std::time::{Duration, Instant};
-use tokio::time::interval;
+use std::time::Duration;
+use tokio::time::{interval, Instant, MissedTickBehavior};
 
 // ticker.h: wants to run every `tick_ms` and measures how late each tick was.
 async fn ticker(ticks: u32, tick_ms: u64) -> u64 {
     let mut every = interval(Duration::from_millis(tick_ms));
+    every.set_missed_tick_behavior(MissedTickBehavior::Delay); // as ws_interval: late ticks are delayed, not burst
     let mut worst = Duration::ZERO;
     for _ in 0..ticks {
         let due = every.tick().await;             // Pending until the next tick
-        worst = worst.max(Instant::now() - due.into_std());
+        worst = worst.max(Instant::now() - due);  // both on tokio's clock
     }
     worst.as_millis() as u64                      // the worst lateness, in ms
 }
 
 fn busy(d: Duration) {                            // ws_clock_busy: pure CPU time
-    let end = Instant::now() + d;
-    while Instant::now() < end {}
+    let end = std::time::Instant::now() + d;   // real CPU time (tokio's paused clock does not see it)
+    while std::time::Instant::now() < end {}
 }
 
 async fn cruncher(items: u64, unit_ms: u64) -> u64 {
@@ -32,6 +33,8 @@ async fn main() {
     let hw = tokio::spawn(cruncher(40, 2));       // task "cruncher": one 80 ms poll
     hw.await.unwrap();
     println!("{}", ht.await.unwrap());            // the ticker ran late
-    // wasync's budget knob makes every leaf await count, so a small budget forces the cruncher to yield;
-    // tokio's own coop budget only counts tokio resources, so here the fix is yield_now (see cooperative).
+    // tokio's usual fix for CPU-bound work is tokio::task::spawn_blocking: run it on the blocking thread pool
+    // and await its JoinHandle. On one thread (wasm) there is no pool: the work has to yield (yield_now, see
+    // cooperative), or wasync's budget knob makes every leaf await count and forces it to; tokio's own budget
+    // only counts tokio resources, so it would not stop this loop.
 }

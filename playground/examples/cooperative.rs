@@ -1,20 +1,21 @@
 // Rust equivalent (tokio) of examples/cooperative.c, with ticker.h: the blocking worker, yielding after each item.
-use std::time::{Duration, Instant};
-use tokio::time::interval;
+use std::time::Duration;
+use tokio::time::{interval, Instant, MissedTickBehavior};
 
 async fn ticker(ticks: u32, tick_ms: u64) -> u64 {
     let mut every = interval(Duration::from_millis(tick_ms));
+    every.set_missed_tick_behavior(MissedTickBehavior::Delay); // as ws_interval: late ticks are delayed, not burst
     let mut worst = Duration::ZERO;
     for _ in 0..ticks {
         let due = every.tick().await;             // Pending until the next tick
-        worst = worst.max(Instant::now() - due.into_std());
+        worst = worst.max(Instant::now() - due);  // both on tokio's clock
     }
     worst.as_millis() as u64
 }
 
 fn busy(d: Duration) {
-    let end = Instant::now() + d;
-    while Instant::now() < end {}
+    let end = std::time::Instant::now() + d;   // real CPU time (tokio's paused clock does not see it)
+    while std::time::Instant::now() < end {}
 }
 
 async fn polite_cruncher(items: u64, unit_ms: u64) -> u64 {

@@ -1,38 +1,139 @@
-// Compare mode: two examples run with the same executor settings, drawn on one shared time axis.
+// Compare mode: two variants side by side on one shared time axis. A variant is an example with its own
+// parameters and its own budget, so "the same example at budget 128 and at budget 4" is a comparison too.
+// Presets fill both variants; editing either turns the comparison into "your own". The variants round-trip
+// through the link as ca= and cb= ("blocking;budget=4;items=40").
 import { buildModel } from './model.js';
 import { computeLints } from './lints.js';
 import { Timeline } from './timeline.js';
-import { fmtElapsed } from './format.js';
+import { pollsTakeNoTime } from './axis.js';
+import { esc, fmtElapsed } from './format.js';
+import { defaultsFor, validateParams } from './params.js';
 
 export const PAIRS = {
-  'sequential-join': { a: 'sequential', b: 'join', text: 'Same two sleeps. Awaited one after the other they add up; joined, the run takes as long as the longer one.' },
-  'join-spawn': { a: 'join', b: 'spawn', text: 'Same concurrency, different ownership: join keeps both futures inside one task (nested rows), spawn gives each its own task (lanes).' },
-  'blocking-cooperative': { a: 'blocking', b: 'cooperative', text: 'Same CPU work. Done in one poll it delays the ticker; cut into chunks with yields, the ticker keeps its rhythm.' },
+  'sequential-join': { label: 'sequential vs join', a: { example: 'sequential' }, b: { example: 'join' }, text: 'Same two sleeps. Awaited one after the other they add up; joined, the run takes as long as the longer one.' },
+  'join-spawn': { label: 'join vs spawn', a: { example: 'join' }, b: { example: 'spawn' }, text: 'Same concurrency, different ownership: join keeps both futures inside one task (nested rows), spawn gives each its own task (lanes).' },
+  'blocking-cooperative': { label: 'blocking vs cooperative', a: { example: 'blocking' }, b: { example: 'cooperative' }, text: 'Same CPU work. Done in one poll it delays the ticker; cut into chunks with yields, the ticker keeps its rhythm.' },
+  'budget': { label: 'blocking at budget 128 vs 4', a: { example: 'blocking', budget: 128 }, b: { example: 'blocking', budget: 4 }, text: 'The same blocking example twice. At the default budget the cruncher never runs out and holds the executor for its whole loop; at budget 4 every fourth await makes it yield, so the ticker runs between short polls.' },
+  'timeout-win': { label: 'timeout: operation loses vs wins', a: { example: 'timeout' }, b: { example: 'timeout', params: { limit: '400' } }, text: 'The same race with two time limits: below the operation the timer wins and the operation is dropped; above it the operation wins and the timer is dropped.' },
 };
+export const CUSTOM = 'custom';
+
+// "blocking;budget=4;items=40" <-> { example, budget, params }.
+export function encodeVariant(v) {
+  const parts = [v.example];
+  if (v.budget != null) parts.push(`budget=${v.budget}`);
+  for (const [k, val] of Object.entries(v.params || {})) parts.push(`${k}=${val}`);
+  return parts.join(';');
+}
+export function decodeVariant(s) {
+  const [example, ...rest] = String(s || '').split(';');
+  const v = { example, budget: null, params: Object.create(null) }; // link text never reaches Object.prototype
+  for (const kv of rest) {
+    const i = kv.indexOf('=');
+    if (i <= 0) continue;
+    const k = kv.slice(0, i);
+    const val = kv.slice(i + 1);
+    if (k === 'budget') v.budget = val; else v.params[k] = val;
+  }
+  return v;
+}
 
 export class CompareView {
-  constructor({ elA, elB, onError }) {
-    this.onError = onError;
+  // els: { a: { timeline, form, title, elapsed }, b: {...}, explain }
+  constructor(els, { onEdit = () => {} } = {}) {
+    this.els = els;
+    this.onEdit = onEdit;
     this.sync = false;
+    this.examples = [];
+    this.variants = { a: null, b: null };
     const onRange = (src) => (t0, t1) => {
       if (this.sync) return;
       this.sync = true;
       (src === 'a' ? this.tlB : this.tlA).setRange(t0, t1, true);
       this.sync = false;
     };
-    this.tlA = new Timeline(elA, { testid: 'timeline-a', idPrefix: 'cmpa', onRange: onRange('a') });
-    this.tlB = new Timeline(elB, { testid: 'timeline-b', idPrefix: 'cmpb', onRange: onRange('b') });
+    this.tlA = new Timeline(els.a.timeline, { testid: 'timeline-a', idPrefix: 'cmpa', onRange: onRange('a') });
+    this.tlB = new Timeline(els.b.timeline, { testid: 'timeline-b', idPrefix: 'cmpb', onRange: onRange('b') });
   }
 
-  // paramsFor(name) gives the params to use for an example (current values where names match).
-  async run(rt, pairKey, paramsFor, threshold) {
-    const pair = PAIRS[pairKey];
-    const [ra, rb] = await Promise.all([rt.runExample(pair.a, paramsFor(pair.a)), rt.runExample(pair.b, paramsFor(pair.b))]);
+  setExamples(list) { this.examples = list; }
+
+  // Fills both variant editors from a preset, or from decoded link variants for CUSTOM.
+  load(key, { a = null, b = null, budget = 128 } = {}) {
+    const p = Object.hasOwn(PAIRS, key) ? PAIRS[key] : null;
+    if (!p && !a && !b && this.variants.a) { // "your own" picked in the menu: keep what the editors hold
+      this.els.explain.textContent = 'Your own comparison: each side is an example with its own parameters and budget.';
+      return;
+    }
+    const fill = (v) => ({ example: v.example, budget: v.budget ?? budget, params: { ...(v.params || {}) } });
+    this.variants.a = p ? fill(p.a) : fill(a || PAIRS['sequential-join'].a);
+    this.variants.b = p ? fill(p.b) : fill(b || PAIRS['sequential-join'].b);
+    for (const side of ['a', 'b']) {
+      if (!this.examples.some((e) => e.name === this.variants[side].example)) this.variants[side].example = this.examples[0]?.name;
+      this.renderForm(side);
+    }
+    this.els.explain.textContent = p ? p.text : 'Your own comparison: each side is an example with its own parameters and budget.';
+  }
+
+  renderForm(side) {
+    const v = this.variants[side];
+    const ex = this.examples.find((e) => e.name === v.example);
+    const vals = { ...defaultsFor(ex), ...v.params };
+    const id = (n) => `cmp-${side}-${n}`;
+    const form = this.els[side].form;
+    form.innerHTML = `<label>Example<select id="${id('example')}" data-testid="${id('example')}">${this.examples.map((e) => `<option value="${esc(e.name)}"${e.name === ex.name ? ' selected' : ''}>${esc(e.name)}</option>`).join('')}</select></label>`
+      + ex.params.map((p) => `<label>${esc(p.label || p.name)}<input type="text" size="7" name="${esc(p.name)}" id="${id(`p-${p.name}`)}" data-testid="${id(`param-${p.name}`)}" value="${esc(vals[p.name] ?? '')}" spellcheck="false"></label>`).join('')
+      + `<label>Budget<input type="number" min="0" step="1" id="${id('budget')}" data-testid="${id('budget')}" value="${esc(v.budget)}"></label>`;
+    this.els[side].title.textContent = `${side.toUpperCase()}: ${ex.title || ex.name}`;
+    form.querySelector('select').onchange = (e) => {
+      this.variants[side] = { example: e.target.value, budget: v.budget, params: {} };
+      this.renderForm(side);
+      this.onEdit();
+    };
+    for (const input of form.querySelectorAll('input')) {
+      input.onchange = () => {
+        if (input.id === id('budget')) v.budget = input.value.trim();
+        else v.params[input.name] = input.value.trim();
+        this.onEdit();
+      };
+    }
+  }
+
+  // The variant as run: example, validated params and budget. Throws a one-line error naming the bad field.
+  resolved(side) {
+    const v = this.variants[side];
+    const ex = this.examples.find((e) => e.name === v.example);
+    if (!ex) throw new Error(`${side.toUpperCase()}: unknown example "${v.example}"`);
+    const { values, errors } = validateParams(ex, { ...defaultsFor(ex), ...v.params });
+    if (errors.length) throw new Error(`${side.toUpperCase()}: ${errors[0].message}`);
+    const b = String(v.budget ?? '').trim();
+    if (!/^\d+$/.test(b)) throw new Error(`${side.toUpperCase()}: budget "${b}" is not a whole number ≥ 0`);
+    return { ex, values, budget: Number(b) };
+  }
+
+  // Runs A then B on one runtime, each at its own budget, and restores the page's budget afterwards.
+  // axis: 'order' / 'time', or null for order when neither run's polls take time.
+  async run(rt, { threshold, budget, slice, axis = null }) {
+    const a = this.resolved('a');
+    const b = this.resolved('b');
+    const results = [];
+    try {
+      for (const v of [a, b]) {
+        rt.configure({ budget: v.budget, sliceMs: slice });
+        results.push(await rt.runExample(v.ex.name, v.values));
+      }
+    } finally {
+      rt.configure({ budget, sliceMs: slice });
+    }
+    const [ra, rb] = results;
     const ma = buildModel(ra.trace);
     const mb = buildModel(rb.trace);
     const end = Math.max(ma.end, mb.end, ra.elapsedMs || 0, rb.elapsedMs || 0);
-    this.tlA.setData(ma, { lints: computeLints(ma, { thresholdMs: threshold, truncated: ra.truncated }), threshold, end });
-    this.tlB.setData(mb, { lints: computeLints(mb, { thresholdMs: threshold, truncated: rb.truncated }), threshold, end });
-    return { pair, ra, rb, elapsedA: fmtElapsed(ra.elapsedMs), elapsedB: fmtElapsed(rb.elapsedMs) };
+    const kind = axis || (pollsTakeNoTime(ma) && pollsTakeNoTime(mb) ? 'order' : 'time');
+    this.tlA.setData(ma, { lints: computeLints(ma, { thresholdMs: threshold, truncated: ra.truncated }), threshold, end, axis: kind });
+    this.tlB.setData(mb, { lints: computeLints(mb, { thresholdMs: threshold, truncated: rb.truncated }), threshold, end, axis: kind });
+    return { ra, rb, elapsedA: fmtElapsed(ra.elapsedMs), elapsedB: fmtElapsed(rb.elapsedMs) };
   }
+
+  link() { return { ca: encodeVariant(this.variants.a), cb: encodeVariant(this.variants.b) }; }
 }

@@ -13,6 +13,9 @@ export function eventDetails(e) {
     case 'host': return `${e.name} op #${e.op}`;
     case 'settle': return `op #${e.op} ${e.ok ? 'ok' : 'failed'}`;
     case 'complete': return e.result;
+    case 'cancel': return `${e.future} dropped ${e.polled ? 'before it was ready (cancelled)' : 'unpolled (its body never ran)'}, depth ${e.depth}`;
+    case 'abort': return 'abort requested';
+    case 'drop': return "the task's future dropped unfinished";
     default: return '';
   }
 }

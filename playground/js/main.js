@@ -1,14 +1,20 @@
 // Playground entry: wires the runtime, the form, the timeline and the side panels together.
 import { $, $$, esc, fmtElapsed, fmtMs, fmtValue } from './format.js';
-import { buildModel, indexOfSeq, baseName, wakeCause } from './model.js';
+import { buildModel, indexOfSeq, baseName } from './model.js';
+import { pollsTakeNoTime } from './axis.js';
+import { renderWhy } from './why.js';
+import { rustLineFor } from './rust-map.js';
+import { changedKnobs, variantNote } from './explain.js';
+import { bindPicker } from './picker.js';
 import { computeLints, LINT_LABEL, LINT_RULES } from './lints.js';
 import { Timeline, WAKE_STYLE, markerPath } from './timeline.js';
 import { renderTaskConsole } from './replay.js';
+import { renderExecutor } from './executor-state.js';
 import { includesOf, loadText, renderSource, markLines } from './sources.js';
 import { readUrlState, writeUrlState, knobsFromUrl, own, shorten, KNOB_DEFAULTS } from './state-url.js';
 import { exportChrome, exportText } from './export.js';
 import { renderEventTable } from './events-table.js';
-import { CompareView, PAIRS } from './compare.js';
+import { CompareView, PAIRS, CUSTOM, decodeVariant } from './compare.js';
 import { defaultsFor, renderParams, validateParams } from './params.js';
 
 const S = {
@@ -94,6 +100,7 @@ async function onKnobChange() {
   let k;
   try { k = readKnobs(); } catch (e) { showError(e.message); return; }
   S.knobs = k;
+  updateVariantNote();
   // The budget and the time slice can change on a live runtime (rt.configure); the clock and the trace
   // capacity need a new one.
   const live = S.rt && !S.rt.closed && S.rtKnobs && S.rtKnobs.clock === k.clock && S.rtKnobs.cap === k.cap;
@@ -104,6 +111,14 @@ async function onKnobChange() {
     } else await makeRuntime();
   } catch (e) { showError(`Could not apply the executor settings: ${describeError(e)}`); return; }
   if (S.compare) runCompare(); else run();
+}
+
+// Says when the run is not the one the explanation describes (a restored link with budget 4, ...).
+function updateVariantNote() {
+  const note = S.ex ? variantNote(S.info.examples[S.ex.name], S.knobs) : '';
+  $('#ex-variant').textContent = note;
+  $('#ex-variant').hidden = !note;
+  if (changedKnobs(S.knobs).length) $('#knobs').open = true;
 }
 
 // ---------- example selection ----------
@@ -117,6 +132,7 @@ async function selectExample(name, params) {
   $('#ex-explain').textContent = info.explain || (info.summary ? ex.description : '') || '';
   $('#ex-look').textContent = info.look || '';
   $('#ex-look').hidden = !info.look;
+  updateVariantNote();
   $('#embed-title').textContent = ex.title || ex.name;
   renderParams($('#params'), ex, { ...defaultsFor(ex), ...(params || {}) });
   await loadSources(ex.name);
@@ -159,6 +175,7 @@ async function loadSources(name) {
   });
   tabs.querySelector('button')?.setAttribute('aria-controls', 'code-c');
   $('#src-rs-name').textContent = `${name}.rs`;
+  S.rsText = rs;
   renderSource($('#code-rs'), rs);
   showFile(main);
   updateSiteCounts();
@@ -250,6 +267,7 @@ window.wasyncPlayground = { get run() { return S.run; }, get lints() { return S.
 function show(r, sel) {
   S.run = r;
   S.model = buildModel(r.trace);
+  S.exPrev = null;
   S.lints = computeLints(S.model, { thresholdMs: S.thr, truncated: r.truncated });
   $('#value').textContent = r.error ? `error ${r.error.code || ''}`.trim() : fmtValue(r.value);
   $('#elapsed').textContent = fmtElapsed(r.elapsedMs);
@@ -258,11 +276,28 @@ function show(r, sel) {
   const tr = $('#truncated');
   tr.hidden = !r.truncated;
   tr.textContent = r.truncated ? `Trace truncated: ${r.truncated}. The timeline shows the first ${r.trace.length} events; raise the trace capacity in the executor settings to see more.` : '';
-  tl.setData(S.model, { lints: S.lints, threshold: S.thr, end: Math.max(S.model.end, r.elapsedMs || 0) });
+  tl.setData(S.model, { lints: S.lints, threshold: S.thr, end: Math.max(S.model.end, r.elapsedMs || 0), axis: axisFor(S.model) });
+  showAxis();
   renderLints();
   updateSiteCounts();
+  // The replay starts at the first event, so stepping tells the run from its beginning (the end of the run is
+  // one End key away).
   const idx = sel != null ? indexOfSeq(r.trace, sel) : -1;
-  setCursor(idx >= 0 ? idx : r.trace.length - 1);
+  setCursor(idx >= 0 ? idx : 0);
+}
+
+// ---------- x axis ----------
+// The user's choice (buttons, ?axis=), else event order when the run's polls take no time (the virtual clock
+// without CPU work: on a time axis everything there would collapse into a few instants), else time.
+function axisFor(model) { return S.axis || (pollsTakeNoTime(model) ? 'order' : 'time'); }
+function showAxis() {
+  for (const k of ['order', 'time']) $(`#axis-${k}`).setAttribute('aria-pressed', String(tl.axisKind === k));
+}
+function chooseAxis(kind) {
+  S.axis = kind;
+  if (S.model) tl.setAxis(kind);
+  showAxis();
+  syncUrl();
 }
 
 // ---------- cursor / replay ----------
@@ -275,7 +310,9 @@ function setCursor(idx) {
   $('#step-index').textContent = `${S.idx + 1} / ${trace.length}`;
   $('#cursor-time').textContent = `after event #${e.seq} (${e.kind}) at ${fmtMs(e.t)}`;
   renderTaskConsole($('#task-console tbody'), S.model, S.idx);
-  renderWhy(e);
+  S.exPrev = renderExecutor($('#executor'), S.model, S.idx, S.exPrev);
+  $('#executor-time').textContent = $('#cursor-time').textContent;
+  showWhy(e);
   updateSourceMarks();
   if ($('#events-details').open) renderEvents();
   syncUrl();
@@ -298,27 +335,16 @@ function renderEvents() {
   renderEventTable($('#event-list tbody'), $('#events-note'), S.run.trace, S.idx, selectSeq);
 }
 
-// The top-level poll a nested poll belongs to (the wake and the await site live there).
-function topPollOf(p) {
-  if (!p || p.kind !== 'poll' || !p.depth) return p;
-  const trace = S.run.trace;
-  for (let i = indexOfSeq(trace, p.seq); i >= 0; i--) {
-    const e = trace[i];
-    if (e.kind === 'poll' && e.task === p.task && !e.depth) return e;
-  }
-  return p;
-}
-
 // Marks, for the event at the cursor, the line its poll suspended at and the line its task resumed from, each
 // in its own file (a site such as wasm/examples/fake_fetch.h:12 maps to the fake_fetch.h tab), and shows the file.
 function updateSourceMarks() {
   const pres = $$('#c-files pre');
-  const clear = () => { for (const pre of pres) markLines(pre, {}); };
+  const clear = () => { for (const pre of pres) markLines(pre, {}); markLines($('#code-rs'), {}); };
   if (!S.model || S.idx < 0 || !S.ex) { clear(); return; }
   let e = S.run.trace[S.idx];
   if (e.kind === 'wake') e = S.model.pollForWake.get(e.seq) || e;
   if (!e || e.kind !== 'poll') { clear(); return; }
-  const top = topPollOf(e);
+  const top = S.model.topOf.get(e.seq) || e;
   // A nested poll's own site (fake_fetch suspended in fake_fetch.h) is more precise than its task's.
   const suspend = e.site || top.site;
   const resume = S.model.resumedFrom.get(top.seq) || null;
@@ -331,57 +357,16 @@ function updateSourceMarks() {
       resume: resume && baseName(resume.file) === f ? resume.line : null,
     });
   }
+  // The Rust beside it: the line that awaits the same thing.
+  const map = S.info.examples?.[S.ex.name]?.rust;
+  const rustOf = (site) => {
+    const file = site && S.files.find((x) => x.name === baseName(site.file));
+    return file ? rustLineFor(map, file.text.split('\n')[site.line - 1], S.rsText) : null;
+  };
+  markLines($('#code-rs'), { suspend: rustOf(suspend), resume: rustOf(resume) });
 }
 
-function renderWhy(e) {
-  const el = $('#why');
-  const m = S.model;
-  if (e.kind === 'wake') {
-    const p = m.pollForWake.get(e.seq);
-    el.innerHTML = `<p><b>Wake #${e.seq}</b> of task ${e.task} at ${fmtMs(e.t)}, cause <b>${esc(e.cause)}</b>.</p>${causeHtml(e)}`
-      + (p ? `<p>It led to <button type="button" class="linkish" data-seq="${p.seq}">poll #${p.seq}</button> at ${fmtMs(p.t)}${p.t - e.t > 0.05 ? `, ${fmtMs(p.t - e.t)} later` : ''}.</p>` : '<p>No poll followed this wake (the task was already scheduled, finished or the run ended).</p>');
-  } else if (e.kind !== 'poll') {
-    el.innerHTML = `<p>Event #${e.seq} is a <b>${esc(e.kind)}</b>${e.task ? ` of task ${e.task}` : ''} at ${fmtMs(e.t)}. Select a poll to see why it ran.</p>`;
-  } else {
-    const top = topPollOf(e);
-    const task = m.tasks.get(e.task);
-    const parts = [`<p><b>Poll #${e.seq}</b> of <b>${esc(e.future)}</b>${e.depth ? ` (nested at depth ${e.depth} inside poll #${top.seq})` : ''} in task ${e.task} (${esc(task?.name || '')}) at ${fmtMs(e.t)}: <b>${esc(e.result)}</b> after ${fmtMs(e.dur)}.</p>`];
-    if (e.depth) parts.push('<p class="muted">Nested futures are polled by their parent, so this poll ran because the task was polled:</p>');
-    const w = top.wake != null ? m.bySeq.get(top.wake) : null;
-    const dl = [];
-    if (!w) {
-      dl.push(['Why', `First poll of the task${task?.parent ? `, spawned by task ${task.parent}` : ''} at ${fmtMs(task?.spawnT ?? 0)}. Nothing in it ran before this: futures are lazy.`]);
-    } else {
-      dl.push(['Woken by', `<button type="button" class="linkish" data-seq="${w.seq}">wake #${w.seq}</button> at ${fmtMs(w.t)}, cause <b>${esc(w.cause)}</b>`]);
-      dl.push(['Cause', causeText(w)]);
-      const wait = top.t - w.t;
-      dl.push(['Queued for', `${fmtMs(wait)}${wait > 1 ? ' — the executor was busy with other polls in between' : ''}`]);
-    }
-    const res = m.resumedFrom.get(top.seq);
-    if (res) dl.push(['Resumed at', `${esc(res.file)}:${res.line}`]);
-    dl.push(['Then', top.result === 'pending' ? `suspended at ${top.site ? `${esc(top.site.file)}:${top.site.line}` : 'an await'}` : 'returned ready (the task finished)']);
-    if (!e.depth && e.dur > S.thr) dl.push(['Warning', `<b>long poll</b>: ${fmtMs(e.dur)} without yielding; nothing else could run meanwhile.`]);
-    parts.push(`<dl>${dl.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`);
-    el.innerHTML = parts.join('');
-  }
-  for (const b of el.querySelectorAll('button[data-seq]')) b.onclick = () => selectSeq(Number(b.dataset.seq));
-}
-
-function causeText(w) {
-  const c = wakeCause(S.model, w);
-  if (c.kind === 'timer' && c.timer) {
-    const late = (c.timer.fireT ?? w.t) - c.timer.deadline;
-    return `timer #${c.timer.id}, armed at ${fmtMs(c.timer.armT)} by task ${c.timer.task} for ${fmtMs(c.timer.deadline)}${late > 0.05 ? `; it fired <b>${fmtMs(late)} late</b> because a poll was still running` : ''}`;
-  }
-  if (c.kind === 'op' && c.op) return `${esc(c.op.name)} op #${c.op.id} started at ${fmtMs(c.op.startT)}, settled ${c.op.ok ? 'ok' : 'with an error'} at ${fmtMs(c.op.endT ?? w.t)}`;
-  if (c.kind === 'self') return 'the task woke itself (for example yield_now): it asked to be polled again after the others';
-  if (c.kind === 'task' && c.task) {
-    const t = S.model.tasks.get(c.task);
-    return `task ${c.task} (${esc(t?.name || '?')})${w.cause === 'channel' ? ' sent on a channel' : w.cause === 'task' ? ' finished' : ` (${esc(w.cause)})`}`;
-  }
-  return esc(w.cause);
-}
-function causeHtml(w) { return `<p>${causeText(w)}.</p>`; }
+function showWhy(e) { renderWhy($('#why'), S.model, e, { thr: S.thr, onSelect: selectSeq }); }
 
 // ---------- lints ----------
 function renderLints() {
@@ -402,14 +387,16 @@ function renderLintRules() {
 }
 
 // ---------- compare ----------
-async function setCompare(on, pairKey) {
+// pairKey: a preset of compare.js, or CUSTOM with the variants from a link.
+async function setCompare(on, pairKey, link = {}) {
   S.compare = on ? (pairKey || S.compare || defaultPair()) : null;
   $('#compare-toggle').setAttribute('aria-pressed', String(on));
-  for (const id of ['#single', '#timeline-card', '#inspect', '#tasks-card', '#sources-card']) $(id).hidden = on;
+  for (const id of ['#single', '#timeline-card', '#inspect', '#tasks-card', '#executor-card', '#sources-card']) $(id).hidden = on;
   $('#events-details').closest('section').hidden = on;
   $('#compare-card').hidden = !on;
   if (on) {
     $('#compare-pair').value = S.compare;
+    cmp.load(S.compare, { ...link, budget: S.knobs.budget });
     await runCompare();
   } else {
     syncUrl();
@@ -419,31 +406,15 @@ async function setCompare(on, pairKey) {
 
 function defaultPair() {
   const n = S.ex?.name;
-  return Object.keys(PAIRS).find((k) => PAIRS[k].a === n || PAIRS[k].b === n) || 'sequential-join';
+  return Object.keys(PAIRS).find((k) => PAIRS[k].a.example === n || PAIRS[k].b.example === n) || 'sequential-join';
 }
 
 async function runCompare() {
   clearError();
-  const key = $('#compare-pair').value;
-  S.compare = key;
-  const pair = PAIRS[key];
-  $('#compare-explain').textContent = pair.text;
-  const title = (n) => S.examples.find((e) => e.name === n)?.title || n;
-  $('#cmp-a-title').textContent = title(pair.a);
-  $('#cmp-b-title').textContent = title(pair.b);
   $('#elapsed-a').textContent = '…';
   $('#elapsed-b').textContent = '…';
-  // Same-named params carry over from the current example (e.g. a and b for sequential vs join).
-  const raw = currentParamsRaw();
-  const paramsFor = (name) => {
-    const ex = S.examples.find((e) => e.name === name);
-    const merged = { ...defaultsFor(ex) };
-    for (const p of ex.params) if (raw[p.name] != null && raw[p.name] !== '') merged[p.name] = raw[p.name];
-    const { values, errors } = validateParams(ex, merged);
-    return errors.length ? validateParams(ex, defaultsFor(ex)).values : values;
-  };
   try {
-    const r = await cmp.run(S.rt, key, paramsFor, S.thr);
+    const r = await cmp.run(S.rt, { threshold: S.thr, budget: S.knobs.budget, slice: S.knobs.slice, axis: S.axis });
     $('#elapsed-a').textContent = r.elapsedA;
     $('#elapsed-b').textContent = r.elapsedB;
   } catch (e) {
@@ -458,10 +429,11 @@ async function runCompare() {
 // ---------- URL ----------
 function syncUrl() {
   if (!S.ex) return null;
-  const seq = S.run && S.idx >= 0 && S.idx < S.run.trace.length - 1 ? S.run.trace[S.idx].seq : null;
+  const seq = S.run && S.idx > 0 ? S.run.trace[S.idx].seq : null;
   return writeUrlState({
     embed: S.embed, example: S.ex.name, params: currentParamsRaw(), clock: S.knobs.clock, budget: S.knobs.budget,
     slice: S.knobs.slice, cap: S.knobs.cap, thr: S.thr, compare: S.compare, sel: seq,
+    ...(S.compare === CUSTOM ? cmp.link() : {}), axis: S.axis,
   });
 }
 
@@ -470,8 +442,8 @@ function renderLegend() {
   const sw = (cls, d, extra = '') => `<svg viewBox="0 0 14 14" aria-hidden="true" class="timeline"><path class="${cls}" d="${d}" ${extra}/></svg>`;
   const rect = 'M1,4h12v6h-12z';
   const items = [
-    [sw('poll pending', rect), 'poll → pending'],
-    [sw('poll ready', rect), 'poll → ready'],
+    [sw('poll pending', 'M1,5h12v4h-12z'), 'poll → pending (thin)'],
+    [sw('poll ready', 'M1,3h12v8h-12z'), 'poll → ready (full height)'],
     [sw('poll long', rect), `long poll (> threshold)`],
     [sw('tbar', 'M1,5h12v4h-12z'), 'timer armed → deadline'],
     [sw('tbar cancelled', 'M1,5h12v4h-12z'), 'timer dropped before it fired'],
@@ -479,6 +451,8 @@ function renderLegend() {
     [sw('obar fetch', 'M1,5h12v4h-12z'), 'fetch in flight'],
     [sw('obar host', 'M1,5h12v4h-12z'), 'host op in flight'],
     ...Object.entries(WAKE_STYLE).map(([k, v]) => [sw(`wm w-${k}`, markerPath(v.shape, 7, 7, 4.5)), `wake: ${v.label}`]),
+    [sw('drop-mark cancel', 'M3,3L11,11M11,3L3,11'), 'future dropped before ready (cancelled)'],
+    [sw('drop-mark abort', 'M2,7a5,5 0 1,0 10,0a5,5 0 1,0 -10,0M3.5,10.5L10.5,3.5'), 'task aborted'],
     [sw('cursor', 'M7,0v14', 'stroke-width="2"'), 'replay cursor'],
   ];
   $('#legend').innerHTML = items.map(([s, t]) => `<span>${s}${esc(t)}</span>`).join('');
@@ -486,11 +460,11 @@ function renderLegend() {
 
 // ---------- wiring ----------
 function bindUi() {
-  $('#example-picker').addEventListener('change', async (e) => {
-    await selectExample(e.target.value);
+  bindPicker($('#example-picker'), { hint: $('#picker-hint'), onPick: async (name) => {
+    await selectExample(name);
     if (S.compare) await setCompare(true, defaultPair());
     else run();
-  });
+  } });
   $('#run-form').addEventListener('submit', (e) => { e.preventDefault(); run(); });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); if (S.compare) runCompare(); else run(); }
@@ -505,7 +479,7 @@ function bindUi() {
       tl.setThreshold(v, S.lints);
       renderLints();
       renderLintRules();
-      renderWhy(S.run.trace[S.idx]);
+      showWhy(S.run.trace[S.idx]);
     }
     syncUrl();
   });
@@ -516,6 +490,8 @@ function bindUi() {
   $('#zoom-in').onclick = () => tl.zoom(1.5);
   $('#zoom-out').onclick = () => tl.zoom(1 / 1.5);
   $('#zoom-fit').onclick = () => tl.fit();
+  $('#axis-order').onclick = () => chooseAxis('order');
+  $('#axis-time').onclick = () => chooseAxis('time');
   $('#export-chrome').onclick = () => (S.run ? exportChrome(S.pkg, S.run, S.ex.name) : showError('Run an example first.'));
   $('#export-text').onclick = () => (S.run ? exportText(S.pkg, S.run, S.ex.name) : showError('Run an example first.'));
   $('#share').onclick = async () => {
@@ -527,7 +503,7 @@ function bindUi() {
   $('#theme-toggle').onclick = toggleTheme;
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { updateThemeButton(); tl.render(); });
   $('#compare-toggle').onclick = () => setCompare(!S.compare);
-  $('#compare-pair').addEventListener('change', runCompare);
+  $('#compare-pair').addEventListener('change', () => setCompare(true, $('#compare-pair').value));
   $('#compare-run').onclick = runCompare;
   $('#events-details').addEventListener('toggle', () => { if ($('#events-details').open && S.run) renderEvents(); });
 
@@ -574,8 +550,12 @@ async function init() {
     onStep: step,
     onRendered: (t) => { $('#tl-note').textContent = t.note; $('#tl-note').hidden = !t.note; },
   });
-  cmp = new CompareView({ elA: $('#timeline-a'), elB: $('#timeline-b') });
-  for (const [k, p] of Object.entries(PAIRS)) $('#compare-pair').add(new Option(`${p.a} vs ${p.b}`, k));
+  const side = (x) => ({ timeline: $(`#timeline-${x}`), form: $(`#cmp-${x}-form`), title: $(`#cmp-${x}-title`), elapsed: $(`#elapsed-${x}`) });
+  cmp = new CompareView({ a: side('a'), b: side('b'), explain: $('#compare-explain') }, {
+    onEdit: () => { S.compare = CUSTOM; $('#compare-pair').value = CUSTOM; $('#compare-explain').textContent = 'Your own comparison: each side is an example with its own parameters and budget.'; syncUrl(); },
+  });
+  for (const [k, p] of Object.entries(PAIRS)) $('#compare-pair').add(new Option(p.label, k));
+  $('#compare-pair').add(new Option('your own (edit A and B)', CUSTOM));
   bindUi();
 
   try {
@@ -591,6 +571,7 @@ async function init() {
   const notes = fromUrl.notes;
   S.knobs = fromUrl.knobs;
   S.thr = fromUrl.thr;
+  S.axis = url.axis === 'order' || url.axis === 'time' ? url.axis : null;
   try { await makeRuntime(); } catch (e) {
     // A value out of the package's range (?slice=99999999999, ?cap=1): the defaults, rather than a dead page.
     if (!['clock', 'budget', 'slice', 'cap'].some((k) => url[k] != null)) { showError(`Could not create the runtime: ${describeError(e)}`); return; }
@@ -616,10 +597,13 @@ async function init() {
   open.searchParams.delete('embed');
   $('#embed-open').href = open.href;
 
+  cmp.setExamples(S.examples);
   const pair = own(PAIRS, url.compare);
-  if (url.compare != null && !pair) notes.push(`There is no comparison "${shorten(url.compare)}" (there are ${Object.keys(PAIRS).join(', ')}).`);
+  const custom = url.compare === CUSTOM;
+  if (url.compare != null && !pair && !custom) notes.push(`There is no comparison "${shorten(url.compare)}" (there are ${[...Object.keys(PAIRS), CUSTOM].join(', ')}).`);
   showUrlNotes(notes);
-  if (pair && !S.embed) await setCompare(true, url.compare);
+  if (custom && !S.embed) await setCompare(true, CUSTOM, { a: decodeVariant(url.ca), b: decodeVariant(url.cb) });
+  else if (pair && !S.embed) await setCompare(true, url.compare);
   else await run({ sel: url.sel != null ? Number(url.sel) : null });
 }
 

@@ -13,12 +13,24 @@ export function buildModel(trace) {
   let end = 0;
   const rowOf = new Map();       // poll seq -> row key inside its task's lane
   const openPolls = new Map();   // task -> stack of the row keys of the polls open at each depth
+  const running = [];            // the polls open at the current event, outermost first (from each poll's `last`)
+  const topOf = new Map();       // poll seq -> the task's depth-0 poll it ran inside (itself at depth 0)
+  // The row of the innermost poll of `task` open at this event: where a timer or host op it starts is drawn.
+  const cancels = [];            // futures dropped before they were ready
+  const cancelStack = new Map(); // task -> row keys of the cancels in progress, outermost first
+  // Depth of the innermost poll of `task` open now (-1: none), and the row of its open poll at depth d.
+  const openDepth = (task) => { for (let i = running.length - 1; i >= 0; i--) if (running[i].task === task) return running[i].depth || 0; return -1; };
+  const openRowAt = (task, d) => { for (let i = running.length - 1; i >= 0; i--) if (running[i].task === task && (running[i].depth || 0) === d) return rowOf.get(running[i].seq); return null; };
+  const armingRow = (task) => {
+    for (let i = running.length - 1; i >= 0; i--) if (running[i].task === task) return rowOf.get(running[i].seq);
+    return null;
+  };
 
   const task = (id) => {
     let t = tasks.get(id);
     if (!t) {
       t = { id, name: `task ${id}`, parent: 0, spawnT: 0, spawnSeq: -1, polls: [], wakes: [], rows: new Map(),
-        completeT: null, result: null, dropT: null, timers: [], ops: [] };
+        completeT: null, result: null, dropT: null, timers: [], ops: [], cancels: [] };
       tasks.set(id, t);
     }
     return t;
@@ -26,6 +38,7 @@ export function buildModel(trace) {
 
   for (const e of trace) {
     bySeq.set(e.seq, e);
+    while (running.length && (running[running.length - 1].last ?? -1) < e.seq) running.pop();
     end = Math.max(end, e.t + (e.kind === 'poll' ? e.dur || 0 : 0));
     switch (e.kind) {
       case 'spawn': {
@@ -57,6 +70,8 @@ export function buildModel(trace) {
         row.names.add(e.future || '?');
         row.polls.push(e);
         if (e.wake != null) pollForWake.set(e.wake, e);
+        topOf.set(e.seq, depth === 0 ? e : (running.find((r) => r.task === e.task && !(r.depth || 0)) || e));
+        if (e.last != null) running.push(e);
         break;
       }
       case 'wake':
@@ -68,13 +83,15 @@ export function buildModel(trace) {
         }
         break;
       case 'timer': {
-        const tm = { id: e.timer, task: e.task, armT: e.t, armSeq: e.seq, deadline: e.deadline, fireT: null, fireSeq: null };
+        const tm = { id: e.timer, task: e.task, armT: e.t, armSeq: e.seq, deadline: e.deadline, fireT: null, fireSeq: null,
+          row: armingRow(e.task) };
         timers.set(e.timer, tm);
         if (e.task) task(e.task).timers.push(tm);
         break;
       }
       case 'host': {
-        const op = { id: e.op, task: e.task, name: e.name, startT: e.t, startSeq: e.seq, endT: null, endSeq: null, ok: null };
+        const op = { id: e.op, task: e.task, name: e.name, startT: e.t, startSeq: e.seq, endT: null, endSeq: null, ok: null,
+          row: armingRow(e.task) };
         ops.set(e.op, op);
         if (e.task) task(e.task).ops.push(op);
         break;
@@ -85,14 +102,45 @@ export function buildModel(trace) {
         break;
       }
       case 'complete':
-        if (e.task) Object.assign(task(e.task), { completeT: e.t, result: e.result });
+        if (e.task) Object.assign(task(e.task), { completeT: e.t, completeSeq: e.seq, result: e.result });
         break;
       case 'drop':
-        if (e.task) task(e.task).dropT = e.t;
+        if (e.task) Object.assign(task(e.task), { dropT: e.t, dropSeq: e.seq });
         break;
       case 'yield':
         yields.push(e);
         break;
+      case 'abort':
+        if (e.task) Object.assign(task(e.task), { abortT: e.t, abortSeq: e.seq });
+        break;
+      case 'cancel': {
+        // A future dropped before it was ready (the core's `cancel`): its row is a child of the poll or the
+        // dropped future it sat in, found by name; one never polled gets a row of its own, holding only the drop.
+        const t = task(e.task);
+        const stack = cancelStack.get(e.task) || [];
+        stack.length = Math.max(0, Math.min(stack.length, e.depth - 1 - openDepth(e.task)));
+        const parentKey = stack.length ? stack[stack.length - 1] : openRowAt(e.task, e.depth - 1) ?? '0';
+        let row = [...t.rows.values()].find((r) => r.parent === parentKey && r.names.has(e.future) && r.cancelSeq == null)
+          || [...t.rows.values()].find((r) => r.parent?.startsWith(parentKey) && r.names.has(e.future) && r.cancelSeq == null);
+        if (!row) {
+          const key = `${parentKey}/${e.future}~${e.seq}`;
+          row = { key, depth: e.depth, index: -1, parent: parentKey, order: t.rows.size, names: new Set([e.future]), polls: [], unpolled: true };
+          t.rows.set(key, row);
+        }
+        row.cancelSeq = e.seq;
+        const c = { seq: e.seq, t: e.t, task: e.task, future: e.future, polled: !!e.polled, depth: e.depth, row: row.key };
+        cancels.push(c);
+        t.cancels.push(c);
+        stack.push(row.key);
+        cancelStack.set(e.task, stack);
+        // The timers armed in that row or under it are disarmed with it.
+        for (const tm of t.timers) {
+          if (tm.fireSeq == null && tm.cancelSeq == null && tm.row != null && (tm.row === row.key || tm.row.startsWith(`${row.key}/`))) {
+            Object.assign(tm, { cancelSeq: e.seq, cancelT: e.t });
+          }
+        }
+        break;
+      }
       default:
         break;
     }
@@ -102,8 +150,10 @@ export function buildModel(trace) {
   for (const tm of timers.values()) {
     const owner = tasks.get(tm.task);
     const doneT = owner ? owner.completeT ?? owner.dropT : null;
-    tm.cancelled = tm.fireT == null && doneT != null && doneT < (tm.deadline ?? 0);
-    tm.endT = tm.fireT ?? (tm.cancelled ? doneT : tm.deadline);
+    // The core records the drop (`cancel`) when it happens inside a poll; else the task's end is when it went.
+    tm.cancelled = tm.fireT == null && (tm.cancelSeq != null || (doneT != null && doneT < (tm.deadline ?? 0)));
+    tm.endT = tm.fireT ?? (tm.cancelled ? tm.cancelT ?? doneT : tm.deadline);
+    tm.endSeq = tm.fireSeq ?? (tm.cancelled ? tm.cancelSeq ?? owner.completeSeq ?? owner.dropSeq : null);
     end = Math.max(end, tm.cancelled ? tm.endT : tm.deadline ?? 0);
   }
 
@@ -143,7 +193,7 @@ export function buildModel(trace) {
   }
 
   return { trace, bySeq, tasks, taskList: [...tasks.values()].sort((a, b) => a.id - b.id), polls, wakes, timers, ops,
-    yields, pollForWake, resumedFrom, rowOf, end };
+    yields, cancels, pollForWake, resumedFrom, rowOf, topOf, end };
 }
 
 export function rowKey(p, model) { return (p.depth || 0) === 0 ? '0' : model?.rowOf.get(p.seq) ?? `${p.depth}:${p.index ?? -1}`; }
@@ -155,6 +205,9 @@ export function wakeCause(model, w) {
     case 'host':
     case 'fetch': return { kind: 'op', op: model.ops.get(w.source) || null };
     case 'self': return { kind: 'self', task: w.task };
+    // A finishing task is the wake's source (its serial); for a channel or a spawn, the source is the channel or
+    // the spawner and the task that woke is in `by`.
+    case 'task': return { kind: 'task', task: w.source || w.by || 0 };
     default: return { kind: 'task', task: w.by || 0 };
   }
 }

@@ -1,11 +1,13 @@
 // Replay: task states at a given point of the trace, for the step-through cursor and the task console.
 import { esc, fmtMs } from './format.js';
 
-// State of every task after the event at index `idx` has happened. The event at idx itself, when it
-// is a top-level poll, shows its task as running.
+// State of every task after the event at index `idx` has happened. A task is running from its top-level poll to
+// the last event recorded inside that poll (its nested polls, the wakes and timers it caused).
 export function tasksAt(model, idx) {
   const st = new Map();
   const trace = model.trace;
+  const cur = trace[idx];
+  const inside = cur ? runningPollAt(model, idx) : null;
   for (let i = 0; i <= idx && i < trace.length; i++) {
     const e = trace[i];
     if (!e.task) continue;
@@ -18,15 +20,26 @@ export function tasksAt(model, idx) {
         if ((e.depth || 0) !== 0) break;
         s.polls++;
         s.busy += e.dur || 0;
-        s.state = i === idx ? 'running' : e.result === 'ready' ? 'done' : 'idle';
+        s.state = e === inside ? 'running' : e.result === 'ready' ? 'done' : 'idle';
         // A wake that arrived during the poll (e.g. yield_now) leaves the task scheduled afterwards.
-        if (i !== idx && e.result === 'pending' && wokenDuring(trace, i, idx, e.task)) s.state = 'scheduled';
+        if (e !== inside && e.result === 'pending' && wokenDuring(trace, i, idx, e.task)) s.state = 'scheduled';
         break;
       case 'complete': case 'drop': s.state = 'done'; break;
       default: break;
     }
   }
   return st;
+}
+
+// The top-level poll open at trace index idx (the one whose [seq, last] holds that event), or null.
+export function runningPollAt(model, idx) {
+  const trace = model.trace;
+  for (let i = idx; i >= 0; i--) {
+    const e = trace[i];
+    if (e.kind !== 'poll' || (e.depth || 0) !== 0) continue;
+    return (e.last ?? e.seq) >= trace[idx].seq ? e : null;
+  }
+  return null;
 }
 
 function wokenDuring(trace, from, to, task) {

@@ -59,9 +59,12 @@ export function markLines(pre, { suspend = null, resume = null } = {}) {
     const el = n != null && pre.querySelector(`.ln[data-line="${n}"]`);
     if (!el) return;
     el.classList.add(cls);
-    // Scroll inside the code box only; never move the page.
-    const top = el.offsetTop - pre.clientHeight / 2;
-    if (el.offsetTop < pre.scrollTop || el.offsetTop > pre.scrollTop + pre.clientHeight - 20) pre.scrollTop = Math.max(0, top);
+    // Scroll inside the code box only; never move the page. Positions are measured against the box itself
+    // (offsetTop would be relative to the nearest positioned ancestor, not the box). A hidden box has no layout.
+    if (!pre.clientHeight) return;
+    const box = pre.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    if (r.top < box.top + 4 || r.bottom > box.bottom - 4) pre.scrollTop += r.top - box.top - (pre.clientHeight - r.height) / 2;
   };
   mark(resume, 'resume');
   mark(suspend, 'suspend');

@@ -1,13 +1,16 @@
-// SVG timeline: one lane per task, nested rows for futures polled inside it, a track of timers and host
-// operations, wake markers with arrows from their cause, a time axis, zoom/pan, tooltip and a replay cursor.
+// SVG timeline: one lane per task, nested rows for futures polled inside it, timers and host operations on the
+// row of the future that started them, wake markers with arrows from their cause, a time axis, zoom/pan, tooltip and a replay cursor.
 // Rendering rebuilds one SVG string; for big traces polls are merged per pixel column (see MAX_POLL_NODES)
 // and wake arrows are dropped, so the DOM stays small whatever the trace size.
 import { esc, fmtMs } from './format.js';
 import { baseName, rowKey, wakeCause } from './model.js';
+import { timeAxis, orderAxis, GAP } from './axis.js';
 
-const MAX_POLL_NODES = 2500;   // above this many polls in view, draw merged bands instead of one rect per poll
-const MAX_WAKE_NODES = 1200;   // likewise for wake markers and arrows
-const MAX_BAR_NODES = 1500;    // and for timer / host-op bars
+// The cost of a render is mostly the browser parsing and laying out the SVG, so the number of nodes is what is
+// bounded: above these counts in view, polls and bars merge into bands per pixel column and wakes are hidden.
+const MAX_POLL_NODES = 600;    // above this many polls in view, draw merged bands instead of one rect per poll
+const MAX_WAKE_NODES = 200;    // likewise for wake markers and arrows (each is two nodes)
+const MAX_BAR_NODES = 400;     // and for timer / host-op bars
 const AXIS_H = 26;
 const LANE_PAD_TOP = 12;
 const MAIN_H = 18;
@@ -71,22 +74,48 @@ export class Timeline {
     new ResizeObserver(() => { if (this.model) this.render(); }).observe(root);
   }
 
-  setData(model, { lints = [], threshold = 10, end = null } = {}) {
+  // axis: 'time' or 'order' (axis.js). end: the time axis's end, shared by compare's two timelines.
+  setData(model, { lints = [], threshold = 10, end = null, axis = 'time' } = {}) {
     this.model = model;
     this.lints = lints;
     this.threshold = threshold;
-    this.fullEnd = Math.max(end ?? model.end, 1e-3) * 1.03;
+    this.endT = end;
+    this.setAxis(axis);
+  }
+
+  // Switches the x axis and shows the whole run on it.
+  setAxis(kind) {
+    if (!this.model) { this.axisKind = kind; return; }
+    this.axisKind = kind;
+    this.A = kind === 'order' ? orderAxis(this.model) : timeAxis(this.model, this.endT ?? this.model.end);
+    this.fullEnd = this.A.end * (kind === 'order' ? 1 : 1.03);
     this.t0 = 0;
     this.t1 = this.fullEnd;
     this.render();
   }
 
   setCursor(seq) { this.cursorSeq = seq; this.render(); }
+
+  // Runs a range change now but renders at the next frame, once for everything that happened before it.
+  // replace: only the last of these changes counts (a drag gives absolute ranges).
+  deferred(fn, replace = false) {
+    if (replace) this.pendingFns = [fn]; else (this.pendingFns ||= []).push(fn);
+    if (this.frameReq) return;
+    this.frameReq = requestAnimationFrame(() => {
+      this.frameReq = 0;
+      const fns = this.pendingFns;
+      this.pendingFns = [];
+      this.holdRender = true;
+      try { for (const f of fns) f(); } finally { this.holdRender = false; }
+      this.render();
+    });
+  }
   setThreshold(thr, lints) { this.threshold = thr; this.lints = lints; this.render(); }
 
   setRange(t0, t1, silent = false) {
-    const span = Math.max(t1 - t0, this.fullEnd / 5000, 1e-4);
-    t0 = Math.max(-this.fullEnd * 0.02, Math.min(t0, this.fullEnd - span * 0.1));
+    // Zooming out stops at the whole run (Fit), and panning stops at its ends.
+    const span = Math.min(this.fullEnd, Math.max(t1 - t0, this.fullEnd / 5000, 1e-4));
+    t0 = Math.max(0, Math.min(t0, this.fullEnd - span));
     this.t0 = t0;
     this.t1 = t0 + span;
     this.render();
@@ -104,6 +133,7 @@ export class Timeline {
   // ---------- layout ----------
   layout(width) {
     const m = this.model;
+    const A = this.A;
     const labelW = width < 600 ? 96 : 180;
     const plotX = labelW + 8;
     const plotW = Math.max(40, width - plotX - 10);
@@ -117,20 +147,25 @@ export class Timeline {
         lane.rows.set(row.key, { y: ry, h, row });
         ry += h + ROW_GAP;
       }
-      // Timers and host ops share a thin track area; overlapping ones get their own track.
       const items = [
-        ...t.timers.map((tm) => ({ kind: 'timer', obj: tm, s: tm.armT, e: tm.cancelled ? tm.endT : Math.max(tm.deadline ?? tm.armT, tm.fireT ?? 0) })),
-        ...t.ops.map((op) => ({ kind: 'op', obj: op, s: op.startT, e: op.endT ?? m.end })),
+        ...t.timers.map((tm) => { const c = A.timer(tm); return { kind: 'timer', obj: tm, c, s: c.s, e: Math.max(c.e, c.fire ?? 0) }; }),
+        ...t.ops.map((op) => { const c = A.op(op); return { kind: 'op', obj: op, c, s: c.s, e: c.e }; }),
       ].sort((a, b) => a.s - b.s);
+      // A timer or host op is drawn on the row of the future that started it (the sleep that armed the timer);
+      // only one whose row is unknown (its poll was lost from the ring) goes to a track under the rows.
       const trackEnds = [];
       for (const it of items) {
+        const r = it.obj.row != null ? lane.rows.get(it.obj.row) : null;
+        if (r) { it.y = r.y + (r.h - OP_H) / 2; continue; }
         let k = trackEnds.findIndex((e) => e <= it.s);
         if (k < 0) { k = trackEnds.length; trackEnds.push(0); }
         trackEnds[k] = it.e + 1e-9;
         it.track = k;
       }
       lane.items = items;
+      lane.itemOf = new Map(items.map((it) => [it.obj, it]));
       lane.opY = ry + 1;
+      for (const it of items) if (it.y == null) it.y = lane.opY + it.track * (OP_H + 2);
       ry += trackEnds.length ? trackEnds.length * (OP_H + 2) + 2 : 0;
       lane.bottom = ry + LANE_PAD_BOTTOM;
       y = lane.bottom;
@@ -142,11 +177,15 @@ export class Timeline {
   // ---------- render ----------
   render() {
     const m = this.model;
-    if (!m) return;
+    if (!m || this.holdRender) return;
     const width = Math.max(280, this.root.clientWidth || 800);
-    const L = this.layout(width);
+    // The layout depends only on the width and the axis: kept between renders (zoom and pan reuse it).
+    const lkey = `${width}|${this.axisKind}`;
+    if (!this.Lcache || this.Lcache.key !== lkey || this.Lcache.model !== m) this.Lcache = { key: lkey, model: m, L: this.layout(width) };
+    const L = this.Lcache.L;
     this.L = L;
     const { plotX, plotW, lanes, height } = L;
+    const A = this.A;
     const t0 = this.t0;
     const span = this.t1 - this.t0;
     const X = (t) => plotX + ((t - t0) / span) * plotW;
@@ -166,15 +205,21 @@ export class Timeline {
         `<line class="lane-sep" x1="0" x2="${width}" y1="${lane.bottom}" y2="${lane.bottom}"/>`);
     });
 
-    // Axis and grid.
-    const step = niceStep(span / Math.max(2, plotW / 90));
-    const ticks = [];
-    for (let v = Math.ceil(t0 / step) * step; v <= this.t1; v += step) ticks.push(v);
-    out.push('<g class="axis">');
-    for (const v of ticks) {
+    // Axis and grid. On the order axis, shaded gaps mark where the clock moved, labelled with the new time.
+    out.push(`<g class="axis" data-axis="${A.kind}">`);
+    const gaps = A.gaps(t0, this.t1);
+    if (gaps.length > MAX_BAR_NODES) out.push(...bands(gaps.map((g) => [g.v, g.v + GAP]), X, plotX, plotW, AXIS_H, height - AXIS_H, 'gap'));
+    else {
+      for (const g of gaps) {
+        const x1 = Math.max(plotX, X(g.v));
+        const x2 = Math.min(plotX + plotW, X(g.v + GAP));
+        if (x2 > x1) out.push(`<rect class="gap" data-testid="clock-gap" x="${x1}" y="${AXIS_H}" width="${x2 - x1}" height="${height - AXIS_H}"/>`);
+      }
+    }
+    for (const { v, label } of A.ticks(t0, this.t1, plotW)) {
       const x = X(v);
       out.push(`<line x1="${x}" x2="${x}" y1="${AXIS_H - 5}" y2="${height}"/>`);
-      if (x < width - 44) out.push(`<text x="${x + 3}" y="${AXIS_H - 9}">${esc(fmtMs(+v.toPrecision(6)))}</text>`);
+      if (x < width - 44) out.push(`<text x="${x + 3}" y="${AXIS_H - 9}">${esc(label)}</text>`);
     }
     out.push(`<line class="base" x1="${plotX}" x2="${plotX + plotW}" y1="${AXIS_H - 1}" y2="${AXIS_H - 1}"/></g>`);
 
@@ -206,33 +251,33 @@ export class Timeline {
         const byTrack = new Map();
         for (const it of lane.items) {
           if (!inView(it.s, it.e)) continue;
-          const key = `${it.track}:${it.kind === 'timer' ? 'tbar' : `obar ${it.obj.name === 'fetch' ? 'fetch' : 'host'}`}`;
+          const key = `${it.y}:${it.kind === 'timer' ? 'tbar' : `obar ${it.obj.name === 'fetch' ? 'fetch' : 'host'}`}`;
           if (!byTrack.has(key)) byTrack.set(key, []);
-          byTrack.get(key).push([it.s, it.kind === 'timer' ? it.obj.deadline ?? it.s : it.e]);
+          byTrack.get(key).push([it.s, it.kind === 'timer' ? it.c.e : it.e]);
         }
         for (const [key, spans] of byTrack) {
-          const [track, cls] = key.split(/:(.*)/s);
-          body.push(...bands(spans, X, plotX, plotW, lane.opY + Number(track) * (OP_H + 2), OP_H, cls));
+          const [y, cls] = key.split(/:(.*)/s);
+          body.push(...bands(spans, X, plotX, plotW, Number(y), OP_H, cls));
         }
       }
     } else {
       for (const lane of lanes) {
         for (const it of lane.items) {
           if (!inView(it.s, it.e)) continue;
-          const y = lane.opY + it.track * (OP_H + 2);
+          const y = it.y;
           if (it.kind === 'timer') {
             const tm = it.obj;
-            const x1 = X(tm.armT);
-            const x2 = X(tm.cancelled ? tm.endT : tm.deadline ?? tm.armT);
+            const x1 = X(it.c.s);
+            const x2 = X(it.c.e);
             const cls = `tbar${tm.cancelled ? ' cancelled' : ''}${hl.timers.has(tm.id) ? ' hl' : ''}`;
             body.push(`<rect class="${cls}" data-timer="${tm.id}" x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${OP_H}" rx="2"/>`);
-            if (tm.fireT != null && tm.fireT > (tm.deadline ?? 0) + span / plotW) {
-              body.push(`<line class="tbar-late" data-timer="${tm.id}" x1="${x2}" x2="${X(tm.fireT)}" y1="${y + OP_H / 2}" y2="${y + OP_H / 2}"/>`);
+            if (it.c.fire != null && it.c.fire > it.c.e + span / plotW) {
+              body.push(`<line class="tbar-late" data-timer="${tm.id}" x1="${x2}" x2="${X(it.c.fire)}" y1="${y + OP_H / 2}" y2="${y + OP_H / 2}"/>`);
             }
           } else {
             const op = it.obj;
-            const x1 = X(op.startT);
-            const x2 = X(op.endT ?? m.end);
+            const x1 = X(it.c.s);
+            const x2 = X(it.c.e);
             const kind = op.name === 'fetch' ? 'fetch' : 'host';
             const cls = `obar ${kind}${op.endT == null ? ' open' : ''}${hl.ops.has(op.id) ? ' hl' : ''}`;
             body.push(`<rect class="${cls}" data-op="${op.id}" x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${OP_H}" rx="2"/>`);
@@ -243,7 +288,7 @@ export class Timeline {
 
     // Polls: one rect each, or merged bands when there are too many.
     let visiblePolls = 0;
-    for (const p of m.polls) if (inView(p.t, p.t + (p.dur || 0))) visiblePolls++;
+    for (const p of m.polls) if (inView(A.at(p), A.pollEnd(p))) visiblePolls++;
     const aggregate = visiblePolls > MAX_POLL_NODES;
     const longSeqs = [];
     if (aggregate) {
@@ -251,8 +296,8 @@ export class Timeline {
         for (const { y, h, row } of lane.rows.values()) {
           const spans = [];
           for (const p of row.polls) {
-            if (!inView(p.t, p.t + (p.dur || 0))) continue;
-            spans.push([p.t, p.t + (p.dur || 0)]);
+            if (!inView(A.at(p), A.pollEnd(p))) continue;
+            spans.push([A.at(p), A.pollEnd(p)]);
             if (p.depth === 0 && p.dur > this.threshold) longSeqs.push([p, y, h]);
           }
           body.push(...bands(spans, X, plotX, plotW, y, h, 'poll-agg'));
@@ -263,7 +308,7 @@ export class Timeline {
       for (const lane of lanes) {
         for (const { y, h, row } of lane.rows.values()) {
           for (const p of row.polls) {
-            if (!inView(p.t, p.t + (p.dur || 0))) continue;
+            if (!inView(A.at(p), A.pollEnd(p))) continue;
             body.push(this.pollRect(p, X, y, h, hl));
           }
         }
@@ -272,7 +317,7 @@ export class Timeline {
 
     // Wakes: marker on the woken lane, arrow from the cause to the poll the wake led to.
     let visibleWakes = 0;
-    for (const w of m.wakes) if (inView(w.t, w.t)) visibleWakes++;
+    for (const w of m.wakes) if (inView(A.mid(w), A.mid(w))) visibleWakes++;
     const drawWakes = visibleWakes <= MAX_WAKE_NODES;
     if (drawWakes) {
       const arrows = [];
@@ -281,9 +326,9 @@ export class Timeline {
         const lane = laneById.get(w.task);
         if (!lane) continue;
         const poll = m.pollForWake.get(w.seq);
-        if (!inView(w.t, poll ? poll.t : w.t)) continue;
+        if (!inView(A.mid(w), poll ? A.at(poll) : A.mid(w))) continue;
         const cc = causeClass(w.cause);
-        const mx = X(w.t);
+        const mx = X(A.mid(w));
         const my = lane.top + LANE_PAD_TOP - 6;
         const isHl = hl.wakes.has(w.seq);
         marks.push(`<path class="wm w-${cc}${isHl ? ' hl' : ''}" data-seq="${w.seq}" data-testid="wake" data-cause="${esc(w.cause)}" d="${markerPath(WAKE_STYLE[cc].shape, mx, my)}"/>`);
@@ -293,7 +338,7 @@ export class Timeline {
         pts.push([mx, my]);
         if (poll) {
           const r = lane.rows.get(rowKey(poll, m));
-          pts.push([X(poll.t) + 1, r ? r.y : my + 8]);
+          pts.push([X(A.at(poll)) + 1, r ? r.y : my + 8]);
         }
         if (pts.length >= 2) {
           const d = pts.map((p, i) => (i === 0 ? `M${p[0]},${p[1]}` : curve(pts[i - 1], p))).join('');
@@ -301,20 +346,40 @@ export class Timeline {
         }
       }
       // Highlighted arrows last so they sit on top.
-      arrows.sort((a, b) => a.includes(' hl') - b.includes(' hl'));
-      body.push(...arrows, ...marks);
+      body.push(...arrows.filter((a) => !a.includes(' hl')), ...arrows.filter((a) => a.includes(' hl')), ...marks);
+    }
+
+    // Drops: a future dropped before it was ready (✕ on its row: a select's loser, a future never polled), a task
+    // aborted (⊘) or its future dropped unfinished (✕ on the task's row).
+    const marks = [];
+    for (const c of m.cancels) marks.push([c, 'cancel', laneById.get(c.task)?.rows.get(c.row)]);
+    for (const t of m.taskList) {
+      if (t.abortSeq != null) marks.push([{ seq: t.abortSeq, t: t.abortT }, 'abort', laneById.get(t.id)?.rows.get('0')]);
+      if (t.dropSeq != null) marks.push([{ seq: t.dropSeq, t: t.dropT }, 'task-drop', laneById.get(t.id)?.rows.get('0')]);
+    }
+    for (const [e, kind, r] of marks) {
+      const x = A.mid(e);
+      if (!r || !inView(x, x)) continue;
+      const cx = X(x);
+      const cy = r.y + r.h / 2;
+      const d = kind === 'abort'
+        ? `M${cx - 5},${cy}a5,5 0 1,0 10,0a5,5 0 1,0 -10,0M${cx - 3.5},${cy + 3.5}L${cx + 3.5},${cy - 3.5}`
+        : `M${cx - 4},${cy - 4}L${cx + 4},${cy + 4}M${cx + 4},${cy - 4}L${cx - 4},${cy + 4}`;
+      body.push(`<path class="drop-mark ${kind}${cur && cur.seq === e.seq ? ' hl' : ''}" data-testid="${kind}" data-seq="${e.seq}" d="${d}"/>`);
     }
 
     // Executor yields to the host: small ticks under the axis.
     for (const y of m.yields) {
-      if (!inView(y.t, y.t)) continue;
-      body.push(`<line class="yield-tick" data-seq="${y.seq}" x1="${X(y.t)}" x2="${X(y.t)}" y1="${AXIS_H - 6}" y2="${AXIS_H}"/>`);
+      const yx = A.mid(y);
+      if (!inView(yx, yx)) continue;
+      body.push(`<line class="yield-tick" data-seq="${y.seq}" x1="${X(yx)}" x2="${X(yx)}" y1="${AXIS_H - 6}" y2="${AXIS_H}"/>`);
     }
 
     // End of run and the replay cursor.
-    body.push(`<line class="end-line" x1="${X(m.end)}" x2="${X(m.end)}" y1="${AXIS_H}" y2="${height}"/>`);
+    const endX = X(A.kind === 'order' ? A.end : m.end);
+    body.push(`<line class="end-line" x1="${endX}" x2="${endX}" y1="${AXIS_H}" y2="${height}"/>`);
     if (cur) {
-      const cx = X(cur.t);
+      const cx = X(A.mid(cur));
       body.push(`<line class="cursor" data-testid="cursor" x1="${cx}" x2="${cx}" y1="${AXIS_H - 4}" y2="${height}"/>`,
         `<path class="cursor-cap" d="M${cx - 5},${AXIS_H - 9}h10l-5,6z"/>`);
     }
@@ -332,7 +397,7 @@ export class Timeline {
       for (const { y, h, row } of lane.rows.values()) {
         if (row.depth === 0) continue;
         const name = [...row.names].join('|');
-        out.push(`<text class="sublabel" data-testid="subrow" data-row="${row.key}" x="${8 + Math.min(row.depth, 4) * 8}" y="${y + h - 2}">↳ ${esc(clip(name, L.labelW < 120 ? 8 : 16))}${row.index >= 0 ? `[${row.index}]` : ''}</text>`);
+        out.push(`<text class="sublabel" data-testid="subrow" data-row="${esc(row.key)}" x="${8 + Math.min(row.depth, 4) * 8}" y="${y + h - 2}">↳ ${esc(clip(name, L.labelW < 120 ? 8 : 16))}${row.index >= 0 ? `[${row.index}]` : ''}${row.unpolled ? ' ✕' : ''}</text>`);
       }
       if (lints.length) {
         const names = [...new Set(lints.map((l) => l.kind))];
@@ -355,8 +420,10 @@ export class Timeline {
   }
 
   pollRect(p, X, y, h, hl) {
-    const x1 = X(p.t);
-    const w = Math.max(MIN_W, X(p.t + (p.dur || 0)) - x1);
+    // On the order axis a poll is inset a little inside its steps, so neighbouring polls stay apart.
+    const inset = this.A.kind === 'order' ? Math.min(0.12, 2 / Math.max(1e-9, X(1) - X(0))) : 0;
+    const x1 = X(this.A.at(p) + inset);
+    const w = Math.max(MIN_W, X(this.A.pollEnd(p) - inset) - x1);
     const long = p.depth === 0 && p.dur > this.threshold;
     const cls = `poll ${p.result === 'ready' ? 'ready' : 'pending'}${long ? ' long' : ''}${hl.polls.has(p.seq) ? ' sel' : ''}`;
     // Every poll that suspended at an await carries its site (nested ones too: fake_fetch suspends in its header),
@@ -364,7 +431,9 @@ export class Timeline {
     const site = p.site ? ` data-file="${esc(baseName(p.site.file))}" data-line="${p.site.line}"` : '';
     const res = p.depth ? null : this.model.resumedFrom.get(p.seq);
     const resume = res ? ` data-resume-file="${esc(baseName(res.file))}" data-resume="${res.line}"` : '';
-    let s = `<rect class="${cls}" data-testid="poll" data-seq="${p.seq}" data-result="${esc(p.result)}" data-task="${p.task}" data-depth="${p.depth || 0}"${site}${resume} x="${x1}" y="${y}" width="${w}" height="${h}" rx="2"/>`;
+    // Pending is drawn thinner than Ready, so the two differ by shape as well as by colour.
+    const ph = p.result === 'ready' || long ? h : Math.max(4, Math.round(h * 0.6));
+    let s = `<rect class="${cls}" data-testid="poll" data-seq="${p.seq}" data-result="${esc(p.result)}" data-task="${p.task}" data-depth="${p.depth || 0}"${site}${resume} x="${x1}" y="${y + (h - ph) / 2}" width="${w}" height="${ph}" rx="2"/>`;
     if (long) {
       const cx = x1 + Math.min(w / 2, 12);
       s += `<rect class="long-outline" x="${x1 - 2}" y="${y - 2}" width="${w + 4}" height="${h + 4}" rx="3"/>`
@@ -377,17 +446,17 @@ export class Timeline {
     const c = wakeCause(this.model, w);
     if (c.kind === 'timer' && c.timer) {
       const lane = laneById.get(c.timer.task);
-      const it = lane?.items.find((i) => i.kind === 'timer' && i.obj === c.timer);
-      if (it) return [X(c.timer.fireT ?? c.timer.deadline), lane.opY + it.track * (OP_H + 2) + OP_H / 2];
+      const it = lane?.itemOf.get(c.timer);
+      if (it) return [X(it.c.fire ?? it.c.e), it.y + OP_H / 2];
     }
     if (c.kind === 'op' && c.op) {
       const lane = laneById.get(c.op.task);
-      const it = lane?.items.find((i) => i.kind === 'op' && i.obj === c.op);
-      if (it) return [X(c.op.endT ?? w.t), lane.opY + it.track * (OP_H + 2) + OP_H / 2];
+      const it = lane?.itemOf.get(c.op);
+      if (it) return [X(it.c.e), it.y + OP_H / 2];
     }
     if (c.kind === 'task' && c.task && c.task !== w.task) {
       const lane = laneById.get(c.task);
-      if (lane) { const r = lane.rows.get('0'); return [X(w.t), r.y + r.h / 2]; }
+      if (lane) { const r = lane.rows.get('0'); return [X(this.A.mid(w)), r.y + r.h / 2]; }
     }
     return null;
   }
@@ -420,8 +489,9 @@ export class Timeline {
       if (!(e.ctrlKey || e.metaKey || document.activeElement === svg)) return; // let the page scroll
       e.preventDefault();
       const f = Math.exp(-e.deltaY * 0.0025);
-      if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) this.pan(e.deltaX / 600);
-      else this.zoom(f, this.tAt(e.clientX));
+      // Wheel events come faster than frames: accumulate them and draw once per frame.
+      if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) this.deferred(() => this.pan(e.deltaX / 600));
+      else { const at = this.tAt(e.clientX); this.deferred(() => this.zoom(f, at)); }
     }, { passive: false });
     svg.addEventListener('pointerdown', (e) => {
       if (!this.model || e.button !== 0) return;
@@ -434,7 +504,7 @@ export class Timeline {
         if (drag.moved) {
           const r = svg.getBoundingClientRect();
           const dt = (dx / r.width) * this.L.width / this.L.plotW * (drag.t1 - drag.t0);
-          this.setRange(drag.t0 - dt, drag.t1 - dt);
+          this.deferred(() => this.setRange(drag.t0 - dt, drag.t1 - dt), true);
           this.tip.hidden = true;
           return;
         }
@@ -502,7 +572,7 @@ export class Timeline {
     const e = this.model.bySeq.get(this.cursorSeq);
     if (!e) return;
     const r = this.svg.getBoundingClientRect();
-    const x = r.left + (Math.min(Math.max(this.X(e.t), this.L.plotX), this.L.plotX + this.L.plotW) / this.L.width) * r.width;
+    const x = r.left + (Math.min(Math.max(this.X(this.A.mid(e)), this.L.plotX), this.L.plotX + this.L.plotW) / this.L.width) * r.width;
     this.showTip(describeEvent(this.model, e), x, r.top + 30);
   }
 
@@ -546,6 +616,9 @@ export function describeEvent(m, e, threshold = Infinity) {
     case 'settle': return `${head}<br>op #${e.op} settled ${e.ok ? 'ok' : 'with an error'}`;
     case 'complete': return `${head}<br>finished: ${esc(e.result)}`;
     case 'yield': return `${head}<br>time slice used up: yielded to the host`;
+    case 'cancel': return `${head}<br><b>${esc(e.future)}</b> dropped ${e.polled ? 'before it was ready: cancelled, it will not be polled again' : 'without ever being polled: its body never ran'}`;
+    case 'abort': return `${head}<br>abort requested: the task's future will be dropped`;
+    case 'drop': return `${head}<br>the task's future was dropped unfinished`;
     default: return head;
   }
 }
@@ -573,12 +646,6 @@ function curve(a, b) {
   if (Math.abs(a[0] - b[0]) < 2) return `L${b[0]},${b[1]}`;
   const mx = (a[0] + b[0]) / 2;
   return `C${mx},${a[1]} ${mx},${b[1]} ${b[0]},${b[1]}`;
-}
-
-function niceStep(raw) {
-  const p = 10 ** Math.floor(Math.log10(raw || 1));
-  const f = raw / p;
-  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
 }
 
 const clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);

@@ -207,16 +207,21 @@ test('a failed fetch shows the error and its trace; the page keeps working', T, 
 test('step-through moves the cursor and the task console follows', T, async () => {
   const { page, context } = await openPage('?example=spawn');
   const states = () => page.$$eval('[data-testid=task-console] tbody tr', (rs) => rs.map((r) => `${r.dataset.task}:${r.dataset.state}`).join(','));
+  // The replay starts at the first event.
+  assert.match(await text(page, 'step-index'), /^1 \//);
+  const startStates = await states();
+  await page.focus('[data-testid=timeline]');
+  await page.keyboard.press('End');
   const endIdx = await text(page, 'step-index');
   const endStates = await states();
   assert.match(endStates, /1:done/);
+  assert.notEqual(startStates, endStates);
   await page.click('[data-testid=step-back]');
   assert.notEqual(await text(page, 'step-index'), endIdx);
   await page.focus('[data-testid=timeline]');
   await page.keyboard.press('Home');
   assert.match(await text(page, 'step-index'), /^1 \//);
-  const startStates = await states();
-  assert.notEqual(startStates, endStates);
+  assert.equal(await states(), startStates);
   await page.click('[data-testid=step-forward]');
   assert.match(await text(page, 'step-index'), /^2 \//);
   await page.focus('[data-testid=timeline]');

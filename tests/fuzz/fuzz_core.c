@@ -463,8 +463,16 @@ static void check_trace_links(void)
     uint32_t n = ws_trace_read(W.rt, 0, ev, 1024);
     static uint8_t seen[256];
     memset(seen, 0, sizeof seen);
+    uint32_t polling = 0; /* the task whose own poll is open, 0: none */
     for (uint32_t i = 0; i < n; i++) {
         CHECK(ev[i].seq == i);
+        if (ev[i].kind == WS_EV_POLL_BEGIN && ev[i].depth == 0)
+            polling = ev[i].task;
+        else if (ev[i].kind == WS_EV_POLL_END && ev[i].depth == 0)
+            polling = 0;
+        /* A cancel (a future dropped before it was ready) is recorded only inside its task's poll, below it. */
+        if (ev[i].kind == WS_EV_CANCEL)
+            CHECK(ev[i].task == polling && ev[i].depth >= 1 && ev[i].detail <= 1);
         if (ev[i].kind != WS_EV_POLL_BEGIN || ev[i].depth != 0 || ev[i].task >= 256)
             continue;
         if (seen[ev[i].task]) {

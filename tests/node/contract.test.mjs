@@ -32,7 +32,7 @@ test('the generator reads a new table row: an error code or a trace kind is one 
     };
     edit('src/ws_base.h', 'X(ESTATE, -13, "polled at a state it does not know")   /* an async function\'s unknown state (ws_async.h) */',
       'X(ESTATE, -13, "polled at a state it does not know") \\\n    X(EDEMO, -14, "a demo code")');
-    edit('src/ws_trace.h', 'X(YIELD, yield, _, _, _, _)', 'X(YIELD, yield, _, _, _, _) \\\n    X(DEMO, demo, cause(why), u32(op), str(label), _)');
+    edit('src/ws_trace.h', 'X(CANCEL, cancel, u32(polled), _, str(future), _)', 'X(CANCEL, cancel, u32(polled), _, str(future), _) \\\n    X(DEMO, demo, cause(why), u32(op), str(label), _)');
     const made = await import(`data:text/javascript,${encodeURIComponent(gen.generate(tmp))}`);
     assert.equal(made.ERRORS.EDEMO, -14);
     assert.equal(made.ERROR_TEXT.EDEMO, 'a demo code');

@@ -8,7 +8,7 @@ const rts = runtimes({ wasm: EXAMPLES_WASM });
 after(() => rts.closeAll());
 
 const CAUSES = ['spawn', 'timer', 'channel', 'task', 'self', 'host', 'fetch', 'notify', 'abort'];
-const KINDS = ['spawn', 'poll', 'wake', 'timer', 'host', 'settle', 'complete', 'abort', 'drop', 'yield'];
+const KINDS = ['spawn', 'poll', 'wake', 'timer', 'host', 'settle', 'complete', 'abort', 'drop', 'yield', 'cancel'];
 
 function checkFields(e) {
   assert.ok(Number.isInteger(e.seq) && e.seq >= 0, 'seq');
@@ -47,6 +47,11 @@ function checkFields(e) {
       break;
     case 'complete':
       assert.ok(['ok', 'error', 'cancelled'].includes(e.result));
+      break;
+    case 'cancel':
+      assert.equal(typeof e.future, 'string');
+      assert.ok(e.polled === 0 || e.polled === 1, 'polled');
+      assert.ok(Number.isInteger(e.depth) && e.depth >= 1, 'depth');
       break;
     default:
       break;
@@ -88,6 +93,31 @@ test('trace events are plain objects with the contract\'s fields', T, async () =
   assert.ok(trace.some((e) => e.kind === 'wake' && e.cause === 'host'));
   assert.ok(trace.some((e) => e.kind === 'abort'));
   assert.ok(trace.some((e) => e.kind === 'complete' && e.result === 'cancelled'));
+});
+
+test('cancel events: a future dropped unpolled (lazy) and a select\'s loser with what it awaited (timeout)', T, async () => {
+  const rt = await rts.open();
+  const lazy = (await rt.runExample('lazy')).trace;
+  const lc = lazy.filter((e) => e.kind === 'cancel');
+  assert.deepEqual(lc.map(({ future, polled, depth, task }) => ({ future, polled, depth, task })), [{ future: 'answer', polled: 0, depth: 1, task: 1 }]);
+  // Inside the task's one poll, before the awaited answer is polled.
+  const top = lazy.find((e) => e.kind === 'poll' && e.depth === 0);
+  assert.ok(lc[0].seq > top.seq && lc[0].seq <= top.last);
+  assert.ok(lc[0].seq < lazy.find((e) => e.kind === 'poll' && e.future === 'answer').seq);
+  const timeout = (await rt.runExample('timeout')).trace;
+  const tc = timeout.filter((e) => e.kind === 'cancel');
+  assert.deepEqual(tc.map(({ future, polled, depth }) => ({ future, polled, depth })), [
+    { future: 'fake_fetch', polled: 1, depth: 2 }, // the loser, a child of the select (depth 1)
+    { future: 'sleep', polled: 1, depth: 3 },      // the sleep it was awaiting
+  ]);
+  assert.equal(tc[0].t, 150);
+  // The operation wins with a longer limit: then the timer is the loser.
+  const won = (await rt.runExample('timeout', { limit: 400 })).trace.filter((e) => e.kind === 'cancel');
+  assert.deepEqual(won.map(({ future, depth }) => ({ future, depth })), [{ future: 'sleep', depth: 2 }]);
+  assert.match(traceToText(timeout), /cancel {4}fake_fetch dropped before it was ready in task 1/);
+  assert.match(traceToText(lazy), /cancel {4}answer dropped unpolled/);
+  // Joined futures that both finish are never cancelled.
+  assert.equal((await rt.runExample('join')).trace.filter((e) => e.kind === 'cancel').length, 0);
 });
 
 test('traceToText: one line per event, with spawn, poll and wake lines for join', T, async () => {

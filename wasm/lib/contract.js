@@ -100,6 +100,13 @@ export const TRACE_KINDS = Object.freeze([
   Object.freeze({ kind: 'abort', detail: null, a: null, b: null, c: null }),
   Object.freeze({ kind: 'drop', detail: null, a: null, b: null, c: null }),
   Object.freeze({ kind: 'yield', detail: null, a: null, b: null, c: null }),
+  Object.freeze({
+    kind: 'cancel',
+    detail: Object.freeze(['u32', 'polled']),
+    a: null,
+    b: Object.freeze(['str', 'future']),
+    c: null,
+  }),
 ]);
 /** The trace record (WS_TRACE_RECORD): field -> byte offset; SIZE bytes per record. */
 export const TRACE_RECORD = Object.freeze({ seq: 0, kind: 4, detail: 5, depth: 6, task: 8, a: 12, b: 16, c: 20, t: 24, SIZE: 32 });

@@ -11,7 +11,8 @@ const COMPLETE = ['ok', 'error', 'cancelled'];
  * `string(i)` returns interned string i. Times become milliseconds.
  *
  * Kinds with a shape of their own are decoded below; any other kind (one added to WS_TRACE_KINDS) becomes
- * { seq, t, kind, task, ...its named fields } from the table: u32 fields as numbers, str as strings, cause as names.
+ * { seq, t, kind, task, ...its named fields } from the table: u32 fields as numbers, str as strings, cause as names,
+ * plus `depth` when the record has one (a cancel).
  */
 export function decodeTrace(buffer, ringPtr, capacity, first, count, string) {
   const steps = decodeSteps(buffer, ringPtr, capacity, first, count, string, Infinity);
@@ -58,7 +59,7 @@ function* decodeSteps(buffer, ringPtr, capacity, first, count, string, chunk) {
       case 'poll': {
         const ev = {
           seq, t, kind: 'poll', task, dur: null, result: null, depth, future: string(b),
-          index: c ? c - 1 : -1, site: null, wake: depth === 0 && a ? a - 1 : null,
+          index: c ? c - 1 : -1, site: null, wake: depth === 0 && a ? a - 1 : null, last: null,
         };
         events.push(ev);
         open.push(ev);
@@ -68,6 +69,7 @@ function* decodeSteps(buffer, ringPtr, capacity, first, count, string, chunk) {
         const ev = open.pop();
         if (!ev) break; // the begin was overwritten in the ring
         ev.dur = t - ev.t;
+        ev.last = events.length - 1; // events are renumbered by index below, so this is already a seq
         ev.result = detail ? 'ready' : 'pending';
         if (!detail && b) ev.site = { file: string(c), line: b };
         break;
@@ -86,6 +88,7 @@ function* decodeSteps(buffer, ringPtr, capacity, first, count, string, chunk) {
         break;
       default: {
         const ev = { seq, t, kind: k.kind, task };
+        if (depth) ev.depth = depth; // a record placed in the poll tree (a cancel: the depth of the future dropped)
         field(ev, k.detail, detail, string);
         field(ev, k.a, a, string);
         field(ev, k.b, b, string);
@@ -162,6 +165,9 @@ export function traceToText(trace) {
       case 'yield':
         lines.push(`${head}yield     to the host: time slice used`);
         break;
+      case 'cancel':
+        lines.push(`${head}${'  '.repeat(e.depth || 0)}cancel    ${e.future} dropped ${e.polled ? 'before it was ready' : 'unpolled'} in ${who(e.task)}`);
+        break;
       default: { // a kind without a line of its own: its name and fields
         const { seq, t, kind, task, ...rest } = e;
         const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : v}`).join(' ');
@@ -235,6 +241,9 @@ export function traceToChrome(trace, { title = 'wasync' } = {}) {
         }
         break;
       }
+      case 'cancel':
+        out.push({ ph: 'i', s: 't', pid, tid: e.task || HOST, ts: us(e.t), name: `cancel ${e.future}`, cat: 'task', args: { seq: e.seq, polled: !!e.polled, depth: e.depth } });
+        break;
       case 'complete':
       case 'abort':
       case 'drop':

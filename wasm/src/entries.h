@@ -1,9 +1,9 @@
 /* entries.h: the bridge's side of the entry points (the public side, for modules, is ws_module.h): the package's
- * standard entries, bridge entries and examples, lookup by name, argument parsing, and the registry as JSON.
+ * standard entries and examples, lookup by name, argument parsing, and the registry as JSON.
  *
  * The bridge parses and range-checks the arguments JS sends ("name=value" lines), builds the future in the task's
  * memory with `init`, and spawns it. The examples are entries with `example` set; the standard entries exist for
- * tests and for embedding (host calls, fetch). Output conventions (out_string): see ws_module.h.
+ * tests and for embedding (host calls, fetch).
  */
 #ifndef WSX_ENTRIES_H
 #define WSX_ENTRIES_H

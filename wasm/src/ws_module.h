@@ -20,7 +20,7 @@
  *         WSX_PARAM_TEXT("who", "who to greet", "world"),
  *         WSX_PARAM_INT("times", "how often", 1, 0, 10),         // default 1, range 0..10
  *     };
- *     WS_ENTRY(greet, .title = "Greet", .init = greet_init, WSX_PARAMS(greet_params), .out_string = WSX_OUT_STRING);
+ *     WS_ENTRY(greet, .title = "Greet", .init = greet_init, WSX_PARAMS(greet_params), .out_string = 1);
  *     WS_MODULE_ENTRIES(&greet_entry);                            // once per module: what rt.start can name
  *
  * Contracts:
@@ -29,10 +29,9 @@
  *     as long as the task: a future may keep the pointers in its fields.
  *   - init runs once, before the first poll, inside the task's memory (the future is `size` bytes, zeroed): it
  *     must only build the future (WS_ASYNC_INIT and fields). Nothing runs until the executor polls it.
- *   - Output (.out_string): WSX_OUT_NUMBER (the default): the result is out (int64, exact in JS up to 2^53).
- *     WSX_OUT_STRING: out is a ws_bytes * (ws_op.h) that the bridge decodes as UTF-8 into a JS string and frees.
- *     WSX_OUT_VALUE: out is a typed value block (ws_value_new, or a typed host call's outcome, ws_js.h): JS gets a
- *     number, string, Uint8Array, parsed JSON or the object of a handle. Any entry that fails
+ *   - Output: a number entry's result is its out (int64, exact in JS up to 2^53). With .out_string = WSX_OUT_STRING
+ *     its out is a ws_bytes * (ws_op.h) that the bridge decodes as UTF-8 into a JS string and frees; with
+ *     WSX_OUT_VALUE a typed value (ws_js.h). Any entry that fails
  *     (err != WS_OK) may set out to a ws_bytes * message, or 0: JS sees an Error whose code names err and whose
  *     message is that text; the bridge frees it. WS_TRY hands a failed host call's message on this way.
  *   - Cancellation: job.abort() in JS (or rt.close()) drops the task's future at its next scheduling point:
@@ -50,7 +49,10 @@ extern "C" {
 /* Parameters per entry point. Starting an entry with more fails with WS_EINVAL. */
 #define WSX_MAX_PARAMS 16
 
-/* What an entry's output is (wsx_entry.out_string). */
+/* What an entry's out is (wsx_entry.out_string): WSX_OUT_NUMBER: out is the result (int64). WSX_OUT_STRING: out
+ * is a ws_bytes * (ws_op.h) of text, decoded as UTF-8 and freed by the bridge. WSX_OUT_VALUE: out is a typed value
+ * block (ws_value_new or a typed host call's outcome, ws_js.h): JS gets a number, string, Uint8Array, parsed JSON
+ * or the object of a handle. */
 enum { WSX_OUT_NUMBER = 0, WSX_OUT_STRING = 1, WSX_OUT_VALUE = 2 };
 
 /* What a parameter holds. MS and INT are numbers in [min, max]; URL and TEXT are strings (a URL that starts with
