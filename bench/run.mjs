@@ -456,7 +456,7 @@ async function checkExamples() {
   let rt;
   try {
     const [port, portReal] = [await runPort('virtual'), await runPort('real')];
-    rt = await createRuntime({ wasm: readFileSync(WASYNC_EXAMPLES_WASM), baseUrl: `${base}/` });
+    rt = await createRuntime({ wasm: readFileSync(WASYNC_EXAMPLES_WASM), baseUrl: `${base}/`, clock: 'virtual', trace: true });
     console.log('examples (smoke): the Asyncify build against the package, default parameters, virtual clock');
     for (const { name, params } of EXAMPLES) {
       const entry = rt.examples.find((e) => e.name === name);

@@ -186,7 +186,8 @@ void ws_async_drop(ws_runtime *rt, ws_future *f);
 
 /* What a poll of an async function does when its state is not one it set: polled after it finished, memory
  * overwritten, or (switch lowering) an await inside a switch of your own. It finishes with WS_ESTATE; a debug
- * build (no NDEBUG) stops at the assert first. Never a silent completion. */
+ * build (no NDEBUG) stops at the assert first. Never a silent completion. Define WS_ASYNC_ASSERT(cond) before
+ * including wasync.h to report it another way (tests/test_async.c counts it). */
 #ifndef WS_ASYNC_ASSERT
 #define WS_ASYNC_ASSERT(cond) assert(cond)
 #endif

@@ -44,9 +44,9 @@ export type WasmSource = ArrayBuffer | ArrayBufferView | string | URLLike | Wasm
 export type Clock = 'virtual' | 'real';
 
 export interface RuntimeOptions {
-  /** 'virtual' (default): deterministic time that jumps to the next timer; 'real': performance.now(). */
+  /** 'real' (default): performance.now(); 'virtual': deterministic time that jumps to the next timer. */
   clock?: Clock;
-  /** Record poll-trace events (default true). */
+  /** Record poll-trace events (default false). */
   trace?: boolean;
   /** Events kept per run (default 65536); when full, the run reports `truncated`. */
   traceCapacity?: number;

@@ -56,4 +56,4 @@ static const wsx_param greet_params[] = {
 };
 
 WS_ENTRY(greet, .title = "Greet", .description = "Asks JS for a greeting, counts down, answers.",
-         .init = greet_init, WSX_PARAMS(greet_params), .out_string = 1);
+         .init = greet_init, WSX_PARAMS(greet_params), .out_string = WSX_OUT_STRING);

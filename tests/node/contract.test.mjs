@@ -63,7 +63,7 @@ test('the package exports the wake causes of the table, and its types list the s
 });
 
 test('a running module agrees with the contract: stats layout, codes from C, trace kinds', async () => {
-  const rt = await createRuntime({ clock: 'virtual' });
+  const rt = await createRuntime({ clock: 'virtual', trace: true });
   try {
     const before = rt.stats();
     assert.deepEqual(Object.keys(before).sort(), [...contract.STATS.map(([n]) => n), 'memoryBytes'].sort());

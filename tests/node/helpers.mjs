@@ -28,7 +28,8 @@ export function runtimes(defaults = {}) {
   const all = new Set();
   return {
     async open(options = {}) {
-      const rt = await createRuntime({ ...defaults, ...options });
+      // the tests' runtimes: the virtual clock (exact, reproducible timing) and the trace, asked for explicitly
+      const rt = await createRuntime({ clock: 'virtual', trace: true, ...defaults, ...options });
       all.add(rt);
       return rt;
     },

@@ -66,7 +66,7 @@ test('npm pack -> npm install into an empty folder -> import, start an entry, ru
     const slept = await plain.start('sleep', { ms: 30 }).promise;
     const plainExamples = plain.examples.length;
     plain.close();
-    const rt = await createRuntime({ clock: 'virtual', wasm: EXAMPLES_WASM });
+    const rt = await createRuntime({ clock: 'virtual', trace: true, wasm: EXAMPLES_WASM });
     const run = await rt.runExample('join', { a: 100, b: 200 });
     const chrome = traceToChrome(run.trace);
     console.log(JSON.stringify({

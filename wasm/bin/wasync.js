@@ -89,7 +89,7 @@ async function main(argv) {
     return;
   }
   if (command !== 'run') fail(`unknown command '${command}'\n${USAGE}`);
-  const options = { clock: 'virtual', wasm: EXAMPLES_WASM };
+  const options = { clock: 'virtual', trace: true, wasm: EXAMPLES_WASM }; // the CLI shows traces: ask for them
   const params = {};
   let name = null;
   let showTrace = false;

@@ -55,14 +55,16 @@ function baseUrlOf(v) {
 export function checkOptions(o) {
   const fn = 'createRuntime';
   checkKeys(fn, o, KNOWN);
-  const clock = o.clock ?? 'virtual';
+  // What an application gets unless it asks (as tokio's runtime): the real clock and no trace. The playground, the
+  // CLI and the tests ask for the virtual clock and the trace explicitly.
+  const clock = o.clock ?? 'real';
   if (clock !== 'virtual' && clock !== 'real') throw new TypeError(`createRuntime: clock must be 'virtual' or 'real', not ${describe(clock)}`);
   if (o.trace !== undefined && typeof o.trace !== 'boolean') throw new TypeError(`createRuntime: trace must be a boolean, not ${describe(o.trace)}`);
   const traceKeep = o.traceKeep ?? 'first';
   if (traceKeep !== 'first' && traceKeep !== 'last') throw new TypeError(`createRuntime: traceKeep must be 'first' or 'last', not ${describe(traceKeep)}`);
   return {
     clock,
-    trace: o.trace ?? true,
+    trace: o.trace ?? false,
     traceCapacity: int(fn, 'traceCapacity', o.traceCapacity, 65536, 16, 1 << 22),
     traceKeep,
     budget: int(fn, 'budget', o.budget, 128, 0, 0xffffffff),
