@@ -138,10 +138,15 @@ class Mutant:
     def id(self):
         return f"{self.file}:{self.line}:{self.col}:{self.tag}"
 
+    saved_key = None     # set when read back from a --json file
+    saved_change = None
+
     @property
     def key(self):
         """Names the mutant without its line number, so lists of known-equivalent mutants survive edits elsewhere
         in the file: file | the stripped line | column in it | change."""
+        if self.saved_key is not None:
+            return self.saved_key
         stripped = self.original.strip()
         indent = len(self.original) - len(self.original.lstrip())
         return f"{self.file} | {stripped} | {self.col - indent} | {self.tag}"
@@ -151,6 +156,8 @@ class Mutant:
         return self.original[:a] + self.repl + self.original[a + self.length:]
 
     def describe(self):
+        if self.saved_change is not None:
+            return self.saved_change
         return f"{self.original.strip()}  ->  {self.mutated_line().strip()}"
 
 
@@ -553,7 +560,23 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the scratch copies (their paths are printed)")
     ap.add_argument("--fail-under", type=float, default=0,
                     help="exit 1 if the non-equivalent score is below this percentage (default: never)")
+    ap.add_argument("--report", metavar="JSON",
+                    help="print the report of an earlier run (its --json file) again, with the equivalent mutants "
+                         "listed now; nothing is run")
     args = ap.parse_args()
+
+    if args.report:
+        data = json.loads(Path(args.report).read_text())
+        muts = []
+        for d in data["mutants"]:
+            f, line, col, tag = d["id"].split(":", 3)
+            m = Mutant(f, int(line), int(col), 0, "", d["op"], tag, "", d["status"])
+            m.saved_key, m.saved_change = d["key"], d["change"]
+            muts.append(m)
+        ran = [m for m in muts if m.status]
+        report(ran, load_equivalent())
+        print(f"\n{len(ran)} mutants (seed {data['seed']}, {data['date']}, {data['universe']} in the universe)")
+        return 0
 
     names = [n for n in args.files.split(",") if n]
     files = [SRC / n for n in names] if names else sorted(SRC.glob("*.c")) + sorted(SRC.glob("*.h"))

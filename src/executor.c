@@ -41,16 +41,23 @@ static ws_poll poll_task_traced(ws_runtime *rt, ws_task *t, ws_future *f, ws_con
     return r;
 }
 
-static void poll_task(ws_runtime *rt, ws_task *t)
+/* What a poll left of its task (the low bits), and whether the task was marked slow before it (POLLED_SLOW). */
+enum { POLLED_DONE = 0, POLLED_IDLE = 1, POLLED_AGAIN = 2, POLLED_STATE = 3, POLLED_SLOW = TASK_SLOW };
+
+/* Polls one task. Returns POLLED_DONE when it finished (the task may be freed), POLLED_AGAIN when it is runnable
+ * again at once (it yielded, spent its budget, or was woken while it ran), POLLED_IDLE otherwise; or-ed with
+ * POLLED_SLOW if the task was marked slow (read here, where its flags are at hand anyway). */
+static int poll_task(ws_runtime *rt, ws_task *t)
 {
     ws_future *f = TASK_FUTURE(t);
     assert(t->state == WS_TASK_SCHEDULED);
     if (t->flags & TASK_ABORTED) {
         /* The scheduling point after an abort: drop instead of polling. */
         ws__task_complete(rt, t, WS_ECANCELED, 1);
-        return;
+        return POLLED_DONE;
     }
     t->state = WS_TASK_RUNNING;
+    const int slow = t->flags & TASK_SLOW;
     t->flags &= (uint8_t)~TASK_WOKEN;
     rt->current = t;
     rt->stats.polls++;
@@ -70,12 +77,15 @@ static void poll_task(ws_runtime *rt, ws_task *t)
     if (r == WS_READY) {
         f->flags |= WS_FUTURE_READY;
         ws__task_complete(rt, t, WS_OK, 0);
-    } else if (t->flags & TASK_WOKEN) {
+        return POLLED_DONE | slow;
+    }
+    if (t->flags & TASK_WOKEN) {
         t->state = WS_TASK_SCHEDULED; /* woken during its own poll (yield, budget, abort): to the back */
         ws__enqueue(rt, t);
-    } else {
-        t->state = WS_TASK_IDLE;
+        return POLLED_AGAIN | slow;
     }
+    t->state = WS_TASK_IDLE;
+    return POLLED_IDLE | slow;
 }
 
 /* On the virtual clock, time does not pass while tasks run, so the slice also ends after this many polls: a run
@@ -83,7 +93,12 @@ static void poll_task(ws_runtime *rt, ws_task *t)
 #define VIRTUAL_SLICE_POLLS 16384
 /* Reading a real clock is a call to the host (in wasm, a crossing into JS), so a run reads it only once per batch
  * of polls: the batch doubles while batches are quick against the slice, up to this, and drops to 1 after a slow
- * one. The virtual clock costs nothing to read: its batch is always 1, so timers fire on time. */
+ * one. The virtual clock costs nothing to read: its batch is always 1, so timers fire on time.
+ * Sampling alone would let a slow task run again inside a batch grown by quick ones (a worker's 20 ms item after
+ * a ticker's quick poll), so a task whose last poll, timed alone, was slow is marked (TASK_SLOW) and the clock is
+ * read right after each of its polls. What sampling still costs: a task that turns slow after a quick stretch
+ * runs up to one batch before it is timed alone and marked. Reading after every poll instead would cost a host
+ * call per yield_now. */
 #define MAX_CLOCK_BATCH 128
 
 /* What a run knows of the clock: its last reading, when the slice started, and when to read next. */
@@ -102,27 +117,47 @@ static void clock_start(ws_runtime *rt, run_clock *c)
 {
     /* The usual run on a real clock (after a promise settled) polls one task. With no timer armed and no trace to
      * stamp, the first reading waits until a second poll is due, so such a run reads no clock at all. The price:
-     * the first poll of such a run does not count against the slice, so a run can last one poll longer. */
-    c->unread = rt->host.now && !rt->heap_len && !WS_TRACING(rt);
+     * the first poll of such a run does not count against the slice. Two limits keep that price to the runs it
+     * pays for: a run that continues a busy one (the last returned WS_RUN_MORE) reads the clock at its start, and
+     * an unread run whose first poll yields ends right there (clock_after_poll). */
+    c->unread = rt->host.now && !rt->heap_len && !WS_TRACING(rt) && !rt->run_more;
     c->now = c->start = c->unread ? 0 : ws__now(rt);
     c->max_batch = rt->host.now ? MAX_CLOCK_BATCH : 1;
-    c->batch = c->max_batch > 1 ? 2 : 1;
-    c->until_read = c->unread ? 1 : c->batch;
+    /* The first reading comes after the first poll: a run of polls that each take longer than the slice (a worker
+     * that yields after every 20 ms item) then stops after one of them, and a timer that came due during it fires
+     * before the next. The batch grows from there while polls stay quick. */
+    c->batch = 1;
+    c->until_read = 1;
     c->polls = 0;
     c->quick = rt->slice ? rt->slice / 16 : WS_MS(1);
     rt->trace_now = c->now;
 }
 
-/* Counts a poll; once per batch reads the clock and sizes the next batch. Returns 1 if it read the clock. */
-static int clock_after_poll(ws_runtime *rt, run_clock *c)
+/* What clock_after_poll did. */
+enum { CLOCK_NOT_READ, CLOCK_READ, CLOCK_UNTIMED_YIELD };
+
+/* Counts the poll of `t` (`polled`: what poll_task returned); once per batch, and after each poll of a task marked
+ * slow, reads the clock, marks or unmarks `t`, and sizes the next batch. Returns CLOCK_READ if it read the clock,
+ * CLOCK_UNTIMED_YIELD if the run's first poll, not timed, yielded (the run should hand back now). */
+static int clock_after_poll(ws_runtime *rt, run_clock *c, ws_task *t, int polled)
 {
     c->polls++;
+    if (WS_UNLIKELY(polled & POLLED_SLOW))
+        c->until_read = 1;
     if (--c->until_read != 0)
-        return 0;
+        return CLOCK_NOT_READ;
+    const int left = polled & POLLED_STATE;
     if (WS_UNLIKELY(c->unread)) {
         if (!rt->run_head) {
             c->until_read = 1; /* nothing else to poll: the run may end without a reading */
-            return 0;
+            return CLOCK_NOT_READ;
+        }
+        if (left == POLLED_AGAIN && rt->slice) {
+            /* The first poll was not timed and its task wants to go on (it yielded): the slice cannot be measured,
+             * so hand back now rather than let a worker run a second item unmeasured. The next run continues a
+             * busy one and is timed from its start. */
+            c->until_read = 1;
+            return CLOCK_UNTIMED_YIELD;
         }
         c->unread = 0;
         rt->trace_now = c->now = c->start = ws__now(rt); /* the slice starts here */
@@ -131,9 +166,17 @@ static int clock_after_poll(ws_runtime *rt, run_clock *c)
     }
     ws_time before = c->now;
     c->now = ws__now(rt);
+    if (left != POLLED_DONE && rt->host.now) {
+        /* Remember whether `t` is a task to time after every poll. A slow stretch of several polls marks the last
+         * one, which may be innocent: its next poll is then timed alone, and a quick one clears the mark. */
+        if (c->now - before > c->quick)
+            t->flags |= TASK_SLOW;
+        else
+            t->flags &= (uint8_t)~TASK_SLOW;
+    }
     c->batch = c->now - before <= c->quick ? (c->batch < c->max_batch ? c->batch * 2 : c->batch) : 1;
     c->until_read = c->batch;
-    return 1;
+    return CLOCK_READ;
 }
 
 /* Step 1: fires the timers due by the last reading; their tasks go to the front of the queue. */
@@ -145,18 +188,19 @@ static void fire_due_timers(ws_runtime *rt, const run_clock *c)
     }
 }
 
-/* Step 2: polls queued tasks, in order, until the clock has been read (returns 1) or the queue is empty (0).
+/* Step 2: polls queued tasks, in order, until the clock has been read (returns CLOCK_READ), the run's untimed
+ * first poll yielded (CLOCK_UNTIMED_YIELD), or the queue is empty (CLOCK_NOT_READ).
  * Between two readings no timer can come due: deadlines are compared with the last reading, and a timer armed
  * since then has a deadline later than a fresh reading (the clock never goes back). */
 static int poll_batch(ws_runtime *rt, run_clock *c)
 {
     ws_task *t;
     while ((t = dequeue(rt)) != NULL) {
-        poll_task(rt, t);
-        if (clock_after_poll(rt, c))
-            return 1;
+        int read = clock_after_poll(rt, c, t, poll_task(rt, t));
+        if (read != CLOCK_NOT_READ)
+            return read;
     }
-    return 0;
+    return CLOCK_NOT_READ;
 }
 
 /* Step 3: after a reading, whether the run has used up its slice and should return WS_RUN_MORE. */
@@ -203,7 +247,8 @@ int ws_runtime_run(ws_runtime *rt)
             status = (rt->heap_len || rt->stats.ops_in_flight) ? WS_RUN_WAIT : WS_RUN_IDLE;
             break;
         }
-        if (poll_batch(rt, &clock) && slice_used_up(rt, &clock)) {
+        int read = poll_batch(rt, &clock);
+        if (read == CLOCK_UNTIMED_YIELD || (read == CLOCK_READ && slice_used_up(rt, &clock))) {
             rt->trace_now = clock.now;
             WS_TRACE(rt, WS_EV_YIELD, 0, 0, 0, 0, 0, 0);
             status = WS_RUN_MORE;
@@ -211,6 +256,7 @@ int ws_runtime_run(ws_runtime *rt)
         }
     }
     rt->running = 0;
+    rt->run_more = status == WS_RUN_MORE;
     ws__host_arm(rt); /* step 4: one host timer, at the earliest deadline */
     return status;
 }

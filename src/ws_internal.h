@@ -42,7 +42,9 @@ enum {
     TASK_ABORTED = 1,       /* abort requested: drop at the next scheduling point */
     TASK_WOKEN = 2,         /* woken while running: queue again after this poll */
     TASK_HAS_HANDLE = 4,    /* a join handle may still collect the output */
-    TASK_DROPPED = 8        /* the future was dropped unfinished (aborted, or the runtime closed) */
+    TASK_DROPPED = 8,       /* the future was dropped unfinished (aborted, or the runtime closed) */
+    TASK_SLOW = 16          /* real clock: its last poll timed alone was long against the slice, so the run loop
+                               reads the clock right after its polls instead of sampling (see executor.c) */
 };
 
 #define TASK_FUTURE(t) ((ws_future *)((char *)(t) + sizeof(ws_task)))
@@ -117,6 +119,7 @@ struct ws_runtime {
     ws_task *current;            /* task being polled */
     int running;                 /* inside ws_runtime_run / ws_runtime_free */
     int run_requested;           /* request_run was called and ws_runtime_run has not run since */
+    int run_more;                /* the last run returned WS_RUN_MORE: the next one reads the clock at its start */
     uint32_t poll_budget;        /* what each poll starts with: the configured budget, UINT32_MAX for unlimited (0) */
     ws_time slice;
 

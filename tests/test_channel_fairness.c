@@ -38,7 +38,7 @@ static ws_poll fair_sender_poll(ws_future *f, ws_context *cx)
     if (ws_future_poll(&self->tx.base, cx) == WS_PENDING)
         return WS_PENDING;
     assert_int_equal(WS_ERR(&self->tx), WS_OK);
-    assert_int_equal(WS_OUT(&self->tx), 0); /* delivered: nothing handed back (channel.c send_poll `f->out = 0`) */
+    assert_int_equal(WS_OUT(&self->tx), 0); /* delivered: nothing handed back (channel.c:186 send_poll `f->out = 0`) */
     /* ready and not yet dropped: a send that went through has already left the wait list */
     assert_int_not_equal(self->tx.waiter.state, WS_WAITER_LINKED);
     ws_future_drop(cx->rt, &self->tx.base);
@@ -127,12 +127,12 @@ static void reset(void)
 
 /* Capacity 1: three queued senders, a spurious re-poll, newcomers.
  * Motivating mutants:
- *   ws_internal.h ws__waitlist_unlink: `w->state = WS_WAITER_IDLE;` deleted. In step 4 sender 2 sends from the head
- *     of the list and stays marked linked; its drop unlinks it again, which empties the list: sender 3 is never
+ *   sync_internal.h:39 ws__waitlist_unlink: `w->state = WS_WAITER_IDLE;` deleted. In step 4 sender 2 sends from the
+ *     head of the list and stays marked linked; its drop unlinks it again, which empties the list: sender 3 is never
  *     woken (the issue's lost wakeup, which neither the tests nor the fuzzer noticed).
- *   channel.c send_poll: `turn = notified || !ch->send_waiters.head || ch->send_waiters.head == &s->waiter`, with
+ *   channel.c:176 send_poll: `turn = notified || !ch->send_waiters.head || ch->send_waiters.head == &s->waiter`, with
  *     `==` -> `!=` in the last term, or `||` -> `&&`: the wrong waiter takes the room (the order checks).
- *   channel.c send_poll: the unlink before `push(ch, s->msg)` deleted: a sender that sent stays in the list. */
+ *   channel.c:185 send_poll: the unlink before `push(ch, s->msg)` deleted: a sender that sent stays in the list. */
 static void test_three_senders_capacity_1(void **state)
 {
     (void)state;
@@ -206,10 +206,10 @@ static void test_three_senders_capacity_1(void **state)
 /* Room for two, four senders: one receive wakes one sender (not two), two receives wake the first two, and the
  * two that send do not disturb the two still queued.
  * Motivating mutants:
- *   channel.c pop: `ws__waitlist_wake_one(...)` deleted (room appears and nobody is woken);
- *   ws_internal.h ws__waitlist_wake_one: `w->state = WS_WAITER_NOTIFIED` deleted (the woken sender is treated as
+ *   channel.c:116 pop: `ws__waitlist_wake_one(...)` deleted (room appears and nobody is woken);
+ *   sync_internal.h:49 ws__waitlist_wake_one: `w->state = WS_WAITER_NOTIFIED` deleted (the woken sender is treated as
  *     a newcomer: with others still queued it does not take the room meant for it);
- *   channel.c send_drop: `s->waiter.state == WS_WAITER_NOTIFIED && ch->len < ch->cap` -> `||` (a sender that sent
+ *   channel.c:205 send_drop: `s->waiter.state == WS_WAITER_NOTIFIED && ch->len < ch->cap` -> `||` (a sender that sent
  *     wakes the next one for room that the other woken sender takes: that one loses its place behind sender 3). */
 static void test_senders_capacity_2(void **state)
 {
@@ -248,7 +248,7 @@ static void test_senders_capacity_2(void **state)
 /* A woken sender whose cooperative budget is used up before it can take the room keeps its claim: on its next poll
  * it sends, ahead of the sender queued behind it. Here the budget is 1 and a join polls a child that takes it
  * just before the send.
- * Motivating mutants (channel.c send_poll, the budget branch): `s->waiter.state = WS_WAITER_NOTIFIED` deleted (the
+ * Motivating mutants (channel.c:180 send_poll, the budget branch): `s->waiter.state = WS_WAITER_NOTIFIED` deleted (the
  * claim is lost: the sender queues behind sender 1, and nobody wakes sender 1 for the room: both wait forever),
  * `return WS_PENDING` -> `return WS_READY` (the message is dropped as if sent). */
 typedef struct eat_budget {
@@ -313,12 +313,12 @@ static void test_budget_keeps_claim(void **state)
 /* Queued senders are aborted in the middle and at the tail; a woken sender is aborted after its room was taken
  * (nobody else may be woken) and before (its wake passes to the next sender).
  * Motivating mutants:
- *   channel.c send_drop: the pass-on `ws__waitlist_wake_one(...)` deleted (step 4: the room is left unused while
+ *   channel.c:206 send_drop: the pass-on `ws__waitlist_wake_one(...)` deleted (step 4: the room is left unused while
  *     others wait), or its condition `ch->len < ch->cap` -> `<=` (step 3: the next sender is woken for room that is
  *     not there and loses its place in the queue).
- *   ws_internal.h ws__waitlist_unlink: `w->next->prev = w->prev` deleted (step 1), or `l->tail = w->prev` deleted
+ *   sync_internal.h:35 ws__waitlist_unlink: `w->next->prev = w->prev` deleted (step 1), or `l->tail = w->prev` deleted
  *     (step 2: the newcomer is linked after the aborted tail instead of after sender 3).
- *   channel.c send_poll: the unlink before `push(ch, s->msg)` deleted: the send is ready but still in the wait
+ *   channel.c:185 send_poll: the unlink before `push(ch, s->msg)` deleted: the send is ready but still in the wait
  *     list until its owner drops it (the sender checks that in between), so a receive meanwhile would wake it
  *     instead of the next sender. */
 static void test_abort_queued_and_woken(void **state)
@@ -373,7 +373,7 @@ static void test_abort_queued_and_woken(void **state)
 
 /* The receiver goes away while three senders wait: every one of them is woken, unlinked, and gets its message
  * back with WS_ECLOSED.
- * Motivating mutant: channel.c ws_channel_receiver_drop: the `while` that wakes every sender turned into a single
+ * Motivating mutant: channel.c:91 ws_channel_receiver_drop: the `while` that wakes every sender turned into a single
  * wake (`while` -> `if`) or deleted. */
 WS_ASYNC(closed_sender, { ws_channel *ch; int idx; ws_send tx; })
 {

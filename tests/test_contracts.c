@@ -5,6 +5,8 @@
  *
  * Each test names the mutants of scripts/mutate.py that motivated it (file, function, the change); each fails on
  * them. */
+#include <stdio.h>
+
 #include "test_util.h"
 
 /* ---- channel ---- */
@@ -222,8 +224,8 @@ static void test_notify_arguments(void **state)
 
 /* ---- wake causes ---- */
 
-/* Motivating mutants: task.c ws_task_wake `(unsigned)cause >= WS_CAUSE_COUNT` -> `>` (WS_CAUSE_COUNT accepted) or
- * `!rt` removed; runtime.c ws_cause_name `<` -> `<=` (reads past the table). */
+/* Motivating mutants: task.c:336 ws_task_wake `(unsigned)cause >= WS_CAUSE_COUNT` -> `>` (WS_CAUSE_COUNT accepted) or
+ * `!rt` removed; runtime.c:28 ws_cause_name `<` -> `<=` (reads past the table). */
 static void test_wake_cause_range(void **state)
 {
     (void)state;
@@ -281,7 +283,7 @@ static int op_outcome(ws_runtime *rt, int err)
 
 /* An outcome code must fit the future's int8 err and must not look like success: positive codes and codes below
  * INT8_MIN become WS_EHOST, everything else (WS_OK, the WS_E* codes, application codes <= WS_EUSER) passes.
- * Motivating mutants: op.c ws_op_complete `err > 0` -> `>=` (WS_OK turned into an error) or `<`, `err < INT8_MIN`
+ * Motivating mutants: op.c:176 ws_op_complete `err > 0` -> `>=` (WS_OK turned into an error) or `<`, `err < INT8_MIN`
  * -> `<=` (INT8_MIN itself rejected), `||` -> `&&`; `!rt` removed. */
 static void test_op_complete_codes(void **state)
 {
@@ -302,7 +304,7 @@ static void test_op_complete_codes(void **state)
 
 /* ws_bytes_new refuses a length whose block size would not fit 32 bits, and allocates up to that limit.
  * The allocator is made to fail, so the test sees whether an allocation was tried without making it.
- * Motivating mutants: op.c ws_bytes_new `len > UINT32_MAX - sizeof(ws_bytes) - 1` -> `>=`, `- 1` -> `+ 1`, `!rt`
+ * Motivating mutants: op.c:54 ws_bytes_new `len > UINT32_MAX - sizeof(ws_bytes) - 1` -> `>=`, `- 1` -> `+ 1`, `!rt`
  * removed; `b->data[len] = 0` deleted (the NUL after the bytes); `if (src && len)` -> `||` (copies from NULL). */
 static void test_bytes_length_limit(void **state)
 {
@@ -535,7 +537,7 @@ static ws_task_handle spawn_borrow(ws_runtime *rt, ws_future *shared, int once)
 
 /* The waker of the latest poll wins: task A polls a sleep and finishes, leaving it pending; task B polls it and
  * waits: the timer must wake B. (Both run in one ws_runtime_run: an idle virtual clock would jump to the deadline
- * between them.) Motivating mutant: time.c sleep_poll_impl `s->timer.task = cx->task` deleted (the timer wakes A,
+ * between them.) Motivating mutant: time.c:221 sleep_poll_impl `s->timer.task = cx->task` deleted (the timer wakes A,
  * which has finished: B waits forever). */
 static void test_sleep_repolled_by_another_task(void **state)
 {
@@ -561,7 +563,7 @@ static void test_sleep_repolled_by_another_task(void **state)
 }
 
 /* The same for a host operation: its completion wakes the task that polled it last.
- * Motivating mutant: op.c op_poll `s->task = cx->task` (in the pending branch) deleted. */
+ * Motivating mutant: op.c:134 op_poll `s->task = cx->task` (in the pending branch) deleted. */
 static void test_op_repolled_by_another_task(void **state)
 {
     (void)state;
@@ -591,7 +593,8 @@ static void test_op_repolled_by_another_task(void **state)
 
 /* Creating a channel, oneshot or notify when an allocation fails: WS_ENOMEM, *out NULL, nothing kept.
  * Motivating mutants: oneshot.c / notify.c / channel.c `return WS_ENOMEM` -> `return 0` (success reported with
- * a NULL object), channel.c the `ws__free(rt, ch, ...)` after a failed buffer allocation deleted (a leak). */
+ * a NULL object), channel.c:34 ws_channel_new, the `ws__free(rt, ch, ...)` after a failed buffer allocation
+ * deleted (a leak). */
 static void test_objects_out_of_memory(void **state)
 {
     (void)state;
@@ -628,7 +631,7 @@ static void test_objects_out_of_memory(void **state)
     tu_rt_free(rt);
 }
 
-/* Motivating mutants: executor.c ws_block_on `!rt || !future` -> `&&`; combinators.c join_all_setup's check loop
+/* Motivating mutants: executor.c:220 ws_block_on `!rt || !future` -> `&&`; combinators.c:43 join_all_setup's check loop
  * `i++` -> `i--` (stops after the first child: a NULL second child is accepted). */
 static void test_null_arguments_elsewhere(void **state)
 {
@@ -678,11 +681,20 @@ WS_ASYNC(await_then_drop, { ws_future child; })
 
 /* WS_AWAIT drops a child as soon as it is ready, and marks it so: a second ws_future_drop does nothing ("safe to
  * call twice"), on the traced path as on the inline one.
- * Motivating mutant: executor.c ws_await_poll_traced `f->flags |= WS_FUTURE_DROPPED` deleted (the drop hook runs
+ * Motivating mutant: future.c:51 ws_await_poll_traced `f->flags |= WS_FUTURE_DROPPED` deleted (the drop hook runs
  * twice when tracing). */
 static void test_awaited_child_dropped_once(void **state)
 {
     (void)state;
+    /* ws_future_drop on NULL, and on a future that was never built (zeroed: no type), does nothing
+     * (future.c:59 `!f || !f->type` -> `&&`) */
+    ws_runtime *rt0 = tu_rt();
+    ws_future_drop(rt0, NULL);
+    ws_future zero;
+    memset(&zero, 0, sizeof zero);
+    ws_future_drop(rt0, &zero);
+    tu_rt_free(rt0);
+
     for (int traced = 0; traced < 2; traced++) {
         ws_runtime *rt = tu_rt_opts(128, traced ? 256 : 0, 0);
         g_child_drops = 0;
@@ -699,7 +711,7 @@ static void test_awaited_child_dropped_once(void **state)
 
 /* ---- dropping a recv deregisters its waker, and only its own ---- */
 
-/* Motivating mutants (channel.c recv_drop): `ch->receiver_alive && (f->flags & WS_FUTURE_POLLED)` -> `||`, or `&`
+/* Motivating mutants (channel.c:248 recv_drop): `ch->receiver_alive && (f->flags & WS_FUTURE_POLLED)` -> `||`, or `&`
  * -> `|` (an unpolled or finished recv dropped clears the waker of the pending one: a lost wakeup), `!(f->flags &
  * WS_FUTURE_READY)` with `!` removed or the whole statement deleted (a dropped pending recv keeps its task's
  * waker: the task is woken for a message it no longer waits for). */
@@ -755,7 +767,7 @@ static void test_recv_drop_waker(void **state)
 
 /* ---- a slot given back by a failed spawn is reused, and stays free ---- */
 
-/* Motivating mutants (task.c ws_spawn, the ENOMEM path): `rt->free_slot = slot + 1` -> `slot + 0` (the slot is
+/* Motivating mutants (task.c:201 ws_spawn, the ENOMEM path): `rt->free_slot = slot + 1` -> `slot + 0` (the slot is
  * lost), `((uintptr_t)rt->free_slot << 1) | 1u` -> `| 0u` (a free slot that looks live: an id for it would be
  * followed to a bogus task). */
 static void test_failed_spawn_gives_slot_back(void **state)
@@ -796,7 +808,7 @@ static void test_failed_spawn_gives_slot_back(void **state)
 /* ---- a recv out of budget ---- */
 
 /* A recv that finds a message when the poll's budget is used up waits for the next poll rather than finishing
- * without it. Motivating mutant: channel.c recv_poll, `return WS_PENDING` after `!ws_budget_take(cx)` ->
+ * without it. Motivating mutant: channel.c:231 recv_poll, `return WS_PENDING` after `!ws_budget_take(cx)` ->
  * `return WS_READY` (finishes with no message, and the message stays in the channel). */
 static void test_recv_out_of_budget(void **state)
 {
@@ -859,7 +871,7 @@ static void test_op_init_and_unpolled_outcome(void **state)
 
 /* ---- notified out of budget; a dropped oneshot recv's waker ---- */
 
-/* Motivating mutants: notify.c notified_poll, `return WS_PENDING` after `!ws_budget_take(cx)` -> `return
+/* Motivating mutants: notify.c:108 notified_poll, `return WS_PENDING` after `!ws_budget_take(cx)` -> `return
  * WS_READY` (finishes without taking the permit, which another waiter then takes too); oneshot.c
  * ws_oneshot_receiver_drop `ws_waker_drop(&os->waker)` deleted (a recv dropped while pending still has its task
  * woken when the sender goes). */
@@ -907,6 +919,135 @@ static void test_notified_budget_and_oneshot_waker(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- join handles: out of budget, and a dropped handle wakes nobody ---- */
+
+/* A join handle whose task has finished, polled with the budget used up, waits for the next poll rather than
+ * finishing without the output; a handle that was dropped leaves no waiter behind, so the task finishing later
+ * wakes nobody. Motivating mutants (task.c): handle_poll:252 `return WS_PENDING` after `!ws_budget_take(cx)` ->
+ * `return WS_READY` (out 0 instead of the task's output); handle_drop:271 `t->waiter = 0` -> `1` (the task in slot
+ * 0 is woken when the detached task finishes). */
+static void test_handle_budget_and_drop(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    tu_probe idle; /* slot 0: waits forever */
+    int idle_polls = 0;
+    tu_probe_init(&idle, &idle_polls, NULL, -1, 0);
+    ws_task_handle hi;
+    assert_int_equal(ws_spawn(rt, &idle.base, sizeof idle, "idle", &hi), WS_OK);
+    ws_ready r;
+    ws_ready_init(&r, 55);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "done", &h), WS_OK);
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_DONE);
+    ws_context cx = tu_cx(rt);
+    cx.budget = 0;
+    assert_int_equal(ws_future_poll(&h.base, &cx), WS_PENDING);
+    cx.budget = 1;
+    assert_int_equal(ws_future_poll(&h.base, &cx), WS_READY);
+    assert_int_equal(h.base.out, 55);
+    ws_future_drop(rt, &h.base);
+
+    /* a task that finishes after its handle was dropped */
+    tu_probe later;
+    tu_probe_init(&later, NULL, NULL, 1, 0); /* pending once, without a waker of its own */
+    assert_int_equal(ws_spawn(rt, &later.base, sizeof later, "later", &h), WS_OK);
+    tu_run(rt);
+    ws_id id = h.task;
+    ws_future_drop(rt, &h.base);
+    assert_int_equal(ws_task_wake(rt, id, WS_CAUSE_TASK, 0), WS_OK);
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, id), WS_TASK_GONE); /* finished and freed */
+    assert_int_equal(idle_polls, 1); /* nobody woke the task in slot 0 */
+    assert_int_equal(ws_task_abort(rt, hi.task), WS_OK);
+    ws_future_drop(rt, &hi.base);
+    tu_run(rt);
+    tu_rt_free(rt);
+}
+
+/* ---- many host operations at once ---- */
+
+static ws_id g_many_ids[64];
+static int g_many;
+static int op_start_many(ws_runtime *rt, ws_id id, ws_op *f)
+{
+    (void)rt;
+    (void)f;
+    g_many_ids[g_many++] = id;
+    return WS_OK;
+}
+static const ws_op_type many_type = { "many", WS_CAUSE_HOST, op_start_many, NULL, NULL };
+
+/* Forty operations in flight at once: the table grows past its first 16 slots, its memory is counted, every
+ * operation keeps its own slot and gets its own outcome.
+ * Motivating mutants (op.c op_take): `rt->op_cap * 2` -> `* 1` (line 23: the table never grows past 16 and
+ * slots are written past its end), `rt->op_cap * sizeof *ops` -> `/` (line 24: the old size is miscounted in
+ * bytes_live). */
+static void test_many_ops(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    static ws_op ops[N];
+    g_many = 0;
+    size_t at16 = 0;
+    for (int i = 0; i < N; i++) {
+        ws_op_init(&ops[i], &many_type, NULL);
+        assert_int_equal(ws_future_poll(&ops[i].base, &cx), WS_PENDING);
+        if (i == 15)
+            at16 = tu_stats(rt).bytes_live;
+        assert_int_equal(tu_stats(rt).bytes_live, tu_mem.live);
+    }
+    assert_true(tu_stats(rt).bytes_live > at16); /* the table grew */
+    assert_int_equal(tu_stats(rt).ops_in_flight, N);
+    for (int i = 0; i < N; i++) {
+        assert_true(ws_op_is_live(rt, g_many_ids[i]));
+        for (int j = 0; j < i; j++)
+            assert_int_not_equal((uint32_t)g_many_ids[i], (uint32_t)g_many_ids[j]);
+    }
+    for (int i = N - 1; i >= 0; i--) {
+        char text[8];
+        snprintf(text, sizeof text, "r%d", i);
+        assert_int_equal(ws_op_complete(rt, g_many_ids[i], WS_OK, ws_bytes_new(rt, text, (uint32_t)strlen(text))),
+                         WS_OK);
+    }
+    for (int i = 0; i < N; i++) {
+        char text[8];
+        snprintf(text, sizeof text, "r%d", i);
+        assert_int_equal(ws_future_poll(&ops[i].base, &cx), WS_READY);
+        assert_string_equal((const char *)ws_bytes_of(ops[i].base.out)->data, text);
+        ws_bytes_free(rt, ws_bytes_of(ops[i].base.out));
+        ws_future_drop(rt, &ops[i].base);
+    }
+    assert_int_equal(tu_stats(rt).bytes_live, tu_mem.live);
+    tu_rt_free(rt);
+}
+
+/* ---- the largest trace ring ---- */
+
+/* A trace ring of up to 2^26 events may be asked for; more is refused. (The ring's allocation is made to fail, so
+ * the test sees that it was tried without making it.) Motivating mutant: runtime.c:50 ws_runtime_new
+ * `opt->trace_capacity > (1u << 26)` -> `>=`. */
+static void test_trace_capacity_limit(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &tu_allocator;
+    ws_runtime *rt = (ws_runtime *)&rt;
+    o.trace_capacity = (1u << 26) + 1;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_EINVAL);
+    assert_null(rt);
+    o.trace_capacity = 1u << 26;
+    tu_mem.fail_at = tu_mem.calls + 2; /* the runtime is allocated, the ring is not */
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_ENOMEM);
+    assert_null(rt);
+    tu_mem.fail_at = 0;
+    assert_int_equal(tu_mem.live, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -929,6 +1070,9 @@ int main(void)
         TU_TEST(test_recv_out_of_budget),
         TU_TEST(test_op_init_and_unpolled_outcome),
         TU_TEST(test_notified_budget_and_oneshot_waker),
+        TU_TEST(test_handle_budget_and_drop),
+        TU_TEST(test_many_ops),
+        TU_TEST(test_trace_capacity_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

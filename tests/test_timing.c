@@ -97,6 +97,54 @@ static void test_heap_order_with_cancels(void **state)
     tu_rt_free(rt);
 }
 
+/* A removal from the middle of the heap can move the last entry under a parent later than it: it must move up.
+ * Armed in this order, the deadlines below (ms) form the heap in the same order (each is later than its parent);
+ * cancelling 13 moves the last entry, 9, to its place, under 11 under 10. Motivating mutant: time.c
+ * heap_remove_at, `sift_up(rt, last->slot - 1)` deleted (9 stays buried under 10 and fires after it, late). */
+static void test_heap_remove_moves_up(void **state)
+{
+    (void)state;
+    enum { N = 15 };
+    static const int ms[N] = { 1, 10, 2, 11, 12, 3, 5, 13, 14, 15, 16, 6, 7, 8, 9 };
+    ws_runtime *rt = tu_rt();
+    memset(&g_log, 0, sizeof g_log);
+    ws_task_handle h[N];
+    for (int i = 0; i < N; i++) {
+        timed f;
+        WS_ASYNC_INIT(timed, &f);
+        f.idx = ms[i];
+        f.at = WS_MS(ms[i]);
+        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "timed", &h[i]), WS_OK);
+    }
+    ws_op pin;
+    ws_op_init(&pin, &pin_type, NULL);
+    ws_context cx = tu_cx(rt);
+    assert_int_equal(ws_future_poll(&pin.base, &cx), WS_PENDING);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT); /* armed in spawn order */
+    assert_int_equal(ws_task_abort(rt, h[7].task), WS_OK); /* the 13 ms timer */
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
+    /* later timers behind it, so that 9 is not the last entry, which every pop would bring back to the top */
+    for (int i = 0; i < 16; i++) {
+        timed f;
+        WS_ASYNC_INIT(timed, &f);
+        f.idx = 20 + i;
+        f.at = WS_MS(20 + i);
+        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "timed", NULL), WS_OK);
+    }
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
+    ws_future_drop(rt, &pin.base);
+    tu_run(rt);
+    static const int want[N - 1] = { 1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16 };
+    assert_int_equal(g_log.n, N - 1 + 16);
+    for (int i = 0; i < N - 1; i++)
+        assert_int_equal(g_log.v[i], want[i]);
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(g_log.v[N - 1 + i], 20 + i);
+    for (int i = 0; i < N; i++)
+        ws_future_drop(rt, &h[i].base);
+    tu_rt_free(rt);
+}
+
 /* ---- the virtual clock: slices ---- */
 
 WS_ASYNC(spinner, { int rounds; int i; ws_yield y; })
@@ -111,8 +159,9 @@ WS_ASYNC(spinner, { int rounds; int i; ws_yield y; })
 }
 
 /* On the virtual clock (where polls take no time) a slice ends after 16384 polls, so that a run always returns.
- * Motivating mutants (executor.c): `#define VIRTUAL_SLICE_POLLS 16384` -> 16383 / 16385; `(!rt->host.now && polls
- * >= VIRTUAL_SLICE_POLLS)` with `!` removed (the slice never ends) or `>=` -> `>`. */
+ * Motivating mutants (executor.c): `#define VIRTUAL_SLICE_POLLS 16384` (line 83) -> 16383 / 16385; executor.c:166
+ * slice_used_up `(!rt->host.now && c->polls >= VIRTUAL_SLICE_POLLS)` with `!` removed (the slice never ends) or
+ * `>=` -> `>`. */
 static void test_virtual_slice_polls(void **state)
 {
     (void)state;
@@ -134,8 +183,8 @@ static void test_virtual_slice_polls(void **state)
 }
 
 /* A jump of the idle virtual clock to the next deadline is not work: it does not use up the slice.
- * Motivating mutant: executor.c ws_runtime_run `start = now - (before - start)` deleted or `-` -> `+` (after a
- * jump longer than the slice, the run returns WS_RUN_MORE with work it could have done). */
+ * Motivating mutant: executor.c:181 idle_advance `c->start = c->now - (before - c->start)` deleted or `-` -> `+`
+ * (after a jump longer than the slice, the run returns WS_RUN_MORE with work it could have done). */
 WS_ASYNC(nap_then_spin, { ws_sleep s; spinner sp; })
 {
     WS_BEGIN();
@@ -153,11 +202,12 @@ static void test_jump_is_not_work(void **state)
     (void)state;
     ws_runtime *rt = tu_rt();
     assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(10)), WS_OK);
+    assert_int_equal(ws_clock_advance(rt, WS_MS(100)), WS_OK); /* a run that starts at 100 ms, not at 0 */
     nap_then_spin f;
     WS_ASYNC_INIT(nap_then_spin, &f);
     assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "nap", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE); /* all of it in one run */
-    assert_int_equal(ws_clock_now(rt), WS_MS(50));
+    assert_int_equal(ws_clock_now(rt), WS_MS(150));
     assert_int_equal(tu_stats(rt).completed, 1);
     tu_rt_free(rt);
 }
@@ -173,8 +223,8 @@ static void count_request(void *ud)
 
 /* Two timers, armed from outside any task (no jumps: nothing runs); the host hears of the first deadline when
  * the clock reaches it exactly, once until the next run.
- * Motivating mutants: time.c ws_clock_advance `rt->heap[0]->deadline <= rt->vnow` -> `<` (a timer due exactly now
- * is not run) or `heap[0]` -> `heap[1]`, `ws__request_run(rt)` deleted; ws_internal.h ws__request_run
+ * Motivating mutants: time.c:20 ws_clock_advance `rt->heap[0]->deadline <= rt->vnow` -> `<` (a timer due exactly now
+ * is not run) or `heap[0]` -> `heap[1]`, `ws__request_run(rt)` deleted; task_internal.h:43 ws__request_run
  * `!rt->run_requested` negated. */
 static void test_advance_requests_run(void **state)
 {
@@ -267,7 +317,7 @@ static void test_interval_repolled(void **state)
     ws_interval iv;
     ws_tick tick;
     ws_interval_init(&iv, PERIOD_MS);
-    ws_interval_tick(&iv, &tick);
+    assert_ptr_equal(ws_interval_tick(&iv, &tick), &tick); /* time.c:258 `return f` -> `return 0` */
     assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_READY);
     assert_int_equal(WS_OUT(&tick), 0);
     ws_future_drop(rt, &tick.sleep.base);
@@ -278,6 +328,9 @@ static void test_interval_repolled(void **state)
     assert_int_equal(ws_future_poll(&tick.sleep.base, &cx), WS_READY);
     assert_int_equal(WS_OUT(&tick), 1);
     ws_future_drop(rt, &tick.sleep.base);
+    /* a period of 0 means the shortest one, 1 ms (time.c:244 ws_interval_init `period_ms ? period_ms : 1` -> `2`) */
+    ws_interval_init(&iv, 0);
+    assert_int_equal(iv.period, WS_MS(1));
     tu_rt_free(rt);
 }
 
@@ -323,16 +376,58 @@ static void test_posix_host(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- a timeout lets go of its sleep and its inner future as soon as it is ready ---- */
+
+/* Polled with ws_future_poll (its owner drops it whenever it likes), a timeout that is ready has already
+ * cancelled its timer and dropped its inner future; one that timed out has out 0.
+ * Motivating mutants (time.c timeout_poll): `timeout_drop(cx->rt, f)` after the inner future finished, deleted
+ * (line 297: the timer stays armed until the owner drops the timeout); `f->out = 0` on the timeout path -> `1`
+ * (line 302). */
+static void test_timeout_lets_go(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    int drops = 0;
+    tu_probe inner;
+    tu_probe_init(&inner, NULL, &drops, 1, 8);
+    ws_timeout to;
+    ws_timeout_init(&to, &inner.base, 50);
+    assert_int_equal(ws_future_poll(&to.base, &cx), WS_PENDING);
+    assert_int_equal(tu_stats(rt).timers_armed, 1);
+    assert_int_equal(ws_future_poll(&to.base, &cx), WS_READY);
+    assert_int_equal(to.base.err, WS_OK);
+    assert_int_equal(to.base.out, 8);
+    assert_int_equal(tu_stats(rt).timers_armed, 0); /* before the timeout itself is dropped */
+    assert_int_equal(drops, 1);
+    ws_future_drop(rt, &to.base);
+    assert_int_equal(drops, 1);
+
+    tu_probe_init(&inner, NULL, &drops, -1, 8);
+    drops = 0;
+    ws_timeout_init(&to, &inner.base, 50);
+    assert_int_equal(ws_future_poll(&to.base, &cx), WS_PENDING);
+    assert_int_equal(ws_clock_advance(rt, WS_MS(50)), WS_OK);
+    assert_int_equal(ws_future_poll(&to.base, &cx), WS_READY);
+    assert_int_equal(to.base.err, WS_ETIMEDOUT);
+    assert_int_equal(to.base.out, 0);
+    assert_int_equal(drops, 1); /* the inner future was cancelled */
+    ws_future_drop(rt, &to.base);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         TU_TEST(test_heap_order_with_cancels),
+        TU_TEST(test_heap_remove_moves_up),
         TU_TEST(test_virtual_slice_polls),
         TU_TEST(test_jump_is_not_work),
         TU_TEST(test_advance_requests_run),
         TU_TEST(test_far_deadlines),
         TU_TEST(test_interval_repolled),
         TU_TEST(test_posix_host),
+        TU_TEST(test_timeout_lets_go),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,12 +58,12 @@ WS_ASYNC(worker, { ws_sleep nap; ws_op a; ws_op b; ws_yield y1; ws_yield y2; ws_
 /* Every kind of event, formatted: spawn, first and later polls, nested child polls, pending at an await point,
  * ready, wakes by cause, timers with their deadline and task, host operations started, settled ok, failed or
  * ignored, completions ok, error and cancelled, abort, drop, and the yield of a used-up slice.
- * Motivating mutants: trace_text.c line(): the `e->detail == 1 ? "ok" : e->detail == 0 ? "error" : "ignored"` and
+ * Motivating mutants: trace_text.c:43 line(): the `e->detail == 1 ? "ok" : e->detail == 0 ? "error" : "ignored"` and
  * `e->detail == 0 ? "ok" : e->detail == 1 ? "error" : "cancelled"` constants, `e->depth == 0` -> `== 1`, the
- * indent `e->depth * 2` -> `* 1`; ws_internal.h ws__yield_wake's slow path `ws__wake(..., WS_CAUSE_SELF, 0)` with
+ * indent `e->depth * 2` -> `* 1`; task_internal.h:61 ws__yield_wake's slow path `ws__wake(..., WS_CAUSE_SELF, 0)` with
  * the source 0 -> 1; the
- * deadline's `((uint64_t)e->c << 32) | e->b` (`<< 31`, `&`); task.c ws__task_serial `!rt->ring_cap` negated (every
- * timer and host event names task 0); trace.c ws__intern `return 0` -> `return 1` for an empty name. */
+ * deadline's `((uint64_t)e->c << 32) | e->b` (`<< 31`, `&`); task.c:17 ws__task_serial `!rt->ring_cap` negated (every
+ * timer and host event names task 0); trace.c:118 ws__intern `return 0` -> `return 1` for an empty name. */
 static void test_format_every_kind(void **state)
 {
     (void)state;
@@ -161,7 +161,7 @@ static int64_t fair_winner(ws_runtime *rt)
 static void test_clear_and_null(void **state)
 {
     (void)state;
-    /* a timer armed from outside any task names task 0 (task.c ws__task_serial `return 0` for WS_ID_NONE -> 1) */
+    /* a timer armed from outside any task names task 0 (task.c:18 ws__task_serial `return 0` for WS_ID_NONE -> 1) */
     ws_runtime *rt0 = tu_rt_opts(128, 64, 1);
     ws_context cx = tu_cx(rt0);
     ws_sleep s;
@@ -222,7 +222,7 @@ WS_ASYNC(enabler, { int unused; })
 
 /* A run with no timer and no tracing reads no clock before its first poll (see ws_runtime_run); switching tracing
  * on in that poll reads it then, so the events that follow carry the time of now, not 0.
- * Motivating mutant: trace.c ws_trace_enable `rt->trace_now = ws__now(rt)` deleted. */
+ * Motivating mutant: trace.c:227 ws_trace_enable `rt->trace_now = ws__now(rt)` deleted. */
 static void test_enable_inside_a_run(void **state)
 {
     (void)state;
@@ -247,6 +247,44 @@ static void test_enable_inside_a_run(void **state)
     assert_int_equal(tu_mem.live, 0);
 }
 
+/* ---- why a task was polled: a wake while it runs ---- */
+
+WS_ASYNC(yields_once, { int unused; })
+{
+    WS_BEGIN();
+    WS_YIELD();
+    WS_RETURN(0);
+    WS_END();
+}
+
+/* A task that wakes itself while it runs (a yield) is polled again for that wake: its next poll names it.
+ * Motivating mutant: task.c:324 ws__wake, the RUNNING case's `!(t->flags & TASK_WOKEN) && seq1` with `&` -> `|`
+ * (the link is never recorded for a running task: the poll names no wake). */
+static void test_wake_while_running_is_linked(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 64, 1);
+    yields_once y;
+    WS_ASYNC_INIT(yields_once, &y);
+    assert_int_equal(ws_spawn(rt, &y.base, sizeof y, "y", NULL), WS_OK);
+    tu_run(rt);
+    ws_trace_event ev[64];
+    uint32_t n = ws_trace_read(rt, 0, ev, 64);
+    int begins = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (ev[i].kind != WS_EV_POLL_BEGIN || ev[i].depth != 0)
+            continue;
+        begins++;
+        assert_int_not_equal(ev[i].a, 0); /* every poll names the wake that queued it */
+        assert_true(ev[i].a - 1 < i);
+        const ws_trace_event *w = &ev[ev[i].a - 1];
+        assert_int_equal(w->kind, WS_EV_WAKE);
+        assert_int_equal(w->detail, begins == 1 ? WS_CAUSE_SPAWN : WS_CAUSE_SELF);
+    }
+    assert_int_equal(begins, 2);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +292,7 @@ int main(void)
         TU_TEST(test_format_long_deadline),
         TU_TEST(test_clear_and_null),
         TU_TEST(test_enable_inside_a_run),
+        TU_TEST(test_wake_while_running_is_linked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

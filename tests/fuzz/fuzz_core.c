@@ -120,6 +120,15 @@ typedef struct handle_slot {
     int resolved;
 } handle_slot;
 
+/* The task_done host hook: counted, and checked against the runtime's own count of finished tasks. */
+static uint64_t fz_done_calls;
+static void fz_task_done(void *ud, ws_id task)
+{
+    (void)ud;
+    CHECK(task != WS_ID_NONE);
+    fz_done_calls++;
+}
+
 static struct world {
     ws_runtime *rt;
     ws_id ids[MAX_IDS];     /* every task id ever spawned (most are stale sooner or later) */
@@ -850,6 +859,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ws_runtime_options o;
     ws_runtime_options_init(&o);
     o.allocator = &fz_allocator;
+    o.host.task_done = fz_task_done;
+    fz_done_calls = 0;
     uint8_t cfg = byte(&in);
     o.budget = (cfg & 3) == 0 ? 0 : (cfg & 3) * 16u;
     o.trace_capacity = (cfg & 4) ? 64u << ((cfg >> 3) & 3) : 0;
@@ -1129,7 +1140,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (pending)
             ws_oneshot_receiver_drop(os);
     }
+    ws_runtime_stats final;
+    ws_runtime_get_stats(W.rt, &final);
+    CHECK(fz_done_calls == ws_runtime_tasks_finished(W.rt)); /* once per finished task, none early */
+    uint64_t spawned = final.spawned;
     CHECK(ws_runtime_free(W.rt) == WS_OK);
+    CHECK(fz_done_calls == spawned); /* every task ends exactly once, the last ones with the runtime */
     CHECK(mem_live == 0);
     for (int i = 0; i < W.nops; i++)
         CHECK(W.op_cancelled[i] + W.op_completed[i] <= 1);

@@ -39,6 +39,8 @@ before(async () => {
     assert.ok(files.includes(f), `the tarball has ${f}`);
   }
   assert.ok(!files.includes('c/include/ws_internal.h'), 'internal headers are not among the public ones');
+  const privateHeaders = fs.readdirSync(path.join(ROOT, 'src')).filter((f) => f.endsWith('_internal.h'));
+  for (const h of privateHeaders) assert.ok(files.includes(`c/core/${h}`), `the tarball has the core's private ${h} with the core`);
 });
 
 /** A fresh folder with the package installed from the tarball and the guide's files written. */

@@ -25,26 +25,27 @@ const INSTALL_EMCC = 'emcc (emscripten) is not on PATH: install it (Debian/Ubunt
 
 class BuildError extends Error {}
 
-/** Where the package keeps its C: the installed package's c/ (staged by npm pack), or a checkout's src/. */
+/** Where the package keeps its C: a checkout's src/ (looked for first: a c/ that `npm pack` left in a checkout is a
+ * copy of an older state of the sources), or the installed package's c/ (staged by npm pack). */
 export function cLayout(pkgDir) {
-  const staged = path.join(pkgDir, 'c');
-  if (fs.existsSync(path.join(staged, 'core'))) {
-    const core = path.join(staged, 'core');
-    return {
-      core: fs.readdirSync(core).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(core, f)),
-      bridgeDir: path.join(staged, 'bridge'),
-      include: [path.join(staged, 'include'), path.join(staged, 'bridge')],
-      prefixMap: [`${staged}/`, 'wasync/'],
-    };
-  }
   const repo = path.join(pkgDir, '..');
   const src = path.join(repo, 'src');
-  const nativeOnly = new Set(['host_posix.c', 'trace_text.c']);
+  if (fs.existsSync(path.join(pkgDir, 'src', 'bridge.c')) && fs.existsSync(path.join(src, 'wasync.h'))) {
+    const nativeOnly = new Set(['host_posix.c', 'trace_text.c']);
+    return {
+      core: fs.readdirSync(src).filter((f) => f.endsWith('.c') && !nativeOnly.has(f)).sort().map((f) => path.join(src, f)),
+      bridgeDir: path.join(pkgDir, 'src'),
+      include: [src, path.join(pkgDir, 'src')],
+      prefixMap: [`${repo}/`, ''],
+    };
+  }
+  const staged = path.join(pkgDir, 'c');
+  const core = path.join(staged, 'core');
   return {
-    core: fs.readdirSync(src).filter((f) => f.endsWith('.c') && !nativeOnly.has(f)).sort().map((f) => path.join(src, f)),
-    bridgeDir: path.join(pkgDir, 'src'),
-    include: [src, path.join(pkgDir, 'src')],
-    prefixMap: [`${repo}/`, ''],
+    core: fs.existsSync(core) ? fs.readdirSync(core).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(core, f)) : [],
+    bridgeDir: path.join(staged, 'bridge'),
+    include: [path.join(staged, 'include'), path.join(staged, 'bridge')],
+    prefixMap: [`${staged}/`, 'wasync/'],
   };
 }
 
@@ -125,6 +126,7 @@ export async function build(argv, pkgDir) {
   if (!emcc) throw new BuildError(INSTALL_EMCC);
   const flags = JSON.parse(fs.readFileSync(path.join(pkgDir, 'cmake', 'flags.json'), 'utf8'));
   const c = cLayout(pkgDir);
+  if (!c.core.length) throw new BuildError(`no wasync C sources in ${pkgDir} (c/core is missing: a broken package?)`);
   // Debian's emscripten runs its JS tools with the system node, which needs Debian's node modules (acorn)
   const env = { ...process.env };
   if (fs.existsSync('/usr/share/nodejs')) env.NODE_PATH = ['/usr/share/nodejs', env.NODE_PATH].filter(Boolean).join(path.delimiter);

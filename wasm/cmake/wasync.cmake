@@ -22,15 +22,10 @@
 #   - __FILE__ made relative (-fmacro-prefix-map), so trace await points read "app.c:14", not a machine path.
 
 get_filename_component(WASYNC_PACKAGE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
-if(EXISTS "${WASYNC_PACKAGE_DIR}/c/core")
-  # the installed npm package
-  file(GLOB WASYNC_CORE_SOURCES "${WASYNC_PACKAGE_DIR}/c/core/*.c")
-  set(WASYNC_BRIDGE_DIR "${WASYNC_PACKAGE_DIR}/c/bridge")
-  set(WASYNC_INCLUDE_DIRS "${WASYNC_PACKAGE_DIR}/c/include" "${WASYNC_BRIDGE_DIR}")
-  set(WASYNC_PREFIX_MAP "-fmacro-prefix-map=${WASYNC_PACKAGE_DIR}/c/=wasync/")
-else()
-  # a checkout of the repository: the package is wasm/, the core src/
-  get_filename_component(WASYNC_REPO_DIR "${WASYNC_PACKAGE_DIR}/.." ABSOLUTE)
+get_filename_component(WASYNC_REPO_DIR "${WASYNC_PACKAGE_DIR}/.." ABSOLUTE)
+if(EXISTS "${WASYNC_PACKAGE_DIR}/src/bridge.c" AND EXISTS "${WASYNC_REPO_DIR}/src/wasync.h")
+  # a checkout of the repository: the package is wasm/, the core src/. Checked first: a c/ left in wasm/ by
+  # `npm pack` is a copy of an older state of these sources and must never be built from here.
   if(NOT WASYNC_CORE_SOURCES)
     file(GLOB WASYNC_CORE_SOURCES "${WASYNC_REPO_DIR}/src/*.c")
     list(REMOVE_ITEM WASYNC_CORE_SOURCES "${WASYNC_REPO_DIR}/src/host_posix.c" "${WASYNC_REPO_DIR}/src/trace_text.c")
@@ -38,6 +33,12 @@ else()
   set(WASYNC_BRIDGE_DIR "${WASYNC_PACKAGE_DIR}/src")
   set(WASYNC_INCLUDE_DIRS "${WASYNC_REPO_DIR}/src" "${WASYNC_BRIDGE_DIR}")
   set(WASYNC_PREFIX_MAP "-fmacro-prefix-map=${WASYNC_REPO_DIR}/=")
+else()
+  # the installed npm package
+  file(GLOB WASYNC_CORE_SOURCES "${WASYNC_PACKAGE_DIR}/c/core/*.c")
+  set(WASYNC_BRIDGE_DIR "${WASYNC_PACKAGE_DIR}/c/bridge")
+  set(WASYNC_INCLUDE_DIRS "${WASYNC_PACKAGE_DIR}/c/include" "${WASYNC_BRIDGE_DIR}")
+  set(WASYNC_PREFIX_MAP "-fmacro-prefix-map=${WASYNC_PACKAGE_DIR}/c/=wasync/")
 endif()
 if(NOT WASYNC_CORE_SOURCES OR NOT EXISTS "${WASYNC_BRIDGE_DIR}/bridge.c")
   message(FATAL_ERROR "wasync.cmake: no wasync C sources beside ${CMAKE_CURRENT_LIST_DIR} (a broken package?)")

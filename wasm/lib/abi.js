@@ -6,7 +6,9 @@
 //   arm_timer(deadline_ms)               the single host timer: fire at deadline, -1 disarms       -> driver
 //   request_run()                        a task became runnable while the executor was idle          -> driver
 //   host_call(slot, gen, name, name_len, arg, arg_len) -> err                                      -> ops
-//   fetch_start(slot, gen, method, len, url, len, headers, len, body, len) -> err                  -> ops
+//   fetch_start(slot, gen, method, len, url, len, headers, len, body, len, stream) -> err          -> ops
+//   body_read(slot, gen, stream) -> err  the next chunk of a streamed body                           -> ops
+//   body_close(stream)                   C is done with a streamed body                              -> ops
 //   op_cancel(slot, gen)                 the future awaiting an operation was dropped               -> ops
 //   host_call_v(slot, gen, name, name_len, values, count) -> err   a typed host call              -> ops
 //   handle_release(handle)               C no longer needs a handle                                 -> ops
@@ -21,7 +23,9 @@ export async function instantiate(module, { driver, ops, mem }) {
       arm_timer: (deadline) => driver.armTimer(deadline),
       request_run: () => driver.schedule(),
       host_call: (slot, gen, np, nl, ap, al) => ops.hostCall(slot, gen, np, nl, ap, al),
-      fetch_start: (slot, gen, mp, ml, up, ul, hp, hl, bp, bl) => ops.fetchStart(slot, gen, mp, ml, up, ul, hp, hl, bp, bl),
+      fetch_start: (slot, gen, mp, ml, up, ul, hp, hl, bp, bl, stream) => ops.fetchStart(slot, gen, mp, ml, up, ul, hp, hl, bp, bl, stream),
+      body_read: (slot, gen, stream) => ops.bodyRead(slot, gen, stream),
+      body_close: (stream) => ops.streams.close(stream),
       op_cancel: (slot, gen) => ops.cancel(slot, gen),
       host_call_v: (slot, gen, np, nl, ap, n) => ops.hostCallV(slot, gen, np, nl, ap, n),
       handle_release: (h) => ops.handles.release(h),

@@ -152,7 +152,7 @@ export const STATS = Object.freeze([
 /** Byte offset of the data in a ws_bytes block (WSX_BYTES_DATA). */
 export const BYTES_DATA = 4;
 /** A fetch outcome block: offsets inside the block's data (WSX_FETCH_BLOCK). */
-export const FETCH_BLOCK = Object.freeze({ STATUS: 0, HEADERS_LEN: 4, HEADERS: 8 });
+export const FETCH_BLOCK = Object.freeze({ STATUS: 0, HEADERS_LEN: 4, STREAM: 8, HEADERS: 12 });
 /** Typed value types (WSX_VALUE_TYPES), indexed by ws_value_type. */
 export const VALUE_TYPES = Object.freeze(['undefined', 'number', 'string', 'bytes', 'json', 'handle']);
 /** struct ws_value (WSX_VALUE_LAYOUT): field -> byte offset; SIZE bytes each; DATA: payload offset in a typed block. */

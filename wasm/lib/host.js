@@ -8,7 +8,7 @@
 import { ERRORS } from './contract.js';
 import { WasyncError, messageOf, named, rejectionMessage } from './errors.js';
 import { toBytes } from './memory.js';
-import { startFetch } from './fetch.js';
+import { BodyStreams, startFetch } from './fetch.js';
 import { Handles, encodeValue, readValues, writeBlock } from './values.js';
 
 const { EHOST, EINVAL, ENOENT, ENOMEM } = ERRORS;
@@ -53,6 +53,7 @@ export class HostOps {
   #controllers = [];
   live = 0;
   handles = new Handles();    // the JS objects C holds handles to
+  streams = new BodyStreams(); // the bodies of streamed fetch responses
 
   constructor(driver, mem, opts) {
     this.#driver = driver;
@@ -174,8 +175,13 @@ export class HostOps {
   }
 
   /** Import fetch_start. */
-  fetchStart(slot, gen, mp, ml, up, ul, hp, hl, bp, bl) {
-    return startFetch(this, this.#mem, slot, gen, mp, ml, up, ul, hp, hl, bp, bl);
+  fetchStart(slot, gen, mp, ml, up, ul, hp, hl, bp, bl, stream) {
+    return startFetch(this, this.#mem, slot, gen, mp, ml, up, ul, hp, hl, bp, bl, stream);
+  }
+
+  /** Import body_read. */
+  bodyRead(slot, gen, stream) {
+    return this.streams.read(this, this.#mem, slot, gen, stream);
   }
 
   /** Import op_cancel: the future awaiting the operation was dropped. */
@@ -250,6 +256,7 @@ export class HostOps {
   /** The runtime closed or trapped (`err`): abort every operation in flight with it, and forget them all. */
   failAll(err) {
     for (const controller of this.#controllers) controller?.abort(err);
+    this.streams.closeAll();
     this.#gens = [];
     this.#controllers = [];
     this.live = 0;

@@ -22,8 +22,11 @@ extern const wsx_entry wsx_entry_host_echo, wsx_entry_host_many, wsx_entry_fetch
         &wsx_entry_trap
 
 /* Entries that exercise the bridge (entry_points_bridge.c), in the examples module only. */
-extern const wsx_entry wsx_entry_host_select, wsx_entry_host_timeout, wsx_entry_host_values, wsx_entry_host_relay;
-#define WSX_BRIDGE_ENTRIES &wsx_entry_host_select, &wsx_entry_host_timeout, &wsx_entry_host_values, &wsx_entry_host_relay
+extern const wsx_entry wsx_entry_host_select, wsx_entry_host_timeout, wsx_entry_host_values, wsx_entry_host_relay,
+    wsx_entry_fetch_stream;
+#define WSX_BRIDGE_ENTRIES                                                                                          \
+    &wsx_entry_host_select, &wsx_entry_host_timeout, &wsx_entry_host_values, &wsx_entry_host_relay,                 \
+        &wsx_entry_fetch_stream
 
 /* The package's examples (wasm/examples/), in the order the playground lists them. */
 extern const wsx_entry wsx_example_lazy, wsx_example_sequential, wsx_example_join, wsx_example_spawn,

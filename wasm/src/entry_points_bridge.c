@@ -215,3 +215,117 @@ const wsx_entry wsx_entry_host_relay = {
     host_relay_params, 3, sizeof(host_relay), host_relay_init, WSX_OUT_VALUE, 0,
 };
 
+
+/* ---- fetch_stream: a streamed response body, chunk by chunk ---- */
+
+/* Fetches `url` as a stream and reads its body chunk by chunk; with pause > 0 it stops asking after `pause` chunks
+ * and waits until aborted (the rest stays in the network: backpressure). The value is JSON: {status, chunks,
+ * bytes, sum} (sum: of all body bytes, mod 2^32); a body that fails mid-way fails the entry with EHOST. */
+static void fetch_stream_drop(ws_runtime *rt, ws_future *f);
+WS_ASYNC_WITH_DROP(fetch_stream, fetch_stream_drop, {
+    ws_fetch_request req;
+    int64_t pause;
+    uint32_t status, stream, sum;
+    int64_t chunks, bytes;
+    ws_fetch fetch;
+    ws_body_read read;
+    ws_sleep wait;
+})
+{
+    WS_BEGIN();
+    ws_fetch_stream_init(&self->fetch, &self->req);
+    WS_AWAIT(&self->fetch);
+    {
+        ws_bytes *block = ws_bytes_of(WS_OUT(&self->fetch));
+        if (WS_ERR(&self->fetch) != WS_OK) {
+            self->base.err = WS_ERR(&self->fetch);
+            self->base.out = (int64_t)(intptr_t)block;
+            return WS_READY;
+        }
+        ws_fetch_response r;
+        int rc = ws_fetch_response_view(block, &r);
+        self->status = r.status;
+        self->stream = r.stream;
+        ws_bytes_free(cx->rt, block);
+        if (rc != WS_OK || !self->stream)
+            WS_RETURN_ERR(WS_EINVAL);
+    }
+    for (;;) {
+        if (self->pause > 0 && self->chunks == self->pause) {
+            ws_sleep_init(&self->wait, 3600000);
+            WS_AWAIT(&self->wait); /* stop reading: only an abort ends this */
+        }
+        ws_body_read_init(&self->read, self->stream);
+        WS_AWAIT(&self->read);
+        if (WS_ERR(&self->read) != WS_OK) {
+            self->stream = 0; /* a failed body is closed by JS */
+            self->base.err = WS_ERR(&self->read);
+            self->base.out = WS_OUT(&self->read); /* the message */
+            return WS_READY;
+        }
+        {
+            ws_bytes *chunk = ws_bytes_of(WS_OUT(&self->read));
+            if (!chunk)
+                break; /* the end: JS closed the stream */
+            self->chunks++;
+            self->bytes += chunk->len;
+            for (uint32_t i = 0; i < chunk->len; i++)
+                self->sum += chunk->data[i];
+            ws_bytes_free(cx->rt, chunk);
+        }
+    }
+    self->stream = 0;
+    {
+        wsx_buf out;
+        wsx_buf_init(cx->rt, &out);
+        wsx_buf_str(&out, "{\"status\":");
+        wsx_buf_int(&out, self->status);
+        wsx_buf_str(&out, ",\"chunks\":");
+        wsx_buf_int(&out, self->chunks);
+        wsx_buf_str(&out, ",\"bytes\":");
+        wsx_buf_int(&out, self->bytes);
+        wsx_buf_str(&out, ",\"sum\":");
+        wsx_buf_int(&out, self->sum);
+        wsx_buf_str(&out, "}");
+        self->base.out = (int64_t)(intptr_t)wsx_buf_finish(&out);
+        if (!self->base.out)
+            WS_RETURN_ERR(WS_ENOMEM);
+    }
+    return WS_READY;
+    WS_END();
+}
+
+static void fetch_stream_drop(ws_runtime *rt, ws_future *f)
+{
+    ws_async_drop(rt, f);
+    fetch_stream *self = (fetch_stream *)f;
+    ws_body_close(self->stream); /* dropped mid-body: give the stream back, which aborts the request */
+    self->stream = 0;
+}
+
+static void fetch_stream_init(void *f, const wsx_args *args)
+{
+    fetch_stream *self = f;
+    WS_ASYNC_INIT(fetch_stream, self);
+    memset(&self->req, 0, sizeof self->req);
+    self->req.url = args->str[0];
+    self->req.method = args->len[1] ? args->str[1] : "GET";
+    self->req.body = args->len[2] ? (const uint8_t *)args->str[2] : NULL;
+    self->req.body_len = args->len[2];
+    self->pause = args->num[3];
+    self->status = self->stream = self->sum = 0;
+    self->chunks = self->bytes = 0;
+}
+
+static const wsx_param fetch_stream_params[] = {
+    { "url", "URL", WSX_URL, 0, 0, 0, "/api/delay?ms=10&bytes=100000" },
+    { "method", "method", WSX_TEXT, 0, 0, 0, "GET" },
+    { "body", "request body", WSX_TEXT, 0, 0, 0, "" },
+    { "pause", "stop reading after this many chunks (0: read all)", WSX_INT, 0, 0, 1000000, NULL },
+};
+
+const wsx_entry wsx_entry_fetch_stream = {
+    "fetch_stream", "A streamed fetch",
+    "Fetches `url` and reads its body chunk by chunk; returns {status, chunks, bytes, sum}.",
+    fetch_stream_params, 4, sizeof(fetch_stream), fetch_stream_init, WSX_OUT_STRING, 0,
+};

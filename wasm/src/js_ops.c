@@ -13,7 +13,10 @@ JS_IMPORT("host_call") int js_host_call(uint32_t slot, uint32_t gen, const char 
                                         const uint8_t *arg, uint32_t arg_len);
 JS_IMPORT("fetch_start") int js_fetch_start(uint32_t slot, uint32_t gen, const char *method, uint32_t method_len,
                                             const char *url, uint32_t url_len, const char *headers,
-                                            uint32_t headers_len, const uint8_t *body, uint32_t body_len);
+                                            uint32_t headers_len, const uint8_t *body, uint32_t body_len,
+                                            int stream);
+JS_IMPORT("body_read") int js_body_read(uint32_t slot, uint32_t gen, uint32_t stream);
+JS_IMPORT("body_close") void js_body_close(uint32_t stream);
 JS_IMPORT("op_cancel") void js_op_cancel(uint32_t slot, uint32_t gen);
 JS_IMPORT("host_call_v") int js_host_call_v(uint32_t slot, uint32_t gen, const char *name, uint32_t name_len,
                                             const ws_value *args, uint32_t nargs);
@@ -145,7 +148,7 @@ static int fetch_start(ws_runtime *rt, ws_id id, ws_op *op)
         return WS_EINVAL;
     const char *method = r->method ? r->method : "GET";
     return js_fetch_start(ID_SLOT(id), ID_GEN(id), method, len_of(method), r->url, len_of(r->url), r->headers,
-                          len_of(r->headers), r->body, r->body ? r->body_len : 0);
+                          len_of(r->headers), r->body, r->body ? r->body_len : 0, ((ws_fetch *)op)->stream);
 }
 
 static const ws_op_type fetch_type = { "fetch", WS_CAUSE_FETCH, fetch_start, js_cancel, NULL };
@@ -154,6 +157,36 @@ void ws_fetch_init(ws_fetch *f, const ws_fetch_request *req)
 {
     ws_op_init(&f->op, &fetch_type, NULL);
     f->req = *req;
+    f->stream = 0;
+}
+
+void ws_fetch_stream_init(ws_fetch *f, const ws_fetch_request *req)
+{
+    ws_fetch_init(f, req);
+    f->stream = 1;
+}
+
+/* ---- streamed bodies ---- */
+
+static int body_read_start(ws_runtime *rt, ws_id id, ws_op *op)
+{
+    (void)rt;
+    return js_body_read(ID_SLOT(id), ID_GEN(id), ((ws_body_read *)op)->stream);
+}
+
+/* Each chunk is an operation of its own: the trace shows one "fetch body" host operation per chunk. */
+static const ws_op_type body_read_type = { "fetch body", WS_CAUSE_FETCH, body_read_start, js_cancel, NULL };
+
+void ws_body_read_init(ws_body_read *f, uint32_t stream)
+{
+    ws_op_init(&f->op, &body_read_type, NULL);
+    f->stream = stream;
+}
+
+void ws_body_close(uint32_t stream)
+{
+    if (stream)
+        js_body_close(stream);
 }
 
 int ws_fetch_response_view(const ws_bytes *b, ws_fetch_response *out)
@@ -164,6 +197,7 @@ int ws_fetch_response_view(const ws_bytes *b, ws_fetch_response *out)
     uint32_t hlen;
     memcpy(&out->status, b->data + WSX_FETCH_AT_STATUS, 4);
     memcpy(&hlen, b->data + WSX_FETCH_AT_HEADERS_LEN, 4);
+    memcpy(&out->stream, b->data + WSX_FETCH_AT_STREAM, 4);
     if (hlen > b->len - WSX_FETCH_AT_HEADERS - 1)
         return WS_EINVAL;
     out->headers = (const char *)b->data + WSX_FETCH_AT_HEADERS;

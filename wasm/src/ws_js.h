@@ -84,13 +84,31 @@ typedef struct ws_fetch_request { /* public */
 typedef struct ws_fetch {
     ws_op op;
     ws_fetch_request req;   /* private: a copy made by ws_fetch_init */
+    uint8_t stream;         /* private: set by ws_fetch_stream_init */
 } ws_fetch;
 
 void ws_fetch_init(ws_fetch *f, const ws_fetch_request *req);
+/* Like ws_fetch_init, but ready as soon as the status and headers arrive: the response's `stream` names the body,
+ * read chunk by chunk with ws_body_read and given back with ws_body_close (which also aborts the request). */
+void ws_fetch_stream_init(ws_fetch *f, const ws_fetch_request *req);
 
-/* A view into a fetch's output block: [u32 status][u32 headers_len][headers, NUL][body]. */
+/* body_read: the next chunk of a streamed body. Ready with out = a ws_bytes chunk (never empty; the poller frees
+ * it), out = 0 at the end of the body (the stream is then closed by itself), or err WS_EHOST with the message
+ * when the body failed (the connection closed mid-body) and WS_EINVAL for a closed or unknown stream. Chunks are
+ * read only when asked for: a reader that stops asking leaves the rest in the network (backpressure).
+ * Cancel safety: dropping it before it is ready closes the stream (the chunk being read is lost). */
+typedef struct ws_body_read {
+    ws_op op;
+    uint32_t stream;
+} ws_body_read;
+void ws_body_read_init(ws_body_read *f, uint32_t stream);
+/* Gives the stream back: the rest of the body is discarded and the request aborted. A closed stream is ignored. */
+void ws_body_close(uint32_t stream);
+
+/* A view into a fetch's output block (WSX_FETCH_BLOCK): status, headers and body, or the body's stream. */
 typedef struct ws_fetch_response { /* public: filled in by ws_fetch_response_view */
     uint32_t status;
+    uint32_t stream;        /* ws_fetch_stream_init: the body stream (body and body_len are empty); else 0 */
     const char *headers;    /* "name: value\n" lines, lower-case names, NUL-terminated */
     uint32_t headers_len;
     const uint8_t *body;

@@ -38,11 +38,12 @@
 #define WSX_BYTES_DATA 4
 
 /* A fetch's outcome block, inside its ws_bytes data: X(NAME, byte offset). The headers ("name: value\n" lines) are
- * followed by a NUL, then the body fills the rest of the block. */
+ * followed by a NUL, then the body fills the rest of the block (none for a streamed response). */
 #define WSX_FETCH_BLOCK(X)                                                                                         \
     X(STATUS, 0)      /* u32 HTTP status */                                                                        \
     X(HEADERS_LEN, 4) /* u32 length of the header text, without its NUL */                                        \
-    X(HEADERS, 8)     /* the header text */
+    X(STREAM, 8)      /* u32 body stream id (ws_fetch_stream_init), 0: the body is in the block */                 \
+    X(HEADERS, 12)    /* the header text */
 
 /* Typed values (ws_value, ws_js.h): X(NAME, name in JS). The type numbers are table order, from 0. */
 #define WSX_VALUE_TYPES(X)                                                                                         \

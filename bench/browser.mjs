@@ -1,0 +1,118 @@
+// browser.mjs: the bridge benchmark side by side in Node and in headless Chromium: plain JS, wasync (C awaiting JS
+// promises through the bridge) and JSPI (a hand-written module, bench/browser/jspi.wat; Chromium only).
+//
+//   node bench/browser.mjs [--n 100000] [--rounds 3]
+//
+// Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for jspi.wat) and Chromium at /usr/bin/chromium
+// (or $CHROMIUM), driven by playwright-core. Each round runs every side once per workload, interleaved; each
+// measurement is the mean of 3 runs after 4 warm-up runs (bench/browser/workloads.mjs); the table shows the median
+// over rounds. A benchmark: nothing is asserted.
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { makeSides, measure } from './browser/workloads.mjs';
+import { createRuntime } from '../wasm/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const n = arg('n', 100000);
+const rounds = arg('rounds', 3);
+const WORKLOADS = [['bridge-seq', 1], ['bridge-batch', 1000]];
+// Extra runtime options for the wasync side, for experiments: --slice-ms 0 turns the time slice off.
+const sliceMs = arg('slice-ms', undefined);
+const options = sliceMs === undefined ? {} : { sliceMs };
+
+function jspiBytes() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wasync-jspi-'));
+  try {
+    const out = path.join(dir, 'jspi.wasm');
+    const r = spawnSync('wasm-as', [path.join(here, 'browser', 'jspi.wat'), '-o', out], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.warn(`no JSPI side: wasm-as failed: ${r.error?.message ?? r.stderr}`);
+      return null;
+    }
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+
+async function serve(jspi) {
+  const server = http.createServer(async (req, res) => {
+    const p = new URL(req.url, 'http://x').pathname;
+    let file = null;
+    if (p === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench</title>');
+    if (p === '/jspi.wasm' && jspi) return res.writeHead(200, { 'content-type': 'application/wasm' }).end(jspi);
+    if (p.startsWith('/pkg/')) file = path.join(root, 'wasm', p.slice(5));
+    else if (p.startsWith('/bench/')) file = path.join(here, 'browser', p.slice(7));
+    if (!file || !file.startsWith(root)) return res.writeHead(404).end();
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+async function main() {
+  const jspi = jspiBytes();
+  const results = {}; // engine -> workload -> side -> [ns]
+  const add = (engine, w, side, ns) => (((results[engine] ??= {})[w] ??= {})[side] ??= []).push(ns);
+
+  const nodeSides = await makeSides({ createRuntime, jspiBytes: jspi, options });
+  const server = await serve(jspi);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    const browserSides = await page.evaluate(async (options) => {
+      const { makeSides, measure } = await import('/bench/workloads.mjs');
+      const { createRuntime } = await import('/pkg/index.js');
+      const bytes = await fetch('/jspi.wasm').then((r) => (r.ok ? r.arrayBuffer() : null));
+      const sides = await makeSides({ createRuntime, jspiBytes: bytes, options });
+      globalThis.benchRun = (side, n, width) => measure(sides[side], n, width);
+      return Object.keys(sides);
+    }, options);
+    for (let r = 0; r < rounds; r++) {
+      for (const [w, width] of WORKLOADS) {
+        for (const side of Object.keys(nodeSides)) add('node', w, side, await measure(nodeSides[side], n, width));
+        for (const side of browserSides) {
+          add('chromium', w, side, await page.evaluate(([s, nn, wd]) => globalThis.benchRun(s, nn, wd), [side, n, width]));
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  const extra = sliceMs === undefined ? '' : ` --slice-ms ${sliceMs}`;
+  console.log(`command: node bench/browser.mjs --n ${n} --rounds ${rounds}${extra}   (ns per await, median of ${rounds} rounds)`);
+  console.log('| engine | workload | js | wasync | jspi | wasync / js | jspi / js |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const [engine, ws] of Object.entries(results)) {
+    for (const [w, sides] of Object.entries(ws)) {
+      const js = median(sides.js);
+      const cell = (s) => (sides[s] ? median(sides[s]).toFixed(0) : 'n/a');
+      const ratio = (s) => (sides[s] ? `${(median(sides[s]) / js).toFixed(2)}x` : 'n/a');
+      console.log(`| ${engine} | ${w} | ${js.toFixed(0)} | ${cell('wasync')} | ${cell('jspi')} | ${ratio('wasync')} | ${ratio('jspi')} |`);
+    }
+  }
+}
+
+await main();
