@@ -161,6 +161,15 @@ void ws__task_complete(ws_runtime *rt, ws_task *t, int err, int dropped)
 
 void ws__tasks_free(ws_runtime *rt)
 {
+    /* Nothing runs again: empty the run queue and mark every unfinished task running, so that the wakes the drops
+     * below cause (a semaphore handing its permits on, a channel closing) only set a flag. Queued, a task would be
+     * linked behind one that the loop frees. */
+    rt->run_head = rt->run_tail = NULL;
+    for (uint32_t i = 0; i < rt->slot_count; i++) {
+        ws_task *t = WS_SLOT_TASK(ws__slot(rt, i));
+        if (t && t->state != WS_TASK_DONE)
+            t->state = WS_TASK_RUNNING;
+    }
     /* Drop every unfinished future first (their drop hooks may still wake or touch other tasks), then free. */
     for (uint32_t i = 0; i < rt->slot_count; i++) {
         ws_task *t = WS_SLOT_TASK(ws__slot(rt, i));
