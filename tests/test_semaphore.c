@@ -78,6 +78,55 @@ static void reset_log(void)
     g_in = g_max_in = 0;
 }
 
+/* Waits forever, or holds a permit forever (sem set). Bigger than the slab's largest class, so each task block is
+ * its own allocation and ASan sees a use after it is freed. */
+WS_ASYNC(forever_fn, { ws_semaphore *sem; ws_never never; ws_with_permit wp; char pad[600]; })
+{
+    WS_BEGIN();
+    ws_never_init(&self->never);
+    if (self->sem) {
+        ws_with_permit_init(&self->wp, self->sem, 1, &self->never.base);
+        WS_AWAIT(&self->wp);
+    } else {
+        WS_AWAIT(&self->never);
+    }
+    WS_RETURN(0);
+    WS_END();
+}
+
+static ws_id spawn_forever(ws_runtime *rt, ws_semaphore *s)
+{
+    forever_fn f;
+    WS_ASYNC_INIT(forever_fn, &f);
+    f.sem = s;
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "forever", &h), WS_OK);
+    ws_id id = h.task;
+    ws_future_drop(rt, &h.base);
+    return id;
+}
+
+/* Freeing a runtime drops the holder's permit, which is handed to the waiter and wakes it, while a queued task
+ * before them has already been freed. Motivating bug (found by fuzz_core after the semaphore landed): the wake
+ * linked the waiter behind the freed task in the run queue, a heap use-after-free in ws__enqueue that ASan
+ * reports here without the fix in ws__tasks_free (task.c). */
+static void test_runtime_free_with_a_permit_handed_on(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_semaphore *s;
+    assert_int_equal(ws_semaphore_new(rt, 1, &s), WS_OK);
+    ws_id queued = spawn_forever(rt, NULL); /* slot 0: freed first */
+    spawn_forever(rt, s);                    /* holds the permit */
+    spawn_forever(rt, s);                    /* waits for it */
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    assert_int_equal(ws_semaphore_held(s), 1);
+    assert_int_equal(ws_semaphore_waiters(s), 1);
+    assert_int_equal(ws_task_wake(rt, queued, WS_CAUSE_SPAWN, 0), WS_OK); /* in the run queue at the free */
+    ws_semaphore_drop(s);
+    tu_rt_free(rt);
+}
+
 /* Five holders of one permit each, two permits: they run two at a time, in spawn order, at exact times. */
 static void test_fifo_at_exact_times(void **state)
 {
@@ -356,6 +405,7 @@ int main(void)
         TU_TEST(test_granted_then_dropped_passes_on),
         TU_TEST(test_trace_events),
         TU_TEST(test_alloc_failure),
+        TU_TEST(test_runtime_free_with_a_permit_handed_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
