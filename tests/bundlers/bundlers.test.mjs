@@ -38,7 +38,7 @@ async function main() {
   rt.defineHost('double', async (arg) => String(2 * Number(arg)));
   const echoed = await rt.start('host_echo', { name: 'double', arg: '21' }).promise;
   rt.close();
-  const ex = await createRuntime({ wasm: EXAMPLES_WASM });
+  const ex = await createRuntime({ wasm: EXAMPLES_WASM, clock: 'virtual' });
   const run = await ex.runExample('join', { a: 100, b: 200 });
   ex.close();
   return { echoed, value: run.value, elapsedMs: run.elapsedMs };
