@@ -146,15 +146,23 @@ static uint32_t find(const ws_joinset *s, ws_id task)
     return task == WS_ID_NONE ? s->cap : i;
 }
 
-int ws_joinset_abort(ws_joinset *s, ws_id task)
+/* The argument checks of abort and detach: the set exists and is live, and `task` is one of its entries (*i). */
+static int entry_of(ws_joinset *s, ws_id task, uint32_t *i)
 {
     if (!s)
         return WS_EINVAL;
     if (!live(s))
         return WS_ECLOSED;
-    uint32_t i = find(s, task);
-    if (i == s->cap)
-        return WS_ESTALE;
+    *i = find(s, task);
+    return *i == s->cap ? WS_ESTALE : WS_OK;
+}
+
+int ws_joinset_abort(ws_joinset *s, ws_id task)
+{
+    uint32_t i;
+    int rc = entry_of(s, task, &i);
+    if (rc != WS_OK)
+        return rc;
     return s->entries[i].state == ENTRY_RUNNING ? ws_task_abort(s->rt, task) : WS_OK;
 }
 
@@ -178,13 +186,10 @@ static void done_unlink(ws_joinset *s, uint32_t i)
 
 int ws_joinset_detach(ws_joinset *s, ws_id task)
 {
-    if (!s)
-        return WS_EINVAL;
-    if (!live(s))
-        return WS_ECLOSED;
-    uint32_t i = find(s, task);
-    if (i == s->cap)
-        return WS_ESTALE;
+    uint32_t i;
+    int rc = entry_of(s, task, &i);
+    if (rc != WS_OK)
+        return rc;
     if (s->entries[i].state == ENTRY_RUNNING) {
         member *m = member_of(s, i);
         if (m)
