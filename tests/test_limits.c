@@ -399,6 +399,24 @@ WS_ASYNC(yield_n, { int n; int i; ws_yield y; int busy_at; ws_time busy_ns; })
     WS_END();
 }
 
+/* Runs a 99-poll task whose 20th poll takes 1 ms with a `slice_ms` slice, and returns how often the second run
+ * read the clock (the first run hands back after its first poll without reading it). */
+static int reads_with_one_slow_poll(ws_runtime *rt, int slice_ms)
+{
+    yield_n f;
+    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(slice_ms)), WS_OK);
+    WS_ASYNC_INIT(yield_n, &f);
+    f.n = 99;
+    f.busy_at = 20;
+    f.busy_ns = WS_MS(1);
+    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "slow", NULL), WS_OK);
+    g_reads = 0;
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
+    assert_int_equal(g_reads, 0);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    return g_reads;
+}
+
 /* A reading is a host call, so a run reads the clock once per batch of polls: batches of 1, 2, 4, 8, ... up to 128
  * while polls are quick against the slice, back to 1 after a slow one. Nothing is armed or traced here, so the
  * first run reads no clock before its first poll; that poll yields, so the run cannot measure its slice and hands
@@ -431,32 +449,12 @@ static void test_clock_read_batches(void **state)
      * 16..31: after the first run's one poll, the second reads at its start and after its polls 1, 3, 7, 15, 31;
      * the batch drops to 1 there (and the task is marked slow, so its next poll is timed alone: quick, unmarked),
      * then doubles again: 32, 34, 38, 46, 62, 94 of its 99 polls. */
-    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(8)), WS_OK);
-    WS_ASYNC_INIT(yield_n, &f);
-    f.n = 99;
-    f.busy_at = 20;
-    f.busy_ns = WS_MS(1);
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "slow", NULL), WS_OK);
-    g_reads = 0;
-    assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
-    assert_int_equal(g_reads, 0);
-    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
-    assert_int_equal(g_reads, 12);
+    assert_int_equal(reads_with_one_slow_poll(rt, 8), 12);
 
     /* the same with a 16 ms slice: 1 ms is exactly 1/16 of it, which still counts as quick: the first run hands
      * back after its first poll, the next reads at its start and after its polls 1, 3, 7, 15, 31, 63: 7 times
      * (executor.c:112 `c->quick = rt->slice / 16` -> `/ 17` makes the 1 ms poll slow and the count higher) */
-    assert_int_equal(ws_runtime_configure(rt, 0, WS_MS(16)), WS_OK);
-    WS_ASYNC_INIT(yield_n, &f);
-    f.n = 99;
-    f.busy_at = 20;
-    f.busy_ns = WS_MS(1);
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "slow", NULL), WS_OK);
-    g_reads = 0;
-    assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
-    assert_int_equal(g_reads, 0);
-    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
-    assert_int_equal(g_reads, 7);
+    assert_int_equal(reads_with_one_slow_poll(rt, 16), 7);
     assert_int_equal(ws_runtime_free(rt), WS_OK);
     assert_int_equal(tu_mem.live, 0);
 }
