@@ -1,21 +1,13 @@
 // Aborting a task whose join had some children finished: the finished children's outputs (blocks of bytes in
 // wasm memory) belong to the task and must be freed by its drop. Found by the property test (host_many); the
 // fetch example had the same gap.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../../web/server.js';
-import { runtimes, rejectsWith, eventually, turn, EXAMPLES_WASM } from './helpers.mjs';
+import { runtimes, rejectsWith, eventually, turn, EXAMPLES_WASM, withTestServer } from './helpers.mjs';
 
 const T = { timeout: 30_000 };
 const rts = runtimes({ wasm: EXAMPLES_WASM });
-let server;
-before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1' });
-});
-after(async () => {
-  rts.closeAll();
-  await server?.close();
-});
+const server = withTestServer(rts);
 
 // Waits until only `n` operations are in flight, then lets the executor deliver what settled (it runs from the
 // settlement's own reaction or a microtask after it, so one macrotask turn is enough).

@@ -1,26 +1,17 @@
 // fetch as a future, against the local test server (web/server.js) on 127.0.0.1.
-import { test, before, after, beforeEach } from 'node:test';
+import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../../web/server.js';
-import { runtimes, rejectsWith, eventually, assertWorks, checkTraceInvariants, EXAMPLES_WASM } from './helpers.mjs';
+import { runtimes, rejectsWith, eventually, assertWorks, checkTraceInvariants, EXAMPLES_WASM, withTestServer } from './helpers.mjs';
 
 const T = { timeout: 30_000 };
 // The examples module: these tests run examples (runExample, assertWorks) besides the standard entries.
 const rts = runtimes({ wasm: EXAMPLES_WASM });
-let server;
-
-before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1' });
-});
-after(async () => {
-  rts.closeAll();
-  await server?.close();
-});
+const server = withTestServer(rts);
 
 const api = (p) => new URL(p, server.url).href;
 const stats = async () => (await fetch(api('/api/stats'))).json();
 beforeEach(async () => {
-  if (server) await fetch(api('/api/stats/reset'), { method: 'POST' });
+  await fetch(api('/api/stats/reset'), { method: 'POST' });
 });
 
 // The server's filler: byte i is (i * 31 + 7) & 0xff; fetch_text's `head` shows printable bytes, others as '.'.

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { before, after } from 'node:test';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PKG_DIR = path.join(ROOT, 'wasm');
@@ -21,6 +22,29 @@ for (const f of [WASM_FILE, EXAMPLES_WASM_FILE]) {
 export const wasync = await import(pathToFileURL(path.join(PKG_DIR, 'index.js')).href);
 export const { createRuntime, traceToText, traceToChrome, WasyncError } = wasync;
 export const { EXAMPLES_WASM } = await import(pathToFileURL(path.join(PKG_DIR, 'lib', 'examples.js')).href); // wasync/examples
+
+/** Per test file: the local test server (web/server.js) on 127.0.0.1 and an ephemeral port, started before the
+ * file's tests and closed after them, once `rts` (a `runtimes()`) has closed its runtimes. Read `.url` (and
+ * `.server`, its node:http server) in a test. */
+export function withTestServer(rts) {
+  let server;
+  before(async () => {
+    const { startServer } = await import(pathToFileURL(path.join(ROOT, 'web', 'server.js')).href);
+    server = await startServer({ port: 0, host: '127.0.0.1' });
+  });
+  after(async () => {
+    rts?.closeAll();
+    await server?.close();
+  });
+  return {
+    get url() {
+      return server.url;
+    },
+    get server() {
+      return server.server;
+    },
+  };
+}
 
 /** Per test file: every runtime made through `open` is closed by `closeAll` (call it from an after hook).
  * `defaults` are options for every `open`, such as { wasm: EXAMPLES_WASM } for files that run examples. */

@@ -1,21 +1,12 @@
 // The toolbox examples: the crawler (JoinSet, timeouts, real fetches against a local server) and abort (scopes:
 // aborting a parent aborts its children), read from their values and traces.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../../web/server.js';
-import { runtimes, checkTraceInvariants, traceToText, eventually, EXAMPLES_WASM } from './helpers.mjs';
+import { runtimes, checkTraceInvariants, traceToText, eventually, EXAMPLES_WASM, withTestServer } from './helpers.mjs';
 
 const T = { timeout: 60_000 };
 const rts = runtimes({ wasm: EXAMPLES_WASM });
-let server;
-
-before(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1' });
-});
-after(async () => {
-  rts.closeAll();
-  await server?.close();
-});
+const server = withTestServer(rts);
 
 /** The most fetches in flight at once, as the playground's timeline draws them: a fetch runs from its host event
  * to its settle, which is 'cancelled' when a timeout dropped it (a later answer to it is 'ignored'). */
