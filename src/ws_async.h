@@ -53,21 +53,25 @@
  *     static const ws_future_type two_naps_type = { "two_naps", two_naps_poll, ws_async_drop, NULL };
  *
  * WebAssembly (emscripten), compilers without labels as values, and any compiler given -DWS_ASYNC_SWITCH for the
- * whole program get the protothreads lowering: `switch (self->base.resume)` with `case __LINE__:` at every await,
- * the line stored in base.resume, and `default:` going to ws_async_unknown_state. The struct then has no
- * ws_resume_at. Code meant to run in wasm must follow the switch lowering's rules (2 and 3).
+ * whole program get the protothreads lowering: a `switch` on base.resume with a `case` at every await, the await's
+ * number (unique per await: __COUNTER__) stored in base.resume, and `default:` going to ws_async_unknown_state. The
+ * struct then has no ws_resume_at. Code meant to run in wasm must follow the switch lowering's rule 2.
  *
  * The rules:
  *   1. State that must survive an await lives in `self`, never in a C local: locals are not saved across a
  *      suspension (on resume they hold garbage). Block-scoped temporaries between two awaits are fine.
- *   2. Loops and ifs around WS_AWAIT are fine. A `switch` of your own around WS_AWAIT works with labels as
- *      values only. With the switch lowering (so in wasm) it cannot work, since the await's `case` binds to your
- *      switch, and C offers no way to reject it at compile time: the first poll that resumes there finds a state
- *      it does not know and the function fails with WS_ESTATE (after an assert, in builds without NDEBUG). Use
- *      if/else chains around awaits.
- *   3. One WS_AWAIT or WS_YIELD per source line. Labels as values do not need it, but code that must also build
- *      with the switch lowering does: there, a second await on a line fails to compile with "duplicate label
- *      'ws_rule_one_await_per_line_<line>'" (and "duplicate case value").
+ *   2. Loops and ifs around WS_AWAIT are fine. A `switch` of your own around WS_AWAIT (or WS_YIELD, WS_TRY) works
+ *      with labels as values only. With the switch lowering (so in wasm) the await's `case` would bind to your
+ *      switch, so it does not compile: with clang (and emcc) "error: overflow converting case value to switch
+ *      condition type", with GCC "error: overflow in conversion", each followed by the macro backtrace that ends
+ *      in `ws_rule_no_await_inside_your_own_switch`. This holds for a switch on any integer or enum narrower than
+ *      128 bits (without a 128-bit type in the compiler: on anything but unsigned 64-bit), and unless warnings are
+ *      switched off altogether (-w). A switch on a 128-bit integer is not caught at compile time: its first resume
+ *      finds a state the function does not know, which fails with WS_ESTATE (after an assert, in builds without
+ *      NDEBUG). Use if/else chains around awaits.
+ *   3. Any number of awaits may share a source line, in both lowerings. (A compiler without __COUNTER__ is the
+ *      exception: the switch lowering then numbers awaits by line, and a second await on a line fails to compile
+ *      with "duplicate label 'ws_rule_one_await_per_line_<line>'".)
  *   4. Every body is WS_BEGIN(); ... WS_END(); with nothing before WS_BEGIN. Finish with WS_RETURN,
  *      WS_RETURN_ERR, WS_TRY's error path or by reaching WS_END (out 0, err WS_OK); a plain `return WS_READY`
  *      finishes too but leaves the state open, so a stray later poll would not be caught.
@@ -94,7 +98,7 @@ extern "C" {
 
 /* Which lowering: labels as values where the compiler has them for the target (GCC and clang, native), the switch
  * otherwise. WebAssembly has no indirect branch, and LLVM's wasm backend (emscripten's, up to at least LLVM 14)
- * rejects computed gotos, so wasm builds use the switch lowering and its rules 2 and 3 above. */
+ * rejects computed gotos, so wasm builds use the switch lowering and its rule 2 above. */
 #if !defined(WS_ASYNC_SWITCH) && (defined(__GNUC__) || defined(__clang__)) && !defined(__wasm__)
 #define WS_ASYNC_LABELS 1
 #else
@@ -185,16 +189,16 @@ void ws_async_drop(ws_runtime *rt, ws_future *f);
 #define WS_ERR(child) (((ws_future *)(child))->err)
 
 /* What a poll of an async function does when its state is not one it set: polled after it finished, memory
- * overwritten, or (switch lowering) an await inside a switch of your own. It finishes with WS_ESTATE; a debug
- * build (no NDEBUG) stops at the assert first. Never a silent completion. Define WS_ASYNC_ASSERT(cond) before
- * including wasync.h to report it another way (tests/test_async.c counts it). */
+ * overwritten, or (switch lowering) an await inside a switch of your own on a 128-bit integer (rule 2). It
+ * finishes with WS_ESTATE; a debug build (no NDEBUG) stops at the assert first. Never a silent completion. Define
+ * WS_ASYNC_ASSERT(cond) before including wasync.h to report it another way (tests/test_async.c counts it). */
 #ifndef WS_ASYNC_ASSERT
 #define WS_ASYNC_ASSERT(cond) assert(cond)
 #endif
 static inline ws_poll ws_async_unknown_state(ws_future *f)
 {
-    WS_ASYNC_ASSERT(!"wasync: an async function was polled at a state it does not know (polled after it finished, "
-                     "or WS_AWAIT inside a switch of your own with the switch lowering)");
+    WS_ASYNC_ASSERT(0 && "wasync: an async function was polled at a state it does not know (polled after it finished, "
+                          "or WS_AWAIT inside a switch of your own on a 128-bit integer, with the switch lowering)");
     f->out = 0;
     f->err = WS_ESTATE;
     f->resume = WS_ASYNC_DONE;
@@ -268,29 +272,65 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
 
 #else /* the switch lowering */
 
-/* A second await on the same line would reuse its case value; this label, unique per line, makes the error name
- * the rule. */
+/* Every await point gets its own number, stored in base.resume while suspended there and used as its `case`. With
+ * __COUNTER__ (GCC, clang, MSVC) the number is unique per use, so any number of awaits may share a line; without
+ * it the line is the number, and a second await on a line fails to compile with "duplicate label
+ * 'ws_rule_one_await_per_line_<line>'". The number never is 0 (WS_ASYNC_START) and is stored as a uint16_t. */
+#ifdef __COUNTER__
+#define WS__POINT() WS__POINT_FROM(__COUNTER__)
+#define WS__POINT_FROM(n) ((uint16_t)((n) % 0xfffe + 1))
+#define WS__ONE_PER_LINE()
+#else
+#define WS__POINT() __LINE__
 #define WS__ONE_PER_LINE()                                                                                          \
     if (0)                                                                                                          \
         goto WS__CAT(ws_rule_one_await_per_line_, __LINE__);                                                        \
     WS__CAT(ws_rule_one_await_per_line_, __LINE__):
+#endif
+
+/* Rule 2 at compile time. The dispatch switch is on `case_base + base.resume`, where case_base is 2^64 (2^63
+ * without a 128-bit type), and every await's case label carries it too. Inside a switch of your own, the label
+ * belongs to your switch instead, whose condition (an int, an enum, a char, a 64-bit integer: anything narrower than
+ * 128 bits) cannot hold the value: clang reports "overflow converting case value to switch condition type", GCC
+ * "overflow in conversion", both made errors here by a diagnostic pragma around the label, and the compiler's
+ * macro backtrace ends at this macro's name, which states the rule. A switch of your own on a 128-bit integer (or,
+ * without a 128-bit type, on an unsigned 64-bit one) is not caught: it fails at run time with WS_ESTATE. */
+#if defined(__SIZEOF_INT128__)
+#define ws_rule_no_await_inside_your_own_switch(point) (((__uint128_t)1 << 64) + (uint16_t)(point))
+#else
+#define ws_rule_no_await_inside_your_own_switch(point) ((1ULL << 63) + (uint16_t)(point))
+#endif
+#if defined(__clang__)
+#define WS__CASE(point)                                                                                             \
+    _Pragma("clang diagnostic push") _Pragma("clang diagnostic error \"-Wswitch\"")                                 \
+    case ws_rule_no_await_inside_your_own_switch(point):;                                                           \
+        _Pragma("clang diagnostic pop")
+#elif defined(__GNUC__)
+#define WS__CASE(point)                                                                                             \
+    _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic error \"-Woverflow\"")                                   \
+    case ws_rule_no_await_inside_your_own_switch(point):;                                                           \
+        _Pragma("GCC diagnostic pop")
+#else
+#define WS__CASE(point) case ws_rule_no_await_inside_your_own_switch(point):;
+#endif
 
 #define WS__FINISHED() (self->base.resume = WS_ASYNC_DONE)
 #define WS__ANY_LABEL_ADDRESS()
 
 #define WS_BEGIN()                                                                                                  \
     (void)cx;                                                                                                       \
-    switch (self->base.resume) {                                                                                    \
+    switch (ws_rule_no_await_inside_your_own_switch(self->base.resume)) {                                           \
     default:                                                                                                        \
         goto ws__unknown_state;                                                                                     \
-    case WS_ASYNC_START:
+    case ws_rule_no_await_inside_your_own_switch(WS_ASYNC_START):
 
-#define WS_AWAIT(child)                                                                                             \
+#define WS_AWAIT(child) WS__AWAIT(child, WS__POINT())
+#define WS__AWAIT(child, point)                                                                                     \
     do {                                                                                                            \
         self->ws_awaiting = (ws_future *)(child);                                                                   \
-        self->base.resume = __LINE__;                                                                               \
+        self->base.resume = point;                                                                                  \
         WS__ONE_PER_LINE()                                                                                          \
-    case __LINE__:                                                                                                  \
+        WS__CASE(point)                                                                                             \
         if (ws_await_poll(self->ws_awaiting, cx) == WS_PENDING) {                                                   \
             if (cx->tracing)                                                                                        \
                 ws_context_suspend_at(cx, __FILE__, __LINE__);                                                      \
@@ -299,15 +339,16 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
         self->ws_awaiting = NULL;                                                                                   \
     } while (0)
 
-#define WS_YIELD()                                                                                                  \
+#define WS_YIELD() WS__YIELD(WS__POINT())
+#define WS__YIELD(point)                                                                                            \
     do {                                                                                                            \
-        self->base.resume = __LINE__;                                                                               \
+        self->base.resume = point;                                                                                  \
         ws_yield_wake(cx);                                                                                          \
         if (cx->tracing)                                                                                            \
             ws_context_suspend_at(cx, __FILE__, __LINE__);                                                          \
         return WS_PENDING;                                                                                          \
         WS__ONE_PER_LINE()                                                                                          \
-    case __LINE__:;                                                                                                 \
+        WS__CASE(point)                                                                                             \
     } while (0)
 
 #endif

@@ -131,4 +131,10 @@ test('wasync build: bad input gets one clear line and a non-zero exit', { ...T, 
   fs.writeFileSync(path.join(app, 'broken.c'), FILES['app.c'].replace('WS_BEGIN();', 'WS_BEGIN();\n    self->timeout_ms = missing_name;'));
   await fails(['build', 'broken.c', '-o', 'x.wasm'], {}, 1, /broken\.c:\d+:\d+: error: use of undeclared identifier 'missing_name'[\s\S]*wasync build: compiling broken\.c failed/);
   assert.ok(!fs.existsSync(path.join(app, 'x.wasm')), 'nothing written');
+  // an await inside a switch of one's own (ws_async.h rule 2): refused at compile time, the error naming the rule
+  fs.writeFileSync(path.join(app, 'own_switch.c'), FILES['app.c'].replace('WS_AWAIT(&self->both);',
+    'switch (self->timeout_ms) { default: WS_AWAIT(&self->both); }'));
+  await fails(['build', 'own_switch.c', '-o', 'x.wasm'], {}, 1,
+    /own_switch\.c:\d+:\d+: error: overflow converting case value to switch condition type[\s\S]*ws_rule_no_await_inside_your_own_switch[\s\S]*wasync build: compiling own_switch\.c failed/);
+  assert.ok(!fs.existsSync(path.join(app, 'x.wasm')), 'nothing written');
 });
