@@ -73,7 +73,7 @@ static void check_user_switch(int mode, int64_t want, ws_time want_ms)
     f.after = 0;
     int err = -100, polls = 0;
     state_asserts = 0;
-    int64_t out = drive(rt, &f.base, &err, &polls);
+    int64_t out = drive(rt, &f.ws_base, &err, &polls);
 #if WS_ASYNC_LABELS
     /* documented: it works */
     assert_int_equal(err, WS_OK);
@@ -92,7 +92,7 @@ static void check_user_switch(int mode, int64_t want, ws_time want_ms)
     assert_int_equal(polls, 2);
     assert_int_equal(state_asserts, 1);
 #endif
-    ws_future_drop(rt, &f.base); /* the owner's drop: releases a child the failed resume left behind */
+    ws_future_drop(rt, &f.ws_base); /* the owner's drop: releases a child the failed resume left behind */
     assert_int_equal(tu_stats(rt).timers_armed, 0);
     tu_rt_free(rt);
 }
@@ -116,10 +116,10 @@ static void test_drop_inside_user_switch(void **state)
     f.mode = 1;
     f.sum = 0;
     f.after = 0;
-    assert_int_equal(ws_future_poll(&f.base, &cx), WS_PENDING);
+    assert_int_equal(ws_future_poll(&f.ws_base, &cx), WS_PENDING);
     assert_ptr_equal(f.ws_awaiting, &f.nap.base);
     assert_int_equal(tu_stats(rt).timers_armed, 1);
-    ws_future_drop(rt, &f.base);
+    ws_future_drop(rt, &f.ws_base);
     assert_int_equal(tu_stats(rt).timers_armed, 0);
     assert_null(f.ws_awaiting);
     tu_rt_free(rt);
@@ -146,7 +146,7 @@ static void test_two_awaits_on_one_line(void **state)
     f.trail = 0;
     int64_t out = 0;
     int err = -100;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "two_per_line", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "two_per_line", &out, &err), WS_OK);
     assert_int_equal(err, WS_OK);
     assert_int_equal(out, 1234); /* every step once, in order: each await resumed where it suspended */
     assert_int_equal(ws_clock_now(rt), WS_MS(30)); /* a relative sleep starts at its first poll: 10, then 20 */
@@ -162,8 +162,8 @@ WS_ASYNC(maybe_fail, { int err; int64_t msg; ws_sleep nap; })
     ws_sleep_init(&self->nap, 10);
     WS_AWAIT(&self->nap);
     if (self->err != WS_OK) {
-        self->base.out = self->msg;
-        self->base.err = (int8_t)self->err;
+        self->ws_base.out = self->msg;
+        self->ws_base.err = (int8_t)self->err;
         return WS_READY;
     }
     WS_RETURN(7);
@@ -196,12 +196,12 @@ static void check_try(int e1, int e2, int want_err, int64_t want_out, int want_s
     f.second_err = e2;
     f.steps = 0;
     int err = -100, polls = 0;
-    int64_t out = drive(rt, &f.base, &err, &polls);
+    int64_t out = drive(rt, &f.ws_base, &err, &polls);
     assert_int_equal(err, want_err);
     assert_int_equal(out, want_out);
     assert_int_equal(f.steps, want_steps);
     assert_int_equal(ws_clock_now(rt), WS_MS(want_ms));
-    assert_int_equal(f.base.resume, WS_ASYNC_DONE);
+    assert_int_equal(f.ws_base.resume, WS_ASYNC_DONE);
     tu_rt_free(rt);
 }
 
@@ -224,29 +224,29 @@ static void test_poll_after_finish_is_estate(void **state)
     WS_ASYNC_INIT(maybe_fail, &f);
     f.err = WS_OK;
     int err = -100, polls = 0;
-    assert_int_equal(drive(rt, &f.base, &err, &polls), 7);
+    assert_int_equal(drive(rt, &f.ws_base, &err, &polls), 7);
     assert_int_equal(err, WS_OK);
     /* a stray second poll (the type's poll called directly: ws_future_poll asserts on a ready future first) */
     state_asserts = 0;
-    assert_int_equal(f.base.type->poll(&f.base, &cx), WS_READY);
-    assert_int_equal(f.base.err, WS_ESTATE);
-    assert_int_equal(f.base.out, 0);
+    assert_int_equal(f.ws_base.type->poll(&f.ws_base, &cx), WS_READY);
+    assert_int_equal(f.ws_base.err, WS_ESTATE);
+    assert_int_equal(f.ws_base.out, 0);
     assert_int_equal(state_asserts, 1);
     assert_int_equal(tu_stats(rt).timers_armed, 0); /* it did not replay the sleep */
 
     /* a state it never set (memory overwritten) */
     WS_ASYNC_INIT(maybe_fail, &f);
     f.err = WS_OK;
-    f.base.resume = 4242;
-    assert_int_equal(ws_future_poll(&f.base, &cx), WS_READY);
-    assert_int_equal(f.base.err, WS_ESTATE);
+    f.ws_base.resume = 4242;
+    assert_int_equal(ws_future_poll(&f.ws_base, &cx), WS_READY);
+    assert_int_equal(f.ws_base.err, WS_ESTATE);
     assert_int_equal(state_asserts, 2);
     assert_int_equal(tu_stats(rt).timers_armed, 0);
 
     /* WS_ASYNC_INIT re-arms a finished future: it runs again from the top */
     WS_ASYNC_INIT(maybe_fail, &f);
     f.err = WS_OK;
-    assert_int_equal(drive(rt, &f.base, &err, &polls), 7);
+    assert_int_equal(drive(rt, &f.ws_base, &err, &polls), 7);
     assert_int_equal(err, WS_OK);
     assert_int_equal(state_asserts, 2);
     tu_rt_free(rt);
@@ -254,14 +254,17 @@ static void test_poll_after_finish_is_estate(void **state)
 
 /* ---- the header's names cannot clash with a program's ---- */
 
-WS_ASYNC(common_names, { int awaiting, resume, resume_at, state, out, err; ws_sleep nap; })
+/* The names a program is likely to pick, `base` and `awaiting` first: the header's own are ws_base, ws_awaiting and
+ * ws_resume_at. Built in both lowerings (this file is test_async and test_async_switch). */
+WS_ASYNC(common_names, { int base, awaiting, resume, resume_at, state, out, err; ws_sleep nap; })
 {
     WS_BEGIN();
+    self->base = 100;
     self->awaiting = 1;
     ws_sleep_init(&self->nap, 1);
     WS_AWAIT(&self->nap);
-    self->resume = 2;
-    WS_RETURN(self->awaiting + self->resume);
+    self->resume = 20;
+    WS_RETURN(self->base + self->awaiting + self->resume);
     WS_END();
 }
 
@@ -273,8 +276,9 @@ static void test_common_field_names(void **state)
     WS_ASYNC_INIT(common_names, &f);
     int64_t out = 0;
     int err = -100;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "names", &out, &err), WS_OK);
-    assert_int_equal(out, 3);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "names", &out, &err), WS_OK);
+    assert_int_equal(err, WS_OK);
+    assert_int_equal(out, 121); /* the program's base, awaiting and resume, untouched by the header's */
     tu_rt_free(rt);
 }
 
