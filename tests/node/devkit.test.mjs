@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ROOT, PKG_DIR } from './helpers.mjs';
 
@@ -67,12 +67,32 @@ async function checkNode(app) {
   assert.deepEqual(result.b, { error: 'timeout' });
 }
 
+/** The guide's `node server.mjs 8080`, on an ephemeral port (0) instead: resolves with the URL it prints. */
+function startGuideServer(app) {
+  const serve = COMMANDS.find((c) => c.startsWith('node server.mjs'));
+  assert.equal(serve, 'node server.mjs 8080');
+  const child = spawn(process.execPath, ['server.mjs', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`server.mjs printed no URL: ${text}`)); }, 20_000);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server.mjs exited (${code}): ${text}`)); });
+    child.stdout.on('data', (d) => {
+      text += d;
+      const m = text.match(/^open (http:\/\/127\.0\.0\.1:\d+)\/$/m);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], close: () => child.kill() });
+      }
+    });
+  });
+}
+
 async function checkBrowser(app) {
   const { chromium } = await import('playwright-core');
-  const { startServer } = await import(path.join(app, 'server.mjs'));
-  const server = await startServer();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const server = await startGuideServer(app);
+  let browser;
   try {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -84,7 +104,7 @@ async function checkBrowser(app) {
     assert.deepEqual(result.b, { error: 'timeout' });
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
+    await browser?.close();
     server.close();
   }
 }
