@@ -15,7 +15,8 @@
  *         WS_BEGIN();
  *         for (self->i = 0; self->i < 3; self->i++) {
  *             child c; WS_ASYNC_INIT(child, &c);
- *             if (ws_joinset_spawn(&self->scope, &c.ws_base, sizeof c, "child", NULL) != WS_OK) WS_RETURN_ERR(WS_ENOMEM);
+ *             if (ws_joinset_spawn(&self->scope, &c.ws_base, sizeof c, "child", NULL) != WS_OK)
+ *                 WS_RETURN_ERR(WS_ENOMEM);
  *         }
  *         ws_join_next_init(&self->next, &self->scope);
  *         WS_AWAIT(&self->next);                  // the first child to finish
