@@ -22,7 +22,7 @@
 //   onProgress   ({ doneLength, totalLength }) in bytes, while the toolchain downloads (the first call only)
 // The registry of entries (what rt.start can name) is the user's own if a file defines one (WS_MODULE_ENTRIES),
 // else generated from every `WS_ENTRY(fn, ...)` and every non-static `const wsx_entry name = ...` in the .c files
-// (registrySource). Flags: the kit's (the package's flags.json: -std=c11 -O3 -DNDEBUG) then args; __FILE__ is the
+// (registrySource) and appended to the last .c file after `#line 1 "wasync-registry.c"` (no compiler run of its own). Flags: the kit's (the package's flags.json: -std=c11 -O3 -DNDEBUG) then args; __FILE__ is the
 // path as given in `files` (what traces show).
 // Result: ok is true when a module was linked; diagnostics come from the compiler's and linker's messages (file is
 // the path as given in `files`, or null for the linker's; line and column from 1, or 0 when unknown; severity
