@@ -23,6 +23,13 @@ const NATIVE_ONLY = new Set(['host_posix.c', 'trace_text.c', 'ws_host_posix.h'])
 const ENTRY_SOURCES = new Set(['entry_points.c', 'entry_points_bridge.c']);
 const COLD = new Set(['bridge.c', 'entries.c', 'js_ops.c', 'entry_points.c', 'entry_points_bridge.c']); // as wasync.cmake
 
+/** The value of an emscripten -sNAME=VALUE link flag of flags.json. */
+function emSetting(name) {
+  const f = flags.link.find((a) => a.startsWith(`-s${name}=`));
+  if (!f) throw new Error(`build-cc-kit: wasm/cmake/flags.json has no -s${name}=`);
+  return Number(f.split('=')[1]);
+}
+
 const t0 = performance.now();
 const ls = (dir, re) => fs.readdirSync(path.join(root, dir)).filter((f) => re.test(f) && !NATIVE_ONLY.has(f)).sort();
 const core = ls('src', /\.c$/).map((f) => `src/${f}`);
@@ -84,8 +91,8 @@ const kit = {
   include: INCLUDE,
   compile: flags.compile,
   coldCompile: flags.coldCompile,
-  // emscripten's -sINITIAL_MEMORY=1048576 -sTOTAL_STACK=65536 (flags.json) in wasm-ld's words; memory grows
-  link: ['-z', 'stack-size=65536', '--initial-memory=1048576'],
+  // flags.json's -sTOTAL_STACK and -sINITIAL_MEMORY in wasm-ld's words (defined once, there); memory grows
+  link: ['-z', `stack-size=${emSetting('TOTAL_STACK')}`, `--initial-memory=${emSetting('INITIAL_MEMORY')}`],
   headers: headerText,
   archives,
 };
