@@ -12,11 +12,12 @@
 //   op_cancel(slot, gen)                 the future awaiting an operation was dropped               -> ops
 //   host_call_v(slot, gen, name, name_len, values, count) -> err   a typed host call              -> ops
 //   handle_release(handle)               C no longer needs a handle                                 -> ops
+//   blocking_start(slot, gen, index, name, len, input, len) -> err   spawn_blocking queues a job   -> blocking
 // and env.emscripten_notify_memory_growth(), which tells the memory view to renew itself.
 import { FLAGS } from './contract.js';
 
-/** Instantiates `module` wired to `driver` (schedule.js), `ops` (host.js) and `mem` (memory.js). */
-export async function instantiate(module, { driver, ops, mem }) {
+/** Instantiates `module` wired to `driver` (schedule.js), `ops` (host.js), `mem` (memory.js) and `blocking` (blocking.js). */
+export async function instantiate(module, { driver, ops, mem, blocking }) {
   const imports = {
     wasync: {
       now_ms: () => performance.now(),
@@ -29,6 +30,7 @@ export async function instantiate(module, { driver, ops, mem }) {
       op_cancel: (slot, gen) => ops.cancel(slot, gen),
       host_call_v: (slot, gen, np, nl, ap, n) => ops.hostCallV(slot, gen, np, nl, ap, n),
       handle_release: (h) => ops.handles.release(h),
+      blocking_start: (slot, gen, i, np, nl, ip, il) => blocking.start(slot, gen, i, np, nl, ip, il),
     },
     // Memory growth detaches every view of the old buffer.
     env: { emscripten_notify_memory_growth: () => mem.grew() },
