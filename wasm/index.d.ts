@@ -163,7 +163,7 @@ export declare class Runtime {
 
 export type ErrorCode =
   | 'EINVAL' | 'ENOMEM' | 'ECANCELED' | 'ECLOSED' | 'ETIMEDOUT' | 'ESTALE' | 'EHOST' | 'EBUSY'
-  | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ESTATE' | 'ELAGGED' | 'ENOTHELD' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
+  | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ESTATE' | 'ELAGGED' | 'ENOTHELD' | 'EPANIC' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
 
 export declare class WasyncError extends Error {
   constructor(code: ErrorCode, message?: string, options?: { cause?: unknown });
