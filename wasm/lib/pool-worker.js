@@ -55,7 +55,7 @@ export function workerMain(post, listen) {
       const len = new DataView(ex.memory.buffer).getUint32(out, true);
       const bytes = new Uint8Array(ex.memory.buffer, out + 4, len).slice();
       ex.wsx_blocking_free(out);
-      post({ id, err, output: bytes.buffer }, [bytes.buffer]);
+      post({ id, err, output: bytes.buffer }, bytes.length >= 65536 ? [bytes.buffer] : undefined); // as pool.js's TRANSFER_MIN
     } catch (e) {
       broken = `the instance trapped earlier: ${e && e.message ? e.message : e}`;
       post({ id, trap: String(e && e.message ? e.message : e) });

@@ -14,6 +14,8 @@
 import { workerMain } from './pool-worker.js';
 
 const SOURCE_BODY = `(${workerMain.toString()})`;
+// Bytes are moved (transferred) from this size on; smaller ones are copied, which costs less than a transfer.
+const TRANSFER_MIN = 1 << 16;
 let blobUrl = null;
 
 // A worker running workerMain, behind one interface for both hosts: { post, terminate, ref(busy), on... }.
@@ -129,7 +131,7 @@ export class Pool {
       const input = job.input;
       job.input = null; // the worker has it now (transferred)
       const buf = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input.buffer : input.slice().buffer;
-      w.port.post({ id: job.id, index: job.index, input: buf }, [buf]);
+      w.port.post({ id: job.id, index: job.index, input: buf }, buf.byteLength >= TRANSFER_MIN ? [buf] : undefined);
       job.onStart(w.id);
     }
   }

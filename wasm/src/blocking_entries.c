@@ -14,12 +14,12 @@
 
 /* The number of primes below n, by trial division by odd numbers: deliberately plain CPU work, no memory to
  * speak of (a sieve would need n bytes in each worker). */
-static int64_t primes_below(int64_t n)
+static uint32_t primes_below(uint32_t n)
 {
-    int64_t count = n > 2 ? 1 : 0;
-    for (int64_t k = 3; k < n; k += 2) {
+    uint32_t count = n > 2 ? 1 : 0;
+    for (uint32_t k = 3; k < n; k += 2) { /* 32-bit: n <= PRIMES_MAX, and 32-bit division is the cheaper one */
         int prime = 1;
-        for (int64_t d = 3; d * d <= k; d += 2) {
+        for (uint32_t d = 3; d * d <= k; d += 2) {
             if (k % d == 0) {
                 prime = 0;
                 break;
@@ -51,7 +51,7 @@ static int count_primes(const uint8_t *in, uint32_t len, wsx_buf *out)
         wsx_buf_str(out, "count_primes: the input must be a decimal number from 0 to 100000000");
         return WS_EINVAL;
     }
-    wsx_buf_int(out, primes_below(n));
+    wsx_buf_int(out, primes_below((uint32_t)n));
     return WS_OK;
 }
 
