@@ -5,7 +5,12 @@
 // order is read from the trace (seq numbers) and from the pool's counters.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { runtimes, rejectsWith, eventually, createRuntime, checkTraceInvariants } from './helpers.mjs';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { runtimes, rejectsWith, eventually, createRuntime, checkTraceInvariants, ROOT, PKG_DIR } from './helpers.mjs';
 
 const T = { timeout: 60_000 };
 const rts = runtimes();
@@ -207,4 +212,22 @@ test('bad options: a pool size of 0 or not a number, a bad keep-alive: a one-lin
     });
   }
   await assert.rejects(createRuntime({ blockingKeepAliveMs: -5 }), /blockingKeepAliveMs must be an integer from 0 to 3600000/);
+});
+
+const hasEmcc = (process.env.PATH || '').split(path.delimiter).some((d) => fs.existsSync(path.join(d, 'emcc')));
+
+test('a module of one\'s own, built with npx wasync build: its WS_BLOCKING_FN runs on the pool', { timeout: 600_000, skip: hasEmcc ? false : 'emcc is not installed' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-blocking-'));
+  try {
+    fs.copyFileSync(path.join(ROOT, 'tests', 'node', 'fixtures', 'blocking-module.c'), path.join(dir, 'app.c'));
+    await promisify(execFile)(process.execPath, [path.join(PKG_DIR, 'bin', 'wasync.js'), 'build', 'app.c', '-o', 'app.wasm'], { cwd: dir });
+    const rt = await rts.open({ wasm: fs.readFileSync(path.join(dir, 'app.wasm')), blockingWorkers: 1 });
+    assert.deepEqual(rt.entries, ['sum_text']);
+    assert.deepEqual(rt.blockingFunctions, ['byte_sum']);
+    assert.equal(await rt.start('sum_text', { text: 'abc' }).promise, String(97 + 98 + 99));
+    assert.equal(rt.blockingStats().started, 1);
+    rt.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -32,8 +32,8 @@
  *   - Output: ready with err WS_OK and out = a ws_bytes block of the function's result (possibly empty), owned by
  *     the poller (ws_bytes_free). Errors, as err with out = a ws_bytes message (or 0): the function's own code
  *     and message; WS_ENOENT for a name no module registration has; WS_EPANIC when the function trapped (or its
- *     worker crashed: out of memory, killed): the worker is then replaced and the other jobs go on; WS_ECANCELED
- *     when the runtime closed. The input is copied when the job is queued: the caller's buffer may go at once.
+ *     worker crashed: out of memory, killed; or no worker could be started): the worker is then replaced and the
+ *     other jobs go on. The input is copied when the job is queued: the caller's buffer may go at once.
  *   - Pool: jobs start in FIFO order on up to `blockingWorkers` workers (createRuntime option; JS, wasm/lib/pool.js)
  *     started on first use; an idle worker exits after a keep-alive time. rt.close() terminates every worker.
  *   - Cancel safety (tokio's): dropping the future before its job started removes the job from the queue: it never
@@ -63,8 +63,9 @@ typedef struct ws_blocking_def {
 /* Declares `fn##_blocking`, the registration of function `fn` under its own name. */
 #define WS_BLOCKING_FN(fn) const ws_blocking_def fn##_blocking = { #fn, fn }
 
-/* The module's blocking functions, defined once per module (in any one source). A module without it has none
- * (every job fails with WS_ENOENT). */
+/* The module's blocking functions, listed once per module (in any one source): it defines the registry function
+ * below. `npx wasync build` writes it by itself from the WS_BLOCKING_FN declarations when no source has it. A module
+ * without one has none (a weak default in blocking.c): every job fails with WS_ENOENT. */
 const ws_blocking_def *const *wsx_blocking_registry(uint32_t *count);
 #define WS_MODULE_BLOCKING(...)                                                                                     \
     static const ws_blocking_def *const wsx_blocking_fns_[] = { __VA_ARGS__ };                                      \
