@@ -7,8 +7,8 @@
 //      a poll), cooperative (the work in polls with yield_now between items) and offload (the work on the pool):
 //      p50, p99 and worst lateness of the ticks, read from the trace (each tick's poll against its timer's
 //      deadline), against the target sliceMs + 2 ms.
-//   3. The round trip of an empty job (rt.start('spawn_blocking', { fn: 'echo' }) awaited, one at a time) against a
-//      plain postMessage round trip to a worker_threads worker that echoes: time per round trip.
+//   3. The round trip of an empty job, awaited one at a time from C (the spawn_blocking entry's `repeat`) and from
+//      JS (rt.start per job), against a plain postMessage round trip to a worker_threads worker that echoes.
 //
 //   node bench/blocking.mjs [--smoke] [--k 16] [--n 600000] [--trips 2000]
 //
@@ -132,25 +132,32 @@ async function roundTrip() {
   const w = new Worker("require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage(m));", { eval: true });
   const ping = () => new Promise((r) => { w.once('message', r); w.postMessage(new ArrayBuffer(0)); });
   await ping();
-  // Each trip timed alone; the median, as a loaded machine's outliers (a thread not scheduled for a while) would
-  // dominate a mean.
-  const job = [], plain = [];
-  for (let i = 0; i < TRIPS; i++) {
+  // Three sides, each in blocks of 100 trips, alternating: an empty job awaited by JS (rt.start per job: the
+  // entry's start and reap included), empty jobs awaited by one C task one after another (the entry's `repeat`:
+  // the job's own round trip), and a plain postMessage to a worker that echoes. Per-block medians, as a loaded
+  // machine's outliers (a thread not scheduled for a while) would dominate a mean.
+  const BLOCK = 100;
+  const job = [], fromC = [], plain = [];
+  for (let b = 0; b < TRIPS / BLOCK; b++) {
     let t0 = performance.now();
-    await rt.start('spawn_blocking', { fn: 'echo' }).promise;
-    job.push((performance.now() - t0) * 1000);
+    for (let i = 0; i < BLOCK; i++) await rt.start('spawn_blocking', { fn: 'echo' }).promise;
+    job.push((performance.now() - t0) / BLOCK * 1000);
     t0 = performance.now();
-    await ping();
-    plain.push((performance.now() - t0) * 1000);
+    await rt.start('spawn_blocking', { fn: 'echo', repeat: BLOCK }).promise;
+    fromC.push((performance.now() - t0) / BLOCK * 1000);
+    t0 = performance.now();
+    for (let i = 0; i < BLOCK; i++) await ping();
+    plain.push((performance.now() - t0) / BLOCK * 1000);
   }
   await w.terminate();
   rt.close();
-  const a = median(job), b = median(plain);
-  console.log(`round trip, one at a time, ${TRIPS} each, alternating; median (p90) per trip`);
-  console.log(`  empty job (rt.start + spawn_blocking echo)  ${f(a)} us (${f(pct(job, 0.9))})`);
-  console.log(`  plain postMessage to a worker and back      ${f(b)} us (${f(pct(plain, 0.9))})`);
-  console.log(`  ratio                                       ${f(a / b, 2)}x   (target <= 1.5x)`);
-  return { trips: TRIPS, job_us: a, postmessage_us: b, ratio: a / b };
+  const a = median(job), c = median(fromC), b = median(plain);
+  console.log(`round trip, one at a time, ${TRIPS} of each in blocks of ${BLOCK}, alternating; median of the blocks' means`);
+  console.log(`  empty job from JS (rt.start + spawn_blocking echo)   ${f(a)} us`);
+  console.log(`  empty job from C (one task, jobs one after another)  ${f(c)} us`);
+  console.log(`  plain postMessage to a worker and back               ${f(b)} us`);
+  console.log(`  ratio, job from C / postMessage                      ${f(c / b, 2)}x   (target <= 1.5x); from JS ${f(a / b, 2)}x`);
+  return { trips: TRIPS, job_js_us: a, job_c_us: c, postmessage_us: b, ratio_c: c / b, ratio_js: a / b };
 }
 
 console.log(`blocking pool benchmark (${smoke ? 'smoke' : 'full'}), node ${process.version}, ${new Date().toISOString()}`);

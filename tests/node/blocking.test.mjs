@@ -47,6 +47,9 @@ test('many jobs: 300 at once on 2 workers, every result right, never more than 2
   assert.equal(s.queued, 0);
   const workers = new Set(jobEvents(rt.readTrace()).filter((e) => e.kind === 'job_start').map((e) => e.worker));
   assert.deepEqual([...workers].sort(), [1, 2]);
+  // one C task awaiting 50 jobs one after another (the entry's repeat): each queued after the previous finished
+  assert.equal(await run(rt, 'count_primes', '1000', { repeat: 50 }).promise, '168');
+  assert.equal(rt.blockingStats().started, 350);
 });
 
 test('more jobs than workers: they queue and start in FIFO order, one at a time on 1 worker', T, async () => {
