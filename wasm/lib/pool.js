@@ -205,7 +205,8 @@ export class Pool {
 
   // Nothing queued for it: let the host exit meanwhile (Node), and end the worker after the keep-alive time.
   #idle(w) {
-    if (this.#queue.length) return;
+    // (Settling the job may have run the executor, which may have queued a job that this worker took already.)
+    if (this.#queue.length || w.job || w.gone) return;
     w.port.ref(false);
     w.idleTimer = setTimeout(() => {
       if (w.job || w.gone) return;
