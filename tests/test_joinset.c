@@ -396,6 +396,120 @@ static void test_scope_with_drop(void **state)
     }
 }
 
+/* ---- from mutation run 3 (seed 20261201 on the sources with the toolbox) ---- */
+
+/* An allocator that hands out dirty memory (every new byte 0x01), as malloc may: the set must not read an entry
+ * it has not written. */
+static void *dirty_alloc(void *ud, size_t size)
+{
+    unsigned char *p = tu_alloc_fn(ud, size);
+    if (p)
+        memset(p, 0x01, size);
+    return p;
+}
+static void *dirty_realloc(void *ud, void *ptr, size_t size)
+{
+    size_t old = 0;
+    if (ptr)
+        memcpy(&old, (char *)ptr - TU_HDR, sizeof old);
+    unsigned char *p = tu_realloc_fn(ud, ptr, size);
+    if (p && size > old)
+        memset(p + old, 0x01, size - old);
+    return p;
+}
+static const ws_allocator dirty_allocator = { dirty_alloc, dirty_realloc, tu_free_fn, NULL };
+
+/* The entries a set grows by are free until a member takes them, whatever the allocator left in them: a set with
+ * one member (seven free entries of dirty memory) aborts, collects and frees only that member.
+ * Motivating mutant: joinset.c:56 entry_take `e[i].state = ENTRY_FREE` deleted (the new entries keep the dirty
+ * byte, which reads as a running member: ws_joinset_free drops a handle that was never written). */
+static void test_new_entries_are_free(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &dirty_allocator;
+    ws_runtime *rt = NULL;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_OK);
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_id id;
+    assert_int_equal(spawn_child(&set, 1, 10, &id), WS_OK);
+    assert_int_equal(ws_joinset_len(&set), 1);
+    assert_int_equal(ws_joinset_abort_all(&set), WS_OK);
+    assert_int_equal(ws_joinset_abort(&set, (ws_id)0x0101010101010101ull), WS_ESTALE);
+    tu_run(rt);
+    assert_int_equal(tu_stats(rt).tasks_live, 1); /* finished (aborted), kept for join_next */
+    ws_joinset_free(&set);
+    assert_int_equal(tu_stats(rt).tasks_live, 0);
+    tu_rt_free_released(rt);
+}
+
+
+/* Records the size of each allocation, to see what a spawn into a set allocates. */
+static size_t g_sizes[64];
+static int g_nsizes;
+static void *sized_alloc(void *ud, size_t size)
+{
+    if (g_nsizes < 64)
+        g_sizes[g_nsizes++] = size;
+    return tu_alloc_fn(ud, size);
+}
+static const ws_allocator sized_allocator = { sized_alloc, tu_realloc_fn, tu_free_fn, NULL };
+
+typedef struct padded {
+    ws_future base;
+    unsigned char pad[400];
+} padded;
+static ws_poll padded_poll(ws_future *f, ws_context *cx)
+{
+    (void)cx;
+    f->out = 1;
+    return WS_READY;
+}
+static const ws_future_type padded_type = { "padded", padded_poll, NULL, NULL };
+
+/* A member is built in front of its future on the stack when the two fit in 256 bytes, so spawning it allocates
+ * nothing but its task (from the slab); only a bigger one needs a block of its own for the copy, which it frees at
+ * once. Futures of every size (in steps of 8) from the smallest up to 300 bytes are spawned one after the other;
+ * the allocator sees a copy only for members over 256 bytes, and does see some.
+ * Motivating mutant: joinset.c:93 ws_joinset_spawn `total <= sizeof stack` -> `<` (a member of exactly 256 bytes
+ * is copied through an allocation that can fail). */
+static void test_member_copy_allocation(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &sized_allocator;
+    ws_runtime *rt = NULL;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_OK);
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_context cx = tu_cx(rt);
+    static padded p;
+    int copies = 0;
+    for (size_t size = sizeof(ws_future); size <= 300; size += 8) {
+        ws_future_init(&p.base, &padded_type);
+        g_nsizes = 0;
+        assert_int_equal(ws_joinset_spawn(&set, &p.base, size, "padded", NULL), WS_OK);
+        if (size > sizeof(ws_future)) /* the first spawn also allocates the entries, a slab chunk, a slot page */
+            for (int i = 0; i < g_nsizes; i++) {
+                if (g_sizes[i] <= 256)
+                    fail_msg("a future of %zu bytes: an allocation of %zu", size, g_sizes[i]);
+                copies++;
+            }
+        tu_run(rt);
+        ws_join_next n;
+        ws_join_next_init(&n, &set);
+        assert_int_equal(ws_future_poll(&n.base, &cx), WS_READY);
+        assert_int_equal(n.base.err, WS_OK);
+        ws_future_drop(rt, &n.base);
+    }
+    assert_true(copies > 0);
+    ws_joinset_free(&set);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +520,8 @@ int main(void)
         TU_TEST(test_scope_dropped_unpolled),
         TU_TEST(test_spawn_alloc_failure),
         TU_TEST(test_scope_with_drop),
+        TU_TEST(test_new_entries_are_free),
+        TU_TEST(test_member_copy_allocation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

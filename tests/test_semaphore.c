@@ -394,6 +394,35 @@ static void test_alloc_failure(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- from mutation run 3 (seed 20261201 on the sources with the toolbox) ---- */
+
+/* with_permit is ready with its inner future's output and error, and gives its permits back as soon as it is ready,
+ * not only when it is dropped; dropping it afterwards gives back nothing more. Motivating mutants (semaphore.c):
+ * with_permit_poll:263 `f->out = w->inner->out` deleted (out 0 instead of the inner output); with_permit_poll:265
+ * `with_permit_drop(cx->rt, f)` deleted (the permits stay held until the drop). */
+static void test_with_permit_output_and_release(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_semaphore *s;
+    assert_int_equal(ws_semaphore_new(rt, 3, &s), WS_OK);
+    ws_ready inner;
+    ws_ready_init(&inner, 1234);
+    ws_with_permit w;
+    ws_with_permit_init(&w, s, 2, &inner.base);
+    ws_context cx = tu_cx(rt);
+    assert_int_equal(ws_future_poll(&w.base, &cx), WS_READY);
+    assert_int_equal(w.base.err, WS_OK);
+    assert_int_equal(w.base.out, 1234);
+    assert_int_equal(ws_semaphore_held(s), 0); /* given back when ready */
+    assert_int_equal(ws_semaphore_available(s), 3);
+    ws_future_drop(rt, &w.base);
+    assert_int_equal(ws_semaphore_held(s), 0);
+    assert_int_equal(ws_semaphore_available(s), 3);
+    ws_semaphore_drop(s);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +435,7 @@ int main(void)
         TU_TEST(test_trace_events),
         TU_TEST(test_alloc_failure),
         TU_TEST(test_runtime_free_with_a_permit_handed_on),
+        TU_TEST(test_with_permit_output_and_release),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,6 +193,28 @@ static void test_due_tick_waits_one_item_at_most(void **state)
     }
 }
 
+/* ---- from mutation run 3 (seed 20261201 on the sources with the toolbox) ---- */
+
+/* A run that starts without reading the clock reads it after its first poll (here a task that finishes), and from
+ * then on is an ordinary timed run: a worker of quick items that yields after each goes on in the same run until
+ * it is done, far inside the slice. Motivating mutant: executor.c:162 clock_after_poll `c->unread = 0` deleted
+ * (the run still counts as unread after its first reading, so the worker's first yield ends it as if no poll had
+ * been timed: a second run for nothing). */
+static void test_first_reading_times_the_run(void **state)
+{
+    (void)state;
+    ws_runtime *rt = host_clock_rt(WS_MS(10), 0);
+    ws_ready r;
+    ws_ready_init(&r, 0);
+    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "quick", NULL), WS_OK);
+    g_items_done = 0;
+    spawn_cruncher(rt, 5, 10000); /* 10 us each */
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE); /* one run did everything */
+    assert_int_equal(g_items_done, 5);
+    assert_int_equal(tu_stats(rt).completed, 2);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +222,7 @@ int main(void)
         TU_TEST(test_short_items_fill_the_slice),
         TU_TEST(test_worker_after_quick_polls),
         TU_TEST(test_due_tick_waits_one_item_at_most),
+        TU_TEST(test_first_reading_times_the_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
