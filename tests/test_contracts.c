@@ -1263,6 +1263,44 @@ static void test_run3_teardown_wakes_nobody(void **state)
     assert_int_equal(g_done_wakes[1], wakes);
 }
 
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+/* ws_free with no runtime does nothing (it is not handed to a NULL runtime's allocator); the broadcast refuses
+ * a capacity over 2^24 before allocating anything and accepts 2^24 (the allocation is made to fail here, so the
+ * test sees it was tried without making it); subscribing needs both a channel and a receiver.
+ * Motivating mutants: alloc.c:73 ws_free `if (rt && ptr)` -> `||` (a NULL runtime is dereferenced);
+ * broadcast.c:25 ws_broadcast_new `capacity > (1u << 24)` -> `(1u << 25)`; broadcast.c:96
+ * ws_broadcast_subscribe `!b || !rx` -> `&&` (either one NULL is dereferenced). */
+static void test_run4_null_and_limits(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    void *p = ws_alloc(rt, 16);
+    assert_non_null(p);
+    ws_free(NULL, p, 16); /* ignored: the block is still the program's */
+    assert_int_equal(tu_stats(rt).user_blocks, 1);
+    ws_free(rt, p, 16);
+    assert_int_equal(tu_stats(rt).user_blocks, 0);
+
+    ws_broadcast *b = (ws_broadcast *)&b;
+    uint64_t calls = tu_mem.calls;
+    assert_int_equal(ws_broadcast_new(rt, (1u << 24) + 1, &b), WS_EINVAL);
+    assert_null(b);
+    assert_int_equal(tu_mem.calls, calls); /* refused before any allocation */
+    tu_mem.fail_from = tu_mem.calls + 1;
+    assert_int_equal(ws_broadcast_new(rt, 1u << 24, &b), WS_ENOMEM); /* allowed: only the memory is missing */
+    tu_mem.fail_from = 0;
+    assert_null(b);
+
+    assert_int_equal(ws_broadcast_new(rt, 2, &b), WS_OK);
+    ws_broadcast_rx rx;
+    assert_int_equal(ws_broadcast_subscribe(b, NULL), WS_EINVAL);
+    assert_int_equal(ws_broadcast_subscribe(NULL, &rx), WS_EINVAL);
+    assert_int_equal(ws_broadcast_receivers(b), 0);
+    ws_broadcast_sender_drop(b);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1293,6 +1331,7 @@ int main(void)
         TU_TEST(test_run3_oneshot_close_and_budget),
         TU_TEST(test_run3_free_with_finished_task_in_slot_0),
         TU_TEST(test_run3_teardown_wakes_nobody),
+        TU_TEST(test_run4_null_and_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
