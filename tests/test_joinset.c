@@ -510,6 +510,106 @@ static void test_member_copy_allocation(void **state)
     tu_rt_free_released(rt);
 }
 
+
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+/* The size a member's future may have: at least a ws_future, at most 2^29 bytes, checked before anything is
+ * allocated. The allocator is made to fail here, so a size that passes the check ends in WS_ENOMEM instead of being
+ * allocated. Motivating mutants (joinset.c:84 ws_joinset_spawn): `size < sizeof(ws_future) || size > (1u << 29)`
+ * with `||` -> `&&` (neither limit holds), `(1u << 29)` -> `(1u << 28)` (half the sizes refused) and -> `(1u << 30)`
+ * (sizes up to 1 GiB accepted). */
+static void test_member_size_limits(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_ready r;
+    ws_ready_init(&r, 0);
+    tu_mem.fail_from = tu_mem.calls + 1;
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof(ws_future) - 1, "small", NULL), WS_EINVAL);
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, (1u << 29) + 8, "huge", NULL), WS_EINVAL);
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, (1u << 28) + 8, "big", NULL), WS_ENOMEM); /* allowed */
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, 1u << 29, "biggest", NULL), WS_ENOMEM);   /* allowed */
+    tu_mem.fail_from = 0;
+    assert_int_equal(ws_joinset_len(&set), 0);
+    ws_joinset_free(&set);
+    tu_rt_free_released(rt);
+}
+
+/* A set's first 8 entries hold 8 members: the free list reaches the last entry, and a spawn that fails gives its
+ * entry back. Eight spawns fail (every allocation of ws_spawn fails), then eight succeed: the set still has its first
+ * 8 entries; the ninth member grows it to 16. Motivating mutants (joinset.c): entry_take's free list
+ * `i + 1 < cap ? i + 2 : 0` -> `i + 2 < cap` (the last entry is never handed out); ws_joinset_spawn's
+ * `entry_release(s, i)` after a failed ws_spawn deleted (the entry is lost). */
+static void test_entries_reused(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_ready r;
+    for (int i = 0; i < 8; i++) {
+        ws_ready_init(&r, i);
+        /* the first attempt allocates the entries (call 1), then the spawn's own allocations fail */
+        tu_mem.fail_from = tu_mem.calls + (i == 0 ? 2 : 1);
+        assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof r, "fails", NULL), WS_ENOMEM);
+        tu_mem.fail_from = 0;
+    }
+    assert_int_equal(set.cap, 8);
+    for (int i = 0; i < 8; i++) {
+        ws_ready_init(&r, i);
+        assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof r, "ok", NULL), WS_OK);
+    }
+    assert_int_equal(ws_joinset_len(&set), 8);
+    assert_int_equal(set.cap, 8); /* all eight entries used, none lost */
+    ws_ready_init(&r, 8);
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof r, "ninth", NULL), WS_OK);
+    assert_int_equal(set.cap, 16);
+    ws_joinset_free(&set);
+    tu_run(rt);
+    tu_rt_free_released(rt);
+}
+
+
+/* Detaching a finished member takes it out of the middle of the done list: the others are returned in their
+ * finishing order, then the set is empty. Motivating mutant: joinset.c:174 done_unlink `k - 1 != i` -> `k + 1 != i`
+ * (the member is looked for at the wrong place: not found, or another one unlinked). */
+static void test_detach_finished_from_the_middle(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_id a, b, c;
+    assert_int_equal(spawn_child(&set, 1, 10, &a), WS_OK);
+    assert_int_equal(spawn_child(&set, 2, 20, &b), WS_OK);
+    assert_int_equal(spawn_child(&set, 3, 30, &c), WS_OK);
+    memset(&g_log, 0, sizeof g_log);
+    tu_run(rt); /* all three finish: the done list is a, b, c */
+    assert_int_equal(ws_joinset_len(&set), 3);
+    assert_int_equal(ws_joinset_detach(&set, b), WS_OK);
+    assert_int_equal(ws_joinset_len(&set), 2);
+    ws_context cx = tu_cx(rt);
+    ws_id expect[] = { a, c };
+    for (int i = 0; i < 2; i++) {
+        ws_join_next n;
+        ws_join_next_init(&n, &set);
+        assert_int_equal(ws_future_poll(&n.base, &cx), WS_READY);
+        assert_int_equal(n.base.err, WS_OK);
+        assert_int_equal(n.task, expect[i]);
+        assert_int_equal(n.base.out, i == 0 ? 1 : 3);
+        ws_future_drop(rt, &n.base);
+    }
+    ws_join_next n;
+    ws_join_next_init(&n, &set);
+    assert_int_equal(ws_future_poll(&n.base, &cx), WS_READY);
+    assert_int_equal(n.base.err, WS_EEMPTY);
+    ws_future_drop(rt, &n.base);
+    ws_joinset_free(&set);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +622,9 @@ int main(void)
         TU_TEST(test_scope_with_drop),
         TU_TEST(test_new_entries_are_free),
         TU_TEST(test_member_copy_allocation),
+        TU_TEST(test_member_size_limits),
+        TU_TEST(test_entries_reused),
+        TU_TEST(test_detach_finished_from_the_middle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -360,6 +360,60 @@ static void test_clear_forgets_every_wake(void **state)
     tu_rt_free(rt);
 }
 
+
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+WS_ASYNC(inner_nap, { ws_sleep nap; })
+{
+    WS_BEGIN();
+    ws_sleep_init(&self->nap, 5);
+    WS_AWAIT(&self->nap); /* the await point the trace names for this nested future */
+    WS_RETURN(1);
+    WS_END();
+}
+WS_ASYNC(outer_nap, { inner_nap in; })
+{
+    WS_BEGIN();
+    WS_ASYNC_INIT(inner_nap, &self->in);
+    WS_AWAIT(&self->in);
+    WS_RETURN(WS_OUT(&self->in) + 1);
+    WS_END();
+}
+
+/* A nested future that is pending records where it waits (its file and line) in its poll's end event; one that is
+ * ready records none. Motivating mutant: future.c:24 poll_traced `(!r && rt->suspend_file)` -> `(r && ...)` (the
+ * await point of a pending nested poll is dropped: the timeline cannot say where a child waits). */
+static void test_nested_await_point(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 256, 0);
+    outer_nap o;
+    WS_ASYNC_INIT(outer_nap, &o);
+    assert_int_equal(ws_spawn(rt, &o.base, sizeof o, "outer", NULL), WS_OK);
+    tu_run(rt);
+    assert_int_equal(tu_stats(rt).completed, 1);
+    uint32_t n = ws_trace_count(rt);
+    int pending = 0, ready = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        ws_trace_event e;
+        assert_int_equal(ws_trace_read(rt, i, &e, 1), 1);
+        if (e.kind != WS_EV_POLL_END || e.depth != 1)
+            continue; /* the inner function's polls, nested in the task's */
+        if (e.detail == WS_PENDING) {
+            pending++;
+            assert_int_not_equal(e.c, 0);
+            assert_non_null(strstr(ws_trace_string(rt, e.c), "test_trace_events.c"));
+            assert_int_not_equal(e.b, 0); /* the line */
+        } else {
+            ready++;
+            assert_int_equal(e.c, 0);
+        }
+    }
+    assert_int_equal(pending, 1);
+    assert_int_equal(ready, 1);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -370,6 +424,7 @@ int main(void)
         TU_TEST(test_wake_while_running_is_linked),
         TU_TEST(test_lost_events_line),
         TU_TEST(test_clear_forgets_every_wake),
+        TU_TEST(test_nested_await_point),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
