@@ -610,6 +610,84 @@ static void test_detach_finished_from_the_middle(void **state)
     tu_rt_free_released(rt);
 }
 
+
+/* Members collected by join_next give their entries back: eight members, collected, then eight more fit in the
+ * same 8 entries. Motivating mutant: joinset.c:310 join_next_poll `entry_release(s, i)` deleted (each collected
+ * member's entry is lost, and the set grows for the next ones). */
+static void test_collected_entries_reused(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_context cx = tu_cx(rt);
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 8; i++) {
+            ws_ready r;
+            ws_ready_init(&r, i);
+            assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof r, "r", NULL), WS_OK);
+        }
+        assert_int_equal(set.cap, 8);
+        tu_run(rt);
+        for (int i = 0; i < 8; i++) {
+            ws_join_next n;
+            ws_join_next_init(&n, &set);
+            assert_int_equal(ws_future_poll(&n.base, &cx), WS_READY);
+            assert_int_equal(n.base.err, WS_OK);
+            assert_int_equal(n.base.out, i);
+            ws_future_drop(rt, &n.base);
+        }
+        assert_int_equal(ws_joinset_len(&set), 0);
+    }
+    ws_joinset_free(&set);
+    tu_rt_free_released(rt);
+}
+
+/* A join_next waiting when its set is freed is woken by no task: the trace's wake names source 0. Motivating
+ * mutant: joinset.c:226 ws_joinset_free `ws_waker_wake(&w, WS_CAUSE_TASK, 0)` -> `1` (the wake claims to come from
+ * task 1). */
+WS_ASYNC(next_waiter, { ws_joinset *set; ws_join_next n; })
+{
+    WS_BEGIN();
+    ws_join_next_init(&self->n, self->set);
+    WS_AWAIT(&self->n);
+    WS_RETURN(WS_ERR(&self->n));
+    WS_END();
+}
+
+static void test_free_wakes_from_no_task(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 256, 0);
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    tu_probe forever; /* task serial 1: pending, woken by nobody */
+    tu_probe_init(&forever, NULL, NULL, -1, 0);
+    assert_int_equal(ws_joinset_spawn(&set, &forever.base, sizeof forever, "forever", NULL), WS_OK);
+    next_waiter w;
+    WS_ASYNC_INIT(next_waiter, &w);
+    w.set = &set;
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &w.base, sizeof w, "waiter", &h), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE); /* both wait */
+    uint32_t from = ws_trace_count(rt);
+    ws_joinset_free(&set);
+    int wakes = 0;
+    for (uint32_t i = from; i < ws_trace_count(rt); i++) {
+        ws_trace_event e;
+        assert_int_equal(ws_trace_read(rt, i, &e, 1), 1);
+        if (e.kind == WS_EV_WAKE && e.detail == WS_CAUSE_TASK && e.task == 2) {
+            wakes++;
+            assert_int_equal(e.b, 0); /* the source: no task */
+        }
+    }
+    assert_int_equal(wakes, 1);
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_DONE);
+    ws_future_drop(rt, &h.base);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -625,6 +703,8 @@ int main(void)
         TU_TEST(test_member_size_limits),
         TU_TEST(test_entries_reused),
         TU_TEST(test_detach_finished_from_the_middle),
+        TU_TEST(test_collected_entries_reused),
+        TU_TEST(test_free_wakes_from_no_task),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
