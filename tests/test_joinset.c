@@ -573,8 +573,10 @@ static void test_entries_reused(void **state)
 
 
 /* Detaching a finished member takes it out of the middle of the done list: the others are returned in their
- * finishing order, then the set is empty. Motivating mutant: joinset.c:174 done_unlink `k - 1 != i` -> `k + 1 != i`
- * (the member is looked for at the wrong place: not found, or another one unlinked). */
+ * finishing order, then the set is empty. Motivating mutants (joinset.c done_unlink): `k - 1 != i` -> `k + 1 != i`
+ * (line 174: the member is looked for at the wrong place: not found, or another one unlinked);
+ * `s->entries[prev - 1].next = ...` -> `prev - 0` (line 177: the previous member keeps its link to the detached
+ * one, whose entry is free again). */
 static void test_detach_finished_from_the_middle(void **state)
 {
     (void)state;
