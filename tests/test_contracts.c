@@ -1253,7 +1253,7 @@ static void test_run3_teardown_wakes_nobody(void **state)
     handle_awaiter a; /* slot 1: awaits slot 0's handle */
     WS_ASYNC_INIT(handle_awaiter, &a);
     assert_int_equal(ws_spawn(rt, &forever.base, sizeof forever, "forever", &a.h), WS_OK);
-    assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "awaiter", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &a.ws_base, sizeof a, "awaiter", NULL), WS_OK);
     tu_run(rt);
     uint64_t wakes = tu_stats(rt).wakes + tu_stats(rt).stale_wakes;
     assert_int_equal(g_done, 0);

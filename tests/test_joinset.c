@@ -670,7 +670,7 @@ static void test_free_wakes_from_no_task(void **state)
     WS_ASYNC_INIT(next_waiter, &w);
     w.set = &set;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &w.base, sizeof w, "waiter", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &w.ws_base, sizeof w, "waiter", &h), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE); /* both wait */
     uint32_t from = ws_trace_count(rt);
     ws_joinset_free(&set);

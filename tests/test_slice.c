@@ -268,8 +268,8 @@ static void test_slow_waiting_task_is_timed(void **state)
     WS_ASYNC_INIT(quick_waker, &q);
     q.n = n;
     q.k = 12;
-    assert_int_equal(ws_spawn(rt, &w.base, sizeof w, "w", NULL), WS_OK);
-    assert_int_equal(ws_spawn(rt, &q.base, sizeof q, "q", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &w.ws_base, sizeof w, "w", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &q.ws_base, sizeof q, "q", NULL), WS_OK);
     g_nseq = 0;
     int st;
     do {

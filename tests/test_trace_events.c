@@ -389,7 +389,7 @@ static void test_nested_await_point(void **state)
     ws_runtime *rt = tu_rt_opts(128, 256, 0);
     outer_nap o;
     WS_ASYNC_INIT(outer_nap, &o);
-    assert_int_equal(ws_spawn(rt, &o.base, sizeof o, "outer", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &o.ws_base, sizeof o, "outer", NULL), WS_OK);
     tu_run(rt);
     assert_int_equal(tu_stats(rt).completed, 1);
     uint32_t n = ws_trace_count(rt);
