@@ -1301,6 +1301,70 @@ static void test_run4_null_and_limits(void **state)
     tu_rt_free_released(rt);
 }
 
+
+/* An allocator missing any one of its three hooks is refused; the message of an application's own error code
+ * (WS_EUSER and below) says so, from WS_EUSER itself on. Motivating mutants (runtime.c): ws_runtime_new
+ * `!a->realloc || !a->free` -> `&&` (an allocator without free is accepted); ws_strerror `err <= WS_EUSER` -> `<`
+ * (WS_EUSER itself is an "unknown error"). */
+static void test_run4_allocator_hooks_and_user_errors(void **state)
+{
+    (void)state;
+    const ws_allocator missing[3] = {
+        { NULL, tu_realloc_fn, tu_free_fn, NULL },
+        { tu_alloc_fn, NULL, tu_free_fn, NULL },
+        { tu_alloc_fn, tu_realloc_fn, NULL, NULL },
+    };
+    for (int i = 0; i < 3; i++) {
+        ws_runtime_options o;
+        ws_runtime_options_init(&o);
+        o.allocator = &missing[i];
+        ws_runtime *rt = (ws_runtime *)&rt;
+        assert_int_equal(ws_runtime_new(&o, &rt), WS_EINVAL);
+        assert_null(rt);
+    }
+    assert_int_equal(tu_mem.live, 0);
+    assert_string_equal(ws_strerror(WS_EUSER), "application error");
+    assert_string_equal(ws_strerror(WS_EUSER - 7), "application error");
+    assert_string_equal(ws_strerror(WS_EUSER + 1), ws_strerror(WS_ENOTHELD)); /* the last code of the library's */
+    assert_string_equal(ws_strerror(1), "unknown error");
+}
+
+/* While a runtime is being freed it is busy: a host hook that runs during the teardown (task_done, for each task
+ * dropped) cannot run it or free it again. Motivating mutant: runtime.c:84 ws_runtime_free `rt->running = 1`
+ * deleted (the hook's ws_runtime_run polls tasks being torn down, its ws_runtime_free frees the runtime twice). */
+static ws_runtime *g_td_rt;
+static int g_td_calls, g_td_run_rc, g_td_free_rc;
+static void reenter_done(void *ud, ws_id task)
+{
+    (void)ud;
+    (void)task;
+    g_td_calls++;
+    g_td_run_rc = ws_runtime_run(g_td_rt);
+    g_td_free_rc = ws_runtime_free(g_td_rt);
+}
+
+static void test_run4_teardown_is_busy(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &tu_allocator;
+    o.host.task_done = reenter_done;
+    ws_runtime *rt = NULL;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_OK);
+    g_td_rt = rt;
+    g_td_calls = 0;
+    tu_probe p;
+    tu_probe_init(&p, NULL, NULL, -1, 0);
+    assert_int_equal(ws_spawn(rt, &p.base, sizeof p, "forever", NULL), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    assert_int_equal(g_td_calls, 0);
+    tu_rt_free(rt);
+    assert_int_equal(g_td_calls, 1);
+    assert_int_equal(g_td_run_rc, WS_EBUSY);
+    assert_int_equal(g_td_free_rc, WS_EBUSY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1332,6 +1396,8 @@ int main(void)
         TU_TEST(test_run3_free_with_finished_task_in_slot_0),
         TU_TEST(test_run3_teardown_wakes_nobody),
         TU_TEST(test_run4_null_and_limits),
+        TU_TEST(test_run4_allocator_hooks_and_user_errors),
+        TU_TEST(test_run4_teardown_is_busy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
