@@ -2,7 +2,8 @@
 # build-wasm.sh: builds the package's two modules, wasm/dist/wasync.wasm (core, bridge, standard entries: what
 # createRuntime() loads) and wasm/dist/wasync-examples.wasm (the same plus the nine examples), and
 # examples/hello/dist/hello.wasm (a module of one's own entry points) with emscripten (emcmake cmake) and
-# Binaryen's wasm-opt; then the package's JavaScript as it ships, minified by esbuild (scripts/build-js.mjs).
+# Binaryen's wasm-opt; then the package's JavaScript as it ships, minified by esbuild (scripts/build-js.mjs), and the
+# playground's C editor (scripts/build-editor.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # emcc's JS optimizer needs Debian's node modules (acorn) on this Node.
@@ -21,3 +22,4 @@ for f in wasm/dist/wasync.wasm wasm/dist/wasync-examples.wasm; do
   echo "build-wasm: $f $(stat -c %s "$f") bytes"
 done
 node scripts/build-js.mjs
+node scripts/build-editor.mjs   # the playground's C editor (CodeMirror) into playground/dist/
