@@ -2,8 +2,8 @@
 // Local dev server for the wasync playground. Node's http module only, no dependencies.
 //   node web/server.js [--port N] [--host 127.0.0.1] [--pkg DIR]
 // Serves playground/ at /, the npm package at /pkg/ (the playground loads its examples module,
-// /pkg/dist/wasync-examples.wasm), and a few /api/* endpoints the fetch examples and the browser tests use
-// (delays, status codes, echo, dropped connections, abort counting).
+// /pkg/dist/wasync-examples.wasm), the in-page C compiler at /vendor/ (below), and a few /api/* endpoints the fetch
+// examples and the browser tests use (delays, status codes, echo, dropped connections, abort counting).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -104,7 +104,7 @@ function safeJoin(base, urlPath) {
 // Serves `rel` (the raw, still encoded URL path below the mount point `mount`, such as '/' or '/pkg/') from
 // `base`, a directory given by its real path. Symbolic links are followed only while their target stays under
 // `base`: a link that leads out of it is answered like a missing file.
-function serveFile(req, res, base, mount, rel) {
+function serveFile(req, res, base, mount, rel, cache) {
   if (/(^|\/)\.\.(\/|$)/.test(rel) || /%2e%2e|%2f|%5c/i.test(rel)) return sendJson(res, 403, { error: 'forbidden' });
   const file = safeJoin(base, rel);
   if (!file) return sendJson(res, 403, { error: 'forbidden' });
@@ -118,7 +118,7 @@ function serveFile(req, res, base, mount, rel) {
         return serveFile(req, res, base, mount, rel + 'index.html');
       }
       if (!st.isFile()) return sendJson(res, 404, { error: 'not found' });
-      sendFile(req, res, real, st);
+      sendFile(req, res, real, st, cache);
     });
   });
 }
@@ -136,11 +136,53 @@ function redirectToDir(req, res, base, mount, file) {
   res.end();
 }
 
-function sendFile(req, res, file, st) {
+function sendFile(req, res, file, st, cache = 'no-cache') {
   const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
-  res.writeHead(200, { 'content-type': type, 'content-length': st.size, 'cache-control': 'no-cache' });
+  res.writeHead(200, { 'content-type': type, 'content-length': st.size, 'cache-control': cache });
   if (req.method === 'HEAD') return res.end();
   fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}
+
+// The in-page C compiler (the playground's editor, docs/playground.md): the files of npm packages the page runs
+// as they are, from node_modules. Each is served under a path that carries its installed version,
+// /vendor/<name>@<version>/<file>, so it can be cached for a year (a new version is a new URL); /vendor/index.json
+// (never cached) tells the page those paths and the sizes, for a progress bar in bytes. Only the listed files of
+// the listed packages are served: node_modules as a whole stays private.
+const VENDOR = {
+  '@yowasp/clang': { dir: 'gen', files: /^(bundle\.js|llvm\.core\d*\.wasm|llvm-resources\.tar)$/ },
+};
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+function vendorPackages(modules) {
+  const out = {};
+  for (const [name, { dir, files }] of Object.entries(VENDOR)) {
+    let version;
+    try { version = JSON.parse(fs.readFileSync(path.join(modules, name, 'package.json'), 'utf8')).version; } catch { continue; }
+    const base = realOrResolved(path.join(modules, name, dir));
+    let list;
+    try {
+      // a link that leads out of the package is not one of its files
+      list = fs.readdirSync(base).filter((f) => files.test(f) && inside(base, realOrResolved(path.join(base, f))));
+    } catch { continue; }
+    const sizes = Object.fromEntries(list.map((f) => [f, fs.statSync(path.join(base, f)).size]));
+    out[name] = { version, base, url: `/vendor/${name}@${version}/`, files: sizes, bytes: Object.values(sizes).reduce((a, b) => a + b, 0) };
+  }
+  return out;
+}
+
+function serveVendor(req, res, vendor, rel) {
+  if (rel === 'index.json') {
+    const list = Object.fromEntries(Object.entries(vendor).map(([n, v]) => [n, { version: v.version, url: v.url, files: v.files, bytes: v.bytes }]));
+    return sendJson(res, 200, list);
+  }
+  for (const [name, v] of Object.entries(vendor)) {
+    const prefix = `${name}@${v.version}/`;
+    if (!rel.startsWith(prefix)) continue;
+    const file = rel.slice(prefix.length);
+    if (!Object.hasOwn(v.files, file)) break;
+    return serveFile(req, res, v.base, v.url, file, IMMUTABLE);
+  }
+  return sendJson(res, 404, { error: 'not found' });
 }
 
 function realOrResolved(dir) {
@@ -148,10 +190,11 @@ function realOrResolved(dir) {
   try { return fs.realpathSync(full); } catch { return full; }
 }
 
-export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root } = {}) {
+export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root, modules } = {}) {
   // Real paths, so that a root reached through a symbolic link still contains its own files.
   const rootDir = realOrResolved(root || path.join(REPO, 'playground'));
   const pkg = realOrResolved(pkgDir || process.env.WASYNC_PKG_DIR || path.join(REPO, 'wasm'));
+  const vendor = vendorPackages(modules || path.join(REPO, 'node_modules'));
   const stats = { requests: 0, aborted: 0 };
   const sockets = new Set();
 
@@ -253,6 +296,7 @@ export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root } = {})
     const raw = req.url.split('?')[0].split('#')[0];
     if (raw === '/pkg') { res.writeHead(301, { location: '/pkg/' }); return res.end(); }
     if (raw.startsWith('/pkg/')) return serveFile(req, res, pkg, '/pkg/', raw.slice('/pkg/'.length));
+    if (raw.startsWith('/vendor/')) return serveVendor(req, res, vendor, raw.slice('/vendor/'.length));
     return serveFile(req, res, rootDir, '/', raw.slice(1));
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
