@@ -258,11 +258,12 @@ function fillTemplates() {
   sel.add(new Option('blank program (main.c)', '.blank'));
 }
 
-/** Wires the editor into the page; restores a program from the link's hash (and runs it). */
+/** Wires the editor into the page; restores a program from the link's hash (and starts compiling and running it). */
 export async function initEditor(hooks) {
   E.hooks = hooks;
+  // For tests and curious users, beside the last run (main.js): the program's text as the editor holds it.
+  if (window.wasyncPlayground) Object.defineProperty(window.wasyncPlayground, 'source', { get: () => E.editor?.text ?? null });
   fillTemplates();
-  $('#edit-open').onclick = () => ($('#editor-card').hidden ? open() : close());
   $('#editor-close').onclick = close;
   $('#compile-run').onclick = () => compileAndRun();
   $('#compile-stop').onclick = stop;
@@ -286,5 +287,10 @@ export async function initEditor(hooks) {
   }
   if (!shared) return;
   await open({ ...shared, focus: false });
-  await compileAndRun();
+  compileAndRun(); // not awaited: the page is ready while the toolchain loads
+}
+
+/** The "Edit the C" button: opens the editor with the example shown, or closes it. */
+export function toggle() {
+  return $('#editor-card').hidden ? open() : close();
 }

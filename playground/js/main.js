@@ -508,6 +508,7 @@ function bindUi() {
     setTimeout(() => { b.textContent = 'Copy link'; }, 1500);
   };
   $('#theme-toggle').onclick = toggleTheme;
+  $('#edit-open').onclick = () => loadEditor().then((m) => m.toggle());
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { updateThemeButton(); tl.render(); });
   $('#compare-toggle').onclick = () => setCompare(!S.compare);
   $('#compare-pair').addEventListener('change', () => setCompare(true, $('#compare-pair').value));
@@ -612,12 +613,14 @@ async function init() {
   if (custom && !S.embed) await setCompare(true, CUSTOM, { a: decodeVariant(url.ca), b: decodeVariant(url.cb) });
   else if (pair && !S.embed) await setCompare(true, url.compare);
   else await run({ sel: url.sel != null ? Number(url.sel) : null });
-  if (!S.embed) startEditor();
+  if (!S.embed) loadEditor();
 }
 
 // ---------- editor (editor.js: your own C, compiled in the page) ----------
-// Loaded after the first run, so the examples never wait for it; if it cannot load, they run as before.
-function startEditor() {
+// Loaded after the first run (or when its button is pressed first), so the examples never wait for it; if it cannot
+// load, they run as before.
+let editor = null;
+function loadEditor() {
   const hooks = {
     current: () => ({ name: S.ex?.name, files: S.files }),
     examples: () => S.examples.map((e) => ({ name: e.name, title: e.title })),
@@ -653,8 +656,9 @@ function startEditor() {
       showUrlNotes([...notes, text]);
     },
   };
-  import('./editor.js').then((m) => m.initEditor(hooks))
-    .catch((e) => { $('#edit-open').disabled = true; $('#edit-open').title = `The editor could not load: ${describeError(e)}`; });
+  editor ??= import('./editor.js').then(async (m) => { await m.initEditor(hooks); return m; });
+  editor.catch((e) => { $('#edit-open').disabled = true; $('#edit-open').title = `The editor could not load: ${describeError(e)}`; });
+  return editor;
 }
 
 init();
