@@ -22,4 +22,5 @@ for f in wasm/dist/wasync.wasm wasm/dist/wasync-examples.wasm; do
   echo "build-wasm: $f $(stat -c %s "$f") bytes"
 done
 node scripts/build-js.mjs
-node scripts/build-editor.mjs   # the playground's C editor (CodeMirror) into playground/dist/
+node scripts/build-editor.mjs        # the playground's C editor (CodeMirror) into playground/dist/
+node scripts/build-cc-resources.mjs  # the in-page compiler's C-only sysroot into playground/dist/

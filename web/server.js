@@ -6,6 +6,7 @@
 // examples and the browser tests use (delays, status codes, echo, dropped connections, abort counting).
 import http from 'node:http';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -148,14 +149,21 @@ function sendFile(req, res, file, st, cache = 'no-cache') {
 // /vendor/<name>@<version>/<file>, so it can be cached for a year (a new version is a new URL); /vendor/index.json
 // (never cached) tells the page those paths and the sizes, for a progress bar in bytes. Only the listed files of
 // the listed packages are served: node_modules as a whole stays private.
+// `replace`: a file the build makes smaller (scripts/build-cc-resources.mjs: the C-only sysroot), served in the
+// package's file's place when it exists; the path then carries a hash of it too (…@<version>+<hash>/), so a
+// rebuilt subset is a new URL.
 const VENDOR = {
-  '@yowasp/clang': { dir: 'gen', files: /^(bundle\.js|llvm\.core\d*\.wasm|llvm-resources\.tar)$/ },
+  '@yowasp/clang': {
+    dir: 'gen',
+    files: /^(bundle\.js|llvm\.core\d*\.wasm|llvm-resources\.tar)$/,
+    replace: { 'llvm-resources.tar': 'llvm-resources-c.tar' },
+  },
 };
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-function vendorPackages(modules) {
+function vendorPackages(modules, dist) {
   const out = {};
-  for (const [name, { dir, files }] of Object.entries(VENDOR)) {
+  for (const [name, { dir, files, replace = {} }] of Object.entries(VENDOR)) {
     let version;
     try { version = JSON.parse(fs.readFileSync(path.join(modules, name, 'package.json'), 'utf8')).version; } catch { continue; }
     const base = realOrResolved(path.join(modules, name, dir));
@@ -164,8 +172,21 @@ function vendorPackages(modules) {
       // a link that leads out of the package is not one of its files
       list = fs.readdirSync(base).filter((f) => files.test(f) && inside(base, realOrResolved(path.join(base, f))));
     } catch { continue; }
-    const sizes = Object.fromEntries(list.map((f) => [f, fs.statSync(path.join(base, f)).size]));
-    out[name] = { version, base, url: `/vendor/${name}@${version}/`, files: sizes, bytes: Object.values(sizes).reduce((a, b) => a + b, 0) };
+    const served = {}; // file -> { base, rel, size }
+    const hash = crypto.createHash('sha256');
+    for (const f of list) {
+      const sub = Object.hasOwn(replace, f) && dist ? path.join(dist, replace[f]) : null;
+      if (sub && fs.existsSync(sub)) {
+        served[f] = { base: realOrResolved(dist), rel: replace[f], size: fs.statSync(sub).size };
+        hash.update(f).update(fs.readFileSync(sub));
+      } else {
+        served[f] = { base, rel: f, size: fs.statSync(path.join(base, f)).size };
+      }
+    }
+    const replaced = Object.values(served).some((v) => v.base !== base);
+    const tag = replaced ? `${version}+${hash.digest('hex').slice(0, 10)}` : version;
+    const sizes = Object.fromEntries(Object.entries(served).map(([f, v]) => [f, v.size]));
+    out[name] = { tag, version, served, url: `/vendor/${name}@${tag}/`, files: sizes, bytes: Object.values(sizes).reduce((a, b) => a + b, 0) };
   }
   return out;
 }
@@ -176,11 +197,12 @@ function serveVendor(req, res, vendor, rel) {
     return sendJson(res, 200, list);
   }
   for (const [name, v] of Object.entries(vendor)) {
-    const prefix = `${name}@${v.version}/`;
+    const prefix = `${name}@${v.tag}/`;
     if (!rel.startsWith(prefix)) continue;
     const file = rel.slice(prefix.length);
-    if (!Object.hasOwn(v.files, file)) break;
-    return serveFile(req, res, v.base, v.url, file, IMMUTABLE);
+    if (!Object.hasOwn(v.served, file)) break;
+    const { base, rel: real } = v.served[file];
+    return serveFile(req, res, base, v.url, encodeURIComponent(real), IMMUTABLE);
   }
   return sendJson(res, 404, { error: 'not found' });
 }
@@ -190,11 +212,12 @@ function realOrResolved(dir) {
   try { return fs.realpathSync(full); } catch { return full; }
 }
 
-export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root, modules } = {}) {
+export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root, modules, vendorDist } = {}) {
   // Real paths, so that a root reached through a symbolic link still contains its own files.
   const rootDir = realOrResolved(root || path.join(REPO, 'playground'));
   const pkg = realOrResolved(pkgDir || process.env.WASYNC_PKG_DIR || path.join(REPO, 'wasm'));
-  const vendor = vendorPackages(modules || path.join(REPO, 'node_modules'));
+  // node_modules, and the folder of the files built to replace some of theirs (scripts/build-cc-resources.mjs)
+  const vendor = vendorPackages(modules || path.join(REPO, 'node_modules'), vendorDist === undefined ? path.join(REPO, 'playground', 'dist') : vendorDist);
   const stats = { requests: 0, aborted: 0 };
   const sockets = new Set();
 

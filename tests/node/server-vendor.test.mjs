@@ -30,7 +30,7 @@ before(async () => {
   const root = path.join(dir, 'root');
   fs.mkdirSync(root);
   fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html>');
-  server = await startServer({ port: 0, host: '127.0.0.1', root, pkgDir: root, modules: path.join(dir, 'node_modules') });
+  server = await startServer({ port: 0, host: '127.0.0.1', root, pkgDir: root, modules: path.join(dir, 'node_modules'), vendorDist: null });
 });
 after(async () => {
   await server?.close();
@@ -75,4 +75,25 @@ test('other versions, other files, other packages, climbing out and links out ar
   }
   const again = await rawGet(server.port, '/vendor/@yowasp/clang@1.2.3/bundle.js');
   assert.equal(again.status, 200, 'the server still serves afterwards');
+});
+
+test('a file built to replace the package\'s (the C-only sysroot) is served in its place, under a path with its hash', async () => {
+  const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-vendor-dist-'));
+  fs.writeFileSync(path.join(dist, 'llvm-resources-c.tar'), 'small');
+  const s2 = await startServer({ port: 0, host: '127.0.0.1', root: path.join(dir, 'root'), pkgDir: path.join(dir, 'root'), modules: path.join(dir, 'node_modules'), vendorDist: dist });
+  try {
+    const c = JSON.parse((await rawGet(s2.port, '/vendor/index.json')).body.toString())['@yowasp/clang'];
+    assert.match(c.url, /^\/vendor\/@yowasp\/clang@1\.2\.3\+[0-9a-f]{10}\/$/);
+    assert.equal(c.files['llvm-resources.tar'], 5);
+    const tar = await rawGet(s2.port, `${c.url}llvm-resources.tar`);
+    assert.equal(tar.status, 200);
+    assert.equal(tar.body.toString(), 'small');
+    assert.equal(tar.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal((await rawGet(s2.port, `${c.url}bundle.js`)).status, 200, 'the other files from the package');
+    assert.equal((await rawGet(s2.port, '/vendor/@yowasp/clang@1.2.3/llvm-resources.tar')).status, 404, 'not under the bare version');
+    assert.equal((await rawGet(s2.port, `${c.url}llvm-resources-c.tar`)).status, 404, 'nor by its own name');
+  } finally {
+    await s2.close();
+    fs.rmSync(dist, { recursive: true, force: true });
+  }
 });

@@ -1,0 +1,81 @@
+// playground-cc.mjs: what compiling in the page costs a learner (docs/playground.md, "Your own C"): bytes
+// downloaded and time to the first result with an empty HTTP cache (cold) and with a warm one (a second tab of the
+// same browser), and the time of each edit, compile and run once the toolchain is loaded. A benchmark: it reports,
+// it asserts nothing.
+//
+//   node bench/playground-cc.mjs [--edits 8]
+//
+// Needs what the browser tests need (bash scripts/build-wasm.sh, npm ci, Chromium at /usr/bin/chromium or
+// $CHROMIUM). The local server runs in this process and counts the bytes it sends (a response the browser's cache
+// answered is never sent); times are wall-clock in the page, from the click to the run shown on the page.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../web/server.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
+const EDITS = arg('edits', 8);
+
+const server = await startServer({ port: 0, host: '127.0.0.1', pkgDir: path.join(root, 'wasm') });
+let sent = 0;
+server.server.on('request', (req, res) => res.on('finish', () => { sent += Number(res.getHeader('content-length') || 0); }));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+
+const runs = (page) => page.evaluate(() => Number(document.body.dataset.runs || 0));
+const waitRuns = (page, n) => page.waitForFunction((k) => Number(document.body.dataset.runs || 0) >= k, n, { timeout: 300_000 });
+
+// One visit: the page with join, the editor opened, the example compiled and run. Times from navigation and from
+// the click on "Edit the C"; bytes the server sent during the visit.
+async function visit() {
+  const page = await context.newPage();
+  const b0 = sent;
+  const t0 = Date.now();
+  await page.goto(`${server.url}?example=join`);
+  await waitRuns(page, 1);
+  const tPage = Date.now();
+  await page.click('[data-testid=edit-open]');
+  await page.waitForSelector('[data-testid=editor] .cm-content');
+  const tOpen = Date.now();
+  await page.click('[data-testid=compile-run]');
+  await waitRuns(page, 2);
+  const tRun = Date.now();
+  const elapsed = await page.textContent('[data-testid=elapsed]');
+  return { page, bytes: sent - b0, pageMs: tPage - t0, firstResultMs: tRun - tOpen, fromLoadMs: tRun - t0, elapsed };
+}
+
+const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+const cold = await visit();
+const warm = await visit();
+await cold.page.close();
+// Edits in the warm tab: each changes the second fetch's delay, compiles, links and runs.
+const page = warm.page;
+const base = await page.evaluate(() => window.wasyncPlayground.source);
+const times = [];
+const compileMs = [];
+for (let i = 0; i < EDITS; i++) {
+  const ms = 210 + i * 10;
+  await page.click('[data-testid=editor] .cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(base.replace('WSX_MS, 200,', `WSX_MS, ${ms},`));
+  const n = await runs(page);
+  const t = Date.now();
+  await page.click('[data-testid=compile-run]');
+  await waitRuns(page, n + 1);
+  times.push(Date.now() - t);
+  compileMs.push(Number(/Compiled in (\d+) ms/.exec(await page.textContent('[data-testid=compile-status]'))?.[1]));
+  const got = await page.textContent('[data-testid=elapsed]');
+  if (got.replace(/[^\d.]/g, '') !== String(ms)) console.log(`edit ${i}: elapsed ${got}, expected ${ms} ms`);
+}
+const sorted = (a) => [...a].sort((x, y) => x - y);
+const med = (a) => sorted(a)[Math.floor(a.length / 2)];
+console.log(`playground-cc: cold (empty cache): ${mb(cold.bytes)} downloaded; page ${cold.pageMs} ms; first result ${cold.firstResultMs} ms after opening the editor, ${cold.fromLoadMs} ms after navigation (elapsed shown ${cold.elapsed})`);
+console.log(`playground-cc: warm (second tab):  ${mb(warm.bytes)} downloaded; page ${warm.pageMs} ms; first result ${warm.firstResultMs} ms after opening the editor, ${warm.fromLoadMs} ms after navigation`);
+console.log(`playground-cc: edit, compile and run, ${EDITS} times: median ${med(times)} ms (min ${Math.min(...times)}, max ${Math.max(...times)}); of which compile and link: median ${med(compileMs)} ms`);
+console.log(`playground-cc: toolchain served: ${mb(Object.values(await (await fetch(`${server.url}vendor/index.json`)).json())[0]?.bytes ?? 0)}; machine: ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+await browser.close();
+await server.close();
