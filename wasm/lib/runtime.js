@@ -37,7 +37,7 @@ export class Runtime {
 
   /** @internal */
   async _instantiate(module) {
-    const ex = await instantiate(module, { driver: this.#driver, ops: this.#ops, mem: this.#mem });
+    const ex = await instantiate(module, { driver: this.#driver, ops: this.#ops, mem: this.#mem, opts: this.#opts });
     this.#ex = ex;
     this.#driver.ex = ex;
     this.#ops.ex = ex;
