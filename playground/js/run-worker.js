@@ -21,17 +21,11 @@ self.onmessage = async ({ data }) => {
   const { wasm, knobs, baseUrl } = data;
   let rt;
   try {
-    const opts = {
+    rt = await createRuntime({
       wasm: new Uint8Array(wasm), clock: knobs.clock, budget: knobs.budget, sliceMs: knobs.slice,
       traceCapacity: knobs.cap, trace: true, baseUrl,
       stdout: (text) => postMessage({ type: 'output', stream: 'stdout', text }),
       stderr: (text) => postMessage({ type: 'output', stream: 'stderr', text }),
-    };
-    rt = await createRuntime(opts).catch((e) => {
-      // TEMPORARY until the loader's stdio lands: a loader without stdout/stderr options
-      if (!/unknown option .?(stdout|stderr)/.test(e?.message)) throw e;
-      const { stdout, stderr, ...rest } = opts;
-      return createRuntime(rest);
     });
   } catch (e) {
     postMessage({ type: 'failed', message: `the module could not be loaded: ${e?.code ? `${e.code}: ` : ''}${e?.message || e}` });
