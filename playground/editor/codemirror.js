@@ -52,7 +52,9 @@ export function createEditor(parent, { doc = '', label = 'C source', onChange = 
         EditorState.tabSize.of(4),
         // Tab indents; Escape then Tab leaves the editor (CodeMirror's rule, so a keyboard user is never trapped).
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-        EditorView.contentAttributes.of({ 'aria-label': label }),
+        // tabindex: the content is focusable already (contenteditable); saying so lets checkers such as axe see
+        // that the scrolling region holds something a keyboard can reach.
+        EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
         EditorView.updateListener.of((u) => { if (u.docChanged) onChange(u.state.doc.toString()); }),
       ],
     }),
