@@ -1,13 +1,16 @@
 // playground-cc.mjs: what compiling in the page costs a learner (docs/playground.md, "Your own C"): bytes
-// downloaded and time to the first result with an empty HTTP cache (cold) and with a warm one (a second tab of the
-// same browser), and the time of each edit, compile and run once the toolchain is loaded. A benchmark: it reports,
+// downloaded and time to the first result with an empty HTTP cache (cold) and with a warm one (the browser closed
+// and opened again on the same profile), and the time of each edit, compile and run once the toolchain is loaded. A benchmark: it reports,
 // it asserts nothing.
 //
 //   node bench/playground-cc.mjs [--edits 8]
 //
 // Needs what the browser tests need (bash scripts/build-wasm.sh, npm ci, Chromium at /usr/bin/chromium or
 // $CHROMIUM). The local server runs in this process and counts the bytes it sends (a response the browser's cache
-// answered is never sent); times are wall-clock in the page, from the click to the run shown on the page.
+// answered is never sent; no compression: the local server sends files as they are); times are wall-clock, from the
+// click to the run shown on the page.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -18,13 +21,19 @@ const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return
 const EDITS = arg('edits', 8);
 
 const server = await startServer({ port: 0, host: '127.0.0.1', pkgDir: path.join(root, 'wasm') });
-let sent = 0;
-server.server.on('request', (req, res) => res.on('finish', () => { sent += Number(res.getHeader('content-length') || 0); }));
-const browser = await chromium.launch({
+// Bytes on the wire, headers included: every socket's count (a closed one keeps its last).
+const sockets = [];
+server.server.on('connection', (sock) => sockets.push(sock));
+const wire = () => sockets.reduce((n, sock) => n + sock.bytesWritten, 0);
+// A profile on disk, as a learner's browser has: its HTTP cache keeps the toolchain between visits (an incognito
+// context's in-memory cache does not keep files this large).
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-bench-profile-'));
+const launch = () => chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  viewport: { width: 1280, height: 900 },
 });
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+let context = await launch();
 
 const runs = (page) => page.evaluate(() => Number(document.body.dataset.runs || 0));
 const waitRuns = (page, n) => page.waitForFunction((k) => Number(document.body.dataset.runs || 0) >= k, n, { timeout: 300_000 });
@@ -33,7 +42,7 @@ const waitRuns = (page, n) => page.waitForFunction((k) => Number(document.body.d
 // the click on "Edit the C"; bytes the server sent during the visit.
 async function visit() {
   const page = await context.newPage();
-  const b0 = sent;
+  const b0 = wire();
   const t0 = Date.now();
   await page.goto(`${server.url}?example=join`);
   await waitRuns(page, 1);
@@ -45,13 +54,15 @@ async function visit() {
   await waitRuns(page, 2);
   const tRun = Date.now();
   const elapsed = await page.textContent('[data-testid=elapsed]');
-  return { page, bytes: sent - b0, pageMs: tPage - t0, firstResultMs: tRun - tOpen, fromLoadMs: tRun - t0, elapsed };
+  return { page, bytes: wire() - b0, pageMs: tPage - t0, firstResultMs: tRun - tOpen, fromLoadMs: tRun - t0, elapsed };
 }
 
 const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
 const cold = await visit();
+// Warm: the browser closed and opened again on the same profile, a learner coming back.
+await context.close();
+context = await launch();
 const warm = await visit();
-await cold.page.close();
 // Edits in the warm tab: each changes the second fetch's delay, compiles, links and runs.
 const page = warm.page;
 const base = await page.evaluate(() => window.wasyncPlayground.source);
@@ -74,8 +85,9 @@ for (let i = 0; i < EDITS; i++) {
 const sorted = (a) => [...a].sort((x, y) => x - y);
 const med = (a) => sorted(a)[Math.floor(a.length / 2)];
 console.log(`playground-cc: cold (empty cache): ${mb(cold.bytes)} downloaded; page ${cold.pageMs} ms; first result ${cold.firstResultMs} ms after opening the editor, ${cold.fromLoadMs} ms after navigation (elapsed shown ${cold.elapsed})`);
-console.log(`playground-cc: warm (second tab):  ${mb(warm.bytes)} downloaded; page ${warm.pageMs} ms; first result ${warm.firstResultMs} ms after opening the editor, ${warm.fromLoadMs} ms after navigation`);
+console.log(`playground-cc: warm (browser reopened, same profile): ${mb(warm.bytes)} downloaded; page ${warm.pageMs} ms; first result ${warm.firstResultMs} ms after opening the editor, ${warm.fromLoadMs} ms after navigation`);
 console.log(`playground-cc: edit, compile and run, ${EDITS} times: median ${med(times)} ms (min ${Math.min(...times)}, max ${Math.max(...times)}); of which compile and link: median ${med(compileMs)} ms`);
-console.log(`playground-cc: toolchain served: ${mb(Object.values(await (await fetch(`${server.url}vendor/index.json`)).json())[0]?.bytes ?? 0)}; machine: ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-await browser.close();
+console.log(`playground-cc: toolchain served: ${mb(Object.values(await (await fetch(`${server.url}vendor/index.json`)).json())[0]?.bytes ?? 0)}; machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+await context.close();
 await server.close();
+fs.rmSync(profile, { recursive: true, force: true });

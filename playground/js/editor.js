@@ -12,7 +12,7 @@
 //   startRun()           a token; the page shows it as running
 //   showRun(token, run, file)   shows a finished run (value, elapsed, trace, timeline, lints), with the edited file
 //                        as the source; false if a newer run took over
-//   endRun(token, error) the run ended without a result (error: a message for the page's banner, or null)
+//   endRun(token, error) the run ended without a result (error: a message for the page's banner)
 //   note(text)           a one-line note about the link (the page's url-note banner)
 import { Compiler } from './cc-client.js';
 import { runProgram } from './cc-run.js';
@@ -205,7 +205,9 @@ export async function compileAndRun() {
     status(`Compiled in ${ms} ms, ran ${outcome.run.entry}: ${outcome.run.error ? `it failed (${outcome.run.error.code || 'error'})` : 'done'}; ${total} ms in all.`);
     $('#editor-card').dataset.lastMs = String(total);
   } else if (outcome.stopped) {
-    hooks.endRun(token, null);
+    // Its trace went with its Worker: the page has nothing new to draw.
+    hooks.endRun(token, `Your program was stopped${outcome.stopped === 'watchdog' ? ' by the watchdog (a poll that never returned)' : ''}: `
+      + 'it has no result, and the timeline below still shows the run before it.');
     status(outcome.message);
     output('stderr', `\n[${outcome.stopped === 'watchdog' ? 'stopped by the watchdog' : 'stopped'}]\n`);
   } else {

@@ -646,7 +646,9 @@ function loadEditor() {
     },
     endRun(token, message) {
       if (token !== S.runToken) return;
-      if (message) showError(message);
+      $('#value').textContent = '–';
+      $('#elapsed').textContent = '–';
+      showError(message);
       setBusy(false);
       markRunDone();
     },

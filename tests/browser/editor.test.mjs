@@ -127,6 +127,8 @@ test('a poll that never returns: the watchdog stops the program within its limit
   assert.ok(took >= limit - 500 && took < limit + 10_000, `stopped after ${took} ms (limit ${limit} ms)`);
   assert.match(await status(page), /A poll that never returns starves everything/);
   assert.match(await text(page, 'program-output'), /stopped by the watchdog/);
+  assert.match(await text(page, 'error'), /Your program was stopped by the watchdog .*: it has no result/);
+  assert.equal(await text(page, 'value'), '–', 'no value shown for a run that has none');
   assert.equal(await page.isEnabled('[data-testid=compile-run]'), true);
   await shot(page, 'editor-watchdog');
   // Stop: the same program, stopped by hand long before the watchdog.

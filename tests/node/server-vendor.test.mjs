@@ -97,3 +97,19 @@ test('a file built to replace the package\'s (the C-only sysroot) is served in i
     fs.rmSync(dist, { recursive: true, force: true });
   }
 });
+
+test('files carry an ETag: the same one again is answered 304 with no body; a changed file gets a new one', async () => {
+  const file = path.join(dir, 'root', 'index.html');
+  const first = await rawGet(server.port, '/index.html');
+  assert.equal(first.status, 200);
+  const etag = first.headers.etag;
+  assert.match(etag, /^W\/"[0-9a-f]+-[0-9a-f]+"$/);
+  const again = await rawGet(server.port, '/index.html', { headers: [`if-none-match: ${etag}`] });
+  assert.equal(again.status, 304);
+  assert.equal(again.body.length, 0);
+  fs.writeFileSync(file, '<!doctype html><p>changed');
+  const changed = await rawGet(server.port, '/index.html', { headers: [`if-none-match: ${etag}`] });
+  assert.equal(changed.status, 200);
+  assert.equal(changed.body.toString(), '<!doctype html><p>changed');
+  assert.notEqual(changed.headers.etag, etag);
+});
