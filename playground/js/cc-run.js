@@ -12,13 +12,23 @@ export const STARVED = `The program was stopped: one of its polls ran for more t
   + 'an abort until it does. Await something (ws_yield_now, a sleep) inside long loops, as the cooperative example does.';
 export const STOPPED = 'The program was stopped (Stop): its Worker was terminated; the run has no result.';
 
+const spawn = () => new Worker(new URL('./run-worker.js', import.meta.url), { type: 'module', name: 'wasync program' });
+let spare = null;
+
+/** Starts the next program's Worker ahead of time (it loads the package's modules while the user edits), so a
+ * run does not wait for it. Each Worker still runs one program only. */
+export function prepareRun() {
+  spare ??= spawn();
+}
+
 /**
  * Runs `wasm` (an ArrayBuffer, transferred) with the executor settings `knobs`. Returns { promise, stop }: promise
  * resolves with { run } (the run-worker's result) or { stopped: 'watchdog' | 'user', message }, and rejects when the
  * program could not start. onOutput(stream, text) receives printf's output as it comes.
  */
 export function runProgram(wasm, { knobs, baseUrl, onOutput = () => {}, watchdogMs = WATCHDOG_MS }) {
-  const worker = new Worker(new URL('./run-worker.js', import.meta.url), { type: 'module', name: 'wasync program' });
+  const worker = spare ?? spawn();
+  spare = null;
   let finish;
   const promise = new Promise((resolve, reject) => { finish = { resolve, reject }; });
   let done = false;

@@ -15,7 +15,7 @@
 //   endRun(token, error) the run ended without a result (error: a message for the page's banner)
 //   note(text)           a one-line note about the link (the page's url-note banner)
 import { Compiler } from './cc-client.js';
-import { runProgram } from './cc-run.js';
+import { runProgram, prepareRun } from './cc-run.js';
 import { encodeSource, decodeSource } from './share-src.js';
 
 const $ = (s) => document.querySelector(s);
@@ -198,12 +198,17 @@ export async function compileAndRun() {
   }
   E.running = null;
   setRunning(false);
+  prepareRun();
   const total = Math.round(performance.now() - t0);
   if (outcome.run) {
     hooks.showRun(token, outcome.run, { name: file, text: source });
     const ms = Math.round(tCompiled - t0);
     status(`Compiled in ${ms} ms, ran ${outcome.run.entry}: ${outcome.run.error ? `it failed (${outcome.run.error.code || 'error'})` : 'done'}; ${total} ms in all.`);
-    $('#editor-card').dataset.lastMs = String(total);
+    // The last run's costs, for bench/playground-cc.mjs: in the compiler (compile, link), to the run's result.
+    Object.assign($('#editor-card').dataset, {
+      totalMs: String(total), compileMs: String(Math.round(r.ms.compile)), linkMs: String(Math.round(r.ms.link)),
+      runMs: String(Math.round(performance.now() - tCompiled)),
+    });
   } else if (outcome.stopped) {
     // Its trace went with its Worker: the page has nothing new to draw.
     hooks.endRun(token, `Your program was stopped${outcome.stopped === 'watchdog' ? ' by the watchdog (a poll that never returned)' : ''}: `
@@ -235,6 +240,7 @@ async function open({ file, text, focus = true } = {}) {
   clearOutput();
   // The toolchain loads now, while the user reads and edits: the first compile then waits less.
   if (!E.compiler?.started) { status('Loading the compiler…'); compiler().load().catch(() => {}); }
+  prepareRun();
   scheduleHash();
   if (focus) { card.scrollIntoView({ block: 'start' }); E.editor.focus(); }
 }
