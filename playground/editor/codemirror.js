@@ -4,7 +4,8 @@
 //
 //   const ed = createEditor(parent, { doc, label, onChange })
 //   ed.text / ed.setText(text)     the document
-//   ed.setDiagnostics([{ line, column, severity, message }])   markers (gutter, underline, tooltip) on those lines
+//   ed.setDiagnostics([{ line, column, severity, message }])   markers (gutter, underline, tooltip) on those lines,
+//                                  scrolled so that the first error is in sight
 //   ed.focus() / ed.destroy()
 //
 // Colours come from the page's CSS variables (classHighlighter gives tokens classes, styled in css/editor.css), so
@@ -81,7 +82,10 @@ export function createEditor(parent, { doc = '', label = 'C source', onChange = 
     const marks = Decoration.set([...lines].sort((a, b) => a[0] - b[0]).map(([n, sev]) => Decoration.line({
       attributes: { class: `cm-diag-line cm-diag-${sev}`, 'data-diag-line': String(n) },
     }).range(state.doc.line(n).from)));
-    view.dispatch(setDiagnostics(state, diags), { effects: setLineMarks.of(marks) });
+    // The first error in sight: after a paste or a long file the cursor may be far from it.
+    const first = diags.find((d) => d.severity === 'error') || diags[0];
+    const effects = [setLineMarks.of(marks), ...(first ? [EditorView.scrollIntoView(first.from, { y: 'center' })] : [])];
+    view.dispatch(setDiagnostics(state, diags), { effects });
   }
 
   return {

@@ -93,6 +93,7 @@ test('a syntax error: a marker on its line, the message in the errors pane and t
   const marked = await page.$$eval('[data-testid=editor] .cm-diag-error', (els) => els.map((e) => Number(e.dataset.diagLine)));
   assert.deepEqual(marked, [at], 'the error line, and only it, is marked');
   assert.equal(await page.locator('[data-testid=editor] .cm-gutter-lint .cm-lint-marker-error').count(), 1, 'a gutter marker');
+  assert.ok(await page.locator(`[data-testid=editor] [data-diag-line="${at}"]`).isVisible(), 'scrolled into sight');
   await shot(page, 'editor-syntax-error');
   await setSource(page, original);
   await compileRun(page);
@@ -182,14 +183,16 @@ test('the link carries the edited program: reloading restores and runs it; a dam
   await context.close();
 });
 
-test('printf goes to the program output pane', T, async () => {
+test('printf goes to the program output pane, stderr marked apart', T, async () => {
   const { page, context, errors } = await h.open('?example=join');
   await openEditor(page);
   await page.selectOption('[data-testid=editor-template]', '.blank');
+  await setSource(page, (await source(page)).replace('    printf("hello: awake\\n");', '    printf("hello: awake\\n");\n    fprintf(stderr, "hello: done\\n");'));
   await compileRun(page);
   assert.equal(await text(page, 'value'), '42');
   assert.equal(await elapsedMs(page), 100);
-  assert.equal(await text(page, 'program-output'), 'hello: sleeping 100 ms\nhello: awake\n');
+  assert.equal(await text(page, 'program-output'), 'hello: sleeping 100 ms\nhello: awake\nhello: done\n');
+  assert.equal(await page.textContent('[data-testid=program-output] .stderr'), 'hello: done\n');
   assert.deepEqual(errors, []);
   await context.close();
 });
