@@ -52,7 +52,7 @@ WS_ENTRY(hello, .title = "hello: your own program", .init = hello_init, WSX_PARA
 
 const E = {
   hooks: null, editor: null, file: null, compiler: null, running: null, hashTimer: 0, busy: false, loaded: false,
-  opened: null, // the promise of the editor's first opening
+  pristine: '', // the text the editor was last given (a template, a link): anything else is the user's edits
 };
 
 // ---------- the editor (CodeMirror, or a textarea) ----------
@@ -228,16 +228,21 @@ async function open({ file, text, focus = true } = {}) {
   const card = $('#editor-card');
   card.hidden = false;
   $('#edit-open').setAttribute('aria-expanded', 'true');
-  if (file == null) {
-    const cur = E.hooks.current();
-    file = cur.files[0]?.name || BLANK_FILE;
-    text = cur.files[0]?.text ?? BLANK;
+  if (file == null && E.editor) {
+    // Reopened: the program as it was left (New from template starts afresh).
+  } else {
+    if (file == null) {
+      const cur = E.hooks.current();
+      file = cur.files[0]?.name || BLANK_FILE;
+      text = cur.files[0]?.text ?? BLANK;
+    }
+    setFile(file);
+    if (!E.editor) await mountEditor(text);
+    else E.editor.setText(text);
+    E.pristine = text;
+    showDiagnostics([], '');
+    clearOutput();
   }
-  setFile(file);
-  if (!E.editor) await mountEditor(text);
-  else E.editor.setText(text);
-  showDiagnostics([], '');
-  clearOutput();
   // The toolchain loads now, while the user reads and edits: the first compile then waits less.
   if (!E.compiler?.started) { status('Loading the compiler…'); compiler().load().catch(() => {}); }
   prepareRun();
@@ -255,6 +260,7 @@ function close() {
 
 async function fromTemplate(value) {
   if (!value) return;
+  if (E.editor && E.editor.text !== E.pristine && !confirm('Replace your edits with the template? They are not kept anywhere else.')) return;
   if (value === '.blank') await open({ file: BLANK_FILE, text: BLANK });
   else await open({ file: `${value}.c`, text: await E.hooks.loadSource(`${value}.c`) });
 }

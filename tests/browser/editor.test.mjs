@@ -197,6 +197,31 @@ test('printf goes to the program output pane, stderr marked apart', T, async () 
   await context.close();
 });
 
+test('edits are not thrown away silently: a template asks first; closing and reopening keeps them', T, async () => {
+  const { page, context, errors } = await h.open('?example=join');
+  await openEditor(page);
+  const edited = (await source(page)).replace('WSX_MS, 100,', 'WSX_MS, 111,');
+  await setSource(page, edited);
+  const dialogs = [];
+  page.once('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  await page.selectOption('[data-testid=editor-template]', '.blank');
+  assert.match(dialogs[0], /Replace your edits/);
+  assert.equal(await source(page), edited, 'dismissed: the edits stay');
+  await page.click('[data-testid=editor-close]');
+  assert.equal(await page.isVisible('#editor-card'), false);
+  assert.doesNotMatch(page.url(), /#/, 'closing takes the program out of the address bar');
+  await page.click('[data-testid=edit-open]');
+  assert.equal(await source(page), edited, 'reopened as it was left');
+  await page.waitForFunction(() => /#file=join\.c&src=/.test(location.hash));
+  page.once('dialog', (d) => { dialogs.push(d.message()); d.accept(); });
+  await page.selectOption('[data-testid=editor-template]', '.blank');
+  await page.waitForFunction(() => /^\/\* Your own async C/.test(window.wasyncPlayground.source));
+  assert.match(await text(page, 'editor-file'), /main\.c/);
+  assert.equal(dialogs.length, 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 // Serious and critical violations (as in a11y.test.mjs).
 async function axe(page) {
   await page.addScriptTag({ path: AXE });
