@@ -57,7 +57,7 @@ async function visit() {
   return { page, bytes: wire() - b0, pageMs: tPage - t0, firstResultMs: tRun - tOpen, fromLoadMs: tRun - t0, elapsed };
 }
 
-const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+const mb = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} KB`);
 const cold = await visit();
 // Warm: the browser closed and opened again on the same profile, a learner coming back.
 await context.close();
