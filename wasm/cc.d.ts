@@ -1,5 +1,6 @@
 // Types for wasync/cc: compiling a module of your own C without emscripten, with @yowasp/clang (an optional
 // dependency of the package) and the package's kit (dist/cc-kit.json). docs/compiler.md describes it.
+import type { URLLike } from './index.js';
 
 /** The imported @yowasp/clang module (`import * as clang from '@yowasp/clang'`); only runLLVM is used. */
 export interface ClangModule {
@@ -61,10 +62,10 @@ export function compile(options: CompileOptions): Promise<CompileResult>;
 export function loadToolchain(clang: ClangModule, options?: { onProgress?: CompileOptions['onProgress'] }): Promise<void>;
 
 /** The package's dist/cc-kit.json, by URL (null where import.meta.url is not available). */
-export const CC_KIT: URL | null;
+export const CC_KIT: URLLike | null;
 
 /** Reads and checks a kit from a URL (file: in Node), or checks an already parsed one. */
-export function readKit(source?: URL | string | CcKit): Promise<CcKit>;
+export function readKit(source?: URLLike | string | CcKit): Promise<CcKit>;
 
 export const KIT_FORMAT: 'wasync-cc-kit/1';
 

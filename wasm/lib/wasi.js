@@ -3,7 +3,8 @@
 // as linked by wasync/cc, and emscripten's STANDALONE_WASM alike). abi.js gives them to every instance; a module
 // that does not import them never calls them.
 //
-//   fd_write to 1 and 2   -> the runtime's stdout / stderr option (text, UTF-8 decoded across writes); by default
+//   fd_write to 1 and 2   -> the runtime's stdout / stderr option (the text of each write, UTF-8 decoded across
+//                            writes); by default
 //                            console.log / console.error, one call per line
 //   fd_fdstat_get 0..2    a character device without seek: wasi-libc then line-buffers stdout, so printf("...\n")
 //                         reaches the callback at once (a runtime never exits to flush a full buffer)
@@ -75,12 +76,21 @@ export function wasiImports(memory, { stdout, stderr } = {}) {
       if (!write) return EBADF;
       const buf = memory().buffer;
       const v = new DataView(buf);
+      // one write of the C library is often two pieces (its buffer, then the rest): delivered as one text
+      const parts = [];
       let n = 0;
       for (let i = 0; i < count; i++) {
         const ptr = v.getUint32(iovs + i * 8, true);
         const len = v.getUint32(iovs + i * 8 + 4, true);
-        if (len) write(new Uint8Array(buf, ptr, len));
+        if (len) parts.push(new Uint8Array(buf, ptr, len));
         n += len;
+      }
+      if (parts.length === 1) write(parts[0]);
+      else if (parts.length > 1) {
+        const all = new Uint8Array(n);
+        let at = 0;
+        for (const p of parts) { all.set(p, at); at += p.length; }
+        write(all);
       }
       v.setUint32(written, n, true);
       return ESUCCESS;

@@ -22,7 +22,7 @@
 //   onProgress   ({ doneLength, totalLength }) in bytes, while the toolchain downloads (the first call only)
 // The registry of entries (what rt.start can name) is the user's own if a file defines one (WS_MODULE_ENTRIES),
 // else generated from every `WS_ENTRY(fn, ...)` and every non-static `const wsx_entry name = ...` in the .c files
-// (registrySource). Flags: the kit's (the package's flags.json: -std=c11 -O3 -DNDEBUG) then args; __FILE__ is the
+// (registrySource) and appended to the last .c file after `#line 1 "wasync-registry.c"` (no compiler run of its own). Flags: the kit's (the package's flags.json: -std=c11 -O3 -DNDEBUG) then args; __FILE__ is the
 // path as given in `files` (what traces show).
 // Result: ok is true when a module was linked; diagnostics come from the compiler's and linker's messages (file is
 // the path as given in `files`, or null for the linker's; line and column from 1, or 0 when unknown; severity
@@ -118,8 +118,8 @@ const HEADLINE = /^(.*?):(\d+):(\d+): (fatal error|error|warning|note|remark): (
 const TOOLLINE = /^(?:wasm-ld|clang|ld|wasync)(?:-\d+)?: (error|warning): (.*)$/;
 
 /** Diagnostics from clang's and wasm-ld's text output: one per `file:line:col: severity: message` line (the caret
- * lines under it stay in the log) and per `wasm-ld: error: message` line (file null). `rename(path)` maps the compiler's paths
- * back to the caller's. */
+ * lines under it stay in the log) and per `wasm-ld: error: message` line (file null). `rename(path)` maps the
+ * compiler's paths to the caller's (compile has already made them so in its log). */
 export function parseDiagnostics(text, rename = (p) => p) {
   const out = [];
   for (const line of text.split('\n')) {
@@ -129,7 +129,7 @@ export function parseDiagnostics(text, rename = (p) => p) {
       continue;
     }
     m = TOOLLINE.exec(line);
-    if (m) out.push({ file: null, line: 0, column: 0, severity: m[1], message: m[2].replace(/\/(?:app|obj)\//g, '') });
+    if (m) out.push({ file: null, line: 0, column: 0, severity: m[1], message: m[2] });
   }
   return out;
 }
@@ -177,16 +177,16 @@ async function compileNow({ clang, kit, files, args = [], onProgress }) {
     putFile(tree, `${APP}/${name}`, normalizeIncludes(text));
     if (name.endsWith('.c')) sources[name] = text;
   }
-  // the caller's paths for the user's files, the repository's for the kit's headers (as __FILE__ has them)
-  const rename = (p) => (p.startsWith(`${APP}/`) ? p.slice(APP.length + 1) : p.startsWith(`${KIT_ROOT}/`) ? p.slice(KIT_ROOT.length + 1) : p);
   const logs = [];
   const result = (ok, wasm) => {
-    const log = logs.join('');
-    return { ok, wasm, diagnostics: parseDiagnostics(log, rename), log, ms };
+    // the caller's paths in the text too: "main.c:3:5: error: ...", as a compiler run in their folder would say
+    const log = logs.join('').replace(/(^|[\s'"`(])\/(?:app|wasync|obj)\//gm, '$1');
+    return { ok, wasm, diagnostics: parseDiagnostics(log), log, ms };
   };
 
   t = performance.now();
-  const jobs = Object.keys(sources).map((name) => ({ src: `${APP}/${name}`, cold: false }));
+  const names = Object.keys(sources);
+  const jobs = names.map((name) => `${APP}/${name}`);
   let registry;
   try {
     registry = registrySource(sources);
@@ -196,18 +196,19 @@ async function compileNow({ clang, kit, files, args = [], onProgress }) {
     return result(false, null);
   }
   if (registry) {
-    putFile(tree, `${KIT_ROOT}/registry/wasync_registry.c`, registry);
-    jobs.push({ src: `${KIT_ROOT}/registry/wasync_registry.c`, cold: true });
+    // appended to the last file (after its last line, so its line numbers stay) rather than compiled on its own:
+    // one compiler run fewer per edit
+    const last = names.at(-1);
+    putFile(tree, `${APP}/${last}`, `${normalizeIncludes(sources[last])}\n#line 1 "wasync-registry.c"\n${registry}`);
   }
   const common = [...kit.compile, ...kit.include.map((d) => `-I${KIT_ROOT}/${d}`), `-fmacro-prefix-map=${APP}/=`,
     `-fmacro-prefix-map=${KIT_ROOT}/=`, '-fno-color-diagnostics'];
   const hot = await cc1Command(clang, [...common, ...args]);
-  const cold = await cc1Command(clang, [...common, ...args, ...kit.coldCompile]);
   const objects = [];
   let failed = false;
-  for (const [i, job] of jobs.entries()) {
-    const obj = `/obj/${i}-${job.src.split('/').pop().replace(/\.c$/, '')}.o`;
-    const r = await runTool(clang, (job.cold ? cold : hot)(job.src, obj), tree);
+  for (const [i, src] of jobs.entries()) {
+    const obj = `/obj/${names[i]}.o`; // "src/app.c.o" in the linker's messages
+    const r = await runTool(clang, hot(src, obj), tree);
     logs.push(r.output);
     if (r.code !== 0) {
       failed = true;
