@@ -151,7 +151,7 @@ function compiler() {
   if (!E.compiler) {
     E.compiler = new Compiler({
       onProgress: progress,
-      onReady: ({ ms }) => { $('#cc-progress').hidden = true; status(`Compiler loaded in ${(ms / 1000).toFixed(1)} s. Edit, then Compile & run (Ctrl/Cmd+Enter).`); },
+      onReady: ({ ms }) => { $('#cc-progress').hidden = true; $('#editor-card').dataset.loadMs = String(Math.round(ms)); status(`Compiler loaded in ${(ms / 1000).toFixed(1)} s. Edit, then Compile & run (Ctrl/Cmd+Enter).`); },
       onError: (m) => { $('#cc-progress').hidden = true; status(`The compiler could not load: ${m}. The built-in examples still run.`); setRunning(false); },
     });
   }
