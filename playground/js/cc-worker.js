@@ -14,6 +14,23 @@ const VENDOR = '/vendor/index.json';
 const COMPILE = '/pkg/lib/cc/compile.js';
 const KIT = '/pkg/dist/cc-kit.json';
 
+// The smallest program with an entry: compiled once, right after the toolchain loads, and thrown away.
+const WARM_UP = `#include "example.h"
+WS_ASYNC(warm_up, { int64_t unused; })
+{
+    WS_BEGIN();
+    WS_RETURN(0);
+    WS_END();
+}
+static void warm_up_init(void *f, const wsx_args *args)
+{
+    warm_up *self = f;
+    (void)args;
+    WS_ASYNC_INIT(warm_up, self);
+}
+WS_ENTRY(warm_up, .init = warm_up_init);
+`;
+
 let loading = null;
 
 function load() {
@@ -30,6 +47,10 @@ function load() {
     postMessage({ type: 'progress', done: 0, total });
     await cc.loadToolchain(clang, { onProgress: ({ doneLength }) => postMessage({ type: 'progress', done: doneLength, total }) });
     postMessage({ type: 'ready', ms: performance.now() - t0 });
+    // A first compile while the user reads: it learns the driver's command lines and gets the engine to optimize
+    // the compiler's code, which makes the first compile several times slower than the next ones. The user's
+    // compile waits behind it (calls run one at a time), never longer than it would have taken anyway.
+    cc.compile({ clang, kit, files: { 'warm-up.c': WARM_UP } }).catch(() => {});
     return { clang, cc, kit };
   })();
   loading.catch(() => { loading = null; }); // a failed load can be tried again
