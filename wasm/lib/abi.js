@@ -12,6 +12,7 @@
 //   op_cancel(slot, gen)                 the future awaiting an operation was dropped               -> ops
 //   host_call_v(slot, gen, name, name_len, values, count) -> err   a typed host call              -> ops
 //   handle_release(handle)               C no longer needs a handle                                 -> ops
+//   blocking_start(slot, gen, index, name, len, input, len) -> err   spawn_blocking queues a job   -> blocking
 // and env.emscripten_notify_memory_growth(), which tells the memory view to renew itself (a module linked by
 // wasync/cc grows memory without that call: memory.js notices the detached view), and wasi_snapshot_preview1
 // (wasi.js: stdio to the stdout/stderr options, the clocks, random), which only a module that uses the C library's
@@ -19,9 +20,9 @@
 import { FLAGS } from './contract.js';
 import { wasiImports } from './wasi.js';
 
-/** Instantiates `module` wired to `driver` (schedule.js), `ops` (host.js), `mem` (memory.js) and the stdout and
- * stderr of `opts` (options.js). */
-export async function instantiate(module, { driver, ops, mem, opts = {} }) {
+/** Instantiates `module` wired to `driver` (schedule.js), `ops` (host.js), `mem` (memory.js), `blocking`
+ * (blocking.js) and the stdout and stderr of `opts` (options.js). */
+export async function instantiate(module, { driver, ops, mem, blocking, opts = {} }) {
   let ex = null;
   const imports = {
     wasync: {
@@ -35,6 +36,7 @@ export async function instantiate(module, { driver, ops, mem, opts = {} }) {
       op_cancel: (slot, gen) => ops.cancel(slot, gen),
       host_call_v: (slot, gen, np, nl, ap, n) => ops.hostCallV(slot, gen, np, nl, ap, n),
       handle_release: (h) => ops.handles.release(h),
+      blocking_start: (slot, gen, i, np, nl, ip, il) => blocking.start(slot, gen, i, np, nl, ip, il),
     },
     // Memory growth detaches every view of the old buffer.
     env: { emscripten_notify_memory_growth: () => mem.grew() },
