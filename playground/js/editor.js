@@ -227,6 +227,7 @@ function stop() { E.running?.stop(); }
 async function open({ file, text, focus = true } = {}) {
   const card = $('#editor-card');
   card.hidden = false;
+  if ($('#editor-template').options.length <= 2) fillTemplates(); // opened before the page knew its examples
   $('#edit-open').setAttribute('aria-expanded', 'true');
   if (file == null && E.editor) {
     // Reopened: the program as it was left (New from template starts afresh).
