@@ -63,8 +63,9 @@
  *   2. Loops and ifs around WS_AWAIT are fine. A `switch` of your own around WS_AWAIT (or WS_YIELD, WS_TRY) works
  *      with labels as values only. With the switch lowering (so in wasm) the await's `case` would bind to your
  *      switch, so it does not compile: with clang (and emcc) "error: overflow converting case value to switch
- *      condition type", with GCC "error: overflow in conversion", each followed by the macro backtrace that ends
- *      in `ws_rule_no_await_inside_your_own_switch`. This holds for a switch on any integer or enum narrower than
+ *      condition type", with GCC "error: [overflow in] conversion from '__int128 unsigned' to '<your type>'
+ *      changes value [-Werror=overflow]", each with the macro backtrace or source line that names
+ *      `ws_rule_no_await_inside_your_own_switch`. This holds for a switch on any integer or enum narrower than
  *      128 bits (without a 128-bit type in the compiler: on anything but unsigned 64-bit), and unless warnings are
  *      switched off altogether (-w). A switch on a 128-bit integer is not caught at compile time: its first resume
  *      finds a state the function does not know, which fails with WS_ESTATE (after an assert, in builds without
@@ -292,10 +293,12 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
 /* Rule 2 at compile time. The dispatch switch is on `case_base + ws_base.resume`, where case_base is 2^64 (2^63
  * without a 128-bit type), and every await's case label carries it too. Inside a switch of your own, the label
  * belongs to your switch instead, whose condition (an int, an enum, a char, a 64-bit integer: anything narrower than
- * 128 bits) cannot hold the value: clang reports "overflow converting case value to switch condition type", GCC
- * "overflow in conversion", both made errors here by a diagnostic pragma around the label, and the compiler's
- * macro backtrace ends at this macro's name, which states the rule. A switch of your own on a 128-bit integer (or,
- * without a 128-bit type, on an unsigned 64-bit one) is not caught: it fails at run time with WS_ESTATE. */
+ * 128 bits) cannot hold the value: clang reports "overflow converting case value to switch condition type"
+ * (-Wswitch), GCC "[overflow in] conversion ... changes value" (-Woverflow), both made errors here by a diagnostic
+ * pragma around the label, and the compiler's message shows this macro's name, which states the rule. A switch of
+ * your own on a 128-bit integer (or, without a 128-bit type, on an unsigned 64-bit one) is not caught: it fails at
+ * run time with WS_ESTATE. Our own switch costs nothing at run time: the compiler folds the constant offset and the
+ * widening away (the guide's module is byte for byte the same size as with a plain switch on the line). */
 #if defined(__SIZEOF_INT128__)
 #define ws_rule_no_await_inside_your_own_switch(point) (((__uint128_t)1 << 64) + (uint16_t)(point))
 #else
