@@ -212,6 +212,19 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
 #define WS__CAT2(a, b) a##b
 #define WS__CAT(a, b) WS__CAT2(a, b)
 
+/* Await points are numbered with __COUNTER__, which clang 22 and later report under -Wpedantic as a C2y extension:
+ * silence that around the macros that use it (older compilers do not know the warning, hence __has_warning). */
+#define WS__COUNTER_BEGIN
+#define WS__COUNTER_END
+#if defined(__clang__) && defined(__has_warning)
+#if __has_warning("-Wc2y-extensions")
+#undef WS__COUNTER_BEGIN
+#undef WS__COUNTER_END
+#define WS__COUNTER_BEGIN _Pragma("clang diagnostic push") _Pragma("clang diagnostic ignored \"-Wc2y-extensions\"")
+#define WS__COUNTER_END _Pragma("clang diagnostic pop")
+#endif
+#endif
+
 #if WS_ASYNC_LABELS
 
 /* Labels as values are a GNU extension: silence -Wpedantic about them, and GCC 12's -Wdangling-pointer, which
@@ -246,7 +259,7 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
 /* Awaits a child future (any pointer to a struct whose first member is a ws_future; evaluated once). On Pending,
  * records the await point for the trace and returns; the next poll jumps back here and polls the child again.
  * Once the child is ready it has been dropped, its output kept: read it with WS_OUT / WS_ERR. */
-#define WS_AWAIT(child) WS__AWAIT(child, WS__CAT(ws__resume_, __COUNTER__))
+#define WS_AWAIT(child) WS__COUNTER_BEGIN WS__AWAIT(child, WS__CAT(ws__resume_, __COUNTER__)) WS__COUNTER_END
 #define WS__AWAIT(child, label)                                                                                     \
     do {                                                                                                            \
         self->ws_awaiting = (ws_future *)(child);                                                                   \
@@ -261,7 +274,7 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
     } while (0)
 
 /* Gives the other tasks a turn: wakes itself (cause SELF) and suspends once. Needs no field. */
-#define WS_YIELD() WS__YIELD(WS__CAT(ws__resume_, __COUNTER__))
+#define WS_YIELD() WS__COUNTER_BEGIN WS__YIELD(WS__CAT(ws__resume_, __COUNTER__)) WS__COUNTER_END
 #define WS__YIELD(label)                                                                                            \
     do {                                                                                                            \
         WS__SUSPEND_AT(label)                                                                                       \
@@ -328,7 +341,7 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
         goto ws__unknown_state;                                                                                     \
     case ws_rule_no_await_inside_your_own_switch(WS_ASYNC_START):
 
-#define WS_AWAIT(child) WS__AWAIT(child, WS__POINT())
+#define WS_AWAIT(child) WS__COUNTER_BEGIN WS__AWAIT(child, WS__POINT()) WS__COUNTER_END
 #define WS__AWAIT(child, point)                                                                                     \
     do {                                                                                                            \
         self->ws_awaiting = (ws_future *)(child);                                                                   \
@@ -343,7 +356,7 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
         self->ws_awaiting = NULL;                                                                                   \
     } while (0)
 
-#define WS_YIELD() WS__YIELD(WS__POINT())
+#define WS_YIELD() WS__COUNTER_BEGIN WS__YIELD(WS__POINT()) WS__COUNTER_END
 #define WS__YIELD(point)                                                                                            \
     do {                                                                                                            \
         self->ws_base.resume = point;                                                                                  \
