@@ -64,6 +64,11 @@ export interface RuntimeOptions {
   baseUrl?: string;
   /** Wall-clock limit of one runExample, in ms (default 600000); the run is aborted and reported truncated. */
   runLimitMs?: number;
+  /** Where a module's C stdout goes (printf: only modules that use the C library's stdio write any): called with
+   * the text as written (UTF-8 decoded; stdout is line-buffered by the C library). Default: console.log per line. */
+  stdout?: (text: string) => void;
+  /** The same for stderr. Default: console.error per line. */
+  stderr?: (text: string) => void;
   /** spawn_blocking's pool: at most this many workers (Web Workers, worker_threads), an integer from 1 to 256
    * (default: hardware concurrency minus one, at least 1). Started on the first job. */
   blockingWorkers?: number;

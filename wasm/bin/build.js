@@ -1,12 +1,15 @@
 // build.js: `wasync build app.c [more.c ...] -o app.wasm`: compiles a module of your own entry points with the
 // wasync core and bridge, with emcc and the package's flags (cmake/flags.json, shared with cmake/wasync.cmake),
 // without CMake. The registry of entries is the one your sources declare (WS_MODULE_ENTRIES), or, if none does,
-// one generated from every WS_ENTRY(...) they contain.
+// one generated from every WS_ENTRY(...) they contain. Where emcc is not installed, @yowasp/clang (an optional
+// dependency of the package) compiles your sources and links them against the package's prebuilt kit
+// (dist/cc-kit.json; bin/run-c.js, wasync/cc); the command says which toolchain it used.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { compileWithClang, importClang, UsageError, CompileFailed } from './run-c.js';
 
 export const BUILD_USAGE = `usage: wasync build <app.c> [more.c ...] -o <out.wasm> [options]
 options:
@@ -18,10 +21,12 @@ options:
   --keep               keep the intermediate objects (prints where)
 environment:
   EMCC                 the emcc to use (default: emcc on PATH)
+Without emcc, the optional dependency @yowasp/clang compiles (the same flags; --keep has no objects to keep).
 `;
 
 const INSTALL_EMCC = 'emcc (emscripten) is not on PATH: install it (Debian/Ubuntu: sudo apt-get install emscripten; '
-  + 'elsewhere: https://emscripten.org/docs/getting_started/downloads.html), or set EMCC to its path';
+  + 'elsewhere: https://emscripten.org/docs/getting_started/downloads.html), or set EMCC to its path, or install the '
+  + 'fallback compiler, an optional dependency of wasync: npm install @yowasp/clang';
 
 class BuildError extends Error {}
 
@@ -130,10 +135,43 @@ function run(cmd, args, env) {
   });
 }
 
+/** The build with @yowasp/clang and the kit: your sources (the cold ones too; the kit's flags are -O3) and, with
+ * --standard-entries, a registry that adds the standard entries to yours. */
+async function buildWithClang(o) {
+  let sources = [...o.sources, ...o.cold];
+  let tmp = null;
+  if (o.standard) {
+    const registry = registrySource(sources);
+    if (registry) {
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-build-'));
+      const reg = path.join(tmp, 'wasync_registry.c');
+      fs.writeFileSync(reg, registry.replace('#include "ws_module.h"', '#include "entries.h"').replace('WS_MODULE_ENTRIES(', 'WS_MODULE_ENTRIES(WSX_STANDARD_ENTRIES, '));
+      sources = [...sources, reg];
+    } // else your own registry lists them (WSX_STANDARD_ENTRIES); the kit has them
+  }
+  try {
+    const built = await compileWithClang({ sources, includes: o.includes, defines: o.defines });
+    const out = path.resolve(o.out);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, built.wasm);
+    process.stdout.write(`wasync build: wrote ${o.out} (${built.wasm.length} bytes) with @yowasp/clang ${built.clangVersion} `
+      + `(emcc is not on PATH)${registrySource([...o.sources, ...o.cold]) ? '; registry generated from WS_ENTRY declarations' : ''}\n`);
+  } catch (e) {
+    if (e instanceof UsageError) throw new BuildError(e.message);
+    if (e instanceof CompileFailed) throw new BuildError(e.message);
+    throw e;
+  } finally {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 export async function build(argv, pkgDir) {
   const o = parseArgs(argv);
   const emcc = findOnPath(process.env.EMCC || 'emcc');
-  if (!emcc) throw new BuildError(INSTALL_EMCC);
+  if (!emcc) {
+    if (await importClang()) return buildWithClang(o);
+    throw new BuildError(INSTALL_EMCC);
+  }
   const flags = JSON.parse(fs.readFileSync(path.join(pkgDir, 'cmake', 'flags.json'), 'utf8'));
   const c = cLayout(pkgDir);
   // Debian's emscripten runs its JS tools with the system node, which needs Debian's node modules (acorn)

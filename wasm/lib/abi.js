@@ -13,11 +13,17 @@
 //   host_call_v(slot, gen, name, name_len, values, count) -> err   a typed host call              -> ops
 //   handle_release(handle)               C no longer needs a handle                                 -> ops
 //   blocking_start(slot, gen, index, name, len, input, len) -> err   spawn_blocking queues a job   -> blocking
-// and env.emscripten_notify_memory_growth(), which tells the memory view to renew itself.
+// and env.emscripten_notify_memory_growth(), which tells the memory view to renew itself (a module linked by
+// wasync/cc grows memory without that call: memory.js notices the detached view), and wasi_snapshot_preview1
+// (wasi.js: stdio to the stdout/stderr options, the clocks, random), which only a module that uses the C library's
+// stdio, time or rand imports.
 import { FLAGS } from './contract.js';
+import { wasiImports } from './wasi.js';
 
-/** Instantiates `module` wired to `driver` (schedule.js), `ops` (host.js), `mem` (memory.js) and `blocking` (blocking.js). */
-export async function instantiate(module, { driver, ops, mem, blocking }) {
+/** Instantiates `module` wired to `driver` (schedule.js), `ops` (host.js), `mem` (memory.js), `blocking`
+ * (blocking.js) and the stdout and stderr of `opts` (options.js). */
+export async function instantiate(module, { driver, ops, mem, blocking, opts = {} }) {
+  let ex = null;
   const imports = {
     wasync: {
       now_ms: () => performance.now(),
@@ -34,10 +40,12 @@ export async function instantiate(module, { driver, ops, mem, blocking }) {
     },
     // Memory growth detaches every view of the old buffer.
     env: { emscripten_notify_memory_growth: () => mem.grew() },
+    wasi_snapshot_preview1: wasiImports(() => ex.memory, opts),
   };
   const instance = await WebAssembly.instantiate(module, imports);
-  instance.exports._initialize?.();
-  return instance.exports;
+  ex = instance.exports;
+  ex._initialize?.();
+  return ex;
 }
 
 /** wsx_init's flags for the checked options. */

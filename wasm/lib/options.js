@@ -2,7 +2,7 @@
 import { describe, named } from './errors.js';
 import { isPackageModule } from './load.js';
 
-const KNOWN = new Set(['clock', 'trace', 'traceCapacity', 'traceKeep', 'budget', 'sliceMs', 'wasm', 'baseUrl', 'runLimitMs', 'blockingWorkers', 'blockingKeepAliveMs']);
+const KNOWN = new Set(['clock', 'trace', 'traceCapacity', 'traceKeep', 'budget', 'sliceMs', 'wasm', 'baseUrl', 'runLimitMs', 'stdout', 'stderr', 'blockingWorkers', 'blockingKeepAliveMs']);
 
 // An options object of `fn` with only the `known` keys, or a TypeError naming what is wrong with it.
 function checkKeys(fn, o, known) {
@@ -51,6 +51,12 @@ function baseUrlOf(v) {
   }
 }
 
+// Where a module's printf output goes (wasi.js): a function given the text, or undefined for the console.
+function sinkOf(name, v) {
+  if (v === undefined || typeof v === 'function') return v;
+  throw new TypeError(`createRuntime: ${name} must be a function (text) => void, not ${describe(v)}`);
+}
+
 // The blocking pool's default size (tokio's is far larger, but its threads mostly wait on I/O; these compute):
 // one worker per core but the one the event loop runs on, at least one.
 function defaultWorkers() {
@@ -79,6 +85,8 @@ export function checkOptions(o) {
     wasm: wasmOf(o.wasm),
     baseUrl: baseUrlOf(o.baseUrl),
     runLimitMs: int(fn, 'runLimitMs', o.runLimitMs, 600000, 1, 1e9),
+    stdout: sinkOf('stdout', o.stdout),
+    stderr: sinkOf('stderr', o.stderr),
     blockingWorkers: int(fn, 'blockingWorkers', o.blockingWorkers, defaultWorkers(), 1, 256),
     blockingKeepAliveMs: int(fn, 'blockingKeepAliveMs', o.blockingKeepAliveMs, 10000, 0, 3600000),
   };

@@ -41,7 +41,7 @@ export class Runtime {
 
   /** @internal */
   async _instantiate(module) {
-    const ex = await instantiate(module, { driver: this.#driver, ops: this.#ops, mem: this.#mem, blocking: this.#blocking });
+    const ex = await instantiate(module, { driver: this.#driver, ops: this.#ops, mem: this.#mem, opts: this.#opts, blocking: this.#blocking });
     this.#ex = ex;
     this.#driver.ex = ex;
     this.#ops.ex = ex;
