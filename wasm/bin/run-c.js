@@ -1,8 +1,10 @@
 // run-c.js: `wasync run-c file.c [more.c ...]`: compiles your C with @yowasp/clang (wasync/cc, no emscripten), runs
 // one entry in Node on the virtual clock and prints its value, elapsed time, printf output and (--trace) poll trace.
-// Also the compiler behind `wasync build` when emcc is absent (compileWithClang, used by build.js).
+// Also the compiler behind `wasync build` when emcc is absent (compileWithClang, used by build.js). The program runs
+// in a worker thread (run-c-worker.js) under a watchdog: a poll that never returns is stopped after --timeout seconds.
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 export const RUN_C_USAGE = `usage: wasync run-c <file.c> [more.c ...] [options] [name=value ...]
   compiles the files with @yowasp/clang (no emscripten needed) and runs one entry in Node
@@ -11,8 +13,17 @@ options:
   --arg NAME=VALUE   an argument of the entry (the same as a bare NAME=VALUE)
   --trace            print the poll trace as a text timeline
   --real             use the real clock (default: the virtual clock, deterministic)
+  --timeout SECONDS  stop the program when it has not finished after this long (default 5; 0: never);
+                     exit status 124
   -I DIR, -D NAME[=VALUE]   as for the compiler
 `;
+
+/** Seconds the program may run before the watchdog stops it, unless --timeout says otherwise. */
+export const RUN_C_DEFAULT_TIMEOUT_S = 5;
+/** The exit status when the watchdog stopped the program (that of coreutils' timeout). */
+export const RUN_C_TIMEOUT_EXIT = 124;
+const MAX_TIMEOUT_S = 86_400;
+const STARTUP_S = 30;
 
 export class UsageError extends Error {}
 export class CompileFailed extends Error {}
@@ -78,7 +89,8 @@ export async function compileWithClang({ sources, includes = [], defines = [], e
 }
 
 function parseArgs(argv) {
-  const o = { sources: [], includes: [], defines: [], entry: null, trace: false, clock: 'virtual', params: {} };
+  const o = { sources: [], includes: [], defines: [], entry: null, trace: false, clock: 'virtual', params: {},
+    timeout: RUN_C_DEFAULT_TIMEOUT_S };
   const param = (a) => {
     const [k, ...v] = a.split('=');
     if (!k) throw new UsageError(`bad argument '${a}': expected name=value`);
@@ -94,6 +106,12 @@ function parseArgs(argv) {
     if (a === '--trace') o.trace = true;
     else if (a === '--real') o.clock = 'real';
     else if (a === '--entry') o.entry = next();
+    else if (a === '--timeout') {
+      const v = next();
+      const n = /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
+      if (!(n <= MAX_TIMEOUT_S)) throw new UsageError(`--timeout ${v}: expected seconds from 0 to ${MAX_TIMEOUT_S} (0: no watchdog)`);
+      o.timeout = n;
+    }
     else if (a === '--arg') {
       const v = next();
       if (!v.includes('=')) throw new UsageError(`--arg ${v}: expected name=value`);
@@ -135,40 +153,69 @@ export async function runCCommand(argv) {
     if (e instanceof CompileFailed) return fail(1, e.message);
     throw e;
   }
-  const { createRuntime, traceToText } = await import('wasync');
-  let rt;
-  try {
-    rt = await createRuntime({
-      wasm: built.wasm, clock: o.clock, trace: true,
-      stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s),
-    });
-  } catch (e) {
-    return fail(1, `cannot load the compiled module: ${e.message}`);
+  const outcome = await runInWorker(o, built.wasm);
+  if (outcome.timedOut) {
+    return fail(RUN_C_TIMEOUT_EXIT, `${outcome.running ?? 'the program'} was stopped after ${o.timeout} s (--timeout): a poll that never returns `
+      + '(like while (1) {}) holds the only thread, so every other task, timer and callback starves; wait with '
+      + 'WS_AWAIT so the poll returns Pending (or, if it just needs longer, raise --timeout)');
   }
-  const name = o.entry ?? rt.entries[0];
-  if (!rt.entries.includes(name)) {
-    rt.close();
-    return fail(2, `no entry named '${name}' (the module has: ${rt.entries.join(', ')})`);
+  if (outcome.error) return fail(1, `the run failed: ${outcome.error.message}`);
+  const d = outcome.done;
+  if (!d) {
+    process.exitCode = outcome.exit;
+    return;
   }
-  const isExample = rt.examples.some((e) => e.name === name);
-  let value, elapsed, trace, error = null;
-  try {
-    if (isExample) {
-      ({ value, elapsedMs: elapsed, trace } = await rt.runExample(name, o.params));
-    } else {
-      rt.readTrace({ clear: true });
-      value = await rt.start(name, o.params).promise;
-      trace = rt.readTrace();
-      elapsed = trace.length ? trace.at(-1).t : 0;
-    }
-  } catch (e) {
-    error = e;
-    trace = e.trace ?? (rt.closed ? [] : rt.readTrace());
-  }
-  if (o.trace && trace) process.stdout.write(traceToText(trace));
-  rt.close();
-  if (error) return fail(1, `${name} failed: ${error.code ?? error.name ?? ''} ${error.message}`.replace(/\s+/g, ' '));
-  process.stdout.write(`${name}: value ${JSON.stringify(value)}, elapsed ${elapsed.toFixed(3)} ms (${o.clock} clock), `
-    + `${trace.length} trace events; compiled with @yowasp/clang ${built.clangVersion} in `
+  process.stdout.write(`${d.name}: value ${d.value}, elapsed ${d.elapsed.toFixed(3)} ms (${o.clock} clock), `
+    + `${d.events} trace events; compiled with @yowasp/clang ${built.clangVersion} in `
     + `${((built.ms.compile + built.ms.link) / 1000).toFixed(2)} s\n`);
+}
+
+/**
+ * Runs the compiled module in a worker thread, writing what it prints as it arrives; when `o.timeout` seconds pass
+ * first, terminates it (a blocked poll cannot be interrupted from inside its own thread).
+ * @returns {Promise<{ exit?: number, done?: object, running?: string, timedOut?: boolean, error?: Error }>}
+ */
+function runInWorker(o, wasm) {
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL('./run-c-worker.js', import.meta.url), {
+      workerData: { wasm, clock: o.clock, entry: o.entry, params: o.params, trace: o.trace },
+    });
+    const result = {};
+    let settled = false;
+    const settle = (extra) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...result, ...extra });
+    };
+    // the limit counts from the entry's start; loading the module (which runs C constructors) gets at least
+    // STARTUP_S, so that a busy machine's slow worker start is not taken for a blocked poll
+    let timer = null;
+    const arm = (s) => {
+      clearTimeout(timer);
+      if (o.timeout > 0) timer = setTimeout(() => {
+        worker.terminate();
+        settle({ timedOut: true });
+      }, s * 1000);
+    };
+    arm(Math.max(o.timeout, STARTUP_S));
+    worker.on('message', (m) => {
+      if (settled) return;
+      if (m.out !== undefined) process.stdout.write(m.out);
+      else if (m.err !== undefined) process.stderr.write(m.err);
+      else if (m.done) result.done = m.done;
+      else if (m.running) {
+        result.running = m.running;
+        arm(o.timeout);
+      }
+      else if (m.exit !== undefined) {
+        // done: the worker need not wind down by itself (a runtime may keep helper threads)
+        result.exit = m.exit;
+        settle({});
+        worker.terminate();
+      }
+    });
+    worker.on('error', (e) => settle({ error: e }));
+    worker.on('exit', () => settle({ exit: result.exit ?? 1 }));
+  });
 }
