@@ -178,6 +178,8 @@ test('wasync run-c: bad input gets one line and exit status 2, before the compil
     [['run-c', 'hello.c', '--fast'], 'wasync run-c: unknown option --fast (see: wasync run-c --help)\n'],
     [['run-c', 'hello.c', '--entry'], 'wasync run-c: --entry needs a value\n'],
     [['run-c', 'notes.txt'], 'wasync run-c: not a C source (.c): notes.txt\n'],
+    [['run-c', 'hello.c', '--timeout', 'soon'], 'wasync run-c: --timeout soon: expected seconds from 0 to 86400 (0: no watchdog)\n'],
+    [['run-c', 'hello.c', '--timeout', '-1'], 'wasync run-c: --timeout -1: expected seconds from 0 to 86400 (0: no watchdog)\n'],
   ];
   fs.writeFileSync(path.join(tmp, 'hello.c'), HELLO);
   for (const [args, stderr] of cases) {
@@ -189,6 +191,36 @@ test('wasync run-c: bad input gets one line and exit status 2, before the compil
   const noEntry = await cli(['run-c', 'hello.c', '--entry', 'nope']);
   assert.equal(noEntry.code, 2);
   assert.match(noEntry.stderr, /^wasync run-c: no entry named 'nope' \(the module has: greet\)\n$/m);
+});
+
+const SPIN = `#include <stdio.h>
+#include "ws_module.h"
+
+WS_ASYNC(spin, { int unused; })
+{
+    WS_BEGIN();
+    printf("before the loop\\n");
+    volatile int forever = 1;
+    while (forever) {}
+    WS_RETURN(0);
+    WS_END();
+}
+
+static void spin_init(void *f, const wsx_args *args)
+{
+    spin *self = f;
+    WS_ASYNC_INIT(spin, self);
+    (void)args;
+}
+WS_ENTRY(spin, .title = "Spin", .init = spin_init);
+`;
+
+test('wasync run-c: a poll that never returns is stopped by the watchdog (--timeout), with exit status 124', T, async () => {
+  fs.writeFileSync(path.join(tmp, 'spin.c'), SPIN);
+  const r = await cli(['run-c', 'spin.c', '--timeout', '1']);
+  assert.equal(r.code, 124, r.stderr);
+  assert.equal(r.stdout, 'before the loop\n', 'what the program printed before it blocked still arrives');
+  assert.match(r.stderr, /^wasync run-c: spin was stopped after 1 s \(--timeout\): a poll that never returns \(like while \(1\) \{\}\) holds the only thread, so every other task, timer and callback starves; .*raise --timeout\)\n$/);
 });
 
 test('wasync build without emcc on PATH falls back to @yowasp/clang and says so', T, async () => {

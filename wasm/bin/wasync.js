@@ -19,7 +19,7 @@ import { runCCommand } from './run-c.js';
 const USAGE = `usage:
   wasync build <app.c> [more.c ...] -o <app.wasm> [options]
                                        build a module of your own entry points (wasync build --help)
-  wasync run-c <file.c> [--trace] [--entry NAME] [--arg name=value ...]
+  wasync run-c <file.c> [--trace] [--entry NAME] [--arg name=value ...] [--timeout S]
                                        compile your C in Node (no emscripten) and run one entry (wasync run-c --help)
   wasync list                          list the built-in examples
   wasync run <example> [options] [param=value ...]
