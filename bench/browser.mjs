@@ -1,12 +1,14 @@
 // browser.mjs: the bridge benchmark side by side in Node and in headless Chromium: plain JS, wasync (C awaiting JS
-// promises through the bridge) and JSPI (a hand-written module, bench/browser/jspi.wat; Chromium only).
+// promises through the bridge), the floor of any callback bridge (bench/browser/floor.wat: one crossing each way
+// per await and nothing else) and JSPI (a hand-written module, bench/browser/jspi.wat; Chromium only).
 //
 //   node bench/browser.mjs [--n 100000] [--rounds 3]
 //
-// Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for jspi.wat) and Chromium at /usr/bin/chromium
+// Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for the .wat sides) and Chromium at /usr/bin/chromium
 // (or $CHROMIUM), driven by playwright-core. Each round runs every side once per workload, interleaved; each
 // measurement is the mean of 3 runs after 4 warm-up runs (bench/browser/workloads.mjs); the table shows the median
-// over rounds. A benchmark: nothing is asserted.
+// over rounds, and each ratio's median with its range over rounds (the ratio of a round's two sides, measured
+// back to back, is steadier on a loaded machine than either side alone). A benchmark: nothing is asserted.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
@@ -31,13 +33,14 @@ const WORKLOADS = [['bridge-seq', 1], ['bridge-batch', 1000]];
 const sliceMs = arg('slice-ms', undefined);
 const options = sliceMs === undefined ? {} : { sliceMs };
 
-function jspiBytes() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'wasync-jspi-'));
+// A hand-written module of bench/browser/ (jspi.wat, floor.wat) assembled with Binaryen's wasm-as, or null.
+function assemble(name) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wasync-wat-'));
   try {
-    const out = path.join(dir, 'jspi.wasm');
-    const r = spawnSync('wasm-as', [path.join(here, 'browser', 'jspi.wat'), '-o', out], { encoding: 'utf8' });
+    const out = path.join(dir, `${name}.wasm`);
+    const r = spawnSync('wasm-as', [path.join(here, 'browser', `${name}.wat`), '-o', out], { encoding: 'utf8' });
     if (r.status !== 0) {
-      console.warn(`no JSPI side: wasm-as failed: ${r.error?.message ?? r.stderr}`);
+      console.warn(`no ${name} side: wasm-as failed: ${r.error?.message ?? r.stderr}`);
       return null;
     }
     return readFileSync(out);
@@ -48,12 +51,13 @@ function jspiBytes() {
 
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
-async function serve(jspi) {
+async function serve(wats) {
   const server = http.createServer(async (req, res) => {
     const p = new URL(req.url, 'http://x').pathname;
     let file = null;
     if (p === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench</title>');
-    if (p === '/jspi.wasm' && jspi) return res.writeHead(200, { 'content-type': 'application/wasm' }).end(jspi);
+    const wat = /^\/(\w+)\.wasm$/.exec(p)?.[1];
+    if (wat && wats[wat]) return res.writeHead(200, { 'content-type': 'application/wasm' }).end(wats[wat]);
     if (p.startsWith('/pkg/')) file = path.join(root, 'wasm', p.slice(5));
     else if (p.startsWith('/bench/')) file = path.join(here, 'browser', p.slice(7));
     if (!file || !file.startsWith(root)) return res.writeHead(404).end();
@@ -71,12 +75,12 @@ async function serve(jspi) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function main() {
-  const jspi = jspiBytes();
+  const wats = { jspi: assemble('jspi'), floor: assemble('floor') };
   const results = {}; // engine -> workload -> side -> [ns]
   const add = (engine, w, side, ns) => (((results[engine] ??= {})[w] ??= {})[side] ??= []).push(ns);
 
-  const nodeSides = await makeSides({ createRuntime, jspiBytes: jspi, options });
-  const server = await serve(jspi);
+  const nodeSides = await makeSides({ createRuntime, jspiBytes: wats.jspi, floorBytes: wats.floor, options });
+  const server = await serve(wats);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage();
@@ -84,8 +88,8 @@ async function main() {
     const browserSides = await page.evaluate(async (options) => {
       const { makeSides, measure } = await import('/bench/workloads.mjs');
       const { createRuntime } = await import('/pkg/index.js');
-      const bytes = await fetch('/jspi.wasm').then((r) => (r.ok ? r.arrayBuffer() : null));
-      const sides = await makeSides({ createRuntime, jspiBytes: bytes, options });
+      const get = (name) => fetch(`/${name}.wasm`).then((r) => (r.ok ? r.arrayBuffer() : null));
+      const sides = await makeSides({ createRuntime, jspiBytes: await get('jspi'), floorBytes: await get('floor'), options });
       globalThis.benchRun = (side, n, width) => measure(sides[side], n, width);
       return Object.keys(sides);
     }, options);
@@ -103,14 +107,17 @@ async function main() {
   }
   const extra = sliceMs === undefined ? '' : ` --slice-ms ${sliceMs}`;
   console.log(`command: node bench/browser.mjs --n ${n} --rounds ${rounds}${extra}   (ns per await, median of ${rounds} rounds)`);
-  console.log('| engine | workload | js | wasync | jspi | wasync / js | jspi / js |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| engine | workload | js | wasync | floor | jspi | wasync / js | floor / js | jspi / js |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [engine, ws] of Object.entries(results)) {
     for (const [w, sides] of Object.entries(ws)) {
-      const js = median(sides.js);
       const cell = (s) => (sides[s] ? median(sides[s]).toFixed(0) : 'n/a');
-      const ratio = (s) => (sides[s] ? `${(median(sides[s]) / js).toFixed(2)}x` : 'n/a');
-      console.log(`| ${engine} | ${w} | ${js.toFixed(0)} | ${cell('wasync')} | ${cell('jspi')} | ${ratio('wasync')} | ${ratio('jspi')} |`);
+      const ratio = (s) => {
+        if (!sides[s]) return 'n/a';
+        const rs = sides[s].map((v, i) => v / sides.js[i]);
+        return `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)})`;
+      };
+      console.log(`| ${engine} | ${w} | ${cell('js')} | ${cell('wasync')} | ${cell('floor')} | ${cell('jspi')} | ${ratio('wasync')} | ${ratio('floor')} | ${ratio('jspi')} |`);
     }
   }
 }
