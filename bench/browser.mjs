@@ -2,13 +2,16 @@
 // promises through the bridge), the floor of any callback bridge (bench/browser/floor.wat: one crossing each way
 // per await and nothing else) and JSPI (a hand-written module, bench/browser/jspi.wat; Chromium only).
 //
-//   node bench/browser.mjs [--n 100000] [--rounds 3]
+//   node bench/browser.mjs [--n 100000] [--rounds 3] [--cpu]
 //
 // Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for the .wat sides) and Chromium at /usr/bin/chromium
 // (or $CHROMIUM), driven by playwright-core. Each round runs every side once per workload, interleaved; each
 // measurement is the mean of 3 runs after 4 warm-up runs (bench/browser/workloads.mjs); the table shows the median
 // over rounds, and each ratio's median with its range over rounds (the ratio of a round's two sides, measured
-// back to back, is steadier on a loaded machine than either side alone). A benchmark: nothing is asserted.
+// back to back, is steadier on a loaded machine than either side alone). With --cpu the figures are CPU time
+// per await instead of wall time: the Node process's (process.cpuUsage) and the page's main thread's (the
+// DevTools protocol's Performance.getMetrics ThreadTime), which other processes on a loaded machine disturb far
+// less than the wall clock. A benchmark: nothing is asserted.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
@@ -28,6 +31,7 @@ const arg = (name, def) => {
 };
 const n = arg('n', 100000);
 const rounds = arg('rounds', 3);
+const cpu = process.argv.includes('--cpu');
 const WORKLOADS = [['bridge-seq', 1], ['bridge-batch', 1000]];
 // Extra runtime options for the wasync side, for experiments: --slice-ms 0 turns the time slice off.
 const sliceMs = arg('slice-ms', undefined);
@@ -90,15 +94,33 @@ async function main() {
       const { createRuntime } = await import('/pkg/index.js');
       const get = (name) => fetch(`/${name}.wasm`).then((r) => (r.ok ? r.arrayBuffer() : null));
       const sides = await makeSides({ createRuntime, jspiBytes: await get('jspi'), floorBytes: await get('floor'), options });
-      globalThis.benchRun = (side, n, width) => measure(sides[side], n, width);
+      globalThis.benchRun = (side, n, width, opts) => measure(sides[side], n, width, opts);
       return Object.keys(sides);
     }, options);
+    const cdp = cpu ? await page.context().newCDPSession(page) : null;
+    if (cdp) await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const threadTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value;
+    const RUNS = 3;
+    const nodeCpu = async (side, width) => {
+      await measure(side, n, width, { runs: 0 });
+      const c0 = process.cpuUsage();
+      await measure(side, n, width, { warm: 0, runs: RUNS });
+      const c = process.cpuUsage(c0);
+      return ((c.user + c.system) * 1e3) / (RUNS * n);
+    };
+    const pageRun = (side, width, opts) => page.evaluate(([s, nn, wd, o]) => globalThis.benchRun(s, nn, wd, o), [side, n, width, opts]);
+    const pageCpu = async (side, width) => {
+      await pageRun(side, width, { runs: 0 });
+      const t0 = await threadTime();
+      await pageRun(side, width, { warm: 0, runs: RUNS });
+      return ((await threadTime()) - t0) * 1e9 / (RUNS * n);
+    };
     for (let r = 0; r < rounds; r++) {
       for (const [w, width] of WORKLOADS) {
-        for (const side of Object.keys(nodeSides)) add('node', w, side, await measure(nodeSides[side], n, width));
-        for (const side of browserSides) {
-          add('chromium', w, side, await page.evaluate(([s, nn, wd]) => globalThis.benchRun(s, nn, wd), [side, n, width]));
+        for (const side of Object.keys(nodeSides)) {
+          add('node', w, side, cpu ? await nodeCpu(nodeSides[side], width) : await measure(nodeSides[side], n, width));
         }
+        for (const side of browserSides) add('chromium', w, side, cpu ? await pageCpu(side, width) : await pageRun(side, width));
       }
     }
   } finally {
@@ -106,7 +128,7 @@ async function main() {
     server.close();
   }
   const extra = sliceMs === undefined ? '' : ` --slice-ms ${sliceMs}`;
-  console.log(`command: node bench/browser.mjs --n ${n} --rounds ${rounds}${extra}   (ns per await, median of ${rounds} rounds)`);
+  console.log(`command: node bench/browser.mjs --n ${n} --rounds ${rounds}${extra}${cpu ? ' --cpu' : ''}   (${cpu ? 'CPU' : 'wall'} ns per await, median of ${rounds} rounds)`);
   console.log('| engine | workload | js | wasync | floor | jspi | wasync / js | floor / js | jspi / js |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [engine, ws] of Object.entries(results)) {

@@ -61,8 +61,11 @@ export async function makeSides({ createRuntime, jspiBytes, floorBytes, options 
   return sides;
 }
 
+// measure(side, n, width, { warm: 0 }) after a separate warm-up call lets the caller read a CPU clock around the
+// timed runs only (bench/browser.mjs --cpu).
 export async function measure(side, n, width, { warm = 4, runs = 3 } = {}) {
   for (let i = 0; i < warm; i++) await side(n, width);
+  if (runs === 0) return 0;
   let total = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
