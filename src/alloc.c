@@ -12,8 +12,6 @@ static void *default_alloc(void *ud, size_t size) { (void)ud; return malloc(size
 static void *default_realloc(void *ud, void *p, size_t size) { (void)ud; return realloc(p, size); }
 static void default_free(void *ud, void *p) { (void)ud; free(p); }
 
-static uint32_t size_class_of(size_t size);
-
 const ws_allocator ws__default_allocator = { default_alloc, default_realloc, default_free, NULL };
 
 void *ws__alloc(ws_runtime *rt, size_t size)
@@ -61,32 +59,6 @@ void ws__user_free(ws_runtime *rt, void *p, size_t size)
     rt->stats.user_blocks--;
     rt->stats.user_bytes -= size;
     ws__free(rt, p, size);
-}
-
-/* Program-owned blocks from the slab (byte blocks, ws_bytes_new): a host call's outcome is allocated and freed on
- * every await, and the slab makes that a pop and a push instead of a trip through the allocator. Counted like
- * ws__user_alloc's; `size` must be the same at the free (it names the size class). */
-void *ws__user_slab_alloc(ws_runtime *rt, size_t size)
-{
-    uint8_t c;
-    if (size > SIZE_MAX - 2 * WS_SLAB_GRAIN) /* the slab adds a header to a big block */
-        return NULL;
-    void *p = ws__slab_alloc(rt, size, &c);
-    if (p) {
-        rt->stats.user_blocks++;
-        rt->stats.user_bytes += size;
-    }
-    return p;
-}
-
-void ws__user_slab_free(ws_runtime *rt, void *p, size_t size)
-{
-    if (!p)
-        return;
-    assert(rt->stats.user_blocks > 0 && rt->stats.user_bytes >= size);
-    rt->stats.user_blocks--;
-    rt->stats.user_bytes -= size;
-    ws__slab_free(rt, p, (uint8_t)size_class_of(size));
 }
 
 void *ws_alloc(ws_runtime *rt, size_t size)

@@ -53,7 +53,7 @@ ws_bytes *ws_bytes_new(ws_runtime *rt, const void *src, uint32_t len)
 {
     if (!rt || len > UINT32_MAX - sizeof(ws_bytes) - 1)
         return NULL;
-    ws_bytes *b = ws__user_slab_alloc(rt, sizeof *b + len + 1);
+    ws_bytes *b = ws__user_alloc(rt, sizeof *b + len + 1);
     if (!b)
         return NULL;
     b->len = len;
@@ -66,7 +66,7 @@ ws_bytes *ws_bytes_new(ws_runtime *rt, const void *src, uint32_t len)
 void ws_bytes_free(ws_runtime *rt, ws_bytes *b)
 {
     if (rt && b)
-        ws__user_slab_free(rt, b, sizeof *b + b->len + 1);
+        ws__user_free(rt, b, sizeof *b + b->len + 1);
 }
 
 static void op_free_output(ws_runtime *rt, ws_future *f)

@@ -177,8 +177,6 @@ void ws__free(ws_runtime *rt, void *p, size_t size);
 void *ws__user_alloc(ws_runtime *rt, size_t size);   /* counted in stats.user_blocks / user_bytes */
 void ws__user_free(ws_runtime *rt, void *p, size_t size);
 extern const ws_allocator ws__default_allocator;
-void *ws__user_slab_alloc(ws_runtime *rt, size_t size); /* counted as the program's, from the slab */
-void ws__user_slab_free(ws_runtime *rt, void *p, size_t size);
 void *ws__slab_alloc(ws_runtime *rt, size_t size, uint8_t *class_out);
 void ws__slab_free(ws_runtime *rt, void *block, uint8_t size_class);
 void ws__slab_release_all(ws_runtime *rt);
