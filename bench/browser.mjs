@@ -2,7 +2,7 @@
 // promises through the bridge), the floor of any callback bridge (bench/browser/floor.wat: one crossing each way
 // per await and nothing else) and JSPI (a hand-written module, bench/browser/jspi.wat; Chromium only).
 //
-//   node bench/browser.mjs [--n 100000] [--rounds 3] [--cpu]
+//   node bench/browser.mjs [--n 100000] [--rounds 3] [--cpu] [--node-only]
 //
 // Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for the .wat sides) and Chromium at /usr/bin/chromium
 // (or $CHROMIUM), driven by playwright-core. Each round runs every side once per workload, interleaved; each
@@ -32,6 +32,7 @@ const arg = (name, def) => {
 const n = arg('n', 100000);
 const rounds = arg('rounds', 3);
 const cpu = process.argv.includes('--cpu');
+const nodeOnly = process.argv.includes('--node-only'); // no browser: the Node process does nothing else
 const WORKLOADS = [['bridge-seq', 1], ['bridge-batch', 1000]];
 // Extra runtime options for the wasync side, for experiments: --slice-ms 0 turns the time slice off.
 const sliceMs = arg('slice-ms', undefined);
@@ -84,12 +85,12 @@ async function main() {
   const add = (engine, w, side, ns) => (((results[engine] ??= {})[w] ??= {})[side] ??= []).push(ns);
 
   const nodeSides = await makeSides({ createRuntime, jspiBytes: wats.jspi, floorBytes: wats.floor, options });
-  const server = await serve(wats);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const server = nodeOnly ? null : await serve(wats);
+  const browser = nodeOnly ? null : await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
-    const browserSides = await page.evaluate(async (options) => {
+    const page = nodeOnly ? null : await browser.newPage();
+    await page?.goto(`http://127.0.0.1:${server.address().port}/`);
+    const browserSides = nodeOnly ? [] : await page.evaluate(async (options) => {
       const { makeSides, measure } = await import('/bench/workloads.mjs');
       const { createRuntime } = await import('/pkg/index.js');
       const get = (name) => fetch(`/${name}.wasm`).then((r) => (r.ok ? r.arrayBuffer() : null));
@@ -97,7 +98,7 @@ async function main() {
       globalThis.benchRun = (side, n, width, opts) => measure(sides[side], n, width, opts);
       return Object.keys(sides);
     }, options);
-    const cdp = cpu ? await page.context().newCDPSession(page) : null;
+    const cdp = cpu && !nodeOnly ? await page.context().newCDPSession(page) : null;
     if (cdp) await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     const threadTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value;
     const RUNS = 3;
@@ -124,11 +125,11 @@ async function main() {
       }
     }
   } finally {
-    await browser.close();
-    server.close();
+    await browser?.close();
+    server?.close();
   }
   const extra = sliceMs === undefined ? '' : ` --slice-ms ${sliceMs}`;
-  console.log(`command: node bench/browser.mjs --n ${n} --rounds ${rounds}${extra}${cpu ? ' --cpu' : ''}   (${cpu ? 'CPU' : 'wall'} ns per await, median of ${rounds} rounds)`);
+  console.log(`command: node bench/browser.mjs --n ${n} --rounds ${rounds}${extra}${cpu ? ' --cpu' : ''}${nodeOnly ? ' --node-only' : ''}   (${cpu ? 'CPU' : 'wall'} ns per await, median of ${rounds} rounds)`);
   console.log('| engine | workload | js | wasync | floor | jspi | wasync / js | floor / js | jspi / js |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [engine, ws] of Object.entries(results)) {
