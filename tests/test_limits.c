@@ -608,6 +608,37 @@ static void test_trace_table_growth_fails(void **state)
     tu_rt_free(rt);
 }
 
+
+/* As above, but the table grows and the array of strings cannot (the second allocation of the spawn fails): the
+ * name is recorded as "" (index 0), not as some other name. Motivating mutant: trace.c:141 ws__intern
+ * `return 0` after a failed ws__realloc -> `return 1` (the event names the first string interned). */
+static void test_trace_strings_growth_fails(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 1024, 1);
+    char name[32];
+    for (int i = 0; i < 63; i++) { /* the array of strings (64) is full, and the table half full */
+        snprintf(name, sizeof name, "n%d", i);
+        ws_ready r;
+        ws_ready_init(&r, 0);
+        assert_int_equal(ws_spawn(rt, &r.base, sizeof r, name, NULL), WS_OK);
+    }
+    uint32_t at = ws_trace_count(rt);
+    tu_mem.fail_at = tu_mem.calls + 2; /* the table grows, the array does not */
+    ws_ready r;
+    ws_ready_init(&r, 0);
+    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "one too many", NULL), WS_OK);
+    assert_int_equal(tu_mem.failures, 1);
+    tu_mem.fail_at = 0;
+    ws_trace_event e;
+    assert_int_equal(ws_trace_read(rt, at, &e, 1), 1);
+    assert_int_equal(e.kind, WS_EV_SPAWN);
+    assert_int_equal(e.b, 0);
+    assert_int_equal(ws_trace_string_count(rt), 64);
+    tu_run(rt);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -623,6 +654,7 @@ int main(void)
         TU_TEST(test_slice_boundary),
         TU_TEST(test_block_sizes),
         TU_TEST(test_trace_table_growth_fails),
+        TU_TEST(test_trace_strings_growth_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
