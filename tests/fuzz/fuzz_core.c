@@ -1057,6 +1057,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ws_id id = W.nops && v < 240 ? W.ops[v % W.nops] : ((ws_id)1 << 32) | (v & 15);
             ws_bytes *b = (len & 1) ? ws_bytes_new(W.rt, "payload-payload-payload", len % 24) : NULL;
             int live = ws_op_is_live(W.rt, id);
+            /* a host-side milestone first (a blocking job starting or finishing on a worker): recorded either way */
+            CHECK(ws_op_trace(W.rt, id, (len & 4) ? WS_EV_JOB_START : WS_EV_JOB_FINISH, len & 3, v) == (live ? WS_OK : WS_ESTALE));
             int rc = ws_op_complete(W.rt, id, (len & 2) ? WS_EHOST : WS_OK, b);
             CHECK(rc == (live ? WS_OK : WS_ESTALE));
             int i = find_op(id);
