@@ -414,6 +414,47 @@ static void test_nested_await_point(void **state)
     tu_rt_free(rt);
 }
 
+
+/* ---- from mutation run 5 (seed 20261203) ---- */
+
+WS_ASYNC(yield_once, { int unused; })
+{
+    WS_BEGIN();
+    WS_YIELD();
+    WS_RETURN(0);
+    WS_END();
+}
+
+/* A task that yields is woken by itself from no other source (the wake's source is 0), and its last poll, ready,
+ * names no await point (file 0). Motivating mutants: task.c:369 ws__yield_wake `ws__wake(..., WS_CAUSE_SELF, 0)`
+ * -> `1` (the wake claims a source); executor.c:37 poll_task_traced `: 0` -> `: 1` (a poll without an await point
+ * names the first interned string as its file). */
+static void test_yield_wake_and_ready_poll(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 256, 0);
+    yield_once y;
+    WS_ASYNC_INIT(yield_once, &y);
+    assert_int_equal(ws_spawn(rt, &y.ws_base, sizeof y, "yielder", NULL), WS_OK);
+    tu_run(rt);
+    int self_wakes = 0, ready_ends = 0;
+    for (uint32_t i = 0; i < ws_trace_count(rt); i++) {
+        ws_trace_event e;
+        assert_int_equal(ws_trace_read(rt, i, &e, 1), 1);
+        if (e.kind == WS_EV_WAKE && e.detail == WS_CAUSE_SELF) {
+            self_wakes++;
+            assert_int_equal(e.b, 0);
+        }
+        if (e.kind == WS_EV_POLL_END && e.depth == 0 && e.detail == WS_READY) {
+            ready_ends++;
+            assert_int_equal(e.c, 0);
+        }
+    }
+    assert_int_equal(self_wakes, 1);
+    assert_int_equal(ready_ends, 1);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +466,7 @@ int main(void)
         TU_TEST(test_lost_events_line),
         TU_TEST(test_clear_forgets_every_wake),
         TU_TEST(test_nested_await_point),
+        TU_TEST(test_yield_wake_and_ready_poll),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
