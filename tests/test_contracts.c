@@ -1439,6 +1439,30 @@ static void test_run5_traced_page_growth(void **state)
     tu_rt_free(rt);
 }
 
+
+/* ws_block_on that stalls (nothing can wake its task) detaches the task: woken later, it runs to the end and is
+ * freed, its output with it. Motivating mutant: executor.c:285 ws_block_on `ws_future_drop(rt, &h.base)` before
+ * `return WS_ESTALL` deleted (the handle is never dropped: the finished task is kept until the runtime goes). */
+static void test_run5_stalled_block_on_detaches(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    tu_probe p;
+    int polls = 0;
+    tu_probe_init(&p, &polls, NULL, 1, 7); /* pending once, and nobody wakes it */
+    int64_t out = -1;
+    int err = -1;
+    assert_int_equal(ws_block_on(rt, &p.base, sizeof p, "stuck", &out, &err), WS_ESTALL);
+    assert_int_equal(polls, 1);
+    assert_int_equal(tu_stats(rt).tasks_live, 1);
+    ws_waker w = tu_last_waker;
+    ws_waker_wake(&w, WS_CAUSE_HOST, 0);
+    tu_run(rt);
+    assert_int_equal(polls, 2);
+    assert_int_equal(tu_stats(rt).tasks_live, 0); /* finished and freed: nobody holds its handle */
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1474,6 +1498,7 @@ int main(void)
         TU_TEST(test_run4_teardown_is_busy),
         TU_TEST(test_run5_broadcast_and_dirty_send),
         TU_TEST(test_run5_traced_page_growth),
+        TU_TEST(test_run5_stalled_block_on_detaches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
