@@ -336,6 +336,41 @@ static void test_cancelled_on_dirty_memory(void **state)
     tu_rt_free_released(rt);
 }
 
+
+/* ---- from mutation run 5 (seed 20261203) ---- */
+
+/* ws_token_is_cancelled answers 1 or 0; and a child dropped from the middle of its siblings leaves the next one
+ * pointing at the right previous sibling: dropping that one later does not write into the freed token's memory
+ * (here taken by X, a new first child of Q before Z: Q keeps Z). Motivating mutants (token.c): cancel_one
+ * `t->cancelled = 1` -> `2`; token_unref `t->next_sibling->prev_sibling = t->prev_sibling` deleted. */
+static void test_cancelled_flag_and_next_sibling_link(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_token *p, *c1, *c2, *c3, *q, *z, *x;
+    assert_int_equal(ws_token_new(rt, &p), WS_OK);
+    assert_int_equal(ws_token_is_cancelled(p), 0);
+    assert_int_equal(ws_token_new(rt, &q), WS_OK);
+    assert_int_equal(ws_token_child(q, &z), WS_OK);
+    assert_int_equal(ws_token_child(p, &c1), WS_OK);
+    assert_int_equal(ws_token_child(p, &c2), WS_OK);
+    assert_int_equal(ws_token_child(p, &c3), WS_OK); /* p's list: c3, c2, c1 */
+    ws_token_drop(c2);
+    assert_int_equal(ws_token_child(q, &x), WS_OK); /* q's list: x, z; x likely in c2's old block */
+    ws_token_drop(c1);
+    assert_int_equal(ws_token_cancel(q), WS_OK);
+    assert_int_equal(ws_token_is_cancelled(q), 1);
+    assert_int_equal(ws_token_is_cancelled(x), 1);
+    assert_int_equal(ws_token_is_cancelled(z), 1);
+    assert_int_equal(ws_token_is_cancelled(c3), 0);
+    ws_token_drop(x);
+    ws_token_drop(z);
+    ws_token_drop(q);
+    ws_token_drop(c3);
+    ws_token_drop(p);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +381,7 @@ int main(void)
         TU_TEST(test_middle_child_dropped),
         TU_TEST(test_orphan_forgets_parent),
         TU_TEST(test_cancelled_on_dirty_memory),
+        TU_TEST(test_cancelled_flag_and_next_sibling_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
