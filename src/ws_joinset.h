@@ -15,7 +15,8 @@
  *         WS_BEGIN();
  *         for (self->i = 0; self->i < 3; self->i++) {
  *             child c; WS_ASYNC_INIT(child, &c);
- *             if (ws_joinset_spawn(&self->scope, &c.base, sizeof c, "child", NULL) != WS_OK) WS_RETURN_ERR(WS_ENOMEM);
+ *             if (ws_joinset_spawn(&self->scope, &c.ws_base, sizeof c, "child", NULL) != WS_OK)
+ *                 WS_RETURN_ERR(WS_ENOMEM);
  *         }
  *         ws_join_next_init(&self->next, &self->scope);
  *         WS_AWAIT(&self->next);                  // the first child to finish
@@ -93,9 +94,9 @@ void ws_join_next_init(ws_join_next *f, ws_joinset *s);
 void ws__scope_drop(ws_runtime *rt, ws_future *f, ws_joinset *scope);
 /* Before the body's first statement ran: not yet suspended at any await, not finished. */
 #if WS_ASYNC_LABELS
-#define WS__ASYNC_FIRST_POLL(self) ((self)->ws_resume_at == NULL && (self)->base.resume == WS_ASYNC_START)
+#define WS__ASYNC_FIRST_POLL(self) ((self)->ws_resume_at == NULL && (self)->ws_base.resume == WS_ASYNC_START)
 #else
-#define WS__ASYNC_FIRST_POLL(self) ((self)->base.resume == WS_ASYNC_START)
+#define WS__ASYNC_FIRST_POLL(self) ((self)->ws_base.resume == WS_ASYNC_START)
 #endif
 static inline void ws__scope_no_drop(ws_runtime *rt, ws_future *f)
 {

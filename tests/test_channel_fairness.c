@@ -294,7 +294,7 @@ static void test_budget_keeps_claim(void **state)
     join_sender f;
     WS_ASYNC_INIT(join_sender, &f);
     f.ch = ch;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "join_sender", &g_h[0]), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "join_sender", &g_h[0]), WS_OK);
     tu_run(rt);
     spawn_sender(rt, ch, 1, 502);
     tu_run(rt);
@@ -402,7 +402,7 @@ static void test_receiver_drop_wakes_every_sender(void **state)
         WS_ASYNC_INIT(closed_sender, &f);
         f.ch = ch;
         f.idx = i;
-        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "closed_sender", NULL), WS_OK);
+        assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "closed_sender", NULL), WS_OK);
     }
     tu_run(rt);
     QUEUE(0, 1, 2);

@@ -26,7 +26,7 @@ static void test_join_all(void **state)
     f.n = 6;
     int64_t out = 0;
     int err = -1;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "join_all", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "join_all", &out, &err), WS_OK);
     assert_int_equal(err, WS_OK);
     assert_int_equal(out, 6);
     uint64_t max = 0;
@@ -40,7 +40,7 @@ static void test_join_all(void **state)
     WS_ASYNC_INIT(join_all_fn, &f);
     f.n = 0;
     ws_time t = ws_clock_now(rt);
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "join0", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "join0", &out, &err), WS_OK);
     assert_int_equal(out, 0);
     assert_int_equal(ws_clock_now(rt), t);
 
@@ -110,7 +110,7 @@ WS_ASYNC(try_join_fn, { ws_sleep a; fail_after b; ws_sleep c; ws_future *kids[3]
     ws_sleep_init(&self->a, 100);
     ws_sleep_init(&self->c, 300);
     self->kids[0] = &self->a.base;
-    self->kids[1] = &self->b.base;
+    self->kids[1] = &self->b.ws_base;
     self->kids[2] = &self->c.base;
     ws_try_join_all_init(&self->j, self->kids, 3);
     WS_AWAIT(&self->j);
@@ -133,7 +133,7 @@ static void test_try_join(void **state)
     f.b.ms = 50;
     f.b.err = WS_EUSER - 1;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "try_join", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "try_join", &h), WS_OK);
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
     assert_int_equal(ws_clock_now(rt), WS_MS(50)); /* did not wait for the others */
     assert_int_equal(armed(rt), 0);
@@ -149,7 +149,7 @@ static void test_try_join(void **state)
     f.b.err = 0;
     int64_t out = 0;
     int err = -1;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "try_join_ok", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "try_join_ok", &out, &err), WS_OK);
     assert_int_equal(err, WS_OK);
     assert_int_equal(out, 3);
     assert_int_equal(ws_clock_now(rt), WS_MS(350));
@@ -161,16 +161,16 @@ static void test_try_join(void **state)
     f.b.ms = 10;
     f.b.err = WS_EUSER - 2;
     f.armed_after = 99;
-    assert_int_equal(ws_future_poll(&f.base, &cx2), WS_PENDING);
+    assert_int_equal(ws_future_poll(&f.ws_base, &cx2), WS_PENDING);
     assert_int_equal(armed(rt), 3);
     ws_clock_advance(rt, WS_MS(10));
-    assert_int_equal(ws_future_poll(&f.base, &cx2), WS_READY);
-    assert_int_equal(f.base.err, WS_EUSER - 2);
+    assert_int_equal(ws_future_poll(&f.ws_base, &cx2), WS_READY);
+    assert_int_equal(f.ws_base.err, WS_EUSER - 2);
     assert_int_equal(f.armed_after, 0);
     assert_int_equal(f.dropped_a, 1);
     assert_int_equal(f.dropped_c, 1);
     assert_int_equal(f.j.base.out, 1); /* the failing child's index */
-    ws_future_drop(rt, &f.base);
+    ws_future_drop(rt, &f.ws_base);
     tu_run(rt);
     tu_rt_free(rt);
 }
@@ -233,7 +233,7 @@ static void test_select_unlinks_send_waiter(void **state)
     WS_ASYNC_INIT(select_send_fn, &f);
     f.ch = ch;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "select_send", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "select_send", &h), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE); /* the virtual clock jumped to 10 ms */
     assert_int_equal(ws_clock_now(rt), WS_MS(10));
     ws_context cx = tu_cx(rt);
@@ -280,12 +280,12 @@ static void test_select_fair(void **state)
     f.wins[0] = f.wins[1] = 0;
     f.mode = WS_SELECT_FAIR;
     int64_t out = -1;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "fair", &out, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "fair", &out, NULL), WS_OK);
     assert_true(out >= 40 && out <= 60); /* rotating, deterministic: about half each */
     WS_ASYNC_INIT(fair_loop_fn, &f);
     f.wins[0] = f.wins[1] = 0;
     f.mode = WS_SELECT_BIASED;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "biased", &out, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "biased", &out, NULL), WS_OK);
     assert_int_equal(out, 0);
 
     /* within one select: a child 0 that is pending-but-always-woken does not keep child 1 from being polled */

@@ -702,7 +702,7 @@ static void test_awaited_child_dropped_once(void **state)
         WS_ASYNC_INIT(await_then_drop, &f);
         int64_t out = 0;
         int err = -1;
-        assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "await", &out, &err), WS_OK);
+        assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "await", &out, &err), WS_OK);
         assert_int_equal(out, 3);
         assert_int_equal(g_child_drops, 1);
         tu_rt_free(rt);

@@ -28,7 +28,7 @@ static void spawn_logger(ws_runtime *rt, int64_t id, int rounds, ws_task_handle 
     WS_ASYNC_INIT(logger_fn, &f);
     f.id = id;
     f.rounds = rounds;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "logger", h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "logger", h), WS_OK);
 }
 
 static void test_fifo(void **state)
@@ -71,8 +71,8 @@ WS_ASYNC(parent_fn, { ws_task_handle h1, h2; int64_t out1, out2; int err1, err2;
         WS_ASYNC_INIT(value_fn, &b);
         b.v = 0;
         b.err = WS_EUSER - 3;
-        assert_int_equal(ws_spawn(cx->rt, &a.base, sizeof a, "a", &self->h1), WS_OK);
-        assert_int_equal(ws_spawn(cx->rt, &b.base, sizeof b, "b", &self->h2), WS_OK);
+        assert_int_equal(ws_spawn(cx->rt, &a.ws_base, sizeof a, "a", &self->h1), WS_OK);
+        assert_int_equal(ws_spawn(cx->rt, &b.ws_base, sizeof b, "b", &self->h2), WS_OK);
     }
     WS_AWAIT(&self->h1);
     self->out1 = WS_OUT(&self->h1);
@@ -91,7 +91,7 @@ static void test_spawn_join(void **state)
     parent_fn p;
     WS_ASYNC_INIT(parent_fn, &p);
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &p.base, sizeof p, "parent", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &p.ws_base, sizeof p, "parent", &h), WS_OK);
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
     assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_DONE);
     ws_context cx = tu_cx(rt);
@@ -111,15 +111,15 @@ static void test_spawn_join(void **state)
     v.err = WS_EUSER - 3;
     int64_t out = -1;
     int err = 0;
-    assert_int_equal(ws_block_on(rt, &v.base, sizeof v, "v", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &v.ws_base, sizeof v, "v", &out, &err), WS_OK);
     assert_int_equal(err, WS_EUSER - 3);
 
     /* argument checks */
-    assert_int_equal(ws_spawn(NULL, &v.base, sizeof v, "x", NULL), WS_EINVAL);
+    assert_int_equal(ws_spawn(NULL, &v.ws_base, sizeof v, "x", NULL), WS_EINVAL);
     assert_int_equal(ws_spawn(rt, NULL, sizeof v, "x", NULL), WS_EINVAL);
-    assert_int_equal(ws_spawn(rt, &v.base, 2, "x", NULL), WS_EINVAL);
-    v.base.flags = WS_FUTURE_POLLED;
-    assert_int_equal(ws_spawn(rt, &v.base, sizeof v, "x", NULL), WS_EINVAL);
+    assert_int_equal(ws_spawn(rt, &v.ws_base, 2, "x", NULL), WS_EINVAL);
+    v.ws_base.flags = WS_FUTURE_POLLED;
+    assert_int_equal(ws_spawn(rt, &v.ws_base, sizeof v, "x", NULL), WS_EINVAL);
     tu_rt_free_released(rt);
 }
 
@@ -189,7 +189,7 @@ static void test_abort(void **state)
     WS_ASYNC_INIT(awaiter_fn, &a);
     a.h = vh; /* the awaiter owns the handle now */
     ws_task_handle ah;
-    assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "awaiter", &ah), WS_OK);
+    assert_int_equal(ws_spawn(rt, &a.ws_base, sizeof a, "awaiter", &ah), WS_OK);
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
     assert_int_equal(g_victim_polls, 1);
     assert_int_equal(ws_task_state_of(rt, ah.task), WS_TASK_IDLE);
@@ -260,7 +260,7 @@ static void test_task_done_hook(void **state)
     a.v = 7;
     a.err = 0;
     ws_task_handle ha;
-    assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "a", &ha), WS_OK);
+    assert_int_equal(ws_spawn(rt, &a.ws_base, sizeof a, "a", &ha), WS_OK);
     victim v; /* pending forever: aborted below */
     ws_future_init(&v.base, &victim_type);
     v.abort_self = 0;
@@ -310,7 +310,7 @@ static void test_abort_codes(void **state)
     f.v = 1;
     f.err = 0;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "f", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "f", &h), WS_OK);
     ws_id id = h.task;
     tu_run(rt);
     /* finished, output not collected yet: the header says WS_OK with no effect */
@@ -463,7 +463,7 @@ static void test_budget(void **state)
     ws_future b;
     ws_future_init(&b, &flagger_type);
     ws_task_handle ha;
-    assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "hot", &ha), WS_OK);
+    assert_int_equal(ws_spawn(rt, &a.ws_base, sizeof a, "hot", &ha), WS_OK);
     assert_int_equal(ws_spawn(rt, &b, sizeof b, "flagger", NULL), WS_OK);
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
     assert_int_equal(g_b_polls, 1);
@@ -480,7 +480,7 @@ static void test_budget(void **state)
     g_flag = g_a_ops = g_b_polls = 0;
     WS_ASYNC_INIT(hot_fn, &a);
     ws_future_init(&b, &flagger_type);
-    assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "hot", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &a.ws_base, sizeof a, "hot", NULL), WS_OK);
     assert_int_equal(ws_spawn(rt, &b, sizeof b, "flagger", NULL), WS_OK);
     tu_run(rt);
     assert_int_equal(g_a_ops_seen_by_b, SMALL_BUDGET);
@@ -515,7 +515,7 @@ static void test_yield_now(void **state)
         WS_ASYNC_INIT(yielder_fn, &y);
         y.id = i;
         y.macro = i == 2;
-        assert_int_equal(ws_spawn(rt, &y.base, sizeof y, "y", NULL), WS_OK);
+        assert_int_equal(ws_spawn(rt, &y.ws_base, sizeof y, "y", NULL), WS_OK);
     }
     tu_run(rt);
     static const int64_t want[] = { 10, 20, 11, 21, 12, 22 };
@@ -833,7 +833,7 @@ static void test_block_on_host_clock(void **state)
     v.v = 3;
     v.err = 0;
     int64_t out = 0;
-    assert_int_equal(ws_block_on(rt, &v.base, sizeof v, "v", &out, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &v.ws_base, sizeof v, "v", &out, NULL), WS_OK);
     assert_int_equal(out, 3);
     assert_int_equal(g_fake_sleeps, 1);
     assert_int_equal(g_fake_now, WS_MS(5010));
@@ -998,10 +998,10 @@ WS_ASYNC(oom_main, { ws_channel *ch; ws_sleep nap; ws_task_handle h; ws_send tx;
     {
         oom_child c;
         WS_ASYNC_INIT(oom_child, &c);
-        self->rc = ws_spawn(cx->rt, &c.base, sizeof c, "child", &self->h);
+        self->rc = ws_spawn(cx->rt, &c.ws_base, sizeof c, "child", &self->h);
         OK_OR_NOMEM(self->rc);
         WS_ASYNC_INIT(oom_child, &c);
-        OK_OR_NOMEM(ws_spawn(cx->rt, &c.base, sizeof c, "detached", NULL));
+        OK_OR_NOMEM(ws_spawn(cx->rt, &c.ws_base, sizeof c, "detached", NULL));
     }
     if (self->rc == WS_OK) {
         WS_AWAIT(&self->h);
@@ -1048,7 +1048,7 @@ static uint64_t oom_scenario(uint64_t fail_at)
         WS_ASYNC_INIT(oom_main, &m);
         m.ch = ch;
         ws_task_handle h;
-        rc = ws_spawn(rt, &m.base, sizeof m, "main", &h);
+        rc = ws_spawn(rt, &m.ws_base, sizeof m, "main", &h);
         OK_OR_NOMEM(rc);
         if (rc == WS_OK) {
             assert_int_equal(tu_run(rt), WS_RUN_IDLE);
@@ -1075,7 +1075,7 @@ static uint64_t oom_scenario(uint64_t fail_at)
     int64_t out = 0;
     int err = -1;
     ws_time t0 = ws_clock_now(rt);
-    assert_int_equal(ws_block_on(rt, &c.base, sizeof c, "after", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &c.ws_base, sizeof c, "after", &out, &err), WS_OK);
     assert_int_equal(out, 7);
     assert_int_equal(err, WS_OK);
     assert_int_equal(ws_clock_now(rt), t0 + WS_MS(3));
@@ -1112,7 +1112,7 @@ static void test_allocation_failure(void **state)
             oom_main m;
             WS_ASYNC_INIT(oom_main, &m);
             m.ch = ch;
-            if (ws_spawn(rt, &m.base, sizeof m, "main", NULL) == WS_OK)
+            if (ws_spawn(rt, &m.ws_base, sizeof m, "main", NULL) == WS_OK)
                 tu_run(rt);
             ws_channel_sender_drop(ch);
             ws_channel_receiver_drop(ch);

@@ -27,21 +27,21 @@ static void test_init_runs_nothing(void **state)
     f.ran = 0;
     f.ext = &ext;
     assert_int_equal(f.ran, 0);
-    assert_int_equal(f.base.flags, 0);
-    assert_int_equal(f.base.resume, 0);
-    assert_false(ws_future_was_polled(&f.base));
+    assert_int_equal(f.ws_base.flags, 0);
+    assert_int_equal(f.ws_base.resume, 0);
+    assert_false(ws_future_was_polled(&f.ws_base));
     /* the runtime running does not touch a future nobody polls */
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
     assert_int_equal(f.ran, 0);
     assert_int_equal(ext, 0);
     /* the first poll runs the body up to the first await */
     ws_context cx = tu_cx(rt);
-    assert_int_equal(ws_future_poll(&f.base, &cx), WS_PENDING);
+    assert_int_equal(ws_future_poll(&f.ws_base, &cx), WS_PENDING);
     assert_int_equal(f.ran, 1);
     assert_int_equal(ext, 1);
-    assert_true(ws_future_was_polled(&f.base));
+    assert_true(ws_future_was_polled(&f.ws_base));
     assert_int_equal(tu_stats(rt).timers_armed, 1);
-    ws_future_drop(rt, &f.base); /* cancels the sleep */
+    ws_future_drop(rt, &f.ws_base); /* cancels the sleep */
     assert_int_equal(tu_stats(rt).timers_armed, 0);
     assert_int_equal(f.ran, 1);
     tu_rt_free(rt);
@@ -56,8 +56,8 @@ static void test_dropped_unpolled_never_runs(void **state)
     WS_ASYNC_INIT(lazy_fn, &f);
     f.ran = 0;
     f.ext = &ext;
-    ws_future_drop(rt, &f.base);
-    ws_future_drop(rt, &f.base); /* twice is allowed */
+    ws_future_drop(rt, &f.ws_base);
+    ws_future_drop(rt, &f.ws_base); /* twice is allowed */
     assert_int_equal(ext, 0);
     assert_int_equal(f.ran, 0);
     assert_int_equal(tu_stats(rt).timers_armed, 0);
@@ -77,7 +77,7 @@ static void test_dropped_unpolled_never_runs(void **state)
     WS_ASYNC_INIT(lazy_fn, &g);
     g.ran = 0;
     g.ext = &ext;
-    assert_int_equal(ws_spawn(rt, &g.base, sizeof g, "lazy", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &g.ws_base, sizeof g, "lazy", &h), WS_OK);
     assert_int_equal(ext, 0);
     assert_int_equal(ws_task_abort(rt, h.task), WS_OK);
     tu_run(rt);
@@ -210,7 +210,7 @@ WS_ASYNC(two_naps, { int64_t total; ws_sleep nap; })
 
 /* The lowering the header's comment shows: labels as values with GCC and clang (WS_ASYNC_LABELS), else the switch. */
 typedef struct two_naps_hand {
-    ws_future base;
+    ws_future ws_base;
     ws_future *ws_awaiting;
 #if WS_ASYNC_LABELS
     void *ws_resume_at;
@@ -229,8 +229,8 @@ static ws_poll two_naps_hand_poll(ws_future *f, ws_context *cx)
     two_naps_hand *self = (two_naps_hand *)f;
     if (self->ws_resume_at)
         goto *self->ws_resume_at;
-    if (self->base.resume != WS_ASYNC_START)
-        return ws_async_unknown_state(&self->base);
+    if (self->ws_base.resume != WS_ASYNC_START)
+        return ws_async_unknown_state(&self->ws_base);
     ws_sleep_init(&self->nap, 100);
     self->ws_awaiting = &self->nap.base;
     self->ws_resume_at = &&await_1;
@@ -247,10 +247,10 @@ await_2:
         return WS_PENDING;
     ws_future_drop(cx->rt, self->ws_awaiting);
     self->ws_awaiting = NULL;
-    self->base.out = self->total + 200;
-    self->base.err = WS_OK;
+    self->ws_base.out = self->total + 200;
+    self->ws_base.err = WS_OK;
     self->ws_resume_at = NULL;
-    self->base.resume = WS_ASYNC_DONE;
+    self->ws_base.resume = WS_ASYNC_DONE;
     return WS_READY;
 }
 #pragma GCC diagnostic pop
@@ -258,13 +258,13 @@ await_2:
 static ws_poll two_naps_hand_poll(ws_future *f, ws_context *cx)
 {
     two_naps_hand *self = (two_naps_hand *)f;
-    switch (self->base.resume) {
+    switch (self->ws_base.resume) {
     default:
-        return ws_async_unknown_state(&self->base);
+        return ws_async_unknown_state(&self->ws_base);
     case WS_ASYNC_START:
         ws_sleep_init(&self->nap, 100);
         self->ws_awaiting = &self->nap.base;
-        self->base.resume = 12;
+        self->ws_base.resume = 12;
     case 12:
         if (ws_await_poll(self->ws_awaiting, cx) == WS_PENDING)
             return WS_PENDING;
@@ -272,15 +272,15 @@ static ws_poll two_naps_hand_poll(ws_future *f, ws_context *cx)
         self->total = 100;
         ws_sleep_init(&self->nap, 200);
         self->ws_awaiting = &self->nap.base;
-        self->base.resume = 17;
+        self->ws_base.resume = 17;
     case 17:
         if (ws_future_poll(self->ws_awaiting, cx) == WS_PENDING)
             return WS_PENDING;
         ws_future_drop(cx->rt, self->ws_awaiting);
         self->ws_awaiting = NULL;
-        self->base.out = self->total + 200;
-        self->base.err = WS_OK;
-        self->base.resume = WS_ASYNC_DONE;
+        self->ws_base.out = self->total + 200;
+        self->ws_base.err = WS_OK;
+        self->ws_base.resume = WS_ASYNC_DONE;
         return WS_READY;
     }
 }
@@ -309,7 +309,7 @@ static void test_macros_match_lowering(void **state)
     WS_ASYNC_INIT(two_naps, &m);
     m.total = 0;
     two_naps_hand h;
-    ws_future_init(&h.base, &two_naps_hand_type);
+    ws_future_init(&h.ws_base, &two_naps_hand_type);
     h.ws_awaiting = NULL;
 #if WS_ASYNC_LABELS
     h.ws_resume_at = NULL;
@@ -321,8 +321,8 @@ static void test_macros_match_lowering(void **state)
     int64_t out_m = 0, out_h = 0;
     ws_time end_m = 0, end_h = 0;
     uint64_t polls_m = 0, polls_h = 0;
-    run_two_naps(&m.base, sizeof m, &out_m, &end_m, &polls_m, NULL);
-    run_two_naps(&h.base, sizeof h, &out_h, &end_h, &polls_h, NULL);
+    run_two_naps(&m.ws_base, sizeof m, &out_m, &end_m, &polls_m, NULL);
+    run_two_naps(&h.ws_base, sizeof h, &out_h, &end_h, &polls_h, NULL);
     assert_int_equal(out_m, 300);
     assert_int_equal(out_h, 300);
     assert_int_equal(end_m, WS_MS(300));
@@ -334,24 +334,24 @@ static void test_macros_match_lowering(void **state)
     ws_runtime *rt = tu_rt();
     ws_context cx = tu_cx(rt);
     WS_ASYNC_INIT(two_naps, &m);
-    ws_future_init(&h.base, &two_naps_hand_type);
+    ws_future_init(&h.ws_base, &two_naps_hand_type);
     h.ws_awaiting = NULL;
 #if WS_ASYNC_LABELS
     h.ws_resume_at = NULL;
 #endif
-    assert_int_equal(ws_future_poll(&m.base, &cx), WS_PENDING);
-    assert_int_equal(ws_future_poll(&h.base, &cx), WS_PENDING);
+    assert_int_equal(ws_future_poll(&m.ws_base, &cx), WS_PENDING);
+    assert_int_equal(ws_future_poll(&h.ws_base, &cx), WS_PENDING);
     assert_ptr_equal(m.ws_awaiting, &m.nap.base);
     assert_ptr_equal(h.ws_awaiting, &h.nap.base);
     assert_int_equal(tu_stats(rt).timers_armed, 2);
     ws_clock_advance(rt, WS_MS(100));
-    assert_int_equal(ws_future_poll(&m.base, &cx), WS_PENDING);
-    assert_int_equal(ws_future_poll(&h.base, &cx), WS_PENDING);
+    assert_int_equal(ws_future_poll(&m.ws_base, &cx), WS_PENDING);
+    assert_int_equal(ws_future_poll(&h.ws_base, &cx), WS_PENDING);
     assert_int_equal(m.total, 100);
     assert_int_equal(h.total, 100);
     assert_int_equal(tu_stats(rt).timers_armed, 2);
-    ws_future_drop(rt, &m.base);
-    ws_future_drop(rt, &h.base);
+    ws_future_drop(rt, &m.ws_base);
+    ws_future_drop(rt, &h.ws_base);
     assert_int_equal(tu_stats(rt).timers_armed, 0);
     assert_null(m.ws_awaiting);
     assert_null(h.ws_awaiting);
@@ -379,7 +379,7 @@ WS_ASYNC(compose_fn, { ws_channel *ch; child_fn child; ws_task_handle h; ws_recv
         child_fn c;
         WS_ASYNC_INIT(child_fn, &c);
         c.x = 50;
-        if (ws_spawn(cx->rt, &c.base, sizeof c, "child", &self->h) != WS_OK)
+        if (ws_spawn(cx->rt, &c.ws_base, sizeof c, "child", &self->h) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     WS_AWAIT(&self->h);
@@ -403,7 +403,7 @@ static void test_composition(void **state)
     f.ch = ch;
     int64_t out = 0;
     int err = -100;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "compose", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "compose", &out, &err), WS_OK);
     assert_int_equal(err, WS_OK);
     assert_int_equal(out, 1110);
     assert_int_equal(ws_clock_now(rt), WS_MS(20));

@@ -24,7 +24,7 @@ static int spawn_child(ws_joinset *s, int k, int ms, ws_id *id)
     c.k = k;
     c.ms = ms;
     c.err = 0;
-    return ws_joinset_spawn(s, &c.base, sizeof c, "child", id);
+    return ws_joinset_spawn(s, &c.ws_base, sizeof c, "child", id);
 }
 
 /* Collects every member of a set, logging -(k * 1000 + time) for each, and err codes as 900000 + -err. */
@@ -64,7 +64,7 @@ static void test_next_in_finishing_order(void **state)
     c.n = 0;
     int64_t out;
     int err;
-    assert_int_equal(ws_block_on(rt, &c.base, sizeof c, "collect", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &c.ws_base, sizeof c, "collect", &out, &err), WS_OK);
     assert_int_equal(out, 3);
     int64_t want[] = { 2010, -2010, 3020, -3020, 1030, -1030 };
     assert_int_equal(g_log.n, 6);
@@ -102,7 +102,7 @@ static void test_abort_detach_and_bad_input(void **state)
     col.set = &set;
     col.n = 0;
     ws_task_handle hc;
-    assert_int_equal(ws_spawn(rt, &col.base, sizeof col, "collect", &hc), WS_OK);
+    assert_int_equal(ws_spawn(rt, &col.ws_base, sizeof col, "collect", &hc), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     /* a: cancelled at once; b at 20; c at 30 (collected); d (orphan) at 50 */
     int64_t want[] = { 900003, 2020, -2020, 3030, -3030, 4050 };
@@ -185,12 +185,12 @@ static void test_free_aborts_members(void **state)
     WS_ASYNC_INIT(next_once_fn, &w);
     w.set = &set;
     ws_task_handle h1, h2;
-    assert_int_equal(ws_spawn(rt, &w.base, sizeof w, "next", &h1), WS_OK);
+    assert_int_equal(ws_spawn(rt, &w.ws_base, sizeof w, "next", &h1), WS_OK);
     freer_fn f;
     WS_ASYNC_INIT(freer_fn, &f);
     f.set = &set;
     f.ms = 50;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "freer", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "freer", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     ws_context cx = tu_cx(rt);
     assert_int_equal(ws_future_poll(&h1.base, &cx), WS_READY);
@@ -199,9 +199,9 @@ static void test_free_aborts_members(void **state)
     /* a second join_next, pending until the free at 50 */
     ws_joinset_init(&set, rt);
     assert_int_equal(spawn_child(&set, 4, 100, NULL), WS_OK);
-    assert_int_equal(ws_spawn(rt, &w.base, sizeof w, "next", &h2), WS_OK);
+    assert_int_equal(ws_spawn(rt, &w.ws_base, sizeof w, "next", &h2), WS_OK);
     f.ms = 50;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "freer", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "freer", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     assert_int_equal(ws_future_poll(&h2.base, &cx), WS_READY);
     assert_int_equal(h2.base.err, WS_ECLOSED);
@@ -256,13 +256,13 @@ static void test_scope_children_cannot_outlive_parent(void **state)
         WS_ASYNC_INIT(parent_fn, &p);
         p.mode = mode;
         ws_task_handle h;
-        assert_int_equal(ws_spawn(rt, &p.base, sizeof p, "parent", &h), WS_OK);
+        assert_int_equal(ws_spawn(rt, &p.ws_base, sizeof p, "parent", &h), WS_OK);
         if (mode >= 2) {
             abort_after_fn a;
             WS_ASYNC_INIT(abort_after_fn, &a);
             a.target = h.task;
             a.ms = mode == 2 ? 50 : 5;
-            assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "aborter", NULL), WS_OK);
+            assert_int_equal(ws_spawn(rt, &a.ws_base, sizeof a, "aborter", NULL), WS_OK);
         }
         assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
         ws_context cx = tu_cx(rt);
@@ -306,7 +306,7 @@ static void test_scope_dropped_unpolled(void **state)
     parent_fn p;
     memset(&p, 0xAB, sizeof p);
     WS_ASYNC_INIT(parent_fn, &p);
-    ws_future_drop(rt, &p.base);
+    ws_future_drop(rt, &p.ws_base);
     tu_rt_free(rt);
 }
 
@@ -371,19 +371,19 @@ static void test_scope_with_drop(void **state)
         h.ms = 50;
         if (abort_it == 2) { /* dropped before its first poll: the hook runs, finds nothing to release */
             h.sem = (ws_semaphore *)&h; /* garbage the hook must not trust */
-            ws_future_drop(rt, &h.base);
+            ws_future_drop(rt, &h.ws_base);
             assert_int_equal(g_hook_runs, 1);
             tu_rt_free(rt);
             continue;
         }
         ws_task_handle th;
-        assert_int_equal(ws_spawn(rt, &h.base, sizeof h, "holder", &th), WS_OK);
+        assert_int_equal(ws_spawn(rt, &h.ws_base, sizeof h, "holder", &th), WS_OK);
         if (abort_it) {
             abort_after_fn a;
             WS_ASYNC_INIT(abort_after_fn, &a);
             a.target = th.task;
             a.ms = 20;
-            assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "aborter", NULL), WS_OK);
+            assert_int_equal(ws_spawn(rt, &a.ws_base, sizeof a, "aborter", NULL), WS_OK);
         }
         assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
         assert_int_equal(ws_clock_now(rt), abort_it ? WS_MS(20) : WS_MS(50));

@@ -50,7 +50,7 @@ static void careful_drop(ws_runtime *rt, ws_future *f)
 {
     careful_fn *self = (careful_fn *)f;
     ws_async_drop(rt, f); /* first what it awaits (the sleep) */
-    if (self->base.flags & WS_FUTURE_POLLED && self->buf) { /* never polled: buf was never set */
+    if (self->ws_base.flags & WS_FUTURE_POLLED && self->buf) { /* never polled: buf was never set */
         ws_free(rt, self->buf, 46);
         self->buf = NULL;
     }
@@ -73,7 +73,7 @@ static void run_and_abort(ws_runtime *rt, ws_future *f, size_t size)
     abort_at_fn a;
     WS_ASYNC_INIT(abort_at_fn, &a);
     a.target = h.task;
-    assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "aborter", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &a.ws_base, sizeof a, "aborter", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     assert_int_equal(ws_clock_now(rt), WS_MS(500));
     ws_context cx = tu_cx(rt);
@@ -93,12 +93,12 @@ static void test_nothing_to_report(void **state)
     WS_ASYNC_INIT(leaky_fn, &f);
     int64_t out;
     int err;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "leaky", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "leaky", &out, &err), WS_OK);
     assert_int_equal(err, WS_OK);
     assert_int_equal(tu_stats(rt).user_blocks, 0);
     WS_ASYNC_INIT(leaky_fn, &f);
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "leaky", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "leaky", &h), WS_OK);
     assert_int_equal(ws_task_abort(rt, h.task), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     ws_future_drop(rt, &h.base);
@@ -122,11 +122,11 @@ static void test_abort_mid_await(void **state)
         if (careful) {
             careful_fn f;
             WS_ASYNC_INIT(careful_fn, &f);
-            run_and_abort(rt, &f.base, sizeof f);
+            run_and_abort(rt, &f.ws_base, sizeof f);
         } else {
             leaky_fn f;
             WS_ASYNC_INIT(leaky_fn, &f);
-            run_and_abort(rt, &f.base, sizeof f);
+            run_and_abort(rt, &f.ws_base, sizeof f);
         }
         assert_int_equal(tu_stats(rt).user_blocks, careful ? 0 : 1);
         assert_int_equal(ws_runtime_free(rt), WS_OK);
@@ -153,7 +153,7 @@ static void test_careful_dropped_unpolled(void **state)
     careful_fn f;
     WS_ASYNC_INIT(careful_fn, &f);
     f.buf = (char *)0x1; /* garbage, as an uninitialised field would be */
-    ws_future_drop(rt, &f.base);
+    ws_future_drop(rt, &f.ws_base);
     tu_rt_free(rt);
 }
 

@@ -370,7 +370,7 @@ static void test_slice_after_lazy_start(void **state)
     nap_then_forever f;
     WS_ASYNC_INIT(nap_then_forever, &f);
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "forever", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "forever", &h), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
     assert_int_equal(ws_task_abort(rt, h.task), WS_OK);
     ws_future_drop(rt, &h.base);
@@ -409,7 +409,7 @@ static int reads_with_one_slow_poll(ws_runtime *rt, int slice_ms)
     f.n = 99;
     f.busy_at = 20;
     f.busy_ns = WS_MS(1);
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "slow", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "slow", NULL), WS_OK);
     g_reads = 0;
     assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
     assert_int_equal(g_reads, 0);
@@ -436,7 +436,7 @@ static void test_clock_read_batches(void **state)
     f.n = 999; /* 999 yields and the final poll: 1000 polls */
     f.busy_at = -1;
     f.busy_ns = 0;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "quick", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "quick", NULL), WS_OK);
     g_reads = 0;
     assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
     assert_int_equal(tu_stats(rt).polls, 1);
@@ -476,8 +476,8 @@ static void test_slice_boundary(void **state)
     WS_ASYNC_INIT(yield_n, &b);
     b.n = 1;
     b.busy_at = -1;
-    assert_int_equal(ws_spawn(rt, &a.base, sizeof a, "a", NULL), WS_OK);
-    assert_int_equal(ws_spawn(rt, &b.base, sizeof b, "b", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &a.ws_base, sizeof a, "a", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &b.ws_base, sizeof b, "b", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
     assert_int_equal(tu_stats(rt).polls, 1);
     tu_run(rt);

@@ -65,7 +65,7 @@ static void spawn_user(ws_runtime *rt, int slot, fake_cfg *cfg, ws_task_handle *
     WS_ASYNC_INIT(op_user, &u);
     u.slot = slot;
     u.cfg = cfg;
-    assert_int_equal(ws_spawn(rt, &u.base, sizeof u, "op_user", h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &u.ws_base, sizeof u, "op_user", h), WS_OK);
 }
 
 static void reset(void)
@@ -293,7 +293,7 @@ static void test_virtual_clock_waits_for_host(void **state)
     op_or_sleep f;
     WS_ASYNC_INIT(op_or_sleep, &f);
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "race", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "race", &h), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
     assert_int_equal(ws_clock_now(rt), 0);
     assert_int_equal(ws_runtime_next_deadline(rt), WS_MS(100));
@@ -307,7 +307,7 @@ static void test_virtual_clock_waits_for_host(void **state)
 
     /* the other way round: the clock is moved by hand, the sleep wins and the op is cancelled */
     WS_ASYNC_INIT(op_or_sleep, &f);
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "race2", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "race2", &h), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
     ws_clock_advance(rt, WS_MS(100));
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
@@ -322,7 +322,7 @@ static void test_virtual_clock_waits_for_host(void **state)
     int64_t out = -1;
     int err = -1;
     ws_time t0 = ws_clock_now(rt);
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "race3", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "race3", &out, &err), WS_OK);
     assert_int_equal(out, 1);
     assert_int_equal(err, WS_OK);
     assert_int_equal(ws_clock_now(rt), t0 + WS_MS(100));

@@ -67,12 +67,12 @@ static void test_select_loop(void **state)
     l.stop = stop;
     l.ticks = 0;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &l.base, sizeof l, "loop", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &l.ws_base, sizeof l, "loop", &h), WS_OK);
     feeder_fn f;
     WS_ASYNC_INIT(feeder_fn, &f);
     f.ch = ch;
     f.stop = stop;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "feeder", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "feeder", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     /* messages at 150, 300, 450; stop at 570. The tick restarts with every select: it fires at 100 (then
      * restarted), lost at 150 to the message, 250, lost at 300, 400, lost at 450, 550: four ticks. */
@@ -116,7 +116,7 @@ static void test_select_winner_losers_trace(void **state)
     p.mode = WS_SELECT_BIASED;
     int64_t out;
     int err;
-    assert_int_equal(ws_block_on(rt, &p.base, sizeof p, "sel", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &p.ws_base, sizeof p, "sel", &out, &err), WS_OK);
     assert_int_equal(out, 1042); /* branch 1 won with 42 */
     assert_int_equal(polls[0], 1);
     assert_int_equal(polls[1], 1);
@@ -154,7 +154,7 @@ static void test_select_aborted(void **state)
         tu_probe_init(i == 0 ? &p.a : i == 1 ? &p.b : &p.c, &polls[i], &drops[i], -1, i);
     p.mode = WS_SELECT_FAIR;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &p.base, sizeof p, "sel", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &p.ws_base, sizeof p, "sel", &h), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     for (int i = 0; i < 3; i++)
         assert_int_equal(polls[i], 1);
@@ -191,7 +191,7 @@ static void test_select_null_branch(void **state)
     WS_ASYNC_INIT(null_sel_fn, &f);
     int64_t out;
     int err;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "null", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "null", &out, &err), WS_OK);
     assert_int_equal(err, WS_EINVAL);
     assert_int_equal(ws_clock_now(rt), 0);
     tu_rt_free(rt);
@@ -222,7 +222,7 @@ static void test_timeout_at(void **state)
     WS_ASYNC_INIT(steps_fn, &f);
     f.done = 0;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "steps", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "steps", &h), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     assert_int_equal(ws_clock_now(rt), WS_MS(250)); /* two steps done at 200, the third cut at 250 */
     ws_context cx = tu_cx(rt);

@@ -23,7 +23,7 @@ WS_ASYNC(hold_fn, { int k; int ms; ws_sleep nap; })
 WS_ASYNC(limited_fn, { ws_semaphore *sem; uint32_t n; hold_fn body; ws_with_permit wp; })
 {
     WS_BEGIN();
-    ws_with_permit_init(&self->wp, self->sem, self->n, &self->body.base);
+    ws_with_permit_init(&self->wp, self->sem, self->n, &self->body.ws_base);
     WS_AWAIT(&self->wp);
     if (WS_ERR(&self->wp))
         WS_RETURN_ERR(WS_ERR(&self->wp));
@@ -42,7 +42,7 @@ static ws_id spawn_limited(ws_runtime *rt, ws_semaphore *s, uint32_t n, int k, i
     f.body.ms = ms;
     ws_task_handle local;
     ws_task_handle *hp = h ? h : &local;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "limited", hp), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "limited", hp), WS_OK);
     ws_id id = hp->task;
     if (!h)
         ws_future_drop(rt, &local.base);
@@ -69,7 +69,7 @@ static void tu_spawn_aborter(ws_runtime *rt, ws_id target, int ms)
     WS_ASYNC_INIT(aborter_fn, &f);
     f.target = target;
     f.ms = ms;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "aborter", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "aborter", NULL), WS_OK);
 }
 
 static void reset_log(void)
@@ -100,7 +100,7 @@ static ws_id spawn_forever(ws_runtime *rt, ws_semaphore *s)
     WS_ASYNC_INIT(forever_fn, &f);
     f.sem = s;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "forever", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "forever", &h), WS_OK);
     ws_id id = h.task;
     ws_future_drop(rt, &h.base);
     return id;

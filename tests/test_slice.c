@@ -50,7 +50,7 @@ static void spawn_cruncher(ws_runtime *rt, int64_t items, ws_time item)
     WS_ASYNC_INIT(cruncher, &c);
     c.items = items;
     c.item = item;
-    assert_int_equal(ws_spawn(rt, &c.base, sizeof c, "cruncher", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &c.ws_base, sizeof c, "cruncher", NULL), WS_OK);
 }
 
 /* Runs until done, and counts the runs that lasted longer than `max_run` on the host clock, and the items done
@@ -122,7 +122,7 @@ static void test_worker_after_quick_polls(void **state)
     for (int i = 0; i < 1000; i++) {
         quick q;
         WS_ASYNC_INIT(quick, &q);
-        assert_int_equal(ws_spawn(rt, &q.base, sizeof q, "quick", NULL), WS_OK);
+        assert_int_equal(ws_spawn(rt, &q.ws_base, sizeof q, "quick", NULL), WS_OK);
     }
     spawn_cruncher(rt, 400, WS_MS(2));
     run_bounded(rt, WS_MS(4) + WS_MS(2));
@@ -166,7 +166,7 @@ static void test_due_tick_waits_one_item_at_most(void **state)
         ticker t;
         WS_ASYNC_INIT(ticker, &t);
         t.ticks = 10;
-        assert_int_equal(ws_spawn(rt, &t.base, sizeof t, "ticker", NULL), WS_OK);
+        assert_int_equal(ws_spawn(rt, &t.ws_base, sizeof t, "ticker", NULL), WS_OK);
         spawn_cruncher(rt, 20, WS_MS(20));
         int st, over = 0;
         /* The host's part: run, and when the executor waits for a timer, move the clock to it. */

@@ -59,7 +59,7 @@ static void spawn_sender(ws_runtime *rt, ws_channel *ch, int64_t base, int n, in
     s.n = n;
     s.drop_sender = drop_sender;
     s.last_err = 0;
-    assert_int_equal(ws_spawn(rt, &s.base, sizeof s, "sender", h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &s.ws_base, sizeof s, "sender", h), WS_OK);
 }
 
 static void test_backpressure(void **state)
@@ -110,7 +110,7 @@ static void test_fifo_multi_producer_close(void **state)
     r.n = 0;
     r.closed = 0;
     ws_task_handle rh;
-    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "receiver", &rh), WS_OK);
+    assert_int_equal(ws_spawn(rt, &r.ws_base, sizeof r, "receiver", &rh), WS_OK);
     for (int p = 0; p < 3; p++)
         spawn_sender(rt, ch, 100 * (p + 1), 8, 1, NULL);
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
@@ -144,13 +144,13 @@ static void test_fifo_order(void **state)
     r.closed = 0;
     spawn_sender(rt, ch, 0, 40, 1, NULL);
     ws_context cx = tu_cx(rt);
-    while (ws_future_poll(&r.base, &cx) == WS_PENDING)
+    while (ws_future_poll(&r.ws_base, &cx) == WS_PENDING)
         tu_run(rt);
     assert_int_equal(r.closed, 1);
     assert_int_equal(r.n, 40);
     for (int i = 0; i < 40; i++)
         assert_int_equal(r.got[i], i);
-    ws_future_drop(rt, &r.base);
+    ws_future_drop(rt, &r.ws_base);
     ws_channel_receiver_drop(ch);
     tu_rt_free(rt);
 }
@@ -170,12 +170,12 @@ static void test_drain_then_closed(void **state)
     r.n = 0;
     r.closed = 0;
     ws_context cx = tu_cx(rt);
-    assert_int_equal(ws_future_poll(&r.base, &cx), WS_READY);
+    assert_int_equal(ws_future_poll(&r.ws_base, &cx), WS_READY);
     assert_int_equal(r.n, 2);
     assert_int_equal(r.got[0], 1);
     assert_int_equal(r.got[1], 2);
     assert_int_equal(r.closed, 1);
-    ws_future_drop(rt, &r.base);
+    ws_future_drop(rt, &r.ws_base);
     int64_t m;
     assert_int_equal(ws_channel_try_recv(ch, &m), WS_ECLOSED);
     ws_channel_receiver_drop(ch);
@@ -187,7 +187,7 @@ static void test_drain_then_closed(void **state)
     r.n = 0;
     r.closed = 0;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "rx", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &r.ws_base, sizeof r, "rx", &h), WS_OK);
     tu_run(rt);
     assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
     ws_channel_sender_drop(ch);
@@ -364,7 +364,7 @@ static void test_oneshot_send_wakes_waiting_receiver(void **state)
     os_recv_fn r;
     os_recv_init(&r, os);
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "os", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &r.ws_base, sizeof r, "os", &h), WS_OK);
     tu_run(rt);
     assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
     assert_int_equal(ws_oneshot_send(os, VALUE), WS_OK);
@@ -387,9 +387,9 @@ static void test_oneshot_sent_before_receive_is_ready_at_once(void **state)
     assert_int_equal(ws_oneshot_send(os, VALUE), WS_OK);
     os_recv_fn r;
     os_recv_init(&r, os);
-    assert_int_equal(ws_future_poll(&r.base, &cx), WS_READY);
-    assert_int_equal(r.base.out, VALUE);
-    ws_future_drop(rt, &r.base);
+    assert_int_equal(ws_future_poll(&r.ws_base, &cx), WS_READY);
+    assert_int_equal(r.ws_base.out, VALUE);
+    ws_future_drop(rt, &r.ws_base);
     tu_rt_free_released(rt);
 }
 
@@ -401,11 +401,11 @@ static void test_oneshot_sender_dropped_closes_receiver(void **state)
     ws_oneshot *os = new_oneshot(rt);
     os_recv_fn r;
     os_recv_init(&r, os);
-    assert_int_equal(ws_future_poll(&r.base, &cx), WS_PENDING);
+    assert_int_equal(ws_future_poll(&r.ws_base, &cx), WS_PENDING);
     ws_oneshot_sender_drop(os);
-    assert_int_equal(ws_future_poll(&r.base, &cx), WS_READY);
-    assert_int_equal(r.base.err, WS_ECLOSED);
-    ws_future_drop(rt, &r.base);
+    assert_int_equal(ws_future_poll(&r.ws_base, &cx), WS_READY);
+    assert_int_equal(r.ws_base.err, WS_ECLOSED);
+    ws_future_drop(rt, &r.ws_base);
     tu_rt_free_released(rt);
 }
 
@@ -428,8 +428,8 @@ static void test_oneshot_dropped_receive_drops_receiver(void **state)
     ws_oneshot *os = new_oneshot(rt);
     os_recv_fn r;
     os_recv_init(&r, os);
-    assert_int_equal(ws_future_poll(&r.base, &cx), WS_PENDING);
-    ws_future_drop(rt, &r.base);
+    assert_int_equal(ws_future_poll(&r.ws_base, &cx), WS_PENDING);
+    ws_future_drop(rt, &r.ws_base);
     assert_int_equal(ws_oneshot_send(os, 1), WS_ECLOSED);
     tu_rt_free_released(rt);
 }
@@ -464,7 +464,7 @@ static void spawn_waiter(ws_runtime *rt, ws_notify *n, int64_t id, ws_task_handl
     WS_ASYNC_INIT(waiter_fn, &w);
     w.n = n;
     w.id = id;
-    assert_int_equal(ws_spawn(rt, &w.base, sizeof w, "waiter", h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &w.ws_base, sizeof w, "waiter", h), WS_OK);
 }
 
 static void test_notify(void **state)

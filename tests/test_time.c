@@ -32,7 +32,7 @@ static void test_join_vs_sequential(void **state)
     WS_ASYNC_INIT(join_naps, &j);
     int64_t out = 0;
     int err = -1;
-    assert_int_equal(ws_block_on(rt, &j.base, sizeof j, "join", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &j.ws_base, sizeof j, "join", &out, &err), WS_OK);
     assert_int_equal(err, WS_OK);
     assert_int_equal(out, WS_MS(200));
     assert_int_equal(ws_clock_now(rt), WS_MS(200));
@@ -41,7 +41,7 @@ static void test_join_vs_sequential(void **state)
     rt = tu_rt();
     seq_naps s;
     WS_ASYNC_INIT(seq_naps, &s);
-    assert_int_equal(ws_block_on(rt, &s.base, sizeof s, "seq", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &s.ws_base, sizeof s, "seq", &out, &err), WS_OK);
     assert_int_equal(out, WS_MS(300));
     assert_int_equal(ws_clock_now(rt), WS_MS(300));
     assert_int_equal(tu_stats(rt).timers_armed, 0);
@@ -67,13 +67,13 @@ static void test_sleep_until(void **state)
     WS_ASYNC_INIT(until_fn, &u);
     u.at = WS_MS(150);
     int64_t out = 0;
-    assert_int_equal(ws_block_on(rt, &u.base, sizeof u, "until", &out, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &u.ws_base, sizeof u, "until", &out, NULL), WS_OK);
     assert_int_equal(out, WS_MS(150));
     /* a deadline in the past is ready at once, without a timer and without moving the clock */
     WS_ASYNC_INIT(until_fn, &u);
     u.at = WS_MS(100);
     uint64_t polls = tu_stats(rt).polls;
-    assert_int_equal(ws_block_on(rt, &u.base, sizeof u, "past", &out, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &u.ws_base, sizeof u, "past", &out, NULL), WS_OK);
     assert_int_equal(out, WS_MS(150));
     assert_int_equal(tu_stats(rt).polls, polls + 1);
     /* a zero sleep too */
@@ -114,7 +114,7 @@ static void test_interval(void **state)
     interval_fn f;
     WS_ASYNC_INIT(interval_fn, &f);
     f.late_at = -1;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "interval", NULL, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "interval", NULL, NULL), WS_OK);
     assert_int_equal(g_nticks, 5);
     for (int i = 0; i < 5; i++) {
         assert_int_equal(g_ticks[i], WS_MS(100) * (ws_time)i);
@@ -129,7 +129,7 @@ static void test_interval(void **state)
     WS_ASYNC_INIT(interval_fn, &f);
     f.late_at = 1;
     f.late_by = WS_MS(150);
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "interval", NULL, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "interval", NULL, NULL), WS_OK);
     static const int want[] = { 0, 100, 250, 350, 450 };
     for (int i = 0; i < 5; i++) {
         assert_int_equal(g_ticks[i], WS_MS(want[i]));
@@ -208,8 +208,8 @@ static void test_interval_late_while_armed(void **state)
     f.late_at = -1;
     hog_fn h;
     WS_ASYNC_INIT(hog_fn, &h);
-    assert_int_equal(ws_spawn(rt, &h.base, sizeof h, "hog", NULL), WS_OK);
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "interval", NULL, NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &h.ws_base, sizeof h, "hog", NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "interval", NULL, NULL), WS_OK);
     static const int want[] = { 0, 100, 230, 330, 430 };
     for (int i = 0; i < 5; i++)
         assert_int_equal(g_ticks[i], WS_MS(want[i]));
@@ -254,7 +254,7 @@ static void test_timeout(void **state)
     int64_t out = 0;
     int err = 0;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "timeout", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "timeout", &h), WS_OK);
     tu_run(rt);
     assert_int_equal(ws_clock_now(rt), WS_MS(100));
     assert_int_equal(tu_stats(rt).timers_armed, 0);
@@ -269,7 +269,7 @@ static void test_timeout(void **state)
     f.use_probe = 1;
     tu_probe_init(&f.probe, &polls, &drops, -1, 0);
     f.limit_ms = 50;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "timeout_probe", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "timeout_probe", &out, &err), WS_OK);
     assert_int_equal(err, WS_ETIMEDOUT);
     assert_int_equal(polls, 2); /* first poll, and the poll when the timer woke the task */
     assert_int_equal(drops, 1);
@@ -281,7 +281,7 @@ static void test_timeout(void **state)
     f.inner_ms = 30;
     f.limit_ms = 100;
     f.armed_after = 99;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "timeout2", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "timeout2", &h), WS_OK);
     tu_run(rt);
     assert_int_equal(ws_future_poll(&h.base, &cx), WS_READY);
     assert_int_equal(h.base.err, WS_OK);
@@ -295,7 +295,7 @@ static void test_timeout(void **state)
     f.use_probe = 1;
     tu_probe_init(&f.probe, &polls, &drops, 0, 5);
     f.limit_ms = 10;
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "timeout3", &out, &err), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "timeout3", &out, &err), WS_OK);
     assert_int_equal(err, WS_OK);
     assert_int_equal(ws_clock_now(rt), WS_MS(180));
     assert_int_equal(tu_stats(rt).timers_armed, 0);
@@ -358,7 +358,7 @@ static void test_deadline_order(void **state)
         WS_ASYNC_INIT(order_fn, &f);
         f.id = i;
         f.ms = ms[i];
-        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "order", NULL), WS_OK);
+        assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "order", NULL), WS_OK);
     }
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
     assert_int_equal(g_order.n, 2 * N);
@@ -388,7 +388,7 @@ WS_ASYNC(burst_fn, { int i; })
         logger_fn f;
         WS_ASYNC_INIT(logger_fn, &f);
         f.id = self->i;
-        if (ws_spawn(cx->rt, &f.base, sizeof f, "logger", NULL) != WS_OK)
+        if (ws_spawn(cx->rt, &f.ws_base, sizeof f, "logger", NULL) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     WS_RETURN(0);
@@ -406,8 +406,8 @@ static void test_timer_wake_before_queue(void **state)
     s.ms = 1;
     burst_fn b;
     WS_ASYNC_INIT(burst_fn, &b);
-    assert_int_equal(ws_spawn(rt, &s.base, sizeof s, "sleeper", NULL), WS_OK);
-    assert_int_equal(ws_spawn(rt, &b.base, sizeof b, "burst", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &s.ws_base, sizeof s, "sleeper", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &b.ws_base, sizeof b, "burst", NULL), WS_OK);
     assert_int_equal(tu_run(rt), WS_RUN_IDLE);
     /* the sleeper logs its id and the time it woke (2 ms: it was due at 1 ms, during the busy poll) */
     assert_int_equal(g_order.n, 7);
@@ -547,7 +547,7 @@ static void test_run_reads_clock_lazily(void **state)
     WS_ASYNC_INIT(spender_fn, &f);
     f.ms = 0;
     f.polls = 0;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "one", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "one", NULL), WS_OK);
     fh.reads = 0;
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     assert_int_equal(fh.reads, 0);
@@ -559,7 +559,7 @@ static void test_run_reads_clock_lazily(void **state)
         WS_ASYNC_INIT(spender_fn, &f);
         f.ms = 2;
         f.polls = 3;
-        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "spender", NULL), WS_OK);
+        assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "spender", NULL), WS_OK);
     }
     uint64_t polls = tu_stats(rt).polls;
     fh.reads = 0;
@@ -582,13 +582,13 @@ static void test_run_reads_clock_lazily(void **state)
     WS_ASYNC_INIT(order_fn, &s);
     s.id = 1;
     s.ms = 50;
-    assert_int_equal(ws_spawn(rt, &s.base, sizeof s, "sleeper", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &s.ws_base, sizeof s, "sleeper", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT); /* arms the sleep */
     for (int i = 0; i < 2; i++) {
         WS_ASYNC_INIT(spender_fn, &f);
         f.ms = 2;
         f.polls = 3;
-        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "spender", NULL), WS_OK);
+        assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "spender", NULL), WS_OK);
     }
     polls = tu_stats(rt).polls;
     fh.reads = 0;

@@ -56,7 +56,7 @@ static void test_heap_order_with_cancels(void **state)
         WS_ASYNC_INIT(timed, &f);
         f.idx = i;
         f.at = at[i];
-        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "timed", &h[i]), WS_OK);
+        assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "timed", &h[i]), WS_OK);
     }
     /* a host operation in flight keeps the idle virtual clock from jumping: the first run arms every timer, in
      * index order, and returns with all of them pending */
@@ -114,7 +114,7 @@ static void test_heap_remove_moves_up(void **state)
         WS_ASYNC_INIT(timed, &f);
         f.idx = ms[i];
         f.at = WS_MS(ms[i]);
-        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "timed", &h[i]), WS_OK);
+        assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "timed", &h[i]), WS_OK);
     }
     ws_op pin;
     ws_op_init(&pin, &pin_type, NULL);
@@ -129,7 +129,7 @@ static void test_heap_remove_moves_up(void **state)
         WS_ASYNC_INIT(timed, &f);
         f.idx = 20 + i;
         f.at = WS_MS(20 + i);
-        assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "timed", NULL), WS_OK);
+        assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "timed", NULL), WS_OK);
     }
     assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
     ws_future_drop(rt, &pin.base);
@@ -171,7 +171,7 @@ static void test_virtual_slice_polls(void **state)
     WS_ASYNC_INIT(spinner, &s);
     s.rounds = -1;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &s.base, sizeof s, "spinner", &h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &s.ws_base, sizeof s, "spinner", &h), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
     assert_int_equal(tu_stats(rt).polls, 16384);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_MORE);
@@ -205,7 +205,7 @@ static void test_jump_is_not_work(void **state)
     assert_int_equal(ws_clock_advance(rt, WS_MS(100)), WS_OK); /* a run that starts at 100 ms, not at 0 */
     nap_then_spin f;
     WS_ASYNC_INIT(nap_then_spin, &f);
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "nap", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "nap", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE); /* all of it in one run */
     assert_int_equal(ws_clock_now(rt), WS_MS(150));
     assert_int_equal(tu_stats(rt).completed, 1);

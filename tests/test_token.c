@@ -20,7 +20,7 @@ static void spawn_waiter(ws_runtime *rt, ws_token *t, int k)
     WS_ASYNC_INIT(waiter_fn, &f);
     f.t = t;
     f.k = k;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "waiter", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "waiter", NULL), WS_OK);
 }
 
 /* Cancels `t` after `ms`. */
@@ -39,7 +39,7 @@ static void spawn_canceller(ws_runtime *rt, ws_token *t, int ms)
     WS_ASYNC_INIT(canceller_fn, &f);
     f.t = t;
     f.ms = ms;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "canceller", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "canceller", NULL), WS_OK);
 }
 
 /* root -> a -> a1, root -> b. Cancelling a at 30 ms reaches a and a1 at 30, not root or b; root at 70 reaches b. */
@@ -138,9 +138,9 @@ static void test_run_until_cancelled(void **state)
     WS_ASYNC_INIT(until_fn, &f);
     f.t = t;
     f.ms = 1000;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "until", &h1), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "until", &h1), WS_OK);
     f.ms = 10;
-    assert_int_equal(ws_spawn(rt, &f.base, sizeof f, "until", &h2), WS_OK);
+    assert_int_equal(ws_spawn(rt, &f.ws_base, sizeof f, "until", &h2), WS_OK);
     spawn_canceller(rt, t, 40);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     assert_int_equal(tu_stats(rt).timers_armed, 0);
@@ -178,7 +178,7 @@ static void test_run_until_cancelled(void **state)
     w.t = t2;
     w.k = 9;
     ws_task_handle hw;
-    assert_int_equal(ws_spawn(rt, &w.base, sizeof w, "waiter", &hw), WS_OK);
+    assert_int_equal(ws_spawn(rt, &w.ws_base, sizeof w, "waiter", &hw), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     assert_int_equal(ws_task_abort(rt, hw.task), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);

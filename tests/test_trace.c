@@ -79,7 +79,7 @@ static void test_join_one_task(void **state)
     ws_runtime *rt = tu_rt_opts(128, 1024, 0);
     join_naps f;
     WS_ASYNC_INIT(join_naps, &f);
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "join", NULL, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "join", NULL, NULL), WS_OK);
     ws_trace_event *e;
     uint32_t n = read_all(rt, &e);
     assert_int_equal(ws_trace_lost(rt), 0);
@@ -139,7 +139,7 @@ static void test_spawn_three_tasks(void **state)
     ws_runtime *rt = tu_rt_opts(128, 1024, 0);
     spawn_naps f;
     WS_ASYNC_INIT(spawn_naps, &f);
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "main", NULL, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "main", NULL, NULL), WS_OK);
     ws_trace_event *e;
     uint32_t n = read_all(rt, &e);
     assert_int_equal(count_kind(e, n, WS_EV_SPAWN), 3);
@@ -199,10 +199,10 @@ static void run_program(ws_runtime *rt)
     uint32_t live0 = tu_stats(rt).tasks_live;
     join_naps j;
     WS_ASYNC_INIT(join_naps, &j);
-    assert_int_equal(ws_spawn(rt, &j.base, sizeof j, "join", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &j.ws_base, sizeof j, "join", NULL), WS_OK);
     spawn_naps s;
     WS_ASYNC_INIT(spawn_naps, &s);
-    assert_int_equal(ws_spawn(rt, &s.base, sizeof s, "spawner", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &s.ws_base, sizeof s, "spawner", NULL), WS_OK);
     ws_channel *ch;
     assert_int_equal(ws_channel_new(rt, 1, &ch), WS_OK);
     for (int role = 0; role < 2; role++) {
@@ -210,7 +210,7 @@ static void run_program(ws_runtime *rt)
         WS_ASYNC_INIT(chan_prog, &c);
         c.ch = ch;
         c.role = role;
-        assert_int_equal(ws_spawn(rt, &c.base, sizeof c, role ? "consumer" : "producer", NULL), WS_OK);
+        assert_int_equal(ws_spawn(rt, &c.ws_base, sizeof c, role ? "consumer" : "producer", NULL), WS_OK);
     }
     tu_run(rt);
     ws_channel_receiver_drop(ch);
@@ -382,7 +382,7 @@ static void test_format(void **state)
     ws_runtime *rt = tu_rt_opts(128, 1024, 0);
     spawn_naps f;
     WS_ASYNC_INIT(spawn_naps, &f);
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "main", NULL, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "main", NULL, NULL), WS_OK);
     size_t len;
     char *t = format(rt, &len);
     assert_true(len > 100);
@@ -428,7 +428,7 @@ static void test_cancel_events(void **state)
     ws_runtime *rt = tu_rt_opts(128, 1024, 0);
     race_and_drop f;
     WS_ASYNC_INIT(race_and_drop, &f);
-    assert_int_equal(ws_block_on(rt, &f.base, sizeof f, "race", NULL, NULL), WS_OK);
+    assert_int_equal(ws_block_on(rt, &f.ws_base, sizeof f, "race", NULL, NULL), WS_OK);
     ws_trace_event *e;
     uint32_t n = read_all(rt, &e);
     int seen = 0;

@@ -73,7 +73,7 @@ static void test_format_every_kind(void **state)
     worker w;
     WS_ASYNC_INIT(worker, &w);
     ws_task_handle hw;
-    assert_int_equal(ws_spawn(rt, &w.base, sizeof w, "worker", &hw), WS_OK);
+    assert_int_equal(ws_spawn(rt, &w.ws_base, sizeof w, "worker", &hw), WS_OK);
     tu_probe p;
     tu_probe_init(&p, NULL, NULL, -1, 0);
     ws_task_handle hp;
@@ -237,7 +237,7 @@ static void test_enable_inside_a_run(void **state)
     ws_trace_enable(rt, 0);
     enabler e;
     WS_ASYNC_INIT(enabler, &e);
-    assert_int_equal(ws_spawn(rt, &e.base, sizeof e, "enabler", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &e.ws_base, sizeof e, "enabler", NULL), WS_OK);
     ws_runtime_run(rt);
     ws_trace_event ev;
     assert_int_equal(ws_trace_read(rt, 0, &ev, 1), 1);
@@ -266,7 +266,7 @@ static void test_wake_while_running_is_linked(void **state)
     ws_runtime *rt = tu_rt_opts(128, 64, 1);
     yields_once y;
     WS_ASYNC_INIT(yields_once, &y);
-    assert_int_equal(ws_spawn(rt, &y.base, sizeof y, "y", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &y.ws_base, sizeof y, "y", NULL), WS_OK);
     tu_run(rt);
     ws_trace_event ev[64];
     uint32_t n = ws_trace_read(rt, 0, ev, 64);

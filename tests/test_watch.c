@@ -49,13 +49,13 @@ static void test_watch_latest_value(void **state)
     WS_ASYNC_INIT(wrecv_fn, &slow);
     assert_int_equal(ws_watch_subscribe(w, &slow.rx), WS_OK);
     slow.work = 25;
-    assert_int_equal(ws_spawn(rt, &slow.base, sizeof slow, "slow", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &slow.ws_base, sizeof slow, "slow", NULL), WS_OK);
     wsend_fn s;
     WS_ASYNC_INIT(wsend_fn, &s);
     s.w = w;
     s.n = 4;
     s.ms = 10;
-    assert_int_equal(ws_spawn(rt, &s.base, sizeof s, "sender", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &s.ws_base, sizeof s, "sender", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     /* sends at 10, 20, 30, 40; the slow one looks at 10, then at 35 (sees 3), then at 60 (sees 4) */
     int64_t want[] = { 1010, 3035, 4060 };
@@ -163,14 +163,14 @@ static void test_broadcast_lagged(void **state)
     fast.work = 0;
     slow.k = 2;
     slow.work = 45;
-    assert_int_equal(ws_spawn(rt, &fast.base, sizeof fast, "fast", NULL), WS_OK);
-    assert_int_equal(ws_spawn(rt, &slow.base, sizeof slow, "slow", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &fast.ws_base, sizeof fast, "fast", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &slow.ws_base, sizeof slow, "slow", NULL), WS_OK);
     bsend_fn s;
     WS_ASYNC_INIT(bsend_fn, &s);
     s.b = b;
     s.n = 6;
     s.ms = 10;
-    assert_int_equal(ws_spawn(rt, &s.base, sizeof s, "sender", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &s.ws_base, sizeof s, "sender", NULL), WS_OK);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
     /* fast: 1..6 at 10..60. slow: 1 at 10; looks again at 55: 2..5 were sent, 4 and 5 kept: lagged by 2, then
      * 4 and 5 (at 55, busy to 100, to 145 ...), 6 after that. */

@@ -33,7 +33,7 @@ WS_ASYNC_WITH_DROP(bw_spawn, bw_spawn_drop, { int64_t n, spawned, i, sum; ws_tas
         bw_trivial t;
         WS_ASYNC_INIT(bw_trivial, &t);
         t.value = self->spawned;
-        if (ws_spawn(cx->rt, &t.base, sizeof t, "trivial", &self->h[self->spawned]) != WS_OK)
+        if (ws_spawn(cx->rt, &t.ws_base, sizeof t, "trivial", &self->h[self->spawned]) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     for (self->i = 0; self->i < self->n; self->i++) {
@@ -89,7 +89,7 @@ WS_ASYNC_WITH_DROP(bw_yield, bw_yield_drop, { int64_t tasks, yields, spawned, i,
         WS_ASYNC_INIT(bw_yielder, &y);
         y.yields = self->yields;
         y.i = 0;
-        if (ws_spawn(cx->rt, &y.base, sizeof y, "yielder", &self->h[self->spawned]) != WS_OK)
+        if (ws_spawn(cx->rt, &y.ws_base, sizeof y, "yielder", &self->h[self->spawned]) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     for (self->i = 0; self->i < self->tasks; self->i++) {
@@ -211,8 +211,8 @@ WS_ASYNC_WITH_DROP(bw_pingpong, bw_pingpong_drop, { int64_t msgs, capacity; ws_t
         a.rounds = self->msgs / 2; /* each round trip is two messages */
         b.tx = ba;
         b.rx = ab;
-        if (ws_spawn(cx->rt, &b.base, sizeof b, "ponger", &self->hb) != WS_OK ||
-            ws_spawn(cx->rt, &a.base, sizeof a, "pinger", &self->ha) != WS_OK)
+        if (ws_spawn(cx->rt, &b.ws_base, sizeof b, "ponger", &self->hb) != WS_OK ||
+            ws_spawn(cx->rt, &a.ws_base, sizeof a, "pinger", &self->ha) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM); /* (leaks the channels; a benchmark on a machine out of memory) */
     }
     WS_AWAIT(&self->ha);
@@ -290,7 +290,7 @@ WS_ASYNC_WITH_DROP(bw_timers, bw_timers_drop, {
         /* whole milliseconds 0..spread_ms, spread evenly, as the JS side's setTimeout delays */
         s.ms = (uint64_t)((self->spawned * (self->spread_ms + 1)) / self->n);
         s.hist = self->hist;
-        if (ws_spawn(cx->rt, &s.base, sizeof s, "sleeper", &self->h[self->spawned]) != WS_OK)
+        if (ws_spawn(cx->rt, &s.ws_base, sizeof s, "sleeper", &self->h[self->spawned]) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     for (self->i = 0; self->i < self->n; self->i++)
@@ -353,7 +353,7 @@ static inline int bw_idle_spawn(ws_runtime *rt, int64_t n, uint64_t ms)
         bw_idler t;
         WS_ASYNC_INIT(bw_idler, &t);
         ws_sleep_init(&t.nap, ms);
-        int rc = ws_spawn(rt, &t.base, sizeof t, "idler", NULL);
+        int rc = ws_spawn(rt, &t.ws_base, sizeof t, "idler", NULL);
         if (rc != WS_OK)
             return rc;
     }
@@ -371,7 +371,7 @@ WS_ASYNC(bw_spawn_await, { int64_t n, i, sum; ws_task_handle h; })
             bw_trivial t;
             WS_ASYNC_INIT(bw_trivial, &t);
             t.value = self->i;
-            if (ws_spawn(cx->rt, &t.base, sizeof t, "trivial", &self->h) != WS_OK)
+            if (ws_spawn(cx->rt, &t.ws_base, sizeof t, "trivial", &self->h) != WS_OK)
                 WS_RETURN_ERR(WS_ENOMEM);
         }
         WS_AWAIT(&self->h);
@@ -417,7 +417,7 @@ WS_ASYNC_SCOPE(bw_semaphore, { int64_t n, tasks, permits, k, total; ws_semaphore
         w.sem = self->sem;
         w.iters = self->n / self->tasks;
         w.i = 0;
-        if (ws_joinset_spawn(&self->scope, &w.base, sizeof w, "sem_worker", NULL) != WS_OK)
+        if (ws_joinset_spawn(&self->scope, &w.ws_base, sizeof w, "sem_worker", NULL) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     for (;;) {
@@ -452,7 +452,7 @@ WS_ASYNC_SCOPE(bw_joinset, { int64_t n, width, spawned, got, sum; ws_join_next n
             bw_trivial t;
             WS_ASYNC_INIT(bw_trivial, &t);
             t.value = self->spawned++;
-            if (ws_joinset_spawn(&self->scope, &t.base, sizeof t, "trivial", NULL) != WS_OK)
+            if (ws_joinset_spawn(&self->scope, &t.ws_base, sizeof t, "trivial", NULL) != WS_OK)
                 WS_RETURN_ERR(WS_ENOMEM);
         }
         ws_join_next_init(&self->next, &self->scope);

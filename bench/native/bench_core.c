@@ -136,7 +136,7 @@ static void bench_spawn(void)
         bw_spawn f;
         bw_spawn_init(&f, opt.spawn);
         double t0 = now_s();
-        run_or_die(rt, &f.base, sizeof f, "spawn", opt.spawn * (opt.spawn - 1) / 2);
+        run_or_die(rt, &f.ws_base, sizeof f, "spawn", opt.spawn * (opt.spawn - 1) / 2);
         double dt = now_s() - t0;
         ws_runtime_stats st;
         ws_runtime_get_stats(rt, &st);
@@ -162,7 +162,7 @@ static void bench_yield(void)
         bw_yield f;
         bw_yield_init(&f, opt.yield_tasks, opt.yields);
         double t0 = now_s();
-        run_or_die(rt, &f.base, sizeof f, "yield", total);
+        run_or_die(rt, &f.ws_base, sizeof f, "yield", total);
         double dt = now_s() - t0;
         ws_runtime_free(rt);
         if ((double)total / dt > best)
@@ -183,7 +183,7 @@ static void bench_pollwake(void)
         bw_yield f;
         bw_yield_init(&f, 1, opt.pollwake);
         double t0 = now_s();
-        run_or_die(rt, &f.base, sizeof f, "pollwake", opt.pollwake);
+        run_or_die(rt, &f.ws_base, sizeof f, "pollwake", opt.pollwake);
         double dt = now_s() - t0;
         ws_runtime_free(rt);
         if ((double)opt.pollwake / dt > best)
@@ -203,7 +203,7 @@ static void bench_channel(void)
         bw_pingpong f;
         bw_pingpong_init(&f, msgs, opt.capacity);
         double t0 = now_s();
-        run_or_die(rt, &f.base, sizeof f, "channel", msgs);
+        run_or_die(rt, &f.ws_base, sizeof f, "channel", msgs);
         double dt = now_s() - t0;
         ws_runtime_free(rt);
         if ((double)msgs / dt > best)
@@ -223,7 +223,7 @@ static void bench_timers(void)
     bw_timers_result res = { 0, 0, 0, 0 };
     bw_timers_init(&f, opt.timers, 100, &res);
     double t0 = now_s();
-    run_or_die(rt, &f.base, sizeof f, "timers", opt.timers);
+    run_or_die(rt, &f.ws_base, sizeof f, "timers", opt.timers);
     double dt = now_s() - t0;
     ws_runtime_free(rt);
     result_begin("timers");
@@ -292,15 +292,15 @@ static void bench_toolbox(void)
     for (int64_t r = 0; r < opt.repeat; r++) {
         bw_spawn_await a;
         bw_spawn_await_init(&a, n);
-        double t = time_one(&a.base, sizeof a, "spawn_await", n * (n - 1) / 2);
+        double t = time_one(&a.ws_base, sizeof a, "spawn_await", n * (n - 1) / 2);
         best[0] = t < best[0] ? t : best[0];
         bw_semaphore s;
         bw_semaphore_init(&s, n, 8, 4);
-        t = time_one(&s.base, sizeof s, "semaphore", s.n);
+        t = time_one(&s.ws_base, sizeof s, "semaphore", s.n);
         best[1] = t / (double)s.n * (double)n < best[1] ? t / (double)s.n * (double)n : best[1];
         bw_joinset j;
         bw_joinset_init(&j, n, 16);
-        t = time_one(&j.base, sizeof j, "joinset", n * (n - 1) / 2);
+        t = time_one(&j.ws_base, sizeof j, "joinset", n * (n - 1) / 2);
         best[2] = t < best[2] ? t : best[2];
     }
     result_begin("toolbox");

@@ -87,8 +87,8 @@ WS_ASYNC(bench_timers_entry, { bw_timers main; bw_timers_result res; })
         wsx_buf_str(&b, ",\"max_us\":");
         wsx_buf_int(&b, (int64_t)(self->res.max_ns / 1000));
         wsx_buf_str(&b, "}");
-        self->base.out = (int64_t)(intptr_t)wsx_buf_finish(&b);
-        if (!self->base.out)
+        self->ws_base.out = (int64_t)(intptr_t)wsx_buf_finish(&b);
+        if (!self->ws_base.out)
             WS_RETURN_ERR(WS_ENOMEM);
         return WS_READY;
     }
@@ -169,12 +169,12 @@ WS_ASYNC_WITH_DROP(bench_fetch_many, fetch_many_drop,
         if (f->err == WS_OK && ws_fetch_response_view(block, &r) == WS_OK && r.status == 200)
             self->bytes += r.body_len;
         else
-            self->base.err = WS_EHOST;
+            self->ws_base.err = WS_EHOST;
         ws_bytes_free(cx->rt, block);
         f->out = 0;
     }
-    if (self->base.err != WS_OK)
-        WS_RETURN_ERR(self->base.err);
+    if (self->ws_base.err != WS_OK)
+        WS_RETURN_ERR(self->ws_base.err);
     WS_RETURN(self->bytes);
     WS_END();
 }

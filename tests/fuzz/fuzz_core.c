@@ -559,7 +559,7 @@ static void do_spawn(input *in)
     }
     int slot = (flags & 1) ? free_handle_slot() : -1;
     ws_task_handle h;
-    int rc = ws_spawn(W.rt, &f.base, sizeof f, "script", slot >= 0 ? &h : NULL);
+    int rc = ws_spawn(W.rt, &f.ws_base, sizeof f, "script", slot >= 0 ? &h : NULL);
     CHECK(rc == WS_OK || rc == WS_ENOMEM);
     if (rc != WS_OK) {
         /* nothing was spawned: the references we took for it are still ours */

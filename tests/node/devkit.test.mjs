@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ROOT, PKG_DIR } from './helpers.mjs';
 
@@ -67,12 +67,32 @@ async function checkNode(app) {
   assert.deepEqual(result.b, { error: 'timeout' });
 }
 
+/** The guide's `node server.mjs 8080`, on an ephemeral port (0) instead: resolves with the URL it prints. */
+function startGuideServer(app) {
+  const serve = COMMANDS.find((c) => c.startsWith('node server.mjs'));
+  assert.equal(serve, 'node server.mjs 8080');
+  const child = spawn(process.execPath, ['server.mjs', '0'], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => { child.kill(); reject(new Error(`server.mjs printed no URL: ${text}`)); }, 20_000);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server.mjs exited (${code}): ${text}`)); });
+    child.stdout.on('data', (d) => {
+      text += d;
+      const m = text.match(/^open (http:\/\/127\.0\.0\.1:\d+)\/$/m);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], close: () => child.kill() });
+      }
+    });
+  });
+}
+
 async function checkBrowser(app) {
   const { chromium } = await import('playwright-core');
-  const { startServer } = await import(path.join(app, 'server.mjs'));
-  const server = await startServer();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const server = await startGuideServer(app);
+  let browser;
   try {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -84,7 +104,7 @@ async function checkBrowser(app) {
     assert.deepEqual(result.b, { error: 'timeout' });
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
+    await browser?.close();
     server.close();
   }
 }
@@ -103,7 +123,8 @@ test('the guide, route 1: npx wasync build, then Node and Chromium', { ...T, ski
 test('the guide, route 2: the package\'s cmake/wasync.cmake from a project of ones own, then Node', { ...T, skip }, async () => {
   const app = await newApp('app-cmake');
   const cmake = COMMANDS.find((c) => c.startsWith('emcmake cmake'));
-  await sh(cmake, app, { NODE_PATH: '/usr/share/nodejs' });
+  // exactly as the guide says: no NODE_PATH (a standalone .wasm link runs none of emcc's JS tools that need one)
+  await sh(cmake, app, { NODE_PATH: undefined });
   assert.ok(fs.existsSync(path.join(app, 'app.wasm')));
   await checkNode(app);
 });
@@ -130,5 +151,11 @@ test('wasync build: bad input gets one clear line and a non-zero exit', { ...T, 
   // a compile error: the compiler's file:line, then the command's own line
   fs.writeFileSync(path.join(app, 'broken.c'), FILES['app.c'].replace('WS_BEGIN();', 'WS_BEGIN();\n    self->timeout_ms = missing_name;'));
   await fails(['build', 'broken.c', '-o', 'x.wasm'], {}, 1, /broken\.c:\d+:\d+: error: use of undeclared identifier 'missing_name'[\s\S]*wasync build: compiling broken\.c failed/);
+  assert.ok(!fs.existsSync(path.join(app, 'x.wasm')), 'nothing written');
+  // an await inside a switch of one's own (ws_async.h rule 2): refused at compile time, the error naming the rule
+  fs.writeFileSync(path.join(app, 'own_switch.c'), FILES['app.c'].replace('WS_AWAIT(&self->both);',
+    'switch (self->timeout_ms) { default: WS_AWAIT(&self->both); }'));
+  await fails(['build', 'own_switch.c', '-o', 'x.wasm'], {}, 1,
+    /own_switch\.c:\d+:\d+: error: overflow converting case value to switch condition type[\s\S]*ws_rule_no_await_inside_your_own_switch[\s\S]*wasync build: compiling own_switch\.c failed/);
   assert.ok(!fs.existsSync(path.join(app, 'x.wasm')), 'nothing written');
 });

@@ -17,6 +17,9 @@
 #   - standalone wasm (-sSTANDALONE_WASM, --no-entry), no emscripten JS glue: the glue of emscripten 3.1.6 breaks under
 #     Node's ES modules (__dirname) and tries fetch() on file paths in Node 20. The imports are declared with
 #     import_module("wasync") and provided by the package's loader (lib/abi.js), unchanged in Node and browsers.
+#     It also means the link runs none of emcc's JS optimizer passes, whose acorn module Debian's emscripten finds
+#     only with Debian's own Node (or NODE_PATH=/usr/share/nodejs): LINK_OPTIONS that make emcc emit JS glue bring
+#     that need back.
 #   - the core and your sources -O3; -Oz everywhere makes the module smaller but costs yield/channel throughput
 #     (bench/). The bridge and the cold sources -Oz: argument parsing and JSON run once per start or per runtime.
 #   - __FILE__ made relative (-fmacro-prefix-map), so trace await points read "app.c:14", not a machine path.

@@ -25,7 +25,7 @@ WS_ASYNC_SCOPE(parent, { int64_t tick_ms, n, count; int k; ws_join_next next; })
         w.tick_ms = self->tick_ms * (self->k + 1); /* 1x, 2x, 3x the tick */
         w.n = self->n;
         w.count = &self->count;
-        if (ws_joinset_spawn(&self->scope, &w.base, sizeof w, "worker", NULL) != WS_OK)
+        if (ws_joinset_spawn(&self->scope, &w.ws_base, sizeof w, "worker", NULL) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     do {                                         /* wait for all three */
@@ -47,7 +47,7 @@ WS_ASYNC_SCOPE(abort_main, { int64_t abort_ms, tick_ms, n; ws_id parent_id; ws_s
         p.tick_ms = self->tick_ms;
         p.n = self->n;
         p.count = 0;
-        if (ws_joinset_spawn(&self->scope, &p.base, sizeof p, "parent", &self->parent_id) != WS_OK)
+        if (ws_joinset_spawn(&self->scope, &p.ws_base, sizeof p, "parent", &self->parent_id) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     ws_sleep_init(&self->wait, (uint64_t)self->abort_ms);

@@ -37,7 +37,7 @@ WS_ASYNC_WITH_DROP(channel_main, channel_main_drop,
         WS_ASYNC_INIT(producer, &p);
         p.tx = self->rx;                         /* the channel's one sender reference goes to the producer */
         p.count = self->count;
-        if (ws_spawn(cx->rt, &p.base, sizeof p, "producer", &self->hp) != WS_OK) {
+        if (ws_spawn(cx->rt, &p.ws_base, sizeof p, "producer", &self->hp) != WS_OK) {
             ws_channel_sender_drop(self->rx);
             WS_RETURN_ERR(WS_ENOMEM);
         }

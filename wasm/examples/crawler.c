@@ -42,7 +42,7 @@ WS_ASYNC_SCOPE_WITH_DROP(crawler, crawler_drop, { const char *prefix; int64_t n,
         page.timeout_ms = self->timeout_ms;
         page.sem = self->sem;
         url_of(page.url, sizeof page.url, self->prefix, self->i);
-        if (ws_joinset_spawn(&self->scope, &page.base, sizeof page, "page", NULL) != WS_OK)
+        if (ws_joinset_spawn(&self->scope, &page.ws_base, sizeof page, "page", NULL) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     for (;;) {
@@ -122,8 +122,8 @@ static ws_poll summary(ws_runtime *rt, crawler *c)
     field(&b, "timeouts", c->timeouts, 0);
     field(&b, "failed", c->failed, 0);
     field(&b, "bytes", c->bytes, 1);
-    c->base.out = (int64_t)(intptr_t)wsx_buf_finish(&b);
-    c->base.err = c->base.out ? WS_OK : WS_ENOMEM;
+    c->ws_base.out = (int64_t)(intptr_t)wsx_buf_finish(&b);
+    c->ws_base.err = c->ws_base.out ? WS_OK : WS_ENOMEM;
     return WS_READY;
 }
 

@@ -22,7 +22,7 @@ WS_ASYNC_WITH_DROP(fetch_main, fetch_main_drop, { const char *url_a, *url_b; ws_
         ws_fetch_response ra, rb;
         if (WS_ERR(&self->both) != WS_OK) {      /* a network error (an HTTP error status is not one) */
             ws_bytes *msg = WS_OUT(&self->both) == 0 ? a : b;
-            wsx_fail(cx->rt, &self->base, WS_EHOST, msg ? (const char *)msg->data : "fetch failed");
+            wsx_fail(cx->rt, &self->ws_base, WS_EHOST, msg ? (const char *)msg->data : "fetch failed");
         } else if (ws_fetch_response_view(a, &ra) == WS_OK && ws_fetch_response_view(b, &rb) == WS_OK) {
             wsx_buf out;
             wsx_buf_init(cx->rt, &out);
@@ -35,9 +35,9 @@ WS_ASYNC_WITH_DROP(fetch_main, fetch_main_drop, { const char *url_a, *url_b; ws_
             wsx_buf_str(&out, ", ");
             wsx_buf_int(&out, rb.body_len);
             wsx_buf_str(&out, " bytes");
-            self->base.out = (int64_t)(intptr_t)wsx_buf_finish(&out);
+            self->ws_base.out = (int64_t)(intptr_t)wsx_buf_finish(&out);
         } else {
-            wsx_fail(cx->rt, &self->base, WS_EHOST, "malformed fetch response");
+            wsx_fail(cx->rt, &self->ws_base, WS_EHOST, "malformed fetch response");
         }
         /* The failed run's other child may have finished too: either way, both blocks are freed here (and
          * forgotten, so the drop that follows completion does not free them again). */
@@ -46,7 +46,7 @@ WS_ASYNC_WITH_DROP(fetch_main, fetch_main_drop, { const char *url_a, *url_b; ws_
         if (ws_future_is_ready(&self->b.op.base))
             ws_bytes_free(cx->rt, b);
         self->a.op.base.out = self->b.op.base.out = 0;
-        if (self->base.err == WS_OK && !self->base.out)
+        if (self->ws_base.err == WS_OK && !self->ws_base.out)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     return WS_READY;

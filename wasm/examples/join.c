@@ -7,7 +7,7 @@ WS_ASYNC(join_main, { int64_t a_ms, b_ms; fake_fetch a, b; ws_join both; })
     WS_BEGIN();
     fake_fetch_init(&self->a, self->a_ms);       /* two futures: nothing runs yet */
     fake_fetch_init(&self->b, self->b_ms);
-    ws_join2_init(&self->both, &self->a.base, &self->b.base);
+    ws_join2_init(&self->both, &self->a.ws_base, &self->b.ws_base);
     WS_AWAIT(&self->both);                       /* polls a and b; ready when both are */
     WS_RETURN(WS_OUT(&self->a) + WS_OUT(&self->b));
     WS_END();

@@ -20,7 +20,7 @@ WS_ASYNC(lazy_main, { int64_t runs; answer dropped, awaited; })
 {
     WS_BEGIN();
     answer_init(&self->dropped, &self->runs);        /* a future: nothing ran */
-    ws_future_drop(cx->rt, &self->dropped.base);     /* dropped unpolled: its body never runs */
+    ws_future_drop(cx->rt, &self->dropped.ws_base);     /* dropped unpolled: its body never runs */
     answer_init(&self->awaited, &self->runs);
     WS_AWAIT(&self->awaited);                        /* polled: now the body runs, once */
     WS_RETURN(self->runs);                           /* 1, although two futures were built */

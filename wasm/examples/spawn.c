@@ -11,9 +11,9 @@ WS_ASYNC_WITH_DROP(spawn_main, spawn_main_drop, { int64_t a_ms, b_ms; ws_task_ha
         fake_fetch a, b;                         /* built here, moved into their tasks by ws_spawn */
         fake_fetch_init(&a, self->a_ms);
         fake_fetch_init(&b, self->b_ms);
-        if (ws_spawn(cx->rt, &a.base, sizeof a, "fetch a", &self->ha) != WS_OK)
+        if (ws_spawn(cx->rt, &a.ws_base, sizeof a, "fetch a", &self->ha) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
-        if (ws_spawn(cx->rt, &b.base, sizeof b, "fetch b", &self->hb) != WS_OK)
+        if (ws_spawn(cx->rt, &b.ws_base, sizeof b, "fetch b", &self->hb) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     WS_AWAIT(&self->ha);                         /* both tasks are already running */

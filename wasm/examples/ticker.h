@@ -50,7 +50,7 @@ WS_ASYNC_WITH_DROP(ticker_demo, ticker_demo_drop, {
         _Alignas(8) unsigned char w[128];
         ticker_init(&t, self->ticks, self->tick_ms);
         self->worker_init(w, self->items, self->unit_ms);
-        if (ws_spawn(cx->rt, &t.base, sizeof t, "ticker", &self->ht) != WS_OK ||
+        if (ws_spawn(cx->rt, &t.ws_base, sizeof t, "ticker", &self->ht) != WS_OK ||
             ws_spawn(cx->rt, (ws_future *)w, self->worker_size, self->worker_name, &self->hw) != WS_OK)
             WS_RETURN_ERR(WS_ENOMEM);
     }

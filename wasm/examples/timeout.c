@@ -7,7 +7,7 @@ WS_ASYNC(timeout_main, { int64_t work_ms, limit_ms; fake_fetch slow; ws_sleep li
     WS_BEGIN();
     fake_fetch_init(&self->slow, self->work_ms);
     ws_sleep_init(&self->limit, (uint64_t)self->limit_ms);
-    ws_select2_init(&self->race, &self->slow.base, &self->limit.base, WS_SELECT_BIASED);
+    ws_select2_init(&self->race, &self->slow.ws_base, &self->limit.base, WS_SELECT_BIASED);
     WS_AWAIT(&self->race);                       /* ready when either is; the other is dropped */
     if (WS_OUT(&self->race) == 1)
         WS_RETURN(-1);                           /* the timer won: the slow operation was cancelled */

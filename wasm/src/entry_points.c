@@ -152,8 +152,8 @@ WS_ASYNC(fetch_text, { ws_fetch_request req; int64_t limit_ms; ws_fetch fetch; w
         ws_bytes *block = ws_bytes_of(WS_OUT(&self->fetch));
         ws_fetch_response r;
         if (WS_ERR(&self->fetch) != WS_OK) {
-            self->base.err = WS_ERR(&self->fetch);
-            self->base.out = (int64_t)(intptr_t)block; /* the message */
+            self->ws_base.err = WS_ERR(&self->fetch);
+            self->ws_base.out = (int64_t)(intptr_t)block; /* the message */
             return WS_READY;
         }
         int ok = ws_fetch_response_view(block, &r) == WS_OK;
@@ -176,8 +176,8 @@ WS_ASYNC(fetch_text, { ws_fetch_request req; int64_t limit_ms; ws_fetch fetch; w
         }
         wsx_buf_str(&out, "}");
         ws_bytes_free(cx->rt, block);
-        self->base.out = (int64_t)(intptr_t)wsx_buf_finish(&out);
-        if (!self->base.out)
+        self->ws_base.out = (int64_t)(intptr_t)wsx_buf_finish(&out);
+        if (!self->ws_base.out)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     return WS_READY;

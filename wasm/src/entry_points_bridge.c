@@ -19,8 +19,8 @@ WS_ASYNC(host_select, { const char *a, *b; ws_host_call ca, cb; ws_select sel; }
     WS_AWAIT(&self->sel);
     {
         ws_host_call *w = WS_OUT(&self->sel) == 0 ? &self->ca : &self->cb;
-        self->base.err = WS_ERR(w);
-        self->base.out = WS_OUT(w);
+        self->ws_base.err = WS_ERR(w);
+        self->ws_base.out = WS_OUT(w);
     }
     return WS_READY;
     WS_END();
@@ -55,8 +55,8 @@ WS_ASYNC(host_timeout, { const char *name, *arg; uint32_t arg_len; int64_t ms; w
     WS_AWAIT(&self->guard);
     if (WS_ERR(&self->guard) == WS_ETIMEDOUT)
         WS_RETURN_ERR(WS_ETIMEDOUT);
-    self->base.err = WS_ERR(&self->call);
-    self->base.out = WS_OUT(&self->call);
+    self->ws_base.err = WS_ERR(&self->call);
+    self->ws_base.out = WS_OUT(&self->call);
     return WS_READY;
     WS_END();
 }
@@ -113,8 +113,8 @@ WS_ASYNC_WITH_DROP(host_values, host_values_drop, { const char *name; int64_t bi
     WS_AWAIT(&self->call);
     ws_free(cx->rt, self->buf, (size_t)self->big);
     self->buf = NULL;
-    self->base.err = WS_ERR(&self->call);
-    self->base.out = WS_OUT(&self->call);
+    self->ws_base.err = WS_ERR(&self->call);
+    self->ws_base.out = WS_OUT(&self->call);
     return WS_READY;
     WS_END();
 }
@@ -163,8 +163,8 @@ WS_ASYNC_WITH_DROP(host_relay, host_relay_drop, {
     ws_host_callv_init(&self->call, self->first, NULL, 0);
     WS_AWAIT(&self->call);
     if (WS_ERR(&self->call) != WS_OK) {
-        self->base.err = WS_ERR(&self->call);
-        self->base.out = WS_OUT(&self->call);
+        self->ws_base.err = WS_ERR(&self->call);
+        self->ws_base.out = WS_OUT(&self->call);
         return WS_READY;
     }
     self->got = ws_bytes_of(WS_OUT(&self->call));
@@ -179,8 +179,8 @@ WS_ASYNC_WITH_DROP(host_relay, host_relay_drop, {
     WS_AWAIT(&self->call);
     ws_bytes_free(cx->rt, self->got);
     self->got = NULL;
-    self->base.err = WS_ERR(&self->call);
-    self->base.out = WS_OUT(&self->call);
+    self->ws_base.err = WS_ERR(&self->call);
+    self->ws_base.out = WS_OUT(&self->call);
     return WS_READY;
     WS_END();
 }
@@ -238,8 +238,8 @@ WS_ASYNC_WITH_DROP(fetch_stream, fetch_stream_drop, {
     {
         ws_bytes *block = ws_bytes_of(WS_OUT(&self->fetch));
         if (WS_ERR(&self->fetch) != WS_OK) {
-            self->base.err = WS_ERR(&self->fetch);
-            self->base.out = (int64_t)(intptr_t)block;
+            self->ws_base.err = WS_ERR(&self->fetch);
+            self->ws_base.out = (int64_t)(intptr_t)block;
             return WS_READY;
         }
         ws_fetch_response r;
@@ -259,8 +259,8 @@ WS_ASYNC_WITH_DROP(fetch_stream, fetch_stream_drop, {
         WS_AWAIT(&self->read);
         if (WS_ERR(&self->read) != WS_OK) {
             self->stream = 0; /* a failed body is closed by JS */
-            self->base.err = WS_ERR(&self->read);
-            self->base.out = WS_OUT(&self->read); /* the message */
+            self->ws_base.err = WS_ERR(&self->read);
+            self->ws_base.out = WS_OUT(&self->read); /* the message */
             return WS_READY;
         }
         {
@@ -287,8 +287,8 @@ WS_ASYNC_WITH_DROP(fetch_stream, fetch_stream_drop, {
         wsx_buf_str(&out, ",\"sum\":");
         wsx_buf_int(&out, self->sum);
         wsx_buf_str(&out, "}");
-        self->base.out = (int64_t)(intptr_t)wsx_buf_finish(&out);
-        if (!self->base.out)
+        self->ws_base.out = (int64_t)(intptr_t)wsx_buf_finish(&out);
+        if (!self->ws_base.out)
             WS_RETURN_ERR(WS_ENOMEM);
     }
     return WS_READY;
