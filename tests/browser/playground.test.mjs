@@ -86,7 +86,7 @@ test('page loads with no console errors', T, async () => {
 test('every example runs and draws one lane per task in its trace', T, async () => {
   const { page, context, errors } = await openPage('');
   const names = await page.$$eval('[data-testid=example-picker] option', (os) => os.map((o) => o.value));
-  for (const want of ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch', 'crawler', 'abort']) {
+  for (const want of ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch', 'crawler', 'abort', 'token']) {
     assert.ok(names.includes(want), `picker lists ${want}`);
   }
   for (const name of names) {

@@ -32,10 +32,12 @@ extern const wsx_entry wsx_entry_host_select, wsx_entry_host_timeout, wsx_entry_
 extern const wsx_entry wsx_example_lazy, wsx_example_sequential, wsx_example_join, wsx_example_spawn,
     wsx_example_blocking, wsx_example_cooperative, wsx_example_timeout, wsx_example_channel, wsx_example_fetch,
     wsx_example_crawler, wsx_example_abort;
+extern const wsx_entry wsx_example_token;
 #define WSX_EXAMPLE_ENTRIES                                                                                         \
     &wsx_example_lazy, &wsx_example_sequential, &wsx_example_join, &wsx_example_spawn, &wsx_example_blocking,       \
         &wsx_example_cooperative, &wsx_example_timeout, &wsx_example_channel, &wsx_example_fetch,                   \
-        &wsx_example_crawler, &wsx_example_abort
+        &wsx_example_crawler, &wsx_example_abort,                                                                    \
+        &wsx_example_token
 const wsx_entry *wsx_entry_find(const char *name, uint32_t len);
 
 /* Parses "name=value\n" lines into args for `e`, copying strings into `block` (which the caller frees).
