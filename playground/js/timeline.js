@@ -7,6 +7,7 @@ import { esc, fmtMs } from './format.js';
 import { baseName, rowKey, wakeCause } from './model.js';
 import { timeAxis, orderAxis, GAP } from './axis.js';
 import { spanIndex, inRange, RectBatch } from './spatial.js';
+import { toolboxMarks } from './toolbox-marks.js';
 
 // The cost of a render is mostly the browser's, per SVG node (parsing, style, layout, paint), so above these
 // counts in view the shapes are drawn as one path per row and class instead of one element each.
@@ -405,6 +406,56 @@ export class Timeline {
       body.push(`<path class="drop-mark ${kind}${cur && cur.seq === e.seq ? ' hl' : ''}" data-testid="${kind}" data-seq="${e.seq}" d="${d}"/>`);
     }
 
+    // The toolbox's events (toolbox-marks.js): select winners, semaphore waits/grants/releases, token cancels.
+    if (this.tbxModel !== m) { this.tbx = toolboxMarks(m); this.tbxModel = m; }
+    const tb = [];
+    const rowOf = (task, key) => { const lane = laneById.get(task); return lane ? lane.rows.get(key) || lane.rows.get('0') : null; };
+    const isCur = (e) => (cur && cur.seq === e.seq ? ' hl' : '');
+    for (const { e, row, branch } of this.tbx.selects) {
+      const x = A.mid(e);
+      if (!inView(x, x) || e.outcome !== 'won') continue;
+      const r = rowOf(e.task, row);
+      if (!r) continue;
+      const cx = X(x);
+      // A connector from the select's row down through its branches, and a check on the winner's row.
+      const lane = laneById.get(e.task);
+      const kids = [...lane.rows.values()].filter((k) => k.row.parent === row);
+      const bottom = kids.length ? Math.max(...kids.map((k) => k.y + k.h / 2)) : r.y + r.h;
+      const w = branch ? lane.rows.get(branch) : r;
+      const wy = w.y + w.h / 2;
+      tb.push(`<path class="select-link" d="M${cx},${r.y + r.h / 2}V${bottom}${kids.map((k) => `M${cx - 2},${k.y + k.h / 2}h4`).join('')}"/>`,
+        `<path class="select-win${isCur(e)}" data-testid="select-win" data-seq="${e.seq}" d="M${cx - 4},${wy}l3,3.5l5.5,-7"/>`);
+    }
+    for (const { e, wait } of this.tbx.sems) {
+      const x = A.mid(e);
+      const r = rowOf(e.task, '0');
+      if (!r || !inView(wait ? A.mid(wait) : x, x)) continue;
+      const cx = X(x);
+      const cy = r.y + r.h / 2;
+      if (wait) tb.push(`<path class="sem-wait-line" d="M${X(A.mid(wait))},${cy}H${cx}"/>`);
+      const d = e.action === 'granted' ? `M${cx - 4},${cy - 4}h8v8h-8z` : e.action === 'released' ? `M${cx - 4},${cy - 4}h8v8h-8zM${cx - 4},${cy + 4}L${cx + 4},${cy - 4}` : `M${cx - 4},${cy - 4}h8v8h-8z`;
+      tb.push(`<path class="sem-mark ${esc(e.action)}${isCur(e)}" data-testid="semaphore-mark" data-action="${esc(e.action)}" data-seq="${e.seq}" d="${d}"/>`);
+    }
+    for (const { e, woke, at } of this.tbx.tokens) {
+      const lane = laneById.get(e.task) || lanes[0];
+      if (!lane) continue;
+      const x = A.at(at);
+      const last = woke.length ? A.mid(woke[woke.length - 1]) : x;
+      if (!inView(x, last)) continue;
+      const cx = X(x);
+      const cy = lane.top + LANE_PAD_TOP - 6;
+      for (const w of woke) {
+        const wl = laneById.get(w.task);
+        if (!wl) continue;
+        const pts = [[cx, cy], [X(A.mid(w)), wl.top + LANE_PAD_TOP - 6]];
+        tb.push(`<path class="token-arrow" data-testid="token-arrow" data-token="${e.token}" data-wake="${w.seq}" d="M${pts[0][0]},${pts[0][1]}${curve(pts[0], pts[1])}"/>`,
+          `<path class="token-head" d="${arrowHead(pts[0], pts[1])}"/>`);
+      }
+      // A star-like cross: cancelled.
+      tb.push(`<path class="token-mark${e.byParent ? ' by-parent' : ''}${isCur(e)}" data-testid="token-mark" data-token="${e.token}" data-seq="${e.seq}" d="M${cx - 5},${cy}h10M${cx},${cy - 5}v10M${cx - 3.5},${cy - 3.5}l7,7M${cx + 3.5},${cy - 3.5}l-7,7"/>`);
+    }
+    body.push(...tb);
+
     // Executor yields to the host: small ticks under the axis.
     {
       const [i0, i1] = inRange(L.yieldIx, lo, hi);
@@ -707,9 +758,12 @@ export function describeEvent(m, e, threshold = Infinity) {
     case 'settle': return `${head}<br>op #${e.op} settled ${e.ok ? 'ok' : 'with an error'}`;
     case 'complete': return `${head}<br>finished: ${esc(e.result)}`;
     case 'yield': return `${head}<br>time slice used up: yielded to the host`;
-    case 'cancel': return `${head}<br><b>${esc(e.future)}</b> dropped ${e.polled ? 'before it was ready: cancelled, it will not be polled again' : 'without ever being polled: its body never ran'}`;
+    case 'cancel': return e.future === 'join_handle' ? `${head}<br><b>join handle</b> dropped: that detaches its task, which is not cancelled and runs on` : `${head}<br><b>${esc(e.future)}</b> dropped ${e.polled ? 'before it was ready: cancelled, it will not be polled again' : 'without ever being polled: its body never ran'}`;
     case 'abort': return `${head}<br>abort requested: the task's future will be dropped`;
     case 'drop': return `${head}<br>the task's future was dropped unfinished`;
+    case 'select': return `${head}<br>select: branch ${e.branch} of ${e.branches} ${e.outcome === 'won' ? '<b>won</b>; the others are dropped' : e.outcome === 'lost' ? 'lost: dropped (cancelled)' : 'dropped without being polled'}`;
+    case 'semaphore': return `${head}<br>semaphore #${e.semaphore}: ${e.action === 'wait' ? `waits for ${e.permits} permit(s)` : e.action === 'granted' ? `granted ${e.permits} permit(s) after waiting` : `released ${e.permits} permit(s)`}; ${e.held} held now`;
+    case 'token': return `${head}<br>token #${e.token} cancelled${e.byParent ? ' through its parent' : ''}: ${e.woken} waiter(s) woken`;
     default: return head;
   }
 }
