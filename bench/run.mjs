@@ -7,7 +7,8 @@
 //   node bench/run.mjs --smoke         every workload once at a reduced size (< 2 minutes; CI; no thresholds);
 //                                      with the size section, also checks the Asyncify examples' values against
 //                                      the package's
-//   options: --rounds N  --only spawn,yield,...  --out FILE  --no-build
+//   options: --rounds N  --only spawn,yield,...,size,blocking  --out FILE  --no-build
+//   (blocking: bench/blocking.mjs, the spawn_blocking pool, run in a process of its own)
 //
 // See bench/README.md for what each workload measures and how to read the output.
 import { execFile, spawnSync } from 'node:child_process';
@@ -491,6 +492,21 @@ async function checkExamples() {
     fail(e?.stack ?? String(e));
   } finally {
     rt?.close();
+  }
+}
+
+// ---- the blocking pool (spawn_blocking): bench/blocking.mjs in a process of its own, its JSON kept -------------
+if (!only || only.includes('blocking')) {
+  console.log('');
+  const r = spawnSync(process.execPath, [join(here, 'blocking.mjs'), ...(smoke ? ['--smoke'] : []), '--json'], { encoding: 'utf8' });
+  const lines = (r.stdout || '').trim().split('\n');
+  const json = lines.at(-1)?.startsWith('{') ? lines.pop() : null;
+  console.log(lines.join('\n'));
+  if (r.status !== 0 || !json) {
+    console.log(`blocking: FAILED (exit ${r.status}) ${r.stderr || ''}`);
+    failures++;
+  } else {
+    report.blocking = JSON.parse(json);
   }
 }
 

@@ -9,6 +9,7 @@
 //   dist/trace.js             wasync/trace            the trace decoders and exporters alone
 //   dist/examples.js          wasync/examples         EXAMPLES_WASM by URL  } entries of their own: bundlers copy (or
 //   dist/inline-examples.js   wasync/inline/examples  EXAMPLES_WASM embedded} embed) the examples only when imported
+//   dist/cc.js                wasync/cc               compiling C with @yowasp/clang and dist/cc-kit.json
 import { build } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -30,6 +31,7 @@ const result = await build({
     trace: 'trace.js',
     examples: 'lib/examples.js',
     'inline-examples': 'lib/inline-examples.js',
+    cc: 'lib/cc/compile.js',
   },
   outdir: 'dist',
   bundle: true,

@@ -2,7 +2,9 @@
 # build-wasm.sh: builds the package's two modules, wasm/dist/wasync.wasm (core, bridge, standard entries: what
 # createRuntime() loads) and wasm/dist/wasync-examples.wasm (the same plus the nine examples), and
 # examples/hello/dist/hello.wasm (a module of one's own entry points) with emscripten (emcmake cmake) and
-# Binaryen's wasm-opt; then the package's JavaScript as it ships, minified by esbuild (scripts/build-js.mjs).
+# Binaryen's wasm-opt; then the kit for compiling C without emscripten (wasm/dist/cc-kit.json: the core and bridge
+# precompiled by @yowasp/clang, scripts/build-cc-kit.mjs); then the package's JavaScript as it ships, minified by
+# esbuild (scripts/build-js.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # emcc's JS optimizer needs Debian's node modules (acorn) on this Node.
@@ -20,4 +22,5 @@ for f in wasm/dist/wasync.wasm wasm/dist/wasync-examples.wasm; do
   test -s "$f"
   echo "build-wasm: $f $(stat -c %s "$f") bytes"
 done
+node scripts/build-cc-kit.mjs
 node scripts/build-js.mjs

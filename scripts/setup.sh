@@ -30,7 +30,8 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# npm dev dependencies (playwright-core drives Debian's chromium; it never downloads a browser).
-if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/fast-check ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm dev dependencies (playwright-core drives Debian's chromium; it never downloads a browser; @yowasp/clang, 105 MB,
+# compiles the kit of wasync/cc and the playground's C).
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/fast-check ] || [ ! -d node_modules/@yowasp/clang ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -183,6 +183,20 @@ int ws_op_complete(ws_runtime *rt, ws_id id, int err, ws_bytes *result)
     return WS_OK;
 }
 
+int ws_op_trace(ws_runtime *rt, ws_id id, ws_trace_kind kind, uint8_t detail, uint32_t worker)
+{
+    if (!rt || (kind != WS_EV_JOB_QUEUE && kind != WS_EV_JOB_START && kind != WS_EV_JOB_FINISH))
+        return WS_EINVAL;
+    ws_op_slot *s = op_get(rt, id);
+    if (s && s->state != OP_STARTED)
+        s = NULL; /* settled already: no longer the task's business */
+    if (WS_TRACING(rt)) {
+        ws__trace_tick(rt); /* called by the host between runs: stamp it with the time now */
+        ws__trace_emit(rt, kind, detail, 0, s ? ws__task_serial(rt, s->task) : 0, (uint32_t)id, worker, 0);
+    }
+    return s ? WS_OK : WS_ESTALE;
+}
+
 int ws_op_is_live(ws_runtime *rt, ws_id id)
 {
     ws_op_slot *s = rt ? op_get(rt, id) : NULL;

@@ -57,7 +57,8 @@ typedef uint64_t ws_time;
     X(ESTALL, -12, "stalled: nothing can wake the future") /* block_on: nothing is runnable or can wake it */ \
     X(ESTATE, -13, "polled at a state it does not know")   /* an async function's unknown state (ws_async.h) */  \
     X(ELAGGED, -14, "lagged: the receiver missed messages") /* a broadcast receiver fell behind: out = missed */  \
-    X(ENOTHELD, -15, "released more permits than are held") /* semaphore release past what is held */
+    X(ENOTHELD, -15, "released more permits than are held") /* semaphore release past what is held */        \
+    X(EPANIC, -16, "the blocking job trapped or its worker crashed") /* spawn_blocking (ws_blocking.h) */
 
 enum ws__error_index {
 #define WS__ERROR_INDEX(name, value, text) WS__ERRIX_##name,

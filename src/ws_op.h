@@ -20,6 +20,7 @@
 #define WS_OP_H
 
 #include "ws_future.h"
+#include "ws_trace.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -70,6 +71,14 @@ void ws_op_init(ws_op *f, const ws_op_type *type, void *arg);
  * `result` is freed at once). Never polls: safe to call from a host callback at any time outside a poll, and
  * from a start hook. */
 int ws_op_complete(ws_runtime *rt, ws_id op, int err, ws_bytes *result);
+
+/* Records a milestone of operation `op` that happened on the host side, for the trace: kind WS_EV_JOB_QUEUE,
+ * WS_EV_JOB_START or WS_EV_JOB_FINISH (a spawn_blocking job joining the pool's queue, starting on worker `worker`,
+ * ending with outcome `detail`: see ws_trace.h). The event names the awaiting task while the operation is in
+ * flight, and task 0 once it is not (its future was dropped: a discarded job's finish). Returns WS_OK, WS_ESTALE
+ * when `op` is no longer in flight (the event is recorded all the same), or WS_EINVAL for another kind. Never
+ * polls or wakes: callable from a start hook and from the host at any time outside a poll. */
+int ws_op_trace(ws_runtime *rt, ws_id op, ws_trace_kind kind, uint8_t detail, uint32_t worker);
 
 /* 1 if `op` names an operation that started and has not settled or been cancelled. */
 int ws_op_is_live(ws_runtime *rt, ws_id op);

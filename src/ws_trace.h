@@ -48,6 +48,11 @@ extern "C" {
  *   token     a cancellation token was cancelled; by_parent 1: through an ancestor; woken = waiters woken
  *   select    a select finished: outcome 0 for the winner, 1 for a loser that was pending (dropped, i.e.
  *             cancelled), 2 for a loser never polled (dropped); branch = its index, branches = the count
+ *   job_queue   a blocking job (spawn_blocking, ws_blocking.h) joined the pool's queue; op = its host operation
+ *             (the `host` event just before names its function); task = the awaiting task
+ *   job_start   the job started on a worker; worker = the worker's number in the pool (1, 2, ...)
+ *   job_finish  the job ended on its worker: outcome 0 ok, 1 the function failed, 2 it trapped or its worker
+ *             crashed, 3 discarded (its future was dropped while it ran: task 0, the result is thrown away)
  */
 #define WS_TRACE_KINDS(X)                                                                                          \
     X(SPAWN, spawn, _, u32(parent), str(name), _)                                                                  \
@@ -64,7 +69,10 @@ extern "C" {
     X(CANCEL, cancel, u32(polled), _, str(future), _)                                                              \
     X(SEMAPHORE, semaphore, u32(action), u32(semaphore), u32(permits), u32(held))                                  \
     X(TOKEN, token, u32(by_parent), u32(token), u32(woken), _)                                                     \
-    X(SELECT, select, u32(outcome), u32(branch), u32(branches), _)
+    X(SELECT, select, u32(outcome), u32(branch), u32(branches), _)                                                \
+    X(JOB_QUEUE, job_queue, _, u32(op), _, _)                                                                      \
+    X(JOB_START, job_start, _, u32(op), u32(worker), _)                                                            \
+    X(JOB_FINISH, job_finish, u32(outcome), u32(op), u32(worker), _)
 
 typedef enum ws_trace_kind {
     WS__EV_NONE = 0,

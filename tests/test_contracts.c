@@ -1048,6 +1048,323 @@ static void test_trace_capacity_limit(void **state)
     assert_int_equal(tu_mem.live, 0);
 }
 
+/* ---- from run 3 (seed 20261201 on the sources with the toolbox) ---- */
+
+/* Arguments nothing passed: a NULL runtime to ws_runtime_configure, no place for the watch, a future type without
+ * a poll function or no type at all. Motivating mutants: runtime.c:111 ws_runtime_configure `return WS_EINVAL` ->
+ * `return 0` (configuring no runtime reports success); watch.c:24 ws_watch_new `return WS_EINVAL` for !out ->
+ * `return 0`; task.c:198 ws_spawn `!future->type || !future->type->poll` -> `&&` (a type without poll is
+ * accepted and its task crashes at its first poll; no type at all is dereferenced). */
+static const ws_future_type no_poll_type = { "no_poll", NULL, NULL, NULL };
+
+static void test_run3_null_arguments(void **state)
+{
+    (void)state;
+    assert_int_equal(ws_runtime_configure(NULL, 1, 0), WS_EINVAL);
+    ws_runtime *rt = tu_rt();
+    assert_int_equal(ws_watch_new(rt, 7, NULL), WS_EINVAL);
+    assert_int_equal(tu_stats(rt).objects_live, 0);
+    ws_future f;
+    ws_future_init(&f, &no_poll_type);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &f, sizeof f, "no_poll", &h), WS_EINVAL);
+    ws_future_init(&f, NULL);
+    assert_int_equal(ws_spawn(rt, &f, sizeof f, "no_type", &h), WS_EINVAL);
+    assert_int_equal(tu_stats(rt).tasks_live, 0);
+    assert_int_equal(tu_run(rt), WS_RUN_IDLE);
+    tu_rt_free_released(rt);
+}
+
+/* Object ids count up from 1 in creation order across every kind of object, so a trace names them the same in
+ * every run. Notifies and oneshots have no id getter: the next object's id shows whether they took theirs.
+ * Motivating mutants: notify.c:27 ws_notify_new `++rt->object_seq` -> `--`; token.c:26 token_alloc `t->id =
+ * ++rt->object_seq` deleted, and `++` -> `--`; watch.c:36 ws_watch_new `++` -> `--`. */
+static void test_run3_object_ids(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_channel *ch;
+    ws_notify *n;
+    ws_oneshot *os;
+    ws_token *t;
+    ws_watch *w;
+    ws_broadcast *b;
+    ws_semaphore *sem;
+    ws_channel *last;
+    assert_int_equal(ws_channel_new(rt, 1, &ch), WS_OK);
+    assert_int_equal(ws_notify_new(rt, &n), WS_OK);
+    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
+    assert_int_equal(ws_token_new(rt, &t), WS_OK);
+    assert_int_equal(ws_watch_new(rt, 0, &w), WS_OK);
+    assert_int_equal(ws_broadcast_new(rt, 4, &b), WS_OK);
+    assert_int_equal(ws_semaphore_new(rt, 1, &sem), WS_OK);
+    assert_int_equal(ws_channel_new(rt, 1, &last), WS_OK);
+    assert_int_equal(ws_channel_id(ch), 1);
+    assert_int_equal(ws_token_id(t), 4);
+    assert_int_equal(ws_watch_id(w), 5);
+    assert_int_equal(ws_broadcast_id(b), 6);
+    assert_int_equal(ws_semaphore_id(sem), 7);
+    assert_int_equal(ws_channel_id(last), 8);
+    ws_channel_sender_drop(ch);
+    ws_channel_receiver_drop(ch);
+    ws_channel_sender_drop(last);
+    ws_channel_receiver_drop(last);
+    ws_notify_close(n);
+    ws_oneshot_sender_drop(os);
+    ws_oneshot_receiver_drop(os);
+    ws_token_drop(t);
+    ws_watch_sender_drop(w);
+    ws_broadcast_sender_drop(b);
+    ws_semaphore_drop(sem);
+    tu_rt_free_released(rt);
+}
+
+/* An idle task (pending forever, woken by nobody) whose waker the tests below hand to a future, to see whether
+ * that future wakes it. */
+static ws_task_handle idle_task(ws_runtime *rt, tu_probe *p)
+{
+    tu_probe_init(p, NULL, NULL, -1, 0);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &p->base, sizeof *p, "idle", &h), WS_OK);
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
+    return h;
+}
+
+static void idle_task_end(ws_runtime *rt, ws_task_handle *h)
+{
+    assert_int_equal(ws_task_abort(rt, h->task), WS_OK);
+    ws_future_drop(rt, &h->base);
+    tu_run(rt);
+}
+
+/* A oneshot recv waiting in a task: the sender going away without sending wakes the task, which then sees Closed;
+ * a value there when the poll's budget is used up waits for the next poll. Motivating mutants: oneshot.c:60
+ * ws_oneshot_sender_drop's `ws_waker_wake(&os->waker, ...)` deleted (the receiver's task sleeps forever);
+ * oneshot.c:92 oneshot_recv_poll `return WS_PENDING` after `!ws_budget_take(cx)` -> `return WS_READY` (ready
+ * without the value, which is lost). */
+static void test_run3_oneshot_close_and_budget(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    tu_probe p;
+    ws_task_handle h = idle_task(rt, &p);
+    ws_context tcx = tu_cx(rt);
+    tcx.task = h.task;
+    ws_oneshot *os;
+    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
+    ws_oneshot_recv r;
+    ws_oneshot_recv_init(&r, os);
+    assert_int_equal(ws_future_poll(&r.base, &tcx), WS_PENDING);
+    ws_oneshot_sender_drop(os);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_SCHEDULED);
+    assert_int_equal(ws_future_poll(&r.base, &tcx), WS_READY);
+    assert_int_equal(r.base.err, WS_ECLOSED);
+    ws_future_drop(rt, &r.base); /* the recv owned the receiver side: the oneshot goes */
+
+    assert_int_equal(ws_oneshot_new(rt, &os), WS_OK);
+    assert_int_equal(ws_oneshot_send(os, 31), WS_OK);
+    ws_oneshot_recv_init(&r, os);
+    ws_context cx = tu_cx(rt);
+    cx.budget = 0;
+    assert_int_equal(ws_future_poll(&r.base, &cx), WS_PENDING);
+    cx.budget = 1;
+    assert_int_equal(ws_future_poll(&r.base, &cx), WS_READY);
+    assert_int_equal(r.base.err, WS_OK);
+    assert_int_equal(r.base.out, 31);
+    ws_future_drop(rt, &r.base); /* the send used up the sender side: the oneshot goes */
+    idle_task_end(rt, &h);
+    tu_rt_free_released(rt);
+}
+
+/* Freeing a runtime frees the output of a finished task whose handle the program still holds, whatever its slot
+ * (here slot 0): the output's free_output hook runs once. Motivating mutant: task.c:182 ws__tasks_free's last loop
+ * `i = 0` -> `i = 1` (the finished task in slot 0 is never released: its output leaks; the slab's chunks go back
+ * all the same). */
+static int g_outputs_freed;
+static ws_poll boxed_poll(ws_future *f, ws_context *cx)
+{
+    int64_t *box = ws_alloc(cx->rt, sizeof *box);
+    assert_non_null(box);
+    *box = 5;
+    f->out = (int64_t)(intptr_t)box;
+    return WS_READY;
+}
+static void boxed_free_output(ws_runtime *rt, ws_future *f)
+{
+    g_outputs_freed++;
+    ws_free(rt, (void *)(intptr_t)f->out, sizeof(int64_t));
+}
+static const ws_future_type boxed_type = { "boxed", boxed_poll, NULL, boxed_free_output };
+
+static void test_run3_free_with_finished_task_in_slot_0(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_future f;
+    ws_future_init(&f, &boxed_type);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &f, sizeof f, "first", &h), WS_OK);
+    assert_int_equal((uint32_t)h.task, 0); /* slot 0 */
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_DONE);
+    assert_int_equal(tu_stats(rt).user_blocks, 1);
+    g_outputs_freed = 0;
+    tu_rt_free(rt); /* every byte back, the output included */
+    assert_int_equal(g_outputs_freed, 1);
+}
+
+/* Freeing a runtime wakes no task: a task awaiting another's handle is being dropped too. The host's task_done
+ * hook, which runs for every task dropped at teardown, sees the runtime's wake count unchanged.
+ * Motivating mutant: task.c:178 ws__tasks_free `t->waiter = 0` deleted (the task in slot 0, dropped, wakes the
+ * task in slot 1 that awaits its handle). */
+WS_ASYNC(handle_awaiter, { ws_task_handle h; })
+{
+    WS_BEGIN();
+    WS_AWAIT(&self->h.base);
+    WS_RETURN(0);
+    WS_END();
+}
+
+static ws_runtime *g_done_rt;
+static uint64_t g_done_wakes[4];
+static int g_done;
+static void count_done(void *ud, ws_id task)
+{
+    (void)ud;
+    (void)task;
+    assert_true(g_done < 4);
+    g_done_wakes[g_done++] = tu_stats(g_done_rt).wakes + tu_stats(g_done_rt).stale_wakes;
+}
+
+static void test_run3_teardown_wakes_nobody(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &tu_allocator;
+    o.host.task_done = count_done;
+    ws_runtime *rt = NULL;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_OK);
+    g_done_rt = rt;
+    g_done = 0;
+    tu_probe forever; /* slot 0 */
+    tu_probe_init(&forever, NULL, NULL, -1, 0);
+    handle_awaiter a; /* slot 1: awaits slot 0's handle */
+    WS_ASYNC_INIT(handle_awaiter, &a);
+    assert_int_equal(ws_spawn(rt, &forever.base, sizeof forever, "forever", &a.h), WS_OK);
+    assert_int_equal(ws_spawn(rt, &a.ws_base, sizeof a, "awaiter", NULL), WS_OK);
+    tu_run(rt);
+    uint64_t wakes = tu_stats(rt).wakes + tu_stats(rt).stale_wakes;
+    assert_int_equal(g_done, 0);
+    tu_rt_free(rt);
+    assert_int_equal(g_done, 2);
+    assert_int_equal(g_done_wakes[0], wakes);
+    assert_int_equal(g_done_wakes[1], wakes);
+}
+
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+/* ws_free with no runtime does nothing (it is not handed to a NULL runtime's allocator); the broadcast refuses
+ * a capacity over 2^24 before allocating anything and accepts 2^24 (the allocation is made to fail here, so the
+ * test sees it was tried without making it); subscribing needs both a channel and a receiver.
+ * Motivating mutants: alloc.c:73 ws_free `if (rt && ptr)` -> `||` (a NULL runtime is dereferenced);
+ * broadcast.c:25 ws_broadcast_new `capacity > (1u << 24)` -> `(1u << 25)`; broadcast.c:96
+ * ws_broadcast_subscribe `!b || !rx` -> `&&` (either one NULL is dereferenced). */
+static void test_run4_null_and_limits(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    void *p = ws_alloc(rt, 16);
+    assert_non_null(p);
+    ws_free(NULL, p, 16); /* ignored: the block is still the program's */
+    assert_int_equal(tu_stats(rt).user_blocks, 1);
+    ws_free(rt, p, 16);
+    assert_int_equal(tu_stats(rt).user_blocks, 0);
+
+    ws_broadcast *b = (ws_broadcast *)&b;
+    uint64_t calls = tu_mem.calls;
+    assert_int_equal(ws_broadcast_new(rt, (1u << 24) + 1, &b), WS_EINVAL);
+    assert_null(b);
+    assert_int_equal(tu_mem.calls, calls); /* refused before any allocation */
+    tu_mem.fail_from = tu_mem.calls + 1;
+    assert_int_equal(ws_broadcast_new(rt, 1u << 24, &b), WS_ENOMEM); /* allowed: only the memory is missing */
+    tu_mem.fail_from = 0;
+    assert_null(b);
+
+    assert_int_equal(ws_broadcast_new(rt, 2, &b), WS_OK);
+    ws_broadcast_rx rx;
+    assert_int_equal(ws_broadcast_subscribe(b, NULL), WS_EINVAL);
+    assert_int_equal(ws_broadcast_subscribe(NULL, &rx), WS_EINVAL);
+    assert_int_equal(ws_broadcast_receivers(b), 0);
+    ws_broadcast_sender_drop(b);
+    tu_rt_free_released(rt);
+}
+
+
+/* An allocator missing any one of its three hooks is refused; the message of an application's own error code
+ * (WS_EUSER and below) says so, from WS_EUSER itself on. Motivating mutants (runtime.c): ws_runtime_new
+ * `!a->realloc || !a->free` -> `&&` (an allocator without free is accepted); ws_strerror `err <= WS_EUSER` -> `<`
+ * (WS_EUSER itself is an "unknown error"). */
+static void test_run4_allocator_hooks_and_user_errors(void **state)
+{
+    (void)state;
+    const ws_allocator missing[3] = {
+        { NULL, tu_realloc_fn, tu_free_fn, NULL },
+        { tu_alloc_fn, NULL, tu_free_fn, NULL },
+        { tu_alloc_fn, tu_realloc_fn, NULL, NULL },
+    };
+    for (int i = 0; i < 3; i++) {
+        ws_runtime_options o;
+        ws_runtime_options_init(&o);
+        o.allocator = &missing[i];
+        ws_runtime *rt = (ws_runtime *)&rt;
+        assert_int_equal(ws_runtime_new(&o, &rt), WS_EINVAL);
+        assert_null(rt);
+    }
+    assert_int_equal(tu_mem.live, 0);
+    assert_string_equal(ws_strerror(WS_EUSER), "application error");
+    assert_string_equal(ws_strerror(WS_EUSER - 7), "application error");
+    assert_string_equal(ws_strerror(WS_EUSER + 1), ws_strerror(WS_ENOTHELD)); /* the last code of the library's */
+    assert_string_equal(ws_strerror(1), "unknown error");
+}
+
+/* While a runtime is being freed it is busy: a host hook that runs during the teardown (task_done, for each task
+ * dropped) cannot run it or free it again. Motivating mutant: runtime.c:84 ws_runtime_free `rt->running = 1`
+ * deleted (the hook's ws_runtime_run polls tasks being torn down, its ws_runtime_free frees the runtime twice). */
+static ws_runtime *g_td_rt;
+static int g_td_calls, g_td_run_rc, g_td_free_rc;
+static void reenter_done(void *ud, ws_id task)
+{
+    (void)ud;
+    (void)task;
+    g_td_calls++;
+    g_td_run_rc = ws_runtime_run(g_td_rt);
+    g_td_free_rc = ws_runtime_free(g_td_rt);
+}
+
+static void test_run4_teardown_is_busy(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &tu_allocator;
+    o.host.task_done = reenter_done;
+    ws_runtime *rt = NULL;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_OK);
+    g_td_rt = rt;
+    g_td_calls = 0;
+    tu_probe p;
+    tu_probe_init(&p, NULL, NULL, -1, 0);
+    assert_int_equal(ws_spawn(rt, &p.base, sizeof p, "forever", NULL), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    assert_int_equal(g_td_calls, 0);
+    tu_rt_free(rt);
+    assert_int_equal(g_td_calls, 1);
+    assert_int_equal(g_td_run_rc, WS_EBUSY);
+    assert_int_equal(g_td_free_rc, WS_EBUSY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1073,6 +1390,14 @@ int main(void)
         TU_TEST(test_handle_budget_and_drop),
         TU_TEST(test_many_ops),
         TU_TEST(test_trace_capacity_limit),
+        TU_TEST(test_run3_null_arguments),
+        TU_TEST(test_run3_object_ids),
+        TU_TEST(test_run3_oneshot_close_and_budget),
+        TU_TEST(test_run3_free_with_finished_task_in_slot_0),
+        TU_TEST(test_run3_teardown_wakes_nobody),
+        TU_TEST(test_run4_null_and_limits),
+        TU_TEST(test_run4_allocator_hooks_and_user_errors),
+        TU_TEST(test_run4_teardown_is_busy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -396,6 +396,300 @@ static void test_scope_with_drop(void **state)
     }
 }
 
+/* ---- from mutation run 3 (seed 20261201 on the sources with the toolbox) ---- */
+
+/* An allocator that hands out dirty memory (every new byte 0x01), as malloc may: the set must not read an entry
+ * it has not written. */
+static void *dirty_alloc(void *ud, size_t size)
+{
+    unsigned char *p = tu_alloc_fn(ud, size);
+    if (p)
+        memset(p, 0x01, size);
+    return p;
+}
+static void *dirty_realloc(void *ud, void *ptr, size_t size)
+{
+    size_t old = 0;
+    if (ptr)
+        memcpy(&old, (char *)ptr - TU_HDR, sizeof old);
+    unsigned char *p = tu_realloc_fn(ud, ptr, size);
+    if (p && size > old)
+        memset(p + old, 0x01, size - old);
+    return p;
+}
+static const ws_allocator dirty_allocator = { dirty_alloc, dirty_realloc, tu_free_fn, NULL };
+
+/* The entries a set grows by are free until a member takes them, whatever the allocator left in them: a set with
+ * one member (seven free entries of dirty memory) aborts, collects and frees only that member.
+ * Motivating mutant: joinset.c:56 entry_take `e[i].state = ENTRY_FREE` deleted (the new entries keep the dirty
+ * byte, which reads as a running member: ws_joinset_free drops a handle that was never written). */
+static void test_new_entries_are_free(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &dirty_allocator;
+    ws_runtime *rt = NULL;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_OK);
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_id id;
+    assert_int_equal(spawn_child(&set, 1, 10, &id), WS_OK);
+    assert_int_equal(ws_joinset_len(&set), 1);
+    assert_int_equal(ws_joinset_abort_all(&set), WS_OK);
+    assert_int_equal(ws_joinset_abort(&set, (ws_id)0x0101010101010101ull), WS_ESTALE);
+    tu_run(rt);
+    assert_int_equal(tu_stats(rt).tasks_live, 1); /* finished (aborted), kept for join_next */
+    ws_joinset_free(&set);
+    assert_int_equal(tu_stats(rt).tasks_live, 0);
+    tu_rt_free_released(rt);
+}
+
+
+/* Records the size of each allocation, to see what a spawn into a set allocates. */
+static size_t g_sizes[64];
+static int g_nsizes;
+static void *sized_alloc(void *ud, size_t size)
+{
+    if (g_nsizes < 64)
+        g_sizes[g_nsizes++] = size;
+    return tu_alloc_fn(ud, size);
+}
+static const ws_allocator sized_allocator = { sized_alloc, tu_realloc_fn, tu_free_fn, NULL };
+
+typedef struct padded {
+    ws_future base;
+    unsigned char pad[400];
+} padded;
+static ws_poll padded_poll(ws_future *f, ws_context *cx)
+{
+    (void)cx;
+    f->out = 1;
+    return WS_READY;
+}
+static const ws_future_type padded_type = { "padded", padded_poll, NULL, NULL };
+
+/* A member is built in front of its future on the stack when the two fit in 256 bytes, so spawning it allocates
+ * nothing but its task (from the slab); only a bigger one needs a block of its own for the copy, which it frees at
+ * once. Futures of every size (in steps of 8) from the smallest up to 300 bytes are spawned one after the other;
+ * the allocator sees a copy only for members over 256 bytes, and does see some.
+ * Motivating mutant: joinset.c:93 ws_joinset_spawn `total <= sizeof stack` -> `<` (a member of exactly 256 bytes
+ * is copied through an allocation that can fail). */
+static void test_member_copy_allocation(void **state)
+{
+    (void)state;
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &sized_allocator;
+    ws_runtime *rt = NULL;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_OK);
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_context cx = tu_cx(rt);
+    static padded p;
+    int copies = 0;
+    for (size_t size = sizeof(ws_future); size <= 300; size += 8) {
+        ws_future_init(&p.base, &padded_type);
+        g_nsizes = 0;
+        assert_int_equal(ws_joinset_spawn(&set, &p.base, size, "padded", NULL), WS_OK);
+        if (size > sizeof(ws_future)) /* the first spawn also allocates the entries, a slab chunk, a slot page */
+            for (int i = 0; i < g_nsizes; i++) {
+                if (g_sizes[i] <= 256)
+                    fail_msg("a future of %zu bytes: an allocation of %zu", size, g_sizes[i]);
+                copies++;
+            }
+        tu_run(rt);
+        ws_join_next n;
+        ws_join_next_init(&n, &set);
+        assert_int_equal(ws_future_poll(&n.base, &cx), WS_READY);
+        assert_int_equal(n.base.err, WS_OK);
+        ws_future_drop(rt, &n.base);
+    }
+    assert_true(copies > 0);
+    ws_joinset_free(&set);
+    tu_rt_free_released(rt);
+}
+
+
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+/* The size a member's future may have: at least a ws_future, at most 2^29 bytes, checked before anything is
+ * allocated. The allocator is made to fail here, so a size that passes the check ends in WS_ENOMEM instead of being
+ * allocated. Motivating mutants (joinset.c:84 ws_joinset_spawn): `size < sizeof(ws_future) || size > (1u << 29)`
+ * with `||` -> `&&` (neither limit holds), `(1u << 29)` -> `(1u << 28)` (half the sizes refused) and -> `(1u << 30)`
+ * (sizes up to 1 GiB accepted). */
+static void test_member_size_limits(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_ready r;
+    ws_ready_init(&r, 0);
+    tu_mem.fail_from = tu_mem.calls + 1;
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof(ws_future) - 1, "small", NULL), WS_EINVAL);
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, (1u << 29) + 8, "huge", NULL), WS_EINVAL);
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, (1u << 28) + 8, "big", NULL), WS_ENOMEM); /* allowed */
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, 1u << 29, "biggest", NULL), WS_ENOMEM);   /* allowed */
+    tu_mem.fail_from = 0;
+    assert_int_equal(ws_joinset_len(&set), 0);
+    ws_joinset_free(&set);
+    tu_rt_free_released(rt);
+}
+
+/* A set's first 8 entries hold 8 members: the free list reaches the last entry, and a spawn that fails gives its
+ * entry back. Eight spawns fail (every allocation of ws_spawn fails), then eight succeed: the set still has its first
+ * 8 entries; the ninth member grows it to 16. Motivating mutants (joinset.c): entry_take's free list
+ * `i + 1 < cap ? i + 2 : 0` -> `i + 2 < cap` (the last entry is never handed out); ws_joinset_spawn's
+ * `entry_release(s, i)` after a failed ws_spawn deleted (the entry is lost). */
+static void test_entries_reused(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_ready r;
+    for (int i = 0; i < 8; i++) {
+        ws_ready_init(&r, i);
+        /* the first attempt allocates the entries (call 1), then the spawn's own allocations fail */
+        tu_mem.fail_from = tu_mem.calls + (i == 0 ? 2 : 1);
+        assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof r, "fails", NULL), WS_ENOMEM);
+        tu_mem.fail_from = 0;
+    }
+    assert_int_equal(set.cap, 8);
+    for (int i = 0; i < 8; i++) {
+        ws_ready_init(&r, i);
+        assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof r, "ok", NULL), WS_OK);
+    }
+    assert_int_equal(ws_joinset_len(&set), 8);
+    assert_int_equal(set.cap, 8); /* all eight entries used, none lost */
+    ws_ready_init(&r, 8);
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof r, "ninth", NULL), WS_OK);
+    assert_int_equal(set.cap, 16);
+    ws_joinset_free(&set);
+    tu_run(rt);
+    tu_rt_free_released(rt);
+}
+
+
+/* Detaching a finished member takes it out of the middle of the done list: the others are returned in their
+ * finishing order, then the set is empty. Motivating mutants (joinset.c done_unlink): `k - 1 != i` -> `k + 1 != i`
+ * (line 174: the member is looked for at the wrong place: not found, or another one unlinked);
+ * `s->entries[prev - 1].next = ...` -> `prev - 0` (line 177: the previous member keeps its link to the detached
+ * one, whose entry is free again). */
+static void test_detach_finished_from_the_middle(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_id a, b, c;
+    assert_int_equal(spawn_child(&set, 1, 10, &a), WS_OK);
+    assert_int_equal(spawn_child(&set, 2, 20, &b), WS_OK);
+    assert_int_equal(spawn_child(&set, 3, 30, &c), WS_OK);
+    memset(&g_log, 0, sizeof g_log);
+    tu_run(rt); /* all three finish: the done list is a, b, c */
+    assert_int_equal(ws_joinset_len(&set), 3);
+    assert_int_equal(ws_joinset_detach(&set, b), WS_OK);
+    assert_int_equal(ws_joinset_len(&set), 2);
+    ws_context cx = tu_cx(rt);
+    ws_id expect[] = { a, c };
+    for (int i = 0; i < 2; i++) {
+        ws_join_next n;
+        ws_join_next_init(&n, &set);
+        assert_int_equal(ws_future_poll(&n.base, &cx), WS_READY);
+        assert_int_equal(n.base.err, WS_OK);
+        assert_int_equal(n.task, expect[i]);
+        assert_int_equal(n.base.out, i == 0 ? 1 : 3);
+        ws_future_drop(rt, &n.base);
+    }
+    ws_join_next n;
+    ws_join_next_init(&n, &set);
+    assert_int_equal(ws_future_poll(&n.base, &cx), WS_READY);
+    assert_int_equal(n.base.err, WS_EEMPTY);
+    ws_future_drop(rt, &n.base);
+    ws_joinset_free(&set);
+    tu_rt_free_released(rt);
+}
+
+
+/* Members collected by join_next give their entries back: eight members, collected, then eight more fit in the
+ * same 8 entries. Motivating mutant: joinset.c:310 join_next_poll `entry_release(s, i)` deleted (each collected
+ * member's entry is lost, and the set grows for the next ones). */
+static void test_collected_entries_reused(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_context cx = tu_cx(rt);
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 8; i++) {
+            ws_ready r;
+            ws_ready_init(&r, i);
+            assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof r, "r", NULL), WS_OK);
+        }
+        assert_int_equal(set.cap, 8);
+        tu_run(rt);
+        for (int i = 0; i < 8; i++) {
+            ws_join_next n;
+            ws_join_next_init(&n, &set);
+            assert_int_equal(ws_future_poll(&n.base, &cx), WS_READY);
+            assert_int_equal(n.base.err, WS_OK);
+            assert_int_equal(n.base.out, i);
+            ws_future_drop(rt, &n.base);
+        }
+        assert_int_equal(ws_joinset_len(&set), 0);
+    }
+    ws_joinset_free(&set);
+    tu_rt_free_released(rt);
+}
+
+/* A join_next waiting when its set is freed is woken by no task: the trace's wake names source 0. Motivating
+ * mutant: joinset.c:226 ws_joinset_free `ws_waker_wake(&w, WS_CAUSE_TASK, 0)` -> `1` (the wake claims to come from
+ * task 1). */
+WS_ASYNC(next_waiter, { ws_joinset *set; ws_join_next n; })
+{
+    WS_BEGIN();
+    ws_join_next_init(&self->n, self->set);
+    WS_AWAIT(&self->n);
+    WS_RETURN(WS_ERR(&self->n));
+    WS_END();
+}
+
+static void test_free_wakes_from_no_task(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 256, 0);
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    tu_probe forever; /* task serial 1: pending, woken by nobody */
+    tu_probe_init(&forever, NULL, NULL, -1, 0);
+    assert_int_equal(ws_joinset_spawn(&set, &forever.base, sizeof forever, "forever", NULL), WS_OK);
+    next_waiter w;
+    WS_ASYNC_INIT(next_waiter, &w);
+    w.set = &set;
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &w.ws_base, sizeof w, "waiter", &h), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE); /* both wait */
+    uint32_t from = ws_trace_count(rt);
+    ws_joinset_free(&set);
+    int wakes = 0;
+    for (uint32_t i = from; i < ws_trace_count(rt); i++) {
+        ws_trace_event e;
+        assert_int_equal(ws_trace_read(rt, i, &e, 1), 1);
+        if (e.kind == WS_EV_WAKE && e.detail == WS_CAUSE_TASK && e.task == 2) {
+            wakes++;
+            assert_int_equal(e.b, 0); /* the source: no task */
+        }
+    }
+    assert_int_equal(wakes, 1);
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_DONE);
+    ws_future_drop(rt, &h.base);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +700,13 @@ int main(void)
         TU_TEST(test_scope_dropped_unpolled),
         TU_TEST(test_spawn_alloc_failure),
         TU_TEST(test_scope_with_drop),
+        TU_TEST(test_new_entries_are_free),
+        TU_TEST(test_member_copy_allocation),
+        TU_TEST(test_member_size_limits),
+        TU_TEST(test_entries_reused),
+        TU_TEST(test_detach_finished_from_the_middle),
+        TU_TEST(test_collected_entries_reused),
+        TU_TEST(test_free_wakes_from_no_task),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -485,6 +485,88 @@ static void test_slice_boundary(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- task blocks: the smallest class that holds them, up to 512 bytes ---- */
+
+/* Records where the slab's chunks are and how big the allocator's blocks are (through the counting allocator). */
+static char *g_chunk;
+static size_t g_big_alloc; /* the size of the last allocation that was neither a chunk nor a slot page */
+static void *blk_alloc(void *ud, size_t size)
+{
+    void *p = tu_alloc_fn(ud, size);
+    if (size >= 65536)
+        g_chunk = p;
+    else if (size > 256 && size < 1024)
+        g_big_alloc = size;
+    return p;
+}
+static const ws_allocator blk_allocator = { blk_alloc, tu_realloc_fn, tu_free_fn, NULL };
+
+typedef struct addr_probe {
+    ws_future base;
+    unsigned char pad[600];
+} addr_probe;
+static char *g_addrs[2];
+static int g_naddrs;
+static ws_poll addr_poll(ws_future *f, ws_context *cx)
+{
+    (void)cx;
+    g_addrs[g_naddrs++] = (char *)f;
+    return WS_READY;
+}
+static const ws_future_type addr_type = { "addr", addr_poll, NULL, NULL };
+
+/* Two tasks whose futures are `size` bytes, spawned into a fresh runtime and run: where their futures lie. */
+static void two_tasks(size_t size, char **chunk, char **a, char **b, size_t *direct)
+{
+    ws_runtime_options o;
+    ws_runtime_options_init(&o);
+    o.allocator = &blk_allocator;
+    ws_runtime *rt = NULL;
+    assert_int_equal(ws_runtime_new(&o, &rt), WS_OK);
+    g_chunk = NULL;
+    g_big_alloc = 0;
+    g_naddrs = 0;
+    static addr_probe p;
+    ws_future_init(&p.base, &addr_type);
+    assert_true(size <= sizeof p);
+    assert_int_equal(ws_spawn(rt, &p.base, size, "a", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &p.base, size, "b", NULL), WS_OK);
+    tu_run(rt);
+    assert_int_equal(g_naddrs, 2);
+    *chunk = g_chunk;
+    *a = g_addrs[0];
+    *b = g_addrs[1];
+    *direct = g_big_alloc;
+    tu_rt_free(rt);
+}
+
+/* A task's block is the smallest multiple of 16 that holds the task and its future: two tasks in a fresh chunk
+ * lie one block apart, a block of exactly 256 or 512 bytes is carved from the chunk, and a task of 520 bytes is
+ * allocated by itself (blocks up to 512 bytes only come from the slab).
+ * Motivating mutants: alloc.c:81 size_class_of `(size + WS_SLAB_GRAIN - 1)` -> `- 0` (a task of exactly 16k bytes
+ * takes a block of 16k + 16, and one of 512 bytes is allocated by itself); ws_internal.h:74 `#define
+ * WS_SLAB_CLASSES 32u` -> `33u` (blocks of up to 528 bytes come from the slab). */
+static void test_block_sizes(void **state)
+{
+    (void)state;
+    char *chunk, *a, *b;
+    size_t direct;
+    two_tasks(sizeof(ws_future), &chunk, &a, &b, &direct);
+    assert_non_null(chunk);
+    assert_true(a > chunk);
+    size_t header = (size_t)(a - (chunk + 16)); /* the task's own fields, before its future */
+    assert_true(header > 0 && header < 256 && header % 8 == 0);
+    for (size_t block = 256; block <= 512; block += 256) {
+        two_tasks(block - header, &chunk, &a, &b, &direct);
+        assert_ptr_equal(a, chunk + 16 + header); /* from the chunk... */
+        assert_int_equal(b - a, block);           /* ...one block apart */
+        assert_int_equal(direct, 0);
+    }
+    two_tasks(520 - header, &chunk, &a, &b, &direct);
+    assert_int_equal(direct, 520 + 8); /* by itself, with its size in front */
+    assert_true(chunk == NULL || a < chunk || a >= chunk + 65536);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +580,7 @@ int main(void)
         TU_TEST(test_slice_after_lazy_start),
         TU_TEST(test_clock_read_batches),
         TU_TEST(test_slice_boundary),
+        TU_TEST(test_block_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

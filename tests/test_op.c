@@ -387,6 +387,47 @@ static void test_trace_name(void **state)
     tu_rt_free(rt);
 }
 
+/* ws_op_trace: the host's milestones of an operation (a blocking job's start and finish on a worker) name the
+ * awaiting task while the operation is in flight, and task 0 once its future was dropped. */
+static void test_op_trace(void **state)
+{
+    (void)state;
+    reset();
+    ws_runtime *rt = tu_rt_opts(128, 256, 1);
+    ws_task_handle h;
+    spawn_user(rt, 1, NULL, &h);
+    ws_runtime_run(rt);
+    ws_id id = g_started[0];
+    assert_int_equal(ws_op_trace(rt, id, WS_EV_JOB_START, 0, 2), WS_OK);
+    assert_int_equal(ws_op_trace(rt, id, WS_EV_SPAWN, 0, 2), WS_EINVAL);  /* only the job kinds */
+    assert_int_equal(ws_op_trace(NULL, id, WS_EV_JOB_START, 0, 2), WS_EINVAL);
+    assert_int_equal(ws_task_abort(rt, h.task), WS_OK);
+    ws_runtime_run(rt);                                                    /* dropped: the op is cancelled */
+    assert_int_equal(ws_op_trace(rt, id, WS_EV_JOB_FINISH, 3, 2), WS_ESTALE);
+    assert_int_equal(ws_op_trace(rt, 12345, WS_EV_JOB_FINISH, 3, 1), WS_ESTALE);
+    ws_trace_event ev[256];
+    uint32_t n = ws_trace_read(rt, 0, ev, 256), starts = 0, finishes = 0, user = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (ev[i].kind == WS_EV_SPAWN)
+            user = ev[i].task;
+        if (ev[i].kind == WS_EV_JOB_START) {
+            assert_int_equal(ev[i].task, user);
+            assert_int_equal(ev[i].a, (uint32_t)id);
+            assert_int_equal(ev[i].b, 2);
+            starts++;
+        }
+        if (ev[i].kind == WS_EV_JOB_FINISH) {
+            assert_int_equal(ev[i].task, 0);
+            assert_int_equal(ev[i].detail, 3);
+            finishes++;
+        }
+    }
+    assert_int_equal(starts, 1);
+    assert_int_equal(finishes, 2);
+    assert_string_equal(ws_trace_kind_name(WS_EV_JOB_QUEUE), "job_queue");
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +438,7 @@ int main(void)
         TU_TEST(test_detached_op_output),
         TU_TEST(test_virtual_clock_waits_for_host),
         TU_TEST(test_trace_name),
+        TU_TEST(test_op_trace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

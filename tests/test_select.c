@@ -248,6 +248,40 @@ static void test_timeout_at(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+/* WS_SELECT takes up to WS_SELECT_MAX branches: a selector of exactly 8 works (the first ready branch wins), one of
+ * 9 is invalid (ready at once with WS_EINVAL, nothing selected). Motivating mutant: combinators.c:183
+ * ws_selector_init `count <= WS_SELECT_MAX` -> `<` (a select of 8 branches is refused). */
+static void test_selector_of_max_branches(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    ws_ready r[WS_SELECT_MAX + 1];
+    ws_future *br[WS_SELECT_MAX + 1];
+    for (int i = 0; i <= WS_SELECT_MAX; i++) {
+        ws_ready_init(&r[i], 100 + i);
+        br[i] = &r[i].base;
+    }
+    ws_selector s;
+    ws_selector_init(&s, WS_SELECT_BIASED, br, WS_SELECT_MAX);
+    assert_int_equal(ws_future_poll(&s.sel.base, &cx), WS_READY);
+    assert_int_equal(WS_SELECTED(&s), 0);
+    assert_int_equal(WS_SELECTED_OUT(&s), 100);
+    assert_int_equal(WS_SELECTED_ERR(&s), WS_OK);
+    ws_future_drop(rt, &s.sel.base);
+
+    for (int i = 0; i <= WS_SELECT_MAX; i++)
+        ws_ready_init(&r[i], 100 + i);
+    ws_selector_init(&s, WS_SELECT_BIASED, br, WS_SELECT_MAX + 1);
+    assert_int_equal(ws_future_poll(&s.sel.base, &cx), WS_READY);
+    assert_int_equal(WS_SELECTED(&s), WS_SELECT_NONE);
+    assert_int_equal(WS_SELECTED_ERR(&s), WS_EINVAL);
+    ws_future_drop(rt, &s.sel.base);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +290,7 @@ int main(void)
         TU_TEST(test_select_aborted),
         TU_TEST(test_select_null_branch),
         TU_TEST(test_timeout_at),
+        TU_TEST(test_selector_of_max_branches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -394,6 +394,110 @@ static void test_alloc_failure(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- from mutation run 3 (seed 20261201 on the sources with the toolbox) ---- */
+
+/* with_permit is ready with its inner future's output and error, and gives its permits back as soon as it is ready,
+ * not only when it is dropped; dropping it afterwards gives back nothing more. Motivating mutants (semaphore.c):
+ * with_permit_poll:263 `f->out = w->inner->out` deleted (out 0 instead of the inner output); with_permit_poll:265
+ * `with_permit_drop(cx->rt, f)` deleted (the permits stay held until the drop). */
+static void test_with_permit_output_and_release(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_semaphore *s;
+    assert_int_equal(ws_semaphore_new(rt, 3, &s), WS_OK);
+    ws_ready inner;
+    ws_ready_init(&inner, 1234);
+    ws_with_permit w;
+    ws_with_permit_init(&w, s, 2, &inner.base);
+    ws_context cx = tu_cx(rt);
+    assert_int_equal(ws_future_poll(&w.base, &cx), WS_READY);
+    assert_int_equal(w.base.err, WS_OK);
+    assert_int_equal(w.base.out, 1234);
+    assert_int_equal(ws_semaphore_held(s), 0); /* given back when ready */
+    assert_int_equal(ws_semaphore_available(s), 3);
+    ws_future_drop(rt, &w.base);
+    assert_int_equal(ws_semaphore_held(s), 0);
+    assert_int_equal(ws_semaphore_available(s), 3);
+    ws_semaphore_drop(s);
+    tu_rt_free_released(rt);
+}
+
+
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+/* An acquire ready at once has out = the permits it took; one waiting in the queue and polled again from another
+ * task (as a select does) wakes that task when its permits come, not the first; a with_permit whose semaphore is
+ * closed is ready with WS_ECLOSED and has dropped its inner future already.
+ * Motivating mutants (semaphore.c): acquire_poll:195 `f->out = a->n` deleted (out 0); acquire_poll:187
+ * `a->waiter.waker = ws_context_waker(cx)` deleted (the first poller is woken, the second sleeps);
+ * with_permit_poll:255 `with_permit_drop(cx->rt, f)` deleted (the inner future and the semaphore reference are
+ * kept until the with_permit is dropped). */
+static ws_task_handle idle_task(ws_runtime *rt, tu_probe *p)
+{
+    tu_probe_init(p, NULL, NULL, -1, 0);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &p->base, sizeof *p, "idle", &h), WS_OK);
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
+    return h;
+}
+
+static void test_acquire_out_repoll_and_closed_with_permit(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_semaphore *s;
+    assert_int_equal(ws_semaphore_new(rt, 3, &s), WS_OK);
+    ws_context cx = tu_cx(rt);
+    ws_acquire a;
+    ws_acquire_init(&a, s, 2);
+    assert_int_equal(ws_future_poll(&a.base, &cx), WS_READY);
+    assert_int_equal(a.base.err, WS_OK);
+    assert_int_equal(a.base.out, 2);
+    ws_future_drop(rt, &a.base);
+    assert_int_equal(ws_semaphore_release(s, 2), WS_OK);
+
+    tu_probe p1, p2;
+    ws_task_handle h1 = idle_task(rt, &p1), h2 = idle_task(rt, &p2);
+    ws_context c1 = tu_cx(rt), c2 = tu_cx(rt);
+    c1.task = h1.task;
+    c2.task = h2.task;
+    ws_acquire big;
+    ws_acquire_init(&big, s, 5); /* more than there are: queued */
+    assert_int_equal(ws_future_poll(&big.base, &c1), WS_PENDING);
+    assert_int_equal(ws_future_poll(&big.base, &c2), WS_PENDING); /* polled again, from the second task */
+    assert_int_equal(ws_semaphore_add_permits(s, 2), WS_OK);
+    assert_int_equal(ws_task_state_of(rt, h1.task), WS_TASK_IDLE);
+    assert_int_equal(ws_task_state_of(rt, h2.task), WS_TASK_SCHEDULED);
+    assert_int_equal(ws_future_poll(&big.base, &c2), WS_READY);
+    assert_int_equal(big.base.out, 5);
+    ws_future_drop(rt, &big.base);
+    assert_int_equal(ws_semaphore_release(s, 5), WS_OK);
+
+    tu_probe inner;
+    int drops = 0;
+    tu_probe_init(&inner, NULL, &drops, -1, 0);
+    ws_with_permit w;
+    ws_with_permit_init(&w, s, 9, &inner.base); /* more than there are: waits */
+    assert_int_equal(ws_future_poll(&w.base, &cx), WS_PENDING);
+    ws_semaphore_close(s);
+    assert_int_equal(ws_future_poll(&w.base, &cx), WS_READY);
+    assert_int_equal(w.base.err, WS_ECLOSED);
+    assert_int_equal(drops, 1); /* dropped when the with_permit was ready, not later */
+    ws_future_drop(rt, &w.base);
+    assert_int_equal(drops, 1);
+    ws_semaphore_drop(s);
+    assert_int_equal(tu_stats(rt).objects_live, 0);
+    for (int i = 0; i < 2; i++) {
+        ws_task_handle *h = i ? &h2 : &h1;
+        assert_int_equal(ws_task_abort(rt, h->task), WS_OK);
+        ws_future_drop(rt, &h->base);
+    }
+    tu_run(rt);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +510,8 @@ int main(void)
         TU_TEST(test_trace_events),
         TU_TEST(test_alloc_failure),
         TU_TEST(test_runtime_free_with_a_permit_handed_on),
+        TU_TEST(test_with_permit_output_and_release),
+        TU_TEST(test_acquire_out_repoll_and_closed_with_permit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,6 +193,118 @@ static void test_due_tick_waits_one_item_at_most(void **state)
     }
 }
 
+/* ---- from mutation run 3 (seed 20261201 on the sources with the toolbox) ---- */
+
+/* A run that starts without reading the clock reads it after its first poll (here a task that finishes), and from
+ * then on is an ordinary timed run: a worker of quick items that yields after each goes on in the same run until
+ * it is done, far inside the slice. Motivating mutant: executor.c:162 clock_after_poll `c->unread = 0` deleted
+ * (the run still counts as unread after its first reading, so the worker's first yield ends it as if no poll had
+ * been timed: a second run for nothing). */
+static void test_first_reading_times_the_run(void **state)
+{
+    (void)state;
+    ws_runtime *rt = host_clock_rt(WS_MS(10), 0);
+    ws_ready r;
+    ws_ready_init(&r, 0);
+    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "quick", NULL), WS_OK);
+    g_items_done = 0;
+    spawn_cruncher(rt, 5, 10000); /* 10 us each */
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE); /* one run did everything */
+    assert_int_equal(g_items_done, 5);
+    assert_int_equal(tu_stats(rt).completed, 2);
+    tu_rt_free(rt);
+}
+
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+/* A slow task is timed after each of its polls, also when the poll leaves it waiting (not only when it yields).
+ * W's polls each take 20 ms (the slice is 10): the first two yield, the later ones wait for Q, a quick task that
+ * wakes W and yields on every poll. Once W has been timed alone (its third poll, which waits), it is marked slow,
+ * so every later run that polls W reads the clock right after it and ends there: Q, then W, then the run returns.
+ * Motivating mutant: executor.c:88 poll_task `return POLLED_IDLE | slow` -> `return 0` (a poll that left its task
+ * waiting reads as finished: the task is never marked slow by it, and a marked one is not timed, so a run goes on
+ * polling Q after W's 20 ms). */
+static char g_seq[512];
+static int g_nseq;
+WS_ASYNC(slow_waiter, { ws_notify *n; int k; int i; ws_notified nf; })
+{
+    WS_BEGIN();
+    for (self->i = 0; self->i < self->k; self->i++) {
+        g_now += WS_MS(20);
+        g_seq[g_nseq++] = 'W';
+        if (self->i < 2) {
+            WS_YIELD();
+        } else {
+            ws_notified_init(&self->nf, self->n);
+            WS_AWAIT(&self->nf);
+        }
+    }
+    WS_RETURN(0);
+    WS_END();
+}
+WS_ASYNC(quick_waker, { ws_notify *n; int k; int i; })
+{
+    WS_BEGIN();
+    for (self->i = 0; self->i < self->k; self->i++) {
+        ws_notify_waiters(self->n);
+        g_seq[g_nseq++] = 'Q';
+        WS_YIELD();
+    }
+    WS_RETURN(0);
+    WS_END();
+}
+
+static void test_slow_waiting_task_is_timed(void **state)
+{
+    (void)state;
+    ws_runtime *rt = host_clock_rt(WS_MS(10), 0);
+    ws_notify *n;
+    assert_int_equal(ws_notify_new(rt, &n), WS_OK);
+    slow_waiter w;
+    WS_ASYNC_INIT(slow_waiter, &w);
+    w.n = n;
+    w.k = 8;
+    quick_waker q;
+    WS_ASYNC_INIT(quick_waker, &q);
+    q.n = n;
+    q.k = 12;
+    assert_int_equal(ws_spawn(rt, &w.ws_base, sizeof w, "w", NULL), WS_OK);
+    assert_int_equal(ws_spawn(rt, &q.ws_base, sizeof q, "q", NULL), WS_OK);
+    g_nseq = 0;
+    int st;
+    do {
+        st = ws_runtime_run(rt);
+        assert_true(g_nseq < (int)sizeof g_seq - 1);
+        g_seq[g_nseq++] = '|';
+    } while (st == WS_RUN_MORE && g_nseq < 400);
+    g_seq[g_nseq] = 0;
+    assert_int_equal(st, WS_RUN_IDLE);
+    /* runs, separated by '|'; here (fake clock, exact): W|QWQ|W|QW|QW|QW|QW|QW|QQQQQ| */
+    int ws = 0, qs = 0, timed_alone = 0, checked = 0;
+    for (const char *run = g_seq; *run; ) {
+        const char *end = strchr(run, '|');
+        assert_non_null(end);
+        for (const char *c = run; c < end; c++)
+            *c == 'W' ? ws++ : qs++;
+        int has_w = memchr(run, 'W', (size_t)(end - run)) != NULL;
+        if (timed_alone && has_w) {
+            if (end[-1] != 'W')
+                fail_msg("a run went on after W's slow poll: %.*s (all: %s)", (int)(end - run), run, g_seq);
+            checked++;
+        }
+        if (run != g_seq && end - run == 1 && *run == 'W')
+            timed_alone = 1; /* W polled alone in a run (not the first, unread one): timed, and marked slow */
+        run = end + 1;
+    }
+    assert_true(timed_alone);
+    assert_true(checked >= 4);
+    assert_int_equal(ws, 8);
+    assert_int_equal(qs, 12);
+    ws_notify_close(n);
+    tu_run(rt);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +312,8 @@ int main(void)
         TU_TEST(test_short_items_fill_the_slice),
         TU_TEST(test_worker_after_quick_polls),
         TU_TEST(test_due_tick_waits_one_item_at_most),
+        TU_TEST(test_first_reading_times_the_run),
+        TU_TEST(test_slow_waiting_task_is_timed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

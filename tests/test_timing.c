@@ -4,6 +4,7 @@
  * Each test names the mutants of scripts/mutate.py that motivated it (file, function, the change); each fails on
  * them. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <time.h>
 
 #include "test_util.h"
@@ -416,6 +417,21 @@ static void test_timeout_lets_go(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+/* sleep_until retries nanosleep only when it was interrupted, not when errno happens to hold EINTR from before:
+ * a 1 ms sleep returns. Motivating mutant: host_posix.c:23 posix_sleep_until `nanosleep(&ts, &ts) != 0` -> `!= 1`
+ * (a sleep that completed is taken for an interrupted one while errno is EINTR, and repeated forever). */
+static void test_posix_sleep_with_stale_errno(void **state)
+{
+    (void)state;
+    ws_host h = ws_host_posix();
+    ws_time t0 = h.now(h.ud);
+    errno = EINTR; /* left over from some earlier call of the program's */
+    h.sleep_until(h.ud, t0 + WS_MS(1));
+    assert_true(h.now(h.ud) >= t0 + WS_MS(1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -428,6 +444,7 @@ int main(void)
         TU_TEST(test_interval_repolled),
         TU_TEST(test_posix_host),
         TU_TEST(test_timeout_lets_go),
+        TU_TEST(test_posix_sleep_with_stale_errno),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

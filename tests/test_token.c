@@ -240,6 +240,34 @@ static void test_codes_and_trace(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- from mutation run 3 (seed 20261201 on the sources with the toolbox) ---- */
+
+/* A child dropped from the middle of its parent's list is unlinked: cancelling the parent later cancels the other
+ * children and nothing else, even after a new token took the dropped one's memory. Motivating mutant: token.c:112
+ * token_unref `t->prev_sibling->next_sibling = t->next_sibling` deleted (the previous sibling still links to the
+ * freed token: the cancel walks freed memory, here the new root token, and cancels it). */
+static void test_middle_child_dropped(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_token *parent, *c1, *c2, *c3, *root;
+    assert_int_equal(ws_token_new(rt, &parent), WS_OK);
+    assert_int_equal(ws_token_child(parent, &c1), WS_OK);
+    assert_int_equal(ws_token_child(parent, &c2), WS_OK);
+    assert_int_equal(ws_token_child(parent, &c3), WS_OK); /* the list: c3, c2, c1 */
+    ws_token_drop(c2);
+    assert_int_equal(ws_token_new(rt, &root), WS_OK); /* a root, likely in c2's old block */
+    assert_int_equal(ws_token_cancel(parent), WS_OK);
+    assert_true(ws_token_is_cancelled(c1));
+    assert_true(ws_token_is_cancelled(c3));
+    assert_false(ws_token_is_cancelled(root));
+    ws_token_drop(c1);
+    ws_token_drop(c3);
+    ws_token_drop(root);
+    ws_token_drop(parent);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +275,7 @@ int main(void)
         TU_TEST(test_deep_chain_and_parent_freed_first),
         TU_TEST(test_run_until_cancelled),
         TU_TEST(test_codes_and_trace),
+        TU_TEST(test_middle_child_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -285,6 +285,135 @@ static void test_wake_while_running_is_linked(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- from mutation run 3 (seed 20261201 on the sources with the toolbox) ---- */
+
+/* A ring that lost events says so at the end of the text timeline, with the count. Motivating mutant:
+ * trace_text.c:89 ws_trace_format's `snprintf(buf, ..., "(%llu events lost: ...)")` deleted (the last event's line
+ * is written a second time instead). */
+static void test_lost_events_line(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 16, 1);
+    for (int i = 0; i < 10; i++) {
+        ws_ready r;
+        ws_ready_init(&r, 0);
+        assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "r", NULL), WS_OK);
+    }
+    assert_int_equal(ws_trace_lost(rt), 4);
+    static text t;
+    t.n = 0;
+    t.s[0] = 0;
+    ws_trace_format(rt, sink, &t);
+    HAS(&t, "(4 events lost: the trace ring was full)\n");
+    tu_run(rt);
+    tu_rt_free(rt);
+}
+
+/* ws_trace_clear forgets the recorded wake of every queued task, not only the one in slot 0: after the clear, the
+ * first poll of each names no wake (the wake it would name is gone). Motivating mutant: trace.c:210 ws_trace_clear
+ * `i++` -> `i--` (the loop stops after slot 0: the task in slot 1 points at an event of the new ring). */
+static void test_clear_forgets_every_wake(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 256, 0);
+    tu_probe p0, p1;
+    tu_probe_init(&p0, NULL, NULL, 1, 0);
+    tu_probe_init(&p1, NULL, NULL, 1, 0);
+    ws_task_handle h0, h1;
+    assert_int_equal(ws_spawn(rt, &p0.base, sizeof p0, "p0", &h0), WS_OK);
+    assert_int_equal(ws_spawn(rt, &p1.base, sizeof p1, "p1", &h1), WS_OK);
+    tu_run(rt); /* both pending, woken by nobody */
+    assert_int_equal((uint32_t)h1.task, 1);
+    for (int i = 0; i < 8; i++) { /* events, so that a stale wake seq names one of the new ring */
+        ws_ready r;
+        ws_ready_init(&r, 0);
+        assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "r", NULL), WS_OK);
+    }
+    tu_run(rt);
+    assert_int_equal(ws_task_wake(rt, h1.task, WS_CAUSE_HOST, 0), WS_OK);
+    assert_int_equal(ws_task_wake(rt, h0.task, WS_CAUSE_HOST, 0), WS_OK);
+    ws_trace_clear(rt);
+    for (int i = 0; i < 8; i++) {
+        ws_ready r;
+        ws_ready_init(&r, 0);
+        assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "r", NULL), WS_OK);
+    }
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, h0.task), WS_TASK_DONE);
+    assert_int_equal(ws_task_state_of(rt, h1.task), WS_TASK_DONE);
+    uint32_t n = ws_trace_count(rt);
+    int seen = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        ws_trace_event e;
+        assert_int_equal(ws_trace_read(rt, i, &e, 1), 1);
+        if (e.kind != WS_EV_POLL_BEGIN || e.depth != 0)
+            continue;
+        const char *name = ws_trace_string(rt, e.b);
+        if (!strcmp(name, "probe")) {
+            assert_int_equal(e.a, 0); /* its wake was recorded before the clear */
+            seen++;
+        }
+    }
+    assert_int_equal(seen, 2);
+    ws_future_drop(rt, &h0.base);
+    ws_future_drop(rt, &h1.base);
+    tu_rt_free(rt);
+}
+
+
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+WS_ASYNC(inner_nap, { ws_sleep nap; })
+{
+    WS_BEGIN();
+    ws_sleep_init(&self->nap, 5);
+    WS_AWAIT(&self->nap); /* the await point the trace names for this nested future */
+    WS_RETURN(1);
+    WS_END();
+}
+WS_ASYNC(outer_nap, { inner_nap in; })
+{
+    WS_BEGIN();
+    WS_ASYNC_INIT(inner_nap, &self->in);
+    WS_AWAIT(&self->in);
+    WS_RETURN(WS_OUT(&self->in) + 1);
+    WS_END();
+}
+
+/* A nested future that is pending records where it waits (its file and line) in its poll's end event; one that is
+ * ready records none. Motivating mutant: future.c:24 poll_traced `(!r && rt->suspend_file)` -> `(r && ...)` (the
+ * await point of a pending nested poll is dropped: the timeline cannot say where a child waits). */
+static void test_nested_await_point(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 256, 0);
+    outer_nap o;
+    WS_ASYNC_INIT(outer_nap, &o);
+    assert_int_equal(ws_spawn(rt, &o.ws_base, sizeof o, "outer", NULL), WS_OK);
+    tu_run(rt);
+    assert_int_equal(tu_stats(rt).completed, 1);
+    uint32_t n = ws_trace_count(rt);
+    int pending = 0, ready = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        ws_trace_event e;
+        assert_int_equal(ws_trace_read(rt, i, &e, 1), 1);
+        if (e.kind != WS_EV_POLL_END || e.depth != 1)
+            continue; /* the inner function's polls, nested in the task's */
+        if (e.detail == WS_PENDING) {
+            pending++;
+            assert_int_not_equal(e.c, 0);
+            assert_non_null(strstr(ws_trace_string(rt, e.c), "test_trace_events.c"));
+            assert_int_not_equal(e.b, 0); /* the line */
+        } else {
+            ready++;
+            assert_int_equal(e.c, 0);
+        }
+    }
+    assert_int_equal(pending, 1);
+    assert_int_equal(ready, 1);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +422,9 @@ int main(void)
         TU_TEST(test_clear_and_null),
         TU_TEST(test_enable_inside_a_run),
         TU_TEST(test_wake_while_running_is_linked),
+        TU_TEST(test_lost_events_line),
+        TU_TEST(test_clear_forgets_every_wake),
+        TU_TEST(test_nested_await_point),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

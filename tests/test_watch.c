@@ -237,6 +237,99 @@ static void test_broadcast_codes_and_cancel(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- from mutation run 3 (seed 20261201 on the sources with the toolbox) ---- */
+
+/* An idle task (pending forever, woken by nobody) whose waker is handed to a future, to see who wakes it. */
+static ws_task_handle idle_task(ws_runtime *rt, tu_probe *p)
+{
+    tu_probe_init(p, NULL, NULL, -1, 0);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &p->base, sizeof *p, "idle", &h), WS_OK);
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
+    return h;
+}
+
+/* A broadcast recv waiting in a task is woken when the last sender goes, not when one of two does, and then sees
+ * Closed. Motivating mutants: broadcast.c:86 ws_broadcast_sender_drop `if (--b->senders == 0)` -> `!= 0` (wakes
+ * when a sender is left, not when the last goes) and -> `== 1` (the last sender going wakes nobody). */
+static void test_broadcast_last_sender_wakes(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    tu_probe p;
+    ws_task_handle h = idle_task(rt, &p);
+    ws_context tcx = tu_cx(rt);
+    tcx.task = h.task;
+    ws_broadcast *b;
+    assert_int_equal(ws_broadcast_new(rt, 2, &b), WS_OK);
+    assert_int_equal(ws_broadcast_sender_clone(b), WS_OK); /* two senders */
+    ws_broadcast_rx rx;
+    assert_int_equal(ws_broadcast_subscribe(b, &rx), WS_OK);
+    ws_broadcast_recv r;
+    ws_broadcast_recv_init(&r, &rx);
+    assert_int_equal(ws_future_poll(&r.base, &tcx), WS_PENDING);
+    ws_broadcast_sender_drop(b); /* one left: nothing to see yet */
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
+    ws_broadcast_sender_drop(b); /* the last: the receiver sees Closed */
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_SCHEDULED);
+    assert_int_equal(ws_future_poll(&r.base, &tcx), WS_READY);
+    assert_int_equal(r.base.err, WS_ECLOSED);
+    ws_future_drop(rt, &r.base);
+    ws_broadcast_rx_drop(&rx);
+    assert_int_equal(ws_task_abort(rt, h.task), WS_OK);
+    ws_future_drop(rt, &h.base);
+    tu_run(rt);
+    tu_rt_free_released(rt);
+}
+
+/* A broadcast recv or a watch changed that finds something when the poll's budget is used up waits for the next
+ * poll rather than finishing without it. Motivating mutants: broadcast.c:155 brecv_poll and watch.c:126
+ * changed_poll, `return WS_PENDING` after `!ws_budget_take(cx)` -> `return WS_READY` (ready with out 0, the
+ * message or the change left unseen). */
+static void test_recv_and_changed_out_of_budget(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    ws_broadcast *b;
+    assert_int_equal(ws_broadcast_new(rt, 2, &b), WS_OK);
+    ws_broadcast_rx rx;
+    assert_int_equal(ws_broadcast_subscribe(b, &rx), WS_OK);
+    assert_int_equal(ws_broadcast_send(b, 77), WS_OK);
+    ws_broadcast_recv r;
+    ws_broadcast_recv_init(&r, &rx);
+    cx.budget = 0;
+    assert_int_equal(ws_future_poll(&r.base, &cx), WS_PENDING);
+    cx.budget = 1;
+    assert_int_equal(ws_future_poll(&r.base, &cx), WS_READY);
+    assert_int_equal(r.base.err, WS_OK);
+    assert_int_equal(r.base.out, 77);
+    ws_future_drop(rt, &r.base);
+    ws_broadcast_rx_drop(&rx);
+    ws_broadcast_sender_drop(b);
+
+    ws_watch *w;
+    assert_int_equal(ws_watch_new(rt, 1, &w), WS_OK);
+    ws_watch_rx wrx;
+    assert_int_equal(ws_watch_subscribe(w, &wrx), WS_OK);
+    assert_int_equal(ws_watch_send(w, 2), WS_OK);
+    ws_changed c;
+    ws_changed_init(&c, &wrx);
+    cx.budget = 0;
+    assert_int_equal(ws_future_poll(&c.base, &cx), WS_PENDING);
+    assert_true(ws_watch_has_changed(&wrx)); /* still unseen */
+    cx.budget = 1;
+    assert_int_equal(ws_future_poll(&c.base, &cx), WS_READY);
+    assert_int_equal(c.base.err, WS_OK);
+    assert_int_equal(c.base.out, 2);
+    assert_false(ws_watch_has_changed(&wrx));
+    ws_future_drop(rt, &c.base);
+    ws_watch_rx_drop(&wrx);
+    ws_watch_sender_drop(w);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +337,8 @@ int main(void)
         TU_TEST(test_watch_borrow_codes_and_cancel),
         TU_TEST(test_broadcast_lagged),
         TU_TEST(test_broadcast_codes_and_cancel),
+        TU_TEST(test_broadcast_last_sender_wakes),
+        TU_TEST(test_recv_and_changed_out_of_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,34 @@ export interface RuntimeOptions {
   baseUrl?: string;
   /** Wall-clock limit of one runExample, in ms (default 600000); the run is aborted and reported truncated. */
   runLimitMs?: number;
+  /** Where a module's C stdout goes (printf: only modules that use the C library's stdio write any): called with
+   * the text as written (UTF-8 decoded; stdout is line-buffered by the C library). Default: console.log per line. */
+  stdout?: (text: string) => void;
+  /** The same for stderr. Default: console.error per line. */
+  stderr?: (text: string) => void;
+  /** spawn_blocking's pool: at most this many workers (Web Workers, worker_threads), an integer from 1 to 256
+   * (default: hardware concurrency minus one, at least 1). Started on the first job. */
+  blockingWorkers?: number;
+  /** How long an idle pool worker stays before it exits, in ms (default 10000; 0 to 3600000). */
+  blockingKeepAliveMs?: number;
+}
+
+/** The blocking pool's counters (Runtime.blockingStats). */
+export interface BlockingStats {
+  /** Workers alive, and those running a job now. */
+  workers: number;
+  busy: number;
+  /** Jobs waiting for a worker. */
+  queued: number;
+  /** Since the runtime was created: jobs started on a worker, finished there (ok or failed), removed from the
+   * queue by a drop before they started, discarded (dropped while running: run to the end, result thrown away),
+   * panicked (trapped, or their worker crashed), and workers started (a trapped worker's replacement counts). */
+  started: number;
+  finished: number;
+  removed: number;
+  discarded: number;
+  panicked: number;
+  workersStarted: number;
 }
 
 export type ParamKind = 'ms' | 'int' | 'url' | 'text';
@@ -158,12 +186,17 @@ export declare class Runtime {
   configure(options: { budget?: number; sliceMs?: number }): void;
   abortTask(id: number): boolean;
   stats(): RuntimeStats;
+  /** The module's blocking functions (ws_blocking.h), which spawn_blocking can name. */
+  readonly blockingFunctions: readonly string[];
+  /** The blocking pool's counters (all 0 before the first job). */
+  blockingStats(): BlockingStats;
+  /** Drops every task (pending promises reject with ECLOSED) and terminates the blocking pool's workers. */
   close(): void;
 }
 
 export type ErrorCode =
   | 'EINVAL' | 'ENOMEM' | 'ECANCELED' | 'ECLOSED' | 'ETIMEDOUT' | 'ESTALE' | 'EHOST' | 'EBUSY'
-  | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ESTATE' | 'ELAGGED' | 'ENOTHELD' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
+  | 'EFULL' | 'EEMPTY' | 'ENOENT' | 'ESTALL' | 'ESTATE' | 'ELAGGED' | 'ENOTHELD' | 'EPANIC' | 'ETRAP' | 'EUSER' | 'EUNKNOWN';
 
 export declare class WasyncError extends Error {
   constructor(code: ErrorCode, message?: string, options?: { cause?: unknown });

@@ -417,9 +417,13 @@ async function runCompare() {
     const r = await cmp.run(S.rt, { threshold: S.thr, budget: S.knobs.budget, slice: S.knobs.slice, axis: S.axis });
     $('#elapsed-a').textContent = r.elapsedA;
     $('#elapsed-b').textContent = r.elapsedB;
+    $('#value-a').textContent = fmtValue(r.ra.value);
+    $('#value-b').textContent = fmtValue(r.rb.value);
   } catch (e) {
     $('#elapsed-a').textContent = '–';
     $('#elapsed-b').textContent = '–';
+    $('#value-a').textContent = '–';
+    $('#value-b').textContent = '–';
     showError(`Compare failed: ${describeError(e)}`);
   }
   markRunDone();

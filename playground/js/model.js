@@ -18,6 +18,13 @@ export function buildModel(trace) {
   // The row of the innermost poll of `task` open at this event: where a timer or host op it starts is drawn.
   const cancels = [];            // futures dropped before they were ready
   const cancelStack = new Map(); // task -> row keys of the cancels in progress, outermost first
+  // spawn_blocking jobs (job_queue/job_start/job_finish): a job by its host operation while it is live, and by the
+  // worker running it (a dropped job's finish names no task, and its operation's slot may be reused by then).
+  const jobs = [];
+  const jobOfOp = new Map();
+  const jobOnWorker = new Map();
+  const jobOfWake = new Map();   // wake seq -> the job whose finish caused it
+  const opOfWake = new Map();    // wake seq -> the host operation that caused it (slots are reused: looked up then)
   // Depth of the innermost poll of `task` open now (-1: none), and the row of its open poll at depth d.
   const openDepth = (task) => { for (let i = running.length - 1; i >= 0; i--) if (running[i].task === task) return running[i].depth || 0; return -1; };
   const openRowAt = (task, d) => { for (let i = running.length - 1; i >= 0; i--) if (running[i].task === task && (running[i].depth || 0) === d) return rowOf.get(running[i].seq); return null; };
@@ -77,6 +84,11 @@ export function buildModel(trace) {
       case 'wake':
         wakes.push(e);
         if (e.task) task(e.task).wakes.push(e);
+        if ((e.cause === 'host' || e.cause === 'fetch') && ops.has(e.source)) opOfWake.set(e.seq, ops.get(e.source));
+        if (e.cause === 'host' && jobOfOp.has(e.source)) {
+          const job = jobOfOp.get(e.source);
+          if (job.endSeq != null && job.wakeSeq == null && job.task === e.task) { job.wakeSeq = e.seq; jobOfWake.set(e.seq, job); }
+        }
         if (e.cause === 'timer' && timers.has(e.source)) {
           const tm = timers.get(e.source);
           if (tm.fireSeq == null) { tm.fireT = e.t; tm.fireSeq = e.seq; }
@@ -112,6 +124,23 @@ export function buildModel(trace) {
       case 'yield':
         yields.push(e);
         break;
+      case 'job_queue': {
+        const job = { op: e.op, task: e.task, name: ops.get(e.op)?.name ?? '', queueT: e.t, queueSeq: e.seq, worker: null,
+          startT: null, startSeq: null, endT: null, endSeq: null, outcome: null, wakeSeq: null };
+        jobs.push(job);
+        jobOfOp.set(e.op, job);
+        break;
+      }
+      case 'job_start': {
+        const job = jobOfOp.get(e.op);
+        if (job) { Object.assign(job, { worker: e.worker, startT: e.t, startSeq: e.seq }); jobOnWorker.set(e.worker, job); }
+        break;
+      }
+      case 'job_finish': {
+        const job = jobOnWorker.get(e.worker);
+        if (job) { Object.assign(job, { endT: e.t, endSeq: e.seq, outcome: e.outcome }); jobOnWorker.delete(e.worker); }
+        break;
+      }
       case 'abort':
         if (e.task) Object.assign(task(e.task), { abortT: e.t, abortSeq: e.seq });
         break;
@@ -197,8 +226,12 @@ export function buildModel(trace) {
     }
   }
 
+  // The pool's workers, by number, each with the jobs it ran (a lane of its own in the timeline).
+  const workers = [...new Set(jobs.filter((j) => j.worker != null).map((j) => j.worker))].sort((a, b) => a - b)
+    .map((id) => ({ id, jobs: jobs.filter((j) => j.worker === id) }));
+
   return { trace, bySeq, tasks, taskList: [...tasks.values()].sort((a, b) => a.id - b.id), polls, wakes, timers, ops,
-    yields, cancels, pollForWake, resumedFrom, rowOf, topOf, end };
+    yields, cancels, pollForWake, resumedFrom, rowOf, topOf, end, jobs, workers, jobOfWake, opOfWake };
 }
 
 export function rowKey(p, model) { return (p.depth || 0) === 0 ? '0' : model?.rowOf.get(p.seq) ?? `${p.depth}:${p.index ?? -1}`; }
@@ -208,7 +241,7 @@ export function wakeCause(model, w) {
   switch (w.cause) {
     case 'timer': return { kind: 'timer', timer: model.timers.get(w.source) || null };
     case 'host':
-    case 'fetch': return { kind: 'op', op: model.ops.get(w.source) || null };
+    case 'fetch': return { kind: 'op', op: model.opOfWake?.get(w.seq) || model.ops.get(w.source) || null };
     case 'self': return { kind: 'self', task: w.task };
     // A finishing task is the wake's source (its serial); for a channel or a spawn, the source is the channel or
     // the spawner and the task that woke is in `by`.

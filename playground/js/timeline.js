@@ -178,10 +178,17 @@ export class Timeline {
       y = lane.bottom;
       lanes.push(lane);
     }
+    // The blocking pool's workers (spawn_blocking): a lane each under the tasks, one row of job bars.
+    const workerLanes = [];
+    for (const w of m.workers ?? []) {
+      const top = y;
+      workerLanes.push({ worker: w, top, barY: top + LANE_PAD_TOP, bottom: top + LANE_PAD_TOP + MAIN_H + LANE_PAD_BOTTOM });
+      y = workerLanes.at(-1).bottom;
+    }
     // Wakes in trace order (their markers' x never decreases), each spanning to the poll it led to.
     const wakeIx = spanIndex(m.wakes, (w) => A.mid(w), (w) => { const p = m.pollForWake.get(w.seq); return Math.max(A.mid(w), p ? A.at(p) : 0); });
     const yieldIx = spanIndex(m.yields, (e) => A.mid(e), (e) => A.mid(e));
-    return { labelW, plotX, plotW, lanes, wakeIx, yieldIx, height: Math.max(y + 4, AXIS_H + 40), width };
+    return { labelW, plotX, plotW, lanes, workerLanes, wakeIx, yieldIx, height: Math.max(y + 4, AXIS_H + 40), width };
   }
 
   // ---------- render ----------
@@ -387,6 +394,8 @@ export class Timeline {
       body.push(...hlArrows, ...marks);
     }
 
+    body.push(...this.jobNodes(L, laneById, X, inView, hl));
+
     // Drops: a future dropped before it was ready (✕ on its row: a select's loser, a future never polled), a task
     // aborted (⊘) or its future dropped unfinished (✕ on the task's row).
     const marks = [];
@@ -499,6 +508,12 @@ export class Timeline {
       }
       out.push('</g>');
     });
+    L.workerLanes.forEach((wl, i) => {
+      const busy = wl.worker.jobs.length;
+      out.push(`<g data-testid="worker-lane" data-worker="${wl.worker.id}" aria-label="${esc(`worker ${wl.worker.id}: ${busy} job${busy === 1 ? '' : 's'}`)}">`,
+        `<rect class="lane-bg worker${(lanes.length + i) % 2 ? ' alt' : ''}" x="0" y="${wl.top}" width="${plotX - 2}" height="${wl.bottom - wl.top}"/>`,
+        `<text class="label" x="8" y="${wl.top + LANE_PAD_TOP + 13}">worker ${wl.worker.id} <tspan class="sublabel">pool</tspan></text></g>`);
+    });
     out.push(`<line class="lane-sep" x1="${plotX - 2}" x2="${plotX - 2}" y1="${AXIS_H}" y2="${height}"/>`);
 
     if (this.svg.getAttribute('viewBox') !== `0 0 ${width} ${height}`) {
@@ -512,6 +527,38 @@ export class Timeline {
       drawWakes ? '' : `${visibleWakes} wakes in view: markers hidden; zoom in to see them.`].filter(Boolean).join(' ');
     this.opts.onRendered?.(this);
     this.applySiteHighlight();
+  }
+
+  // The worker lanes' content: a bar per job from its start to its finish (dashed when its result was discarded,
+  // red when it failed or trapped), and an arrow from each finished job to the wake of the task awaiting it.
+  jobNodes(L, laneById, X, inView, hl) {
+    const m = this.model;
+    const A = this.A;
+    const out = [];
+    const P = this.opts.idPrefix;
+    const width = L.width;
+    for (const wl of L.workerLanes) {
+      out.push(`<rect class="lane-bg worker" x="0" y="${wl.top}" width="${width}" height="${wl.bottom - wl.top}"/>`,
+        `<line class="lane-sep" x1="0" x2="${width}" y1="${wl.bottom}" y2="${wl.bottom}"/>`);
+      for (const job of wl.worker.jobs) {
+        const s = A.mid(m.bySeq.get(job.startSeq) ?? { seq: job.startSeq, t: job.startT });
+        const e = job.endSeq != null ? A.mid(m.bySeq.get(job.endSeq)) : (A.kind === 'order' ? A.end : m.end);
+        if (!inView(s, e)) continue;
+        const x1 = X(s);
+        const x2 = X(e);
+        const outcome = ['ok', 'error', 'panic', 'discarded'][job.outcome] ?? 'open';
+        const sel = hl.ops.has(job.op) && job.task ? ' hl' : '';
+        out.push(`<rect class="jbar ${outcome}${sel}" data-testid="job" data-op="${job.op}" data-worker="${job.worker}" data-task="${job.task}" x="${x1}" y="${wl.barY + 3}" width="${Math.max(2, x2 - x1)}" height="${MAIN_H - 6}" rx="2"><title>${esc(`${job.name || 'job'} on worker ${job.worker}: ${outcome}`)}</title></rect>`);
+        const w = job.wakeSeq != null ? m.bySeq.get(job.wakeSeq) : null;
+        const lane = w ? laneById.get(w.task) : null;
+        if (w && lane) {
+          const a = [x2, wl.barY + MAIN_H / 2];
+          const b = [X(A.mid(w)), lane.top + LANE_PAD_TOP - 6];
+          out.push(`<path class="arrow job-arrow" data-testid="job-arrow" data-wake="${w.seq}" d="M${a[0]},${a[1]}${curve(a, b)}" marker-end="url(#${P}-ah)"/>`);
+        }
+      }
+    }
+    return out;
   }
 
   // Where a poll is drawn. Pending is drawn thinner than Ready, so the two differ by shape as well as by colour.
@@ -549,6 +596,7 @@ export class Timeline {
   }
 
   causePoint(w, laneById, X) {
+    if (this.model.jobOfWake?.has(w.seq)) return null; // a blocking job's wake: its arrow starts at the job (jobNodes)
     const c = wakeCause(this.model, w);
     if (c.kind === 'timer' && c.timer) {
       const lane = laneById.get(c.timer.task);

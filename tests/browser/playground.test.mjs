@@ -86,7 +86,7 @@ test('page loads with no console errors', T, async () => {
 test('every example runs and draws one lane per task in its trace', T, async () => {
   const { page, context, errors } = await openPage('');
   const names = await page.$$eval('[data-testid=example-picker] option', (os) => os.map((o) => o.value));
-  for (const want of ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch', 'crawler', 'abort', 'token']) {
+  for (const want of ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'offload', 'timeout', 'channel', 'fetch', 'crawler', 'abort', 'token']) {
     assert.ok(names.includes(want), `picker lists ${want}`);
   }
   for (const name of names) {
@@ -161,11 +161,16 @@ test('a budget of 4 cuts the blocking worker into ~8 ms polls: the long-poll lin
   await context.close();
 });
 
-test('real clock: the blocking worker really spins ~80 ms and the page stays usable', T, async () => {
+test('real clock: the blocking worker really spins its 80 ms and the page stays usable', T, async () => {
   const { page, context } = await openPage('?example=blocking&clock=real');
   assert.equal(await page.inputValue('[data-testid=clock-mode]'), 'real');
-  const worst = await page.evaluate(() => Math.max(...window.wasyncPlayground.run.trace.filter((e) => e.kind === 'poll' && !e.depth).map((e) => e.dur)));
-  assert.ok(worst >= 75 && worst < 400, `real poll ${worst} ms`);
+  const polls = await page.evaluate(() => window.wasyncPlayground.run.trace.filter((e) => e.kind === 'poll' && !e.depth).map((e) => ({ task: e.task, dur: e.dur })));
+  // The cruncher (task 3) does its ten 8 ms items in one poll, and on the real clock that poll really lasts them:
+  // at least 80 ms (75: clock granularity). A lower bound only: how much longer a loaded machine makes it is speed,
+  // which bench/ measures, not behaviour.
+  const cruncher = polls.filter((p) => p.task === 3);
+  assert.equal(cruncher.length, 1, `one cruncher poll: ${JSON.stringify(polls)}`);
+  assert.ok(cruncher[0].dur >= 75, `real poll ${cruncher[0].dur} ms`);
   assert.ok(await page.locator('[data-testid=long-poll-warning]').first().isVisible());
   // Another run while clicking around: the page answers between drains.
   const n = await runs(page);

@@ -1,7 +1,8 @@
 // The package as JS developers import it: built from its `npm pack` tarball into projects outside the repository
 // with Vite (current major and the one before it: build and dev server), webpack 5, esbuild (browser and Node, ESM
 // and CommonJS), a plain <script type="module">, Node ESM and CJS; each loaded in headless Chromium or Node, where
-// it creates a runtime, makes a host call and runs the `join` example from the examples module.
+// it creates a runtime, makes a host call, runs a blocking job on a worker and runs the `join` example from the
+// examples module.
 // The tools come from the npm registry at set-up (setup.mjs); the first run installs them (about a minute).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,11 +38,12 @@ async function main() {
   const rt = await createRuntime();
   rt.defineHost('double', async (arg) => String(2 * Number(arg)));
   const echoed = await rt.start('host_echo', { name: 'double', arg: '21' }).promise;
+  const primes = await rt.start('spawn_blocking', { fn: 'count_primes', input: '1000' }).promise; // on a worker
   rt.close();
   const ex = await createRuntime({ wasm: EXAMPLES_WASM, clock: 'virtual' });
   const run = await ex.runExample('join', { a: 100, b: 200 });
   ex.close();
-  return { echoed, value: run.value, elapsedMs: run.elapsedMs };
+  return { echoed, primes, value: run.value, elapsedMs: run.elapsedMs };
 }
 const report = ${report};
 main().then(report, (e) => report({ error: String(e && e.message || e) }));
@@ -58,7 +60,7 @@ const html = (script) => `<!doctype html><html><head><meta charset="utf-8"><titl
 
 function assertWorks(r, where) {
   assert.ok(r && !r.error, `${where}: ${r?.error}`);
-  assert.deepEqual(r, { echoed: '42', value: 3000, elapsedMs: 200 }, where);
+  assert.deepEqual(r, { echoed: '42', primes: '168', value: 3000, elapsedMs: 200 }, where);
 }
 
 /** Opens url in Chromium, waits for the app's report; returns it with the page's errors. */

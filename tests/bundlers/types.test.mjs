@@ -19,6 +19,15 @@ import { EXAMPLES_WASM } from 'wasync/examples';
 import * as inline from 'wasync/inline';
 import { EXAMPLES_WASM as INLINE_EXAMPLES } from 'wasync/inline/examples';
 import { traceToChrome, CAUSES, type PollEvent } from 'wasync/trace';
+import { compile, readKit, CC_KIT, type ClangModule, type CompileResult, type Diagnostic } from 'wasync/cc';
+
+export async function build(clang: ClangModule, source: string): Promise<Diagnostic[]> {
+  const kit = await readKit(CC_KIT ?? 'cc-kit.json');
+  const r: CompileResult = await compile({ clang, kit, files: { 'main.c': source }, args: ['-DX=1'] });
+  const printed: string[] = [];
+  if (r.wasm) await createRuntime({ wasm: r.wasm, stdout: (t: string) => printed.push(t) });
+  return r.diagnostics.filter((d) => d.file !== null && d.line > 0 && r.ms.compile >= 0 && printed.length >= 0);
+}
 
 export async function main(): Promise<number> {
   const rt: Runtime = await createRuntime({ clock: 'virtual', wasm: DEFAULT_WASM });

@@ -15,6 +15,10 @@
  *   - after a run that left nothing runnable, no sender waits on a channel that has room (a lost wakeup);
  *     corpus/seed_channel_head_send leads straight to the state where issue 18's lost wakeup happened (three
  *     senders queued on a full channel, the second polled spuriously while the first was woken for the room);
+ *   - when the world drops the sender of a oneshot, a watch or a broadcast, every task whose recv (changed) on it
+ *     was pending is queued at once (a lost wakeup otherwise; the timeouts around them would hide it);
+ *     corpus/seed_broadcast_last_sender and corpus/seed_oneshot_sender_drop reach it in a few steps (the mutants
+ *     broadcast.c `--b->senders == 0` -> `== 1` and oneshot.c sender_drop's wake deleted fail there);
  *   - ws_runtime_free succeeds and every byte goes back to the allocator;
  *   - no stale access (ASan/UBSan, the core's own asserts are on in this build).
  * Build and run: tests/fuzz/run.sh SECONDS. */
@@ -150,6 +154,12 @@ static struct world {
     ws_channel *ch_made[MAX_CH];     /* ...and its address, even once the world has let go of it */
     ws_send *sends[MAX_TASKS];       /* the send each script task is waiting on, if any (inside the task) */
     ws_notified *notifieds[MAX_TASKS];
+    /* the recv each script task is waiting on in a oneshot, watch or broadcast, and the task's id: when the world
+     * drops the sender, each of them that is pending must have its task queued (no lost wakeup) */
+    ws_oneshot_recv *os_recvs[MAX_TASKS];
+    ws_changed *changeds[MAX_TASKS];
+    ws_broadcast_recv *brecvs[MAX_TASKS];
+    ws_id task_id[MAX_TASKS];
     /* the toolbox */
     ws_semaphore *sem;       /* while the world holds its reference */
     uint32_t sem_total;      /* permits given to it (initial + added) */
@@ -342,7 +352,10 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
             /* take the world's pending oneshot receiver; the world keeps (and may use or drop) the sender */
             ws_oneshot_recv_init(&self->u.os, W.os_pending);
             W.os_pending = NULL;
+            W.os_recvs[self->idx] = &self->u.os;
+            W.task_id[self->idx] = cx->task;
             WS_AWAIT(&self->u.os);
+            W.os_recvs[self->idx] = NULL;
             CHECK(WS_ERR(&self->u.os) == WS_ECLOSED || (WS_ERR(&self->u.os) == WS_OK && WS_OUT(&self->u.os) == 77));
         } else if (op == S_WITH_PERMIT && W.sem) {
             ws_sleep_init(&self->u.wp.s, a % 20);
@@ -397,7 +410,10 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
             }
             ws_changed_init(&self->u.wch.ch, &self->wrx);
             ws_timeout_at_init(&self->u.wch.to, &self->u.wch.ch.base, ws_clock_now(cx->rt) + WS_MS(a % 30));
+            W.changeds[self->idx] = &self->u.wch.ch;
+            W.task_id[self->idx] = cx->task;
             WS_AWAIT(&self->u.wch.to);
+            W.changeds[self->idx] = NULL;
             if (WS_ERR(&self->u.wch.to) == WS_OK) {
                 CHECK(WS_OUT(&self->u.wch.to) > self->wlast); /* the world sends increasing values */
                 self->wlast = WS_OUT(&self->u.wch.to);
@@ -410,7 +426,10 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
                 CHECK(ws_broadcast_subscribe(W.bc, &self->brx) == WS_OK);
             ws_broadcast_recv_init(&self->u.br.r, &self->brx);
             ws_timeout_init(&self->u.br.to, &self->u.br.r.base, a % 30);
+            W.brecvs[self->idx] = &self->u.br.r;
+            W.task_id[self->idx] = cx->task;
             WS_AWAIT(&self->u.br.to);
+            W.brecvs[self->idx] = NULL;
             int err = WS_ERR(&self->u.br.to);
             int64_t v = WS_OUT(&self->u.br.to);
             if (err == WS_ELAGGED) {
@@ -458,6 +477,9 @@ static void script_drop(ws_runtime *rt, ws_future *f)
     ws_async_drop(rt, f); /* first the child it waits on (it may point into a channel we keep alive) */
     W.sends[s->idx] = NULL;
     W.notifieds[s->idx] = NULL;
+    W.os_recvs[s->idx] = NULL;
+    W.changeds[s->idx] = NULL;
+    W.brecvs[s->idx] = NULL;
     if (s->handle_k >= 0) {
         ws_future_drop(rt, &s->h.base); /* never awaited to the end: detach */
         s->handle_k = -1;
@@ -702,6 +724,28 @@ static void check_waitlists(int settled)
     }
 }
 
+/* The world is about to drop the last sender of `obj` (a oneshot, watch or broadcast): marks the script tasks whose
+ * recv on it is pending (polled, waiting); woken_check then checks that the drop queued every one of them. */
+static int g_must_wake[MAX_TASKS];
+static void must_wake_mark(const void *obj)
+{
+    for (int t = 0; t < MAX_TASKS; t++) {
+        g_must_wake[t] = 0;
+        if (W.os_recvs[t] && W.os_recvs[t]->os == obj)
+            g_must_wake[t] = (W.os_recvs[t]->base.flags & WS_FUTURE_POLLED) != 0;
+        if (W.changeds[t] && W.changeds[t]->rx && W.changeds[t]->rx->w == obj)
+            g_must_wake[t] = W.changeds[t]->waiter.state == WS_WAITER_LINKED;
+        if (W.brecvs[t] && W.brecvs[t]->rx && W.brecvs[t]->rx->b == obj)
+            g_must_wake[t] = W.brecvs[t]->waiter.state == WS_WAITER_LINKED;
+    }
+}
+static void woken_check(void)
+{
+    for (int t = 0; t < MAX_TASKS; t++)
+        if (g_must_wake[t])
+            CHECK(ws_task_state_of(W.rt, W.task_id[t]) != WS_TASK_IDLE); /* a receiver left asleep: lost wakeup */
+}
+
 static void check_stats(void)
 {
     ws_runtime_stats st;
@@ -794,7 +838,9 @@ static void toolbox_op(input *in)
         break;
     case 8:
         if (W.watch) {
+            must_wake_mark(W.watch);
             ws_watch_sender_drop(W.watch);
+            woken_check();
             W.watch = NULL;
         }
         break;
@@ -811,7 +857,9 @@ static void toolbox_op(input *in)
         break;
     case 10:
         if (W.bc) {
+            must_wake_mark(W.bc);
             ws_broadcast_sender_drop(W.bc);
+            woken_check();
             W.bc = NULL;
         }
         break;
@@ -1009,6 +1057,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ws_id id = W.nops && v < 240 ? W.ops[v % W.nops] : ((ws_id)1 << 32) | (v & 15);
             ws_bytes *b = (len & 1) ? ws_bytes_new(W.rt, "payload-payload-payload", len % 24) : NULL;
             int live = ws_op_is_live(W.rt, id);
+            /* a host-side milestone first (a blocking job starting or finishing on a worker): recorded either way */
+            CHECK(ws_op_trace(W.rt, id, (len & 4) ? WS_EV_JOB_START : WS_EV_JOB_FINISH, len & 3, v) == (live ? WS_OK : WS_ESTALE));
             int rc = ws_op_complete(W.rt, id, (len & 2) ? WS_EHOST : WS_OK, b);
             CHECK(rc == (live ? WS_OK : WS_ESTALE));
             int i = find_op(id);
@@ -1046,7 +1096,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     int rc = ws_oneshot_send(os, 77);
                     CHECK(rc == WS_OK || rc == WS_ECLOSED);
                 } else {
+                    must_wake_mark(os);
                     ws_oneshot_sender_drop(os);
+                    woken_check();
                 }
                 if (W.os_pending == os) { /* nobody took the receiver: drop it too (frees it) */
                     W.os_pending = NULL;

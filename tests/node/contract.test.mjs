@@ -31,18 +31,18 @@ test('the generator reads a new table row: an error code or a trace kind is one 
       fs.writeFileSync(p, s.replace(from, to));
     };
     // (appended after the tables' last rows)
-    edit('src/ws_base.h', 'X(ENOTHELD, -15, "released more permits than are held") /* semaphore release past what is held */',
-      'X(ENOTHELD, -15, "released more permits than are held") \\\n    X(EDEMO, -16, "a demo code")');
-    edit('src/ws_trace.h', 'X(SELECT, select, u32(outcome), u32(branch), u32(branches), _)',
-      'X(SELECT, select, u32(outcome), u32(branch), u32(branches), _) \\\n    X(DEMO, demo, cause(why), u32(op), str(label), _)');
+    edit('src/ws_base.h', 'X(EPANIC, -16, "the blocking job trapped or its worker crashed") /* spawn_blocking (ws_blocking.h) */',
+      'X(EPANIC, -16, "the blocking job trapped or its worker crashed") \\\n    X(EDEMO, -17, "a demo code")');
+    edit('src/ws_trace.h', 'X(JOB_FINISH, job_finish, u32(outcome), u32(op), u32(worker), _)',
+      'X(JOB_FINISH, job_finish, u32(outcome), u32(op), u32(worker), _) \\\n    X(DEMO, demo, cause(why), u32(op), str(label), _)');
     const made = await import(`data:text/javascript,${encodeURIComponent(gen.generate(tmp))}`);
-    assert.equal(made.ERRORS.EDEMO, -16);
+    assert.equal(made.ERRORS.EDEMO, -17);
     assert.equal(made.ERROR_TEXT.EDEMO, 'a demo code');
-    assert.equal(made.EUSER, -17);
+    assert.equal(made.EUSER, -18);
     assert.deepEqual(made.TRACE_KINDS.at(-1), { kind: 'demo', detail: ['cause', 'why'], a: ['u32', 'op'], b: ['str', 'label'], c: null });
     // A row out of order is refused, like the C side's _Static_assert refuses it.
-    edit('src/ws_base.h', 'X(EDEMO, -16,', 'X(EDEMO, -20,');
-    assert.throws(() => gen.generate(tmp), /EDEMO is -20, expected -16/);
+    edit('src/ws_base.h', 'X(EDEMO, -17,', 'X(EDEMO, -20,');
+    assert.throws(() => gen.generate(tmp), /EDEMO is -20, expected -17/);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

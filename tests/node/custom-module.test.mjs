@@ -16,6 +16,7 @@ test('examples/hello: its own registry, a JS promise awaited from C, exact virtu
   const rt = await rts.open({ wasm: fs.readFileSync(HELLO) });
   assert.deepEqual(rt.entries, ['greet']);
   assert.deepEqual(rt.examples, []);
+  assert.deepEqual(rt.blockingFunctions, [], 'no WS_MODULE_BLOCKING: no blocking functions (the bridge\'s weak default)');
   const asked = [];
   rt.defineHost('greeting', async (who) => { asked.push(who); return `Hi ${who}`; });
   const job = rt.start('greet', { name: 'Ada', count: 4 });

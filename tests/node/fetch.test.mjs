@@ -21,11 +21,14 @@ const fillerHead = (n) =>
     return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
   }).join('');
 
-test('the fetch example: two requests in flight at once, elapsed about the slower one', T, async () => {
+// Both requests are in flight at once: the example's join starts them in one poll, so the trace records both host
+// calls before either settles (run one after the other, each would settle before the next starts). The order is
+// fixed by the program, not by timing, so it holds however loaded the machine is. How long the overlapped run
+// takes against the sum of the delays is speed, measured in bench/ (bench/README.md), not asserted here.
+const hostOrder = (trace) => trace.filter((e) => e.kind === 'host' || e.kind === 'settle').map((e) => e.kind);
+
+test('the fetch example: two requests in flight at once, the run lasts at least the slower one', T, async () => {
   const rt = await rts.open({ baseUrl: server.url, clock: 'real' });
-  // Warm up the fetch path (connection pool, JIT), so the timed run measures the requests.
-  await rt.start('fetch_text', { url: '/api/delay?ms=0&bytes=1' }).promise;
-  await fetch(api('/api/stats/reset'), { method: 'POST' });
   const [slow, fast] = [400, 300];
   const run = await rt.runExample('fetch', {
     a: `/api/delay?ms=${fast}&bytes=1234`,
@@ -33,10 +36,10 @@ test('the fetch example: two requests in flight at once, elapsed about the slowe
   });
   assert.equal(run.value, 'a: HTTP 200, 1234 bytes; b: HTTP 200, 4321 bytes');
   assert.deepEqual(await stats(), { requests: 2, aborted: 0 });
-  // Concurrent: at least the slower delay (1 ms of timer granularity), clearly less than the sum.
+  assert.deepEqual(hostOrder(run.trace), ['host', 'host', 'settle', 'settle'], 'both started before either settled');
+  // The real clock saw the wait: at least the slower delay (1 ms of timer granularity); a lower bound only, which
+  // load cannot break (it only makes runs longer).
   assert.ok(run.elapsedMs >= slow - 1, `elapsed ${run.elapsedMs} >= ${slow}`);
-  // Run one after the other they would take fast + slow = 700 ms at least; 200 ms is left for overhead.
-  assert.ok(run.elapsedMs < fast + slow - 100, `elapsed ${run.elapsedMs} < ${fast + slow} - 100: the requests overlapped`);
   checkTraceInvariants(run.trace);
   const hosts = run.trace.filter((e) => e.kind === 'host');
   assert.deepEqual(hosts.map((e) => e.name), ['fetch', 'fetch']);
@@ -51,9 +54,12 @@ test('the fetch example on the virtual clock follows real time while waiting', T
   const rt = await rts.open({ baseUrl: server.url });
   const run = await rt.runExample('fetch', { a: '/api/delay?ms=250&bytes=10', b: '/api/delay?ms=300&bytes=20' });
   assert.equal(run.value, 'a: HTTP 200, 10 bytes; b: HTTP 200, 20 bytes');
-  // (The virtual clock catches up with real time when the host answers, so a few ms may go uncounted.)
-  assert.ok(run.elapsedMs >= 290 && run.elapsedMs < 550 - 100, `elapsed ${run.elapsedMs}: about 300, not 550`);
   assert.deepEqual(await stats(), { requests: 2, aborted: 0 });
+  // The requests overlap (see hostOrder), and while they are in flight the virtual clock follows real time: it
+  // reads at least the slower delay when they are done. (It catches up with real time when the host answers, so a
+  // few ms may go uncounted; a lower bound only, which load cannot break.)
+  assert.deepEqual(hostOrder(run.trace), ['host', 'host', 'settle', 'settle'], 'both started before either settled');
+  assert.ok(run.elapsedMs >= 290, `elapsed ${run.elapsedMs}: the virtual clock moved with the 300 ms wait`);
   // HTTP errors are results in the example too.
   const r404 = await rt.runExample('fetch', { a: '/api/status/404', b: '/api/delay?status=503&bytes=7' });
   assert.match(r404.value, /^a: HTTP 404, \d+ bytes; b: HTTP 503, 7 bytes$/);
@@ -107,10 +113,9 @@ test('a large body (8 MiB) arrives whole, and its memory is freed', T, async () 
 
 test('a fetch aborted by a timeout is ETIMEDOUT and the server sees the request aborted', T, async () => {
   const rt = await rts.open({ baseUrl: server.url });
-  const t0 = performance.now();
   await rejectsWith(rt.start('fetch_text', { url: '/api/delay?ms=2000', timeout: 50 }).promise, 'ETIMEDOUT');
-  const took = performance.now() - t0;
-  assert.ok(took < 1500, `rejected after ${took} ms, long before the 2000 ms response`);
+  // Rejected before the 2000 ms response: the server sees the request aborted, which it would not once it had
+  // answered (a fact about order, not a wall-clock bound that load could break).
   const s = await eventually(async () => {
     const st = await stats();
     return st.aborted >= 1 && st;

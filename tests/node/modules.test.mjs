@@ -20,8 +20,8 @@ after(async () => {
   await server?.close();
 });
 
-const STANDARD = ['host_echo', 'host_many', 'fetch_text', 'sleep', 'never', 'trap'];
-const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'timeout', 'channel', 'fetch',
+const STANDARD = ['host_echo', 'host_many', 'fetch_text', 'sleep', 'never', 'trap', 'spawn_blocking'];
+const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'offload', 'timeout', 'channel', 'fetch',
   'crawler', 'abort', 'token'];
 
 test('the exported URLs name the two files in dist/', () => {
@@ -72,10 +72,12 @@ test('the default module\'s standard entries work: host calls, sleep, fetch, abo
 
 // The size budget of the module every user loads (the benchmark issue's target). Sizes are deterministic for a
 // given toolchain (Debian's emscripten 3.1.6 here), so this is a budget check, not a timing: it fails when the core
-// or the bridge grows past it, and the growth has to be paid for elsewhere or the budget argued again.
-test('the default module stays within its 32 KiB budget', async () => {
+// or the bridge grows past it, and the growth has to be paid for elsewhere or the budget argued again. Argued once:
+// from 32 KiB to 36 KiB for spawn_blocking, which the default module must offer (its pool side, about 1.3 KB, and
+// the spawn_blocking entry with the standard blocking functions, about 1.9 KB: docs/blocking.md).
+test('the default module stays within its 36 KiB budget', async () => {
   const { statSync } = await import('node:fs');
   const size = statSync(WASM_FILE).size;
-  assert.ok(size <= 32768, `dist/wasync.wasm is ${size} bytes, over the 32 768-byte budget`);
+  assert.ok(size <= 36864, `dist/wasync.wasm is ${size} bytes, over the 36 864-byte budget`);
   assert.ok(statSync(EXAMPLES_WASM_FILE).size > size, 'the examples module holds more than the default one');
 });

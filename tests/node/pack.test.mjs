@@ -38,7 +38,7 @@ test('npm pack -> npm install into an empty folder -> import, start an entry, ru
   const files = info.files.map((f) => f.path);
   for (const f of ['package.json', 'LICENSE', 'README.md', 'dist/index.js', 'dist/inline.js', 'dist/trace.js', 'dist/wasync.wasm',
     'dist/wasync-examples.wasm', 'dist/examples.js', 'dist/inline-examples.js', 'index.d.ts', 'inline.d.ts', 'trace.d.ts', 'examples.d.ts',
-    'inline-examples.d.ts']) {
+    'inline-examples.d.ts', 'dist/cc.js', 'dist/cc-kit.json', 'cc.d.ts']) {
     assert.ok(files.includes(f), `the tarball has ${f} (has: ${files.join(', ')})`);
   }
   // The loader ships minified with its source maps (scripts/build-js.mjs); the readable sources stay in the repository.
@@ -51,7 +51,8 @@ test('npm pack -> npm install into an empty folder -> import, start an entry, ru
   // Install into an empty folder.
   const app = path.join(tmp, 'app');
   fs.mkdirSync(app);
-  await sh('npm', ['install', '--no-audit', '--no-fund', tgz], app);
+  // --omit=optional: the compiler for C without emscripten (@yowasp/clang, 105 MB) is the test's own step below
+  await sh('npm', ['install', '--no-audit', '--no-fund', '--omit=optional', tgz], app);
   const installed = path.join(app, 'node_modules', 'wasync');
   for (const f of ['wasync.wasm', 'wasync-examples.wasm']) {
     assert.ok(fs.existsSync(path.join(installed, 'dist', f)), `dist/${f} was installed`);
@@ -103,5 +104,28 @@ test('npm pack -> npm install into an empty folder -> import, start an entry, ru
     const ran = await run(bin, ['run', 'join', '--trace'], { cwd: app, timeout: 60_000 });
     assert.match(ran.stdout, /3000/);
     assert.match(ran.stdout, /spawn/);
+
+    // run-c: without the optional compiler, one line that says how to get it; with it (the workspace's copy,
+    // linked where npm would install it), the installed package's kit and wasync/cc compile and run a file
+    assert.deepEqual(Object.keys(pkg.optionalDependencies ?? {}), ['@yowasp/clang']);
+    fs.writeFileSync(path.join(app, 'twice.c'), [
+      '#include "ws_module.h"',
+      'WS_ASYNC(twice, { int64_t n; })',
+      '{ WS_BEGIN(); WS_RETURN(self->n * 2); WS_END(); }',
+      'static void twice_init(void *f, const wsx_args *a) { twice *self = f; WS_ASYNC_INIT(twice, self); self->n = a->num[0]; }',
+      'static const wsx_param twice_params[] = { WSX_PARAM_INT("n", "n", 1, 0, 100) };',
+      'WS_ENTRY(twice, .init = twice_init, WSX_PARAMS(twice_params));',
+      '',
+    ].join('\n'));
+    const without = await run(bin, ['run-c', 'twice.c', 'n=21'], { cwd: app, timeout: 60_000 }).then(() => null, (e) => e);
+    assert.equal(without?.code, 2);
+    assert.equal(without.stderr, 'wasync run-c: @yowasp/clang is not installed: it is an optional dependency of wasync (npm install wasync without --omit=optional, or npm install @yowasp/clang)\n');
+    const workspaceClang = path.join(PKG_DIR, '..', 'node_modules', '@yowasp', 'clang');
+    if (fs.existsSync(workspaceClang)) {
+      fs.mkdirSync(path.join(app, 'node_modules', '@yowasp'), { recursive: true });
+      fs.symlinkSync(workspaceClang, path.join(app, 'node_modules', '@yowasp', 'clang'));
+      const withClang = await run(bin, ['run-c', 'twice.c', 'n=21'], { cwd: app, timeout: 300_000 });
+      assert.match(withClang.stdout, /^twice: value 42, /m);
+    }
   }
 });

@@ -2,7 +2,8 @@
 // The wasync command line: list the built-in examples, run one and print its poll trace. It loads the examples
 // module (dist/wasync-examples.wasm), not the default one, which has no examples.
 //
-//   wasync build <app.c> [more.c ...] -o <app.wasm>   (bin/build.js: a module of your own, with emcc)
+//   wasync build <app.c> [more.c ...] -o <app.wasm>   (bin/build.js: a module of your own, with emcc or @yowasp/clang)
+//   wasync run-c <file.c> [--trace] [--entry NAME]     (bin/run-c.js: compile with @yowasp/clang and run, no emcc)
 //   wasync list
 //   wasync run <example> [--trace] [--real] [--budget N] [--slice MS] [--base-url URL] [--chrome FILE] [name=value ...]
 
@@ -13,10 +14,13 @@ import { dirname, resolve } from 'node:path';
 import { createRuntime, traceToText, traceToChrome } from 'wasync';
 import { EXAMPLES_WASM } from 'wasync/examples';
 import { buildCommand } from './build.js';
+import { runCCommand } from './run-c.js';
 
 const USAGE = `usage:
   wasync build <app.c> [more.c ...] -o <app.wasm> [options]
                                        build a module of your own entry points (wasync build --help)
+  wasync run-c <file.c> [--trace] [--entry NAME] [--arg name=value ...]
+                                       compile your C in Node (no emscripten) and run one entry (wasync run-c --help)
   wasync list                          list the built-in examples
   wasync run <example> [options] [param=value ...]
 options:
@@ -77,6 +81,10 @@ async function main(argv) {
   }
   if (command === 'build') {
     await buildCommand(rest);
+    return;
+  }
+  if (command === 'run-c') {
+    await runCCommand(rest);
     return;
   }
   if (command === 'list') {

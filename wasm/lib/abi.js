@@ -12,11 +12,18 @@
 //   op_cancel(slot, gen)                 the future awaiting an operation was dropped               -> ops
 //   host_call_v(slot, gen, name, name_len, values, count) -> err   a typed host call              -> ops
 //   handle_release(handle)               C no longer needs a handle                                 -> ops
-// and env.emscripten_notify_memory_growth(), which tells the memory view to renew itself.
+//   blocking_start(slot, gen, index, name, len, input, len) -> err   spawn_blocking queues a job   -> blocking
+// and env.emscripten_notify_memory_growth(), which tells the memory view to renew itself (a module linked by
+// wasync/cc grows memory without that call: memory.js notices the detached view), and wasi_snapshot_preview1
+// (wasi.js: stdio to the stdout/stderr options, the clocks, random), which only a module that uses the C library's
+// stdio, time or rand imports.
 import { FLAGS } from './contract.js';
+import { wasiImports } from './wasi.js';
 
-/** Instantiates `module` wired to `driver` (schedule.js), `ops` (host.js) and `mem` (memory.js). */
-export async function instantiate(module, { driver, ops, mem }) {
+/** Instantiates `module` wired to `driver` (schedule.js), `ops` (host.js), `mem` (memory.js), `blocking`
+ * (blocking.js) and the stdout and stderr of `opts` (options.js). */
+export async function instantiate(module, { driver, ops, mem, blocking, opts = {} }) {
+  let ex = null;
   const imports = {
     wasync: {
       now_ms: () => performance.now(),
@@ -29,13 +36,16 @@ export async function instantiate(module, { driver, ops, mem }) {
       op_cancel: (slot, gen) => ops.cancel(slot, gen),
       host_call_v: (slot, gen, np, nl, ap, n) => ops.hostCallV(slot, gen, np, nl, ap, n),
       handle_release: (h) => ops.handles.release(h),
+      blocking_start: (slot, gen, i, np, nl, ip, il) => blocking.start(slot, gen, i, np, nl, ip, il),
     },
     // Memory growth detaches every view of the old buffer.
     env: { emscripten_notify_memory_growth: () => mem.grew() },
+    wasi_snapshot_preview1: wasiImports(() => ex.memory, opts),
   };
   const instance = await WebAssembly.instantiate(module, imports);
-  instance.exports._initialize?.();
-  return instance.exports;
+  ex = instance.exports;
+  ex._initialize?.();
+  return ex;
 }
 
 /** wsx_init's flags for the checked options. */

@@ -19,6 +19,7 @@ export const ERRORS = Object.freeze({
   ESTATE: -13,
   ELAGGED: -14,
   ENOTHELD: -15,
+  EPANIC: -16,
 });
 /** The C description of each code (ws_strerror). */
 export const ERROR_TEXT = Object.freeze({
@@ -37,9 +38,10 @@ export const ERROR_TEXT = Object.freeze({
   ESTATE: 'polled at a state it does not know',
   ELAGGED: 'lagged: the receiver missed messages',
   ENOTHELD: 'released more permits than are held',
+  EPANIC: 'the blocking job trapped or its worker crashed',
 });
 /** The first code free for applications: codes <= EUSER pass through as application errors. */
-export const EUSER = -16;
+export const EUSER = -17;
 /** Wake causes (WS_CAUSES), indexed by ws_cause. */
 export const CAUSES = Object.freeze(['spawn', 'timer', 'channel', 'task', 'self', 'host', 'fetch', 'notify', 'abort']);
 /** ws_runtime_run statuses (WS_RUN_STATUSES). */
@@ -130,6 +132,21 @@ export const TRACE_KINDS = Object.freeze([
     detail: Object.freeze(['u32', 'outcome']),
     a: Object.freeze(['u32', 'branch']),
     b: Object.freeze(['u32', 'branches']),
+    c: null,
+  }),
+  Object.freeze({ kind: 'job_queue', detail: null, a: Object.freeze(['u32', 'op']), b: null, c: null }),
+  Object.freeze({
+    kind: 'job_start',
+    detail: null,
+    a: Object.freeze(['u32', 'op']),
+    b: Object.freeze(['u32', 'worker']),
+    c: null,
+  }),
+  Object.freeze({
+    kind: 'job_finish',
+    detail: Object.freeze(['u32', 'outcome']),
+    a: Object.freeze(['u32', 'op']),
+    b: Object.freeze(['u32', 'worker']),
     c: null,
   }),
 ]);

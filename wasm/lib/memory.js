@@ -8,7 +8,7 @@ const text = new TextDecoder();
 export class Memory {
   #ex = null;
   #memory = null;
-  #view = null;           // a Uint8Array over memory, renewed only when memory grows
+  #view = null;           // a Uint8Array over memory, renewed only when memory grows (or its buffer is detached)
   scratch = 0;            // address and size of the C scratch buffer for small outcomes
   scratchSize = 0;
 
@@ -23,7 +23,9 @@ export class Memory {
   get buffer() { return this.#memory.buffer; }
 
   u8() {
-    if (this.#view === null) this.#view = new Uint8Array(this.#memory.buffer);
+    // byteLength 0: the buffer was detached by a growth nobody announced (wasi-libc's sbrk, in a module linked by
+    // wasync/cc, grows memory without emscripten_notify_memory_growth)
+    if (this.#view === null || this.#view.byteLength === 0) this.#view = new Uint8Array(this.#memory.buffer);
     return this.#view;
   }
 

@@ -2,7 +2,7 @@
 import { describe, named } from './errors.js';
 import { isPackageModule } from './load.js';
 
-const KNOWN = new Set(['clock', 'trace', 'traceCapacity', 'traceKeep', 'budget', 'sliceMs', 'wasm', 'baseUrl', 'runLimitMs']);
+const KNOWN = new Set(['clock', 'trace', 'traceCapacity', 'traceKeep', 'budget', 'sliceMs', 'wasm', 'baseUrl', 'runLimitMs', 'stdout', 'stderr', 'blockingWorkers', 'blockingKeepAliveMs']);
 
 // An options object of `fn` with only the `known` keys, or a TypeError naming what is wrong with it.
 function checkKeys(fn, o, known) {
@@ -51,6 +51,19 @@ function baseUrlOf(v) {
   }
 }
 
+// Where a module's printf output goes (wasi.js): a function given the text, or undefined for the console.
+function sinkOf(name, v) {
+  if (v === undefined || typeof v === 'function') return v;
+  throw new TypeError(`createRuntime: ${name} must be a function (text) => void, not ${describe(v)}`);
+}
+
+// The blocking pool's default size (tokio's is far larger, but its threads mostly wait on I/O; these compute):
+// one worker per core but the one the event loop runs on, at least one.
+function defaultWorkers() {
+  const cores = globalThis.navigator?.hardwareConcurrency ?? globalThis.process?.getBuiltinModule?.('node:os')?.availableParallelism?.() ?? 2;
+  return Math.min(256, Math.max(1, cores - 1));
+}
+
 /** Returns the options with defaults, or throws a TypeError that names the bad option. */
 export function checkOptions(o) {
   const fn = 'createRuntime';
@@ -72,6 +85,10 @@ export function checkOptions(o) {
     wasm: wasmOf(o.wasm),
     baseUrl: baseUrlOf(o.baseUrl),
     runLimitMs: int(fn, 'runLimitMs', o.runLimitMs, 600000, 1, 1e9),
+    stdout: sinkOf('stdout', o.stdout),
+    stderr: sinkOf('stderr', o.stderr),
+    blockingWorkers: int(fn, 'blockingWorkers', o.blockingWorkers, defaultWorkers(), 1, 256),
+    blockingKeepAliveMs: int(fn, 'blockingKeepAliveMs', o.blockingKeepAliveMs, 10000, 0, 3600000),
   };
 }
 

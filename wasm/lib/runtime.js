@@ -4,9 +4,11 @@
 //   fetch.js     ws_fetch                         memory.js   strings and byte blocks in wasm memory
 //   args.js      entry point arguments            contract.js constants shared with C (generated)
 //   errors.js    WasyncError                      trace.js    trace decoding and export
+//   blocking.js  spawn_blocking's pool (pool.js)
 
 import { instantiate, initFlags } from './abi.js';
 import { encodeArgs } from './args.js';
+import { Blocking } from './blocking.js';
 import { STATS, TRACE_RECORD } from './contract.js';
 import { WasyncError, codeOf, errorFrom, describe, named } from './errors.js';
 import { HostOps } from './host.js';
@@ -24,6 +26,7 @@ export class Runtime {
   #mem = new Memory();
   #driver;
   #ops;
+  #blocking;
   #jobs = new Map();      // job index -> { resolve, reject, done, cleanup }
   #strings = new Map();
   #entries = [];
@@ -33,15 +36,17 @@ export class Runtime {
     this.#opts = opts;
     this.#driver = new Driver(opts, { onJobsDone: () => this.#reap(), onFail: (err) => this.#failed(err) });
     this.#ops = new HostOps(this.#driver, this.#mem, opts);
+    this.#blocking = new Blocking(opts, this.#driver, this.#ops, this.#mem);
   }
 
   /** @internal */
   async _instantiate(module) {
-    const ex = await instantiate(module, { driver: this.#driver, ops: this.#ops, mem: this.#mem });
+    const ex = await instantiate(module, { driver: this.#driver, ops: this.#ops, mem: this.#mem, opts: this.#opts, blocking: this.#blocking });
     this.#ex = ex;
     this.#driver.ex = ex;
     this.#ops.ex = ex;
     this.#mem.attach(ex);
+    this.#blocking.attach(ex, module);
     const o = this.#opts;
     const rc = ex.wsx_init(initFlags(o), o.trace ? o.traceCapacity : 0, o.budget, o.sliceMs);
     if (rc !== OK) throw errorFrom(rc, `cannot create the runtime: ${codeOf(rc)}`);
@@ -92,6 +97,7 @@ export class Runtime {
   // The runtime closed or trapped (Driver.fail): every operation is forgotten, every job rejects.
   #failed(err) {
     this.#ops.failAll(err);
+    this.#blocking.close();
     for (const job of this.#jobs.values()) {
       job.cleanup();
       job.reject(err);
@@ -293,7 +299,18 @@ export class Runtime {
     return out;
   }
 
-  /** Drops every task; pending promises reject with ECLOSED. Idempotent. */
+  /** The blocking functions this module registers (ws_blocking.h), which spawn_blocking can name. */
+  get blockingFunctions() {
+    this.#check();
+    return this.#blocking.names.slice();
+  }
+
+  /** The blocking pool: { workers, busy, queued, started, finished, removed, discarded, panicked, workersStarted }. */
+  blockingStats() {
+    return this.#blocking.stats();
+  }
+
+  /** Drops every task; pending promises reject with ECLOSED; the blocking pool's workers are terminated. Idempotent. */
   close() {
     if (this.#driver.dead) return;
     if (this.#driver.running) throw new WasyncError('EBUSY', 'close cannot be called from inside a poll');

@@ -1,7 +1,7 @@
 // stage-c.mjs: copies the C a module needs into the package before `npm pack` (the prepack script), so that an
 // installed package builds modules without a checkout of the repository:
 //   c/include/  the public headers: the core's (src/*.h but the internal ones and the POSIX host) and the module API
-//               (ws_module.h, ws_js.h)
+//               (ws_module.h, ws_js.h, ws_blocking.h)
 //   c/core/     the core's sources (src/*.c but the native-only host_posix.c and trace_text.c) and its internal
 //               headers (ws_internal.h, *_internal.h)
 //   c/bridge/   the JS bridge and the standard entry points (wasm/src/*.c, entries.h)
@@ -16,7 +16,7 @@ const core = path.join(pkg, '..', 'src');
 const bridge = path.join(pkg, 'src');
 const out = path.join(pkg, 'c');
 const NATIVE_ONLY = new Set(['host_posix.c', 'trace_text.c', 'ws_host_posix.h']);
-const PUBLIC_BRIDGE_HEADERS = new Set(['ws_module.h', 'ws_js.h']);
+const PUBLIC_BRIDGE_HEADERS = new Set(['ws_module.h', 'ws_js.h', 'ws_blocking.h']);
 
 if (process.argv.includes('--clean')) {
   fs.rmSync(out, { recursive: true, force: true });

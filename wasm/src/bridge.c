@@ -235,6 +235,8 @@ EXPORT("wsx_clock_advance") int wsx_clock_advance(double ms)
 
 EXPORT("wsx_error_message") const char *wsx_error_message(void) { return message; }
 
+ws_runtime *wsx_runtime(void) { return rt; }
+
 /* ---- memory for JS ---- */
 
 /* A block JS fills with an outcome (host call result, fetch response) before wsx_op_complete. Its data starts 4

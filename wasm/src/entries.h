@@ -17,9 +17,10 @@
 /* The standard entry points (entry_points.c: wasync_add_module(... STANDARD_ENTRIES)), for a registry to list. */
 extern const wsx_entry wsx_entry_host_echo, wsx_entry_host_many, wsx_entry_fetch_text, wsx_entry_sleep,
     wsx_entry_never, wsx_entry_trap;
+/* spawn_blocking, in blocking_entries.c: compiled with the standard entries, declared below. */
 #define WSX_STANDARD_ENTRIES                                                                                        \
     &wsx_entry_host_echo, &wsx_entry_host_many, &wsx_entry_fetch_text, &wsx_entry_sleep, &wsx_entry_never,          \
-        &wsx_entry_trap
+        &wsx_entry_trap, &wsx_entry_spawn_blocking
 
 /* Entries that exercise the bridge (entry_points_bridge.c), in the examples module only. */
 extern const wsx_entry wsx_entry_host_select, wsx_entry_host_timeout, wsx_entry_host_values, wsx_entry_host_relay,
@@ -30,15 +31,21 @@ extern const wsx_entry wsx_entry_host_select, wsx_entry_host_timeout, wsx_entry_
 
 /* The package's examples (wasm/examples/), in the order the playground lists them. */
 extern const wsx_entry wsx_example_lazy, wsx_example_sequential, wsx_example_join, wsx_example_spawn,
-    wsx_example_blocking, wsx_example_cooperative, wsx_example_timeout, wsx_example_channel, wsx_example_fetch,
-    wsx_example_crawler, wsx_example_abort;
+    wsx_example_blocking, wsx_example_cooperative, wsx_example_offload, wsx_example_timeout, wsx_example_channel,
+    wsx_example_fetch, wsx_example_crawler, wsx_example_abort;
 extern const wsx_entry wsx_example_token;
 #define WSX_EXAMPLE_ENTRIES                                                                                         \
     &wsx_example_lazy, &wsx_example_sequential, &wsx_example_join, &wsx_example_spawn, &wsx_example_blocking,       \
-        &wsx_example_cooperative, &wsx_example_timeout, &wsx_example_channel, &wsx_example_fetch,                   \
-        &wsx_example_crawler, &wsx_example_abort,                                                                    \
-        &wsx_example_token
+        &wsx_example_cooperative, &wsx_example_offload, &wsx_example_timeout, &wsx_example_channel,                 \
+        &wsx_example_fetch, &wsx_example_crawler, &wsx_example_abort, &wsx_example_token
 const wsx_entry *wsx_entry_find(const char *name, uint32_t len);
+
+/* The instance's runtime (bridge.c: one per instance), NULL before wsx_init and after wsx_shutdown: for the other
+ * exports of the bridge (blocking.c). */
+ws_runtime *wsx_runtime(void);
+
+/* The standard entry that runs a blocking function (blocking_entries.c). */
+extern const wsx_entry wsx_entry_spawn_blocking;
 
 /* Parses "name=value\n" lines into args for `e`, copying strings into `block` (which the caller frees).
  * Returns WS_OK, or WS_EINVAL with a message in *msg (static or in `errbuf`). */

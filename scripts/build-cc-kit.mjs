@@ -1,0 +1,96 @@
+// build-cc-kit.mjs: builds wasm/dist/cc-kit.json, what compiling a module without emscripten needs besides the
+// compiler: the core (src/*.c) and the bridge (wasm/src/*.c) precompiled by @yowasp/clang into two archives, and the
+// headers a module includes. `wasync/cc` (wasm/lib/cc/compile.js) then compiles a user's file and links it against
+// them, in a page's Worker or in Node. Run by scripts/build-wasm.sh; needs the workspace's devDependency
+// @yowasp/clang (npm ci). Format: docs/compiler.md ("The kit").
+//
+//   libwasync.a          the core and the bridge: linked whole (--whole-archive), because nothing in a user's
+//                        objects refers to the bridge's exports, and wasm-ld would otherwise drop every member
+//   libwasync-entries.a  the standard entries and the bridge's test entries (entry_points*.c): linked as a plain
+//                        archive, so only a registry that names them (WSX_STANDARD_ENTRIES) pulls them in
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as clang from '@yowasp/clang';
+import { loadToolchain, runTool, cc1Command, fileAt, putFile } from '../wasm/lib/cc/toolchain.js';
+import { KIT_FORMAT, normalizeIncludes } from '../wasm/lib/cc/compile.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'wasm', 'dist', 'cc-kit.json');
+const flags = JSON.parse(fs.readFileSync(path.join(root, 'wasm', 'cmake', 'flags.json'), 'utf8'));
+// The same lists as scripts/stage-c.mjs: native-only files stay out; registry*.c are the package's own registries.
+const NATIVE_ONLY = new Set(['host_posix.c', 'trace_text.c', 'ws_host_posix.h']);
+const ENTRY_SOURCES = new Set(['entry_points.c', 'entry_points_bridge.c']);
+const COLD = new Set(['bridge.c', 'entries.c', 'js_ops.c', 'entry_points.c', 'entry_points_bridge.c']); // as wasync.cmake
+
+const t0 = performance.now();
+const ls = (dir, re) => fs.readdirSync(path.join(root, dir)).filter((f) => re.test(f) && !NATIVE_ONLY.has(f)).sort();
+const core = ls('src', /\.c$/).map((f) => `src/${f}`);
+const bridge = ls('wasm/src', /\.c$/).filter((f) => !f.startsWith('registry')).map((f) => `wasm/src/${f}`);
+
+// The headers a module may include, at their repository paths (mounted under /wasync/ with -I for each folder, and
+// -fmacro-prefix-map=/wasync/=, so a trace's await points read "wasm/examples/fake_fetch.h:12" as in the emscripten
+// build). The compiler's in-memory file system cannot resolve `..`: the examples' `#include "../src/entries.h"` is
+// rewritten to `#include "entries.h"`, on the same line, which the -I folders find.
+const INCLUDE = ['src', 'wasm/src', 'wasm/examples'];
+const headerText = {};
+for (const dir of INCLUDE) {
+  for (const f of ls(dir, /\.h$/)) {
+    if (f.endsWith('_internal.h')) continue; // the core's private headers: the core is precompiled
+    headerText[`${dir}/${f}`] = normalizeIncludes(fs.readFileSync(path.join(root, dir, f), 'utf8'));
+  }
+}
+
+// The tree: the sources at their repository paths under /wasync/, so __FILE__ (which traces show) reads
+// "src/task.c" as in the emscripten build (-fmacro-prefix-map=/wasync/=).
+const tree = {};
+for (const rel of [...core, ...bridge]) putFile(tree, `/wasync/${rel}`, fs.readFileSync(path.join(root, rel), 'utf8'));
+for (const dir of ['src', 'wasm/src']) {
+  for (const f of ls(dir, /\.h$/)) putFile(tree, `/wasync/${dir}/${f}`, fs.readFileSync(path.join(root, dir, f), 'utf8'));
+}
+
+await loadToolchain(clang);
+const tLoaded = performance.now();
+const base = [...flags.compile, '-Wall', '-Wextra', '-I/wasync/src', '-I/wasync/wasm/src', '-fmacro-prefix-map=/wasync/='];
+const hot = await cc1Command(clang, base);
+const cold = await cc1Command(clang, [...base, ...flags.coldCompile]);
+const objects = { main: [], entries: [] };
+for (const rel of [...core, ...bridge]) {
+  const name = path.basename(rel);
+  const obj = `/obj/${name.replace(/\.c$/, '.o')}`;
+  const r = await runTool(clang, (COLD.has(name) ? cold : hot)(`/wasync/${rel}`, obj), tree);
+  if (r.code !== 0 || r.output.trim()) {
+    // the package's C compiles without a warning at -Wall -Wextra; anything else is a regression to see
+    process.stderr.write(r.output);
+    if (r.code !== 0) throw new Error(`build-cc-kit: compiling ${rel} failed`);
+  }
+  putFile(tree, obj, fileAt(r.files, obj));
+  (ENTRY_SOURCES.has(name) ? objects.entries : objects.main).push(obj);
+}
+const tCompiled = performance.now();
+
+const archives = [];
+for (const [name, objs, wholeArchive] of [['libwasync.a', objects.main, true], ['libwasync-entries.a', objects.entries, false]]) {
+  const r = await runTool(clang, ['ar', 'rcs', `/obj/${name}`, ...objs], tree);
+  if (r.code !== 0) throw new Error(`build-cc-kit: ar ${name} failed: ${r.output}`);
+  const bytes = fileAt(r.files, `/obj/${name}`);
+  archives.push({ name, wholeArchive, base64: Buffer.from(bytes).toString('base64'), bytes: bytes.length });
+}
+
+const kit = {
+  format: KIT_FORMAT,
+  wasync: JSON.parse(fs.readFileSync(path.join(root, 'wasm', 'package.json'), 'utf8')).version,
+  clang: clang.version,
+  include: INCLUDE,
+  compile: flags.compile,
+  coldCompile: flags.coldCompile,
+  // emscripten's -sINITIAL_MEMORY=1048576 -sTOTAL_STACK=65536 (flags.json) in wasm-ld's words; memory grows
+  link: ['-z', 'stack-size=65536', '--initial-memory=1048576'],
+  headers: headerText,
+  archives,
+};
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(out, JSON.stringify(kit));
+const ms = (a, b) => `${((b - a) / 1000).toFixed(1)} s`;
+console.log(`build-cc-kit: wasm/dist/cc-kit.json ${fs.statSync(out).size} bytes (${archives.map((a) => `${a.name} ${a.bytes}`).join(', ')}, `
+  + `${Object.keys(headerText).length} headers); toolchain load ${ms(t0, tLoaded)}, ${core.length + bridge.length} files ${ms(tLoaded, tCompiled)}, total ${ms(t0, performance.now())}`);

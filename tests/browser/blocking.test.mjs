@@ -1,0 +1,192 @@
+// spawn_blocking in Chromium: the pool's workers are Web Workers (from a blob: URL, no cross-origin isolation), each
+// an instance of the module the page compiled. The same cases as tests/node/blocking.test.mjs, run inside a page
+// served by the local server (the package's readable sources at /pkg/): results, many jobs, queueing in FIFO order,
+// drop before and after start, a trapping job, close while jobs run, 8 MiB, two runtimes, bad input. No timing is
+// asserted: order comes from the trace and from the pool's counters.
+//   node --test tests/browser/blocking.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness } from './harness.mjs';
+
+const T = { timeout: 120_000 };
+let h, context, page;
+const errors = [];
+
+before(async () => {
+  h = await startHarness();
+  context = await h.browser.newContext();
+  page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  // An empty page of the server's origin: the package's modules and workers load from it.
+  await page.goto(`${h.base}/pkg/package.json`);
+  await page.evaluate(async () => {
+    const w = await import('/pkg/index.js');
+    globalThis.W = w;
+    // polls `f` until it holds (a bounded number of 10 ms waits)
+    globalThis.until = async (f, what) => {
+      for (let i = 0; i < 3000; i++) {
+        if (f()) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`${what} did not happen`);
+    };
+    globalThis.job = (rt, fn, input = '', more = {}) => rt.start('spawn_blocking', { fn, input, ...more });
+    globalThis.codeOf = (p) => p.then(() => 'resolved', (e) => `${e.code}: ${e.message}`);
+  });
+}, { timeout: 60_000 });
+
+after(async () => {
+  await context?.close();
+  await h?.close();
+});
+
+test('results, many jobs, the pool lazily started with Web Workers', T, async () => {
+  const r = await page.evaluate(async () => {
+    const rt = await W.createRuntime({ clock: 'virtual', trace: true, blockingWorkers: 2 });
+    const before = rt.blockingStats().workersStarted;
+    const primes = await Promise.all(['100', '1000', '100000'].map((n) => job(rt, 'count_primes', n).promise));
+    const echoed = await job(rt, 'echo', 'héllo ✓').promise;
+    const many = await Promise.all(Array.from({ length: 200 }, (_, i) => job(rt, 'echo', `j${i}`).promise));
+    const s = rt.blockingStats();
+    const workers = [...new Set(rt.readTrace().filter((e) => e.kind === 'job_start').map((e) => e.worker))].sort();
+    rt.close();
+    return { before, primes, echoed, manyOk: many.every((v, i) => v === `j${i}`), s, workers, isolated: globalThis.crossOriginIsolated };
+  });
+  assert.equal(r.before, 0);
+  assert.deepEqual(r.primes, ['25', '168', '9592']);
+  assert.equal(r.echoed, 'héllo ✓');
+  assert.ok(r.manyOk);
+  assert.equal(r.s.started, 204);
+  assert.equal(r.s.workersStarted, 2);
+  assert.deepEqual(r.workers, [1, 2]);
+  assert.equal(r.isolated, false, 'no cross-origin isolation needed');
+});
+
+test('more jobs than workers: FIFO, one at a time; the executor polls a sleep while a job runs', T, async () => {
+  const r = await page.evaluate(async () => {
+    const rt = await W.createRuntime({ clock: 'virtual', trace: true, blockingWorkers: 1 });
+    const jobs = ['30000', '20000', '10000'].map((n) => job(rt, 'count_primes', n));
+    await until(() => rt.blockingStats().queued === 2, 'two queued');
+    const out = await Promise.all(jobs.map((j) => j.promise));
+    const ev = rt.readTrace().filter((e) => e.kind.startsWith('job_'));
+    const long = job(rt, 'count_primes', '4000000');
+    await until(() => rt.blockingStats().busy === 1, 'busy');
+    const slept = await rt.start('sleep', { ms: 1 }).promise;
+    const busyAfterSleep = rt.blockingStats().busy;
+    const longOut = await long.promise;
+    rt.close();
+    return {
+      out, slept, busyAfterSleep, longOut,
+      queued: ev.filter((e) => e.kind === 'job_queue').map((e) => e.task),
+      started: ev.filter((e) => e.kind === 'job_start').map((e) => e.task),
+      order: ev.filter((e) => e.kind !== 'job_queue').map((e) => e.kind),
+    };
+  });
+  assert.deepEqual(r.out, ['3245', '2262', '1229']);
+  assert.deepEqual(r.started, r.queued);
+  assert.deepEqual(r.order, ['job_start', 'job_finish', 'job_start', 'job_finish', 'job_start', 'job_finish']);
+  assert.equal(r.slept, 1);
+  assert.equal(r.busyAfterSleep, 1, 'the job still ran when the sleep finished');
+  assert.equal(r.longOut, '283146');
+});
+
+test('drop before start and after start (tokio semantics)', T, async () => {
+  const r = await page.evaluate(async () => {
+    const rt = await W.createRuntime({ clock: 'virtual', trace: true, blockingWorkers: 1 });
+    const first = job(rt, 'count_primes', '4000000');
+    const second = job(rt, 'echo', 'never');
+    await until(() => rt.blockingStats().queued === 1 && rt.blockingStats().busy === 1, 'one running, one queued');
+    second.abort();
+    const secondOut = await codeOf(second.promise);
+    const queuedAfter = rt.blockingStats().queued;
+    first.abort();
+    const firstOut = await codeOf(first.promise);
+    const busyAfterDrop = rt.blockingStats().busy;
+    await until(() => rt.blockingStats().discarded === 1, 'the dropped job finished');
+    const next = await job(rt, 'echo', 'next').promise;
+    const s = rt.blockingStats();
+    const fin = rt.readTrace().filter((e) => e.kind === 'job_finish').map((e) => [e.outcome, e.task]);
+    rt.close();
+    return { secondOut, queuedAfter, firstOut, busyAfterDrop, next, s, fin };
+  });
+  assert.match(r.secondOut, /^ECANCELED/);
+  assert.equal(r.queuedAfter, 0);
+  assert.match(r.firstOut, /^ECANCELED/);
+  assert.equal(r.busyAfterDrop, 1, 'a started job runs on');
+  assert.equal(r.next, 'next');
+  assert.equal(r.s.removed, 1);
+  assert.equal(r.s.started, 2, 'the job dropped before start never started');
+  assert.equal(r.s.workersStarted, 1);
+  assert.deepEqual(r.fin.map(([o, t]) => [o, t === 0]), [[3, true], [0, false]]);
+});
+
+test('a trapping job fails EPANIC and its worker is replaced; close while jobs run rejects them all', T, async () => {
+  const r = await page.evaluate(async () => {
+    const rt = await W.createRuntime({ clock: 'virtual', blockingWorkers: 2 });
+    const other = job(rt, 'count_primes', '300000');
+    const trapped = await codeOf(job(rt, 'trap').promise);
+    const otherOut = await other.promise;
+    const both = await Promise.all([job(rt, 'count_primes', '100').promise, job(rt, 'count_primes', '1000').promise]);
+    const s = rt.blockingStats();
+    const jobs = Array.from({ length: 4 }, () => job(rt, 'count_primes', '4000000'));
+    await until(() => rt.blockingStats().busy === 2, 'two running');
+    rt.close();
+    const closed = await Promise.all(jobs.map((j) => codeOf(j.promise)));
+    return { trapped, otherOut, both, s, closed, after: rt.blockingStats() };
+  });
+  assert.match(r.trapped, /^EPANIC: blocking function 'trap' failed on worker \d: it trapped: .*; the worker was replaced$/);
+  assert.equal(r.otherOut, '25997');
+  assert.deepEqual(r.both, ['25', '168']);
+  assert.equal(r.s.panicked, 1);
+  assert.equal(r.s.workersStarted, 3);
+  assert.ok(r.closed.every((c) => c.startsWith('ECLOSED')), r.closed.join(' / '));
+  assert.equal(r.after.workers, 0);
+});
+
+test('8 MiB out of a job and 8 MiB into one; two runtimes with their own pools', T, async () => {
+  const r = await page.evaluate(async () => {
+    const n = 8 << 20;
+    const a = await W.createRuntime({ clock: 'virtual', blockingWorkers: 1 });
+    const b = await W.createRuntime({ clock: 'virtual', blockingWorkers: 1 });
+    const out = await job(a, 'echo', '', { fill: n }).promise;
+    const abc = 'abcdefghijklmnopqrstuvwxyz';
+    const outOk = out.length === n && out === abc.repeat(Math.ceil(n / 26)).slice(0, n);
+    const text = 'xyz'.repeat((n / 3) | 0);
+    const inOk = (await job(b, 'echo', text).promise) === text;
+    const ja = job(a, 'count_primes', '4000000');
+    await until(() => a.blockingStats().busy === 1, 'a busy');
+    const bOut = await job(b, 'count_primes', '50000').promise;
+    a.close();
+    const aOut = await codeOf(ja.promise);
+    const bAfter = await job(b, 'count_primes', '1000').promise;
+    const counts = [a.blockingStats().workersStarted, b.blockingStats().workersStarted];
+    b.close();
+    return { outOk, inOk, bOut, aOut, bAfter, counts };
+  });
+  assert.ok(r.outOk, '8 MiB out');
+  assert.ok(r.inOk, '8 MiB in');
+  assert.equal(r.bOut, '5133');
+  assert.match(r.aOut, /^ECLOSED/);
+  assert.equal(r.bAfter, '168');
+  assert.deepEqual(r.counts, [1, 1]);
+});
+
+test('bad input: unknown function, failing function, bad pool size; the runtime goes on', T, async () => {
+  const r = await page.evaluate(async () => {
+    const rt = await W.createRuntime({ clock: 'virtual', blockingWorkers: 1 });
+    const unknown = await codeOf(job(rt, 'nope').promise);
+    const failed = await codeOf(job(rt, 'fail', 'on purpose').promise);
+    const bad = await codeOf(job(rt, 'count_primes', 'twelve').promise);
+    const sizes = [];
+    for (const v of [0, '2', NaN]) sizes.push(await W.createRuntime({ blockingWorkers: v }).then(() => 'created', (e) => `${e.name}: ${e.message}`));
+    const still = await job(rt, 'count_primes', '10').promise;
+    rt.close();
+    return { unknown, failed, bad, sizes, still };
+  });
+  assert.equal(r.unknown, "ENOENT: spawn_blocking: no blocking function named 'nope' in this module (registered: 'count_primes', 'echo', 'fail', 'trap')");
+  assert.equal(r.failed, 'EINVAL: fail: on purpose');
+  assert.match(r.bad, /^EINVAL: count_primes: the input must be a decimal number/);
+  for (const s of r.sizes) assert.match(s, /^TypeError: createRuntime: blockingWorkers must be an integer from 1 to 256, not /);
+  assert.equal(r.still, '4');
+  assert.deepEqual(errors, []);
+});
