@@ -6,8 +6,9 @@
 //
 //   libwasync.a          the core and the bridge: linked whole (--whole-archive), because nothing in a user's
 //                        objects refers to the bridge's exports, and wasm-ld would otherwise drop every member
-//   libwasync-entries.a  the standard entries and the bridge's test entries (entry_points*.c): linked as a plain
-//                        archive, so only a registry that names them (WSX_STANDARD_ENTRIES) pulls them in
+//   libwasync-entries.a  the standard entries, the standard blocking functions and the bridge's test entries
+//                        (entry_points*.c, blocking_entries.c): linked as a plain archive, so only a registry that
+//                        names them (WSX_STANDARD_ENTRIES, WSX_STANDARD_BLOCKING) pulls them in
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,15 @@ const out = path.join(root, 'wasm', 'dist', 'cc-kit.json');
 const flags = JSON.parse(fs.readFileSync(path.join(root, 'wasm', 'cmake', 'flags.json'), 'utf8'));
 // The same lists as scripts/stage-c.mjs: native-only files stay out; registry*.c are the package's own registries.
 const NATIVE_ONLY = new Set(['host_posix.c', 'trace_text.c', 'ws_host_posix.h']);
-const ENTRY_SOURCES = new Set(['entry_points.c', 'entry_points_bridge.c']);
-const COLD = new Set(['bridge.c', 'entries.c', 'js_ops.c', 'entry_points.c', 'entry_points_bridge.c']); // as wasync.cmake
+const ENTRY_SOURCES = new Set(['entry_points.c', 'entry_points_bridge.c', 'blocking_entries.c']);
+const COLD = new Set(['bridge.c', 'entries.c', 'js_ops.c', 'blocking.c', 'entry_points.c', 'entry_points_bridge.c', 'blocking_entries.c']); // as wasync.cmake
+
+/** The value of an emscripten -sNAME=VALUE link flag of flags.json. */
+function emSetting(name) {
+  const f = flags.link.find((a) => a.startsWith(`-s${name}=`));
+  if (!f) throw new Error(`build-cc-kit: wasm/cmake/flags.json has no -s${name}=`);
+  return Number(f.split('=')[1]);
+}
 
 const t0 = performance.now();
 const ls = (dir, re) => fs.readdirSync(path.join(root, dir)).filter((f) => re.test(f) && !NATIVE_ONLY.has(f)).sort();
@@ -84,8 +92,8 @@ const kit = {
   include: INCLUDE,
   compile: flags.compile,
   coldCompile: flags.coldCompile,
-  // emscripten's -sINITIAL_MEMORY=1048576 -sTOTAL_STACK=65536 (flags.json) in wasm-ld's words; memory grows
-  link: ['-z', 'stack-size=65536', '--initial-memory=1048576'],
+  // flags.json's -sTOTAL_STACK and -sINITIAL_MEMORY in wasm-ld's words (defined once, there); memory grows
+  link: ['-z', `stack-size=${emSetting('TOTAL_STACK')}`, `--initial-memory=${emSetting('INITIAL_MEMORY')}`],
   headers: headerText,
   archives,
 };

@@ -4,7 +4,8 @@
 # examples/hello/dist/hello.wasm (a module of one's own entry points) with emscripten (emcmake cmake) and
 # Binaryen's wasm-opt; then the kit for compiling C without emscripten (wasm/dist/cc-kit.json: the core and bridge
 # precompiled by @yowasp/clang, scripts/build-cc-kit.mjs); then the package's JavaScript as it ships, minified by
-# esbuild (scripts/build-js.mjs).
+# esbuild (scripts/build-js.mjs); then the playground's C editor and the in-page compiler's C-only sysroot
+# (scripts/build-editor.mjs, scripts/build-cc-resources.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # emcc's JS optimizer needs Debian's node modules (acorn) on this Node.
@@ -24,3 +25,5 @@ for f in wasm/dist/wasync.wasm wasm/dist/wasync-examples.wasm; do
 done
 node scripts/build-cc-kit.mjs
 node scripts/build-js.mjs
+node scripts/build-editor.mjs        # the playground's C editor (CodeMirror) into playground/dist/
+node scripts/build-cc-resources.mjs  # the in-page compiler's C-only sysroot into playground/dist/

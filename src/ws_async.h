@@ -63,8 +63,9 @@
  *   2. Loops and ifs around WS_AWAIT are fine. A `switch` of your own around WS_AWAIT (or WS_YIELD, WS_TRY) works
  *      with labels as values only. With the switch lowering (so in wasm) the await's `case` would bind to your
  *      switch, so it does not compile: with clang (and emcc) "error: overflow converting case value to switch
- *      condition type", with GCC "error: overflow in conversion", each followed by the macro backtrace that ends
- *      in `ws_rule_no_await_inside_your_own_switch`. This holds for a switch on any integer or enum narrower than
+ *      condition type", with GCC "error: [overflow in] conversion from '__int128 unsigned' to '<your type>'
+ *      changes value [-Werror=overflow]", each with the macro backtrace or source line that names
+ *      `ws_rule_no_await_inside_your_own_switch`. This holds for a switch on any integer or enum narrower than
  *      128 bits (without a 128-bit type in the compiler: on anything but unsigned 64-bit), and unless warnings are
  *      switched off altogether (-w). A switch on a 128-bit integer is not caught at compile time: its first resume
  *      finds a state the function does not know, which fails with WS_ESTATE (after an assert, in builds without
@@ -211,6 +212,19 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
 #define WS__CAT2(a, b) a##b
 #define WS__CAT(a, b) WS__CAT2(a, b)
 
+/* Await points are numbered with __COUNTER__, which clang 22 and later report under -Wpedantic as a C2y extension:
+ * silence that around the macros that use it (older compilers do not know the warning, hence __has_warning). */
+#define WS__COUNTER_BEGIN
+#define WS__COUNTER_END
+#if defined(__clang__) && defined(__has_warning)
+#if __has_warning("-Wc2y-extensions")
+#undef WS__COUNTER_BEGIN
+#undef WS__COUNTER_END
+#define WS__COUNTER_BEGIN _Pragma("clang diagnostic push") _Pragma("clang diagnostic ignored \"-Wc2y-extensions\"")
+#define WS__COUNTER_END _Pragma("clang diagnostic pop")
+#endif
+#endif
+
 #if WS_ASYNC_LABELS
 
 /* Labels as values are a GNU extension: silence -Wpedantic about them, and GCC 12's -Wdangling-pointer, which
@@ -245,7 +259,7 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
 /* Awaits a child future (any pointer to a struct whose first member is a ws_future; evaluated once). On Pending,
  * records the await point for the trace and returns; the next poll jumps back here and polls the child again.
  * Once the child is ready it has been dropped, its output kept: read it with WS_OUT / WS_ERR. */
-#define WS_AWAIT(child) WS__AWAIT(child, WS__CAT(ws__resume_, __COUNTER__))
+#define WS_AWAIT(child) WS__COUNTER_BEGIN WS__AWAIT(child, WS__CAT(ws__resume_, __COUNTER__)) WS__COUNTER_END
 #define WS__AWAIT(child, label)                                                                                     \
     do {                                                                                                            \
         self->ws_awaiting = (ws_future *)(child);                                                                   \
@@ -260,7 +274,7 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
     } while (0)
 
 /* Gives the other tasks a turn: wakes itself (cause SELF) and suspends once. Needs no field. */
-#define WS_YIELD() WS__YIELD(WS__CAT(ws__resume_, __COUNTER__))
+#define WS_YIELD() WS__COUNTER_BEGIN WS__YIELD(WS__CAT(ws__resume_, __COUNTER__)) WS__COUNTER_END
 #define WS__YIELD(label)                                                                                            \
     do {                                                                                                            \
         WS__SUSPEND_AT(label)                                                                                       \
@@ -292,10 +306,12 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
 /* Rule 2 at compile time. The dispatch switch is on `case_base + ws_base.resume`, where case_base is 2^64 (2^63
  * without a 128-bit type), and every await's case label carries it too. Inside a switch of your own, the label
  * belongs to your switch instead, whose condition (an int, an enum, a char, a 64-bit integer: anything narrower than
- * 128 bits) cannot hold the value: clang reports "overflow converting case value to switch condition type", GCC
- * "overflow in conversion", both made errors here by a diagnostic pragma around the label, and the compiler's
- * macro backtrace ends at this macro's name, which states the rule. A switch of your own on a 128-bit integer (or,
- * without a 128-bit type, on an unsigned 64-bit one) is not caught: it fails at run time with WS_ESTATE. */
+ * 128 bits) cannot hold the value: clang reports "overflow converting case value to switch condition type"
+ * (-Wswitch), GCC "[overflow in] conversion ... changes value" (-Woverflow), both made errors here by a diagnostic
+ * pragma around the label, and the compiler's message shows this macro's name, which states the rule. A switch of
+ * your own on a 128-bit integer (or, without a 128-bit type, on an unsigned 64-bit one) is not caught: it fails at
+ * run time with WS_ESTATE. Our own switch costs nothing at run time: the compiler folds the constant offset and the
+ * widening away (the guide's module is byte for byte the same size as with a plain switch on the line). */
 #if defined(__SIZEOF_INT128__)
 #define ws_rule_no_await_inside_your_own_switch(point) (((__uint128_t)1 << 64) + (uint16_t)(point))
 #else
@@ -325,7 +341,7 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
         goto ws__unknown_state;                                                                                     \
     case ws_rule_no_await_inside_your_own_switch(WS_ASYNC_START):
 
-#define WS_AWAIT(child) WS__AWAIT(child, WS__POINT())
+#define WS_AWAIT(child) WS__COUNTER_BEGIN WS__AWAIT(child, WS__POINT()) WS__COUNTER_END
 #define WS__AWAIT(child, point)                                                                                     \
     do {                                                                                                            \
         self->ws_awaiting = (ws_future *)(child);                                                                   \
@@ -340,7 +356,7 @@ static inline ws_poll ws_async_unknown_state(ws_future *f)
         self->ws_awaiting = NULL;                                                                                   \
     } while (0)
 
-#define WS_YIELD() WS__YIELD(WS__POINT())
+#define WS_YIELD() WS__COUNTER_BEGIN WS__YIELD(WS__POINT()) WS__COUNTER_END
 #define WS__YIELD(point)                                                                                            \
     do {                                                                                                            \
         self->ws_base.resume = point;                                                                                  \

@@ -74,7 +74,7 @@ int ws_select_all_init(ws_select *f, ws_future **children, uint32_t count, ws_se
  *               WS_BRANCH(&self->stop),      // 0: checked first on every poll (biased)
  *               WS_BRANCH(&self->rx),        // 1
  *               WS_BRANCH(&self->tick));     // 2
- *     switch (WS_SELECTED(&self->sel)) {     // which branch won; no WS_AWAIT inside this switch
+ *     switch (WS_SELECTED(&self->sel)) {     // which branch won; no WS_AWAIT inside (ws_async.h rule 2)
  *     case 0: WS_RETURN_ERR(WS_ECANCELED);
  *     case 1: self->got = WS_SELECTED_OUT(&self->sel); break;   // the winner's output (and WS_SELECTED_ERR)
  *     case 2: break;

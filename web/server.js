@@ -2,10 +2,11 @@
 // Local dev server for the wasync playground. Node's http module only, no dependencies.
 //   node web/server.js [--port N] [--host 127.0.0.1] [--pkg DIR]
 // Serves playground/ at /, the npm package at /pkg/ (the playground loads its examples module,
-// /pkg/dist/wasync-examples.wasm), and a few /api/* endpoints the fetch examples and the browser tests use
-// (delays, status codes, echo, dropped connections, abort counting).
+// /pkg/dist/wasync-examples.wasm), the in-page C compiler at /vendor/ (below), and a few /api/* endpoints the fetch
+// examples and the browser tests use (delays, status codes, echo, dropped connections, abort counting).
 import http from 'node:http';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -104,7 +105,7 @@ function safeJoin(base, urlPath) {
 // Serves `rel` (the raw, still encoded URL path below the mount point `mount`, such as '/' or '/pkg/') from
 // `base`, a directory given by its real path. Symbolic links are followed only while their target stays under
 // `base`: a link that leads out of it is answered like a missing file.
-function serveFile(req, res, base, mount, rel) {
+function serveFile(req, res, base, mount, rel, cache) {
   if (/(^|\/)\.\.(\/|$)/.test(rel) || /%2e%2e|%2f|%5c/i.test(rel)) return sendJson(res, 403, { error: 'forbidden' });
   const file = safeJoin(base, rel);
   if (!file) return sendJson(res, 403, { error: 'forbidden' });
@@ -118,7 +119,7 @@ function serveFile(req, res, base, mount, rel) {
         return serveFile(req, res, base, mount, rel + 'index.html');
       }
       if (!st.isFile()) return sendJson(res, 404, { error: 'not found' });
-      sendFile(req, res, real, st);
+      sendFile(req, res, real, st, cache);
     });
   });
 }
@@ -136,11 +137,81 @@ function redirectToDir(req, res, base, mount, file) {
   res.end();
 }
 
-function sendFile(req, res, file, st) {
+// `no-cache` files carry an ETag (size and modification time), so a browser revalidates them with a 304 instead of
+// downloading them again: the playground's second visit fetches only what changed.
+function sendFile(req, res, file, st, cache = 'no-cache') {
   const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
-  res.writeHead(200, { 'content-type': type, 'content-length': st.size, 'cache-control': 'no-cache' });
+  const etag = `W/"${st.size.toString(16)}-${Math.round(st.mtimeMs * 1000).toString(16)}"`;
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, { etag, 'cache-control': cache });
+    return res.end();
+  }
+  res.writeHead(200, { 'content-type': type, 'content-length': st.size, 'cache-control': cache, etag });
   if (req.method === 'HEAD') return res.end();
   fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
+}
+
+// The in-page C compiler (the playground's editor, docs/playground.md): the files of npm packages the page runs
+// as they are, from node_modules. Each is served under a path that carries its installed version,
+// /vendor/<name>@<version>/<file>, so it can be cached for a year (a new version is a new URL); /vendor/index.json
+// (never cached) tells the page those paths and the sizes, for a progress bar in bytes. Only the listed files of
+// the listed packages are served: node_modules as a whole stays private.
+// `replace`: a file the build makes smaller (scripts/build-cc-resources.mjs: the C-only sysroot), served in the
+// package's file's place when it exists; the path then carries a hash of it too (…@<version>+<hash>/), so a
+// rebuilt subset is a new URL.
+const VENDOR = {
+  '@yowasp/clang': {
+    dir: 'gen',
+    files: /^(bundle\.js|llvm\.core\d*\.wasm|llvm-resources\.tar)$/,
+    replace: { 'llvm-resources.tar': 'llvm-resources-c.tar' },
+  },
+};
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+function vendorPackages(modules, dist) {
+  const out = {};
+  for (const [name, { dir, files, replace = {} }] of Object.entries(VENDOR)) {
+    let version;
+    try { version = JSON.parse(fs.readFileSync(path.join(modules, name, 'package.json'), 'utf8')).version; } catch { continue; }
+    const base = realOrResolved(path.join(modules, name, dir));
+    let list;
+    try {
+      // a link that leads out of the package is not one of its files
+      list = fs.readdirSync(base).filter((f) => files.test(f) && inside(base, realOrResolved(path.join(base, f))));
+    } catch { continue; }
+    const served = {}; // file -> { base, rel, size }
+    const hash = crypto.createHash('sha256');
+    for (const f of list) {
+      const sub = Object.hasOwn(replace, f) && dist ? path.join(dist, replace[f]) : null;
+      if (sub && fs.existsSync(sub)) {
+        served[f] = { base: realOrResolved(dist), rel: replace[f], size: fs.statSync(sub).size };
+        hash.update(f).update(fs.readFileSync(sub));
+      } else {
+        served[f] = { base, rel: f, size: fs.statSync(path.join(base, f)).size };
+      }
+    }
+    const replaced = Object.values(served).some((v) => v.base !== base);
+    const tag = replaced ? `${version}+${hash.digest('hex').slice(0, 10)}` : version;
+    const sizes = Object.fromEntries(Object.entries(served).map(([f, v]) => [f, v.size]));
+    out[name] = { tag, version, served, url: `/vendor/${name}@${tag}/`, files: sizes, bytes: Object.values(sizes).reduce((a, b) => a + b, 0) };
+  }
+  return out;
+}
+
+function serveVendor(req, res, vendor, rel) {
+  if (rel === 'index.json') {
+    const list = Object.fromEntries(Object.entries(vendor).map(([n, v]) => [n, { version: v.version, url: v.url, files: v.files, bytes: v.bytes }]));
+    return sendJson(res, 200, list);
+  }
+  for (const [name, v] of Object.entries(vendor)) {
+    const prefix = `${name}@${v.tag}/`;
+    if (!rel.startsWith(prefix)) continue;
+    const file = rel.slice(prefix.length);
+    if (!Object.hasOwn(v.served, file)) break;
+    const { base, rel: real } = v.served[file];
+    return serveFile(req, res, base, v.url, encodeURIComponent(real), IMMUTABLE);
+  }
+  return sendJson(res, 404, { error: 'not found' });
 }
 
 function realOrResolved(dir) {
@@ -148,10 +219,12 @@ function realOrResolved(dir) {
   try { return fs.realpathSync(full); } catch { return full; }
 }
 
-export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root } = {}) {
+export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root, modules, vendorDist } = {}) {
   // Real paths, so that a root reached through a symbolic link still contains its own files.
   const rootDir = realOrResolved(root || path.join(REPO, 'playground'));
   const pkg = realOrResolved(pkgDir || process.env.WASYNC_PKG_DIR || path.join(REPO, 'wasm'));
+  // node_modules, and the folder of the files built to replace some of theirs (scripts/build-cc-resources.mjs)
+  const vendor = vendorPackages(modules || path.join(REPO, 'node_modules'), vendorDist === undefined ? path.join(REPO, 'playground', 'dist') : vendorDist);
   const stats = { requests: 0, aborted: 0 };
   const sockets = new Set();
 
@@ -253,6 +326,7 @@ export function startServer({ port = 0, host = '127.0.0.1', pkgDir, root } = {})
     const raw = req.url.split('?')[0].split('#')[0];
     if (raw === '/pkg') { res.writeHead(301, { location: '/pkg/' }); return res.end(); }
     if (raw.startsWith('/pkg/')) return serveFile(req, res, pkg, '/pkg/', raw.slice('/pkg/'.length));
+    if (raw.startsWith('/vendor/')) return serveVendor(req, res, vendor, raw.slice('/vendor/'.length));
     return serveFile(req, res, rootDir, '/', raw.slice(1));
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });

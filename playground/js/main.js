@@ -146,6 +146,15 @@ async function loadSources(name) {
   const htexts = await Promise.all(headers.map((h) => loadText(`/pkg/examples/${h}`)));
   if (S.ex.name !== name) return;
   S.files = [{ name: main, text: c }, ...headers.map((h, i) => ({ name: h, text: htexts[i] }))];
+  S.filesEdited = false;
+  $('#src-rs-name').textContent = `${name}.rs`;
+  S.rsText = rs;
+  renderSource($('#code-rs'), rs);
+  renderFiles();
+}
+
+// Shows S.files (the .c first, then its headers) as tabs in the Source card.
+function renderFiles() {
   const tabs = $('#c-file-tabs');
   const box = $('#c-files');
   tabs.innerHTML = '';
@@ -158,7 +167,7 @@ async function loadSources(name) {
     b.dataset.file = f.name;
     b.dataset.testid = 'c-file-tab';
     b.setAttribute('aria-controls', `cfile-${i}`);
-    b.title = `wasm/examples/${f.name}`;
+    b.title = f.edited ? `${f.name}, as you edited it` : `wasm/examples/${f.name}`;
     b.textContent = f.name;
     b.onclick = () => showFile(f.name, true);
     tabs.append(b);
@@ -174,10 +183,7 @@ async function loadSources(name) {
     box.append(pre);
   });
   tabs.querySelector('button')?.setAttribute('aria-controls', 'code-c');
-  $('#src-rs-name').textContent = `${name}.rs`;
-  S.rsText = rs;
-  renderSource($('#code-rs'), rs);
-  showFile(main);
+  showFile(S.files[0].name);
   updateSiteCounts();
   updateSourceMarks();
 }
@@ -240,6 +246,7 @@ async function run({ sel = null } = {}) {
   if (errors.length) { showError(errors.map((er) => er.message).join(' ')); markRunDone(); return; }
   const token = ++S.runToken;
   setBusy(true);
+  if (S.filesEdited) await loadSources(S.ex.name); // the Source card showed an edited program (editor.js)
   try {
     const r = await S.rt.runExample(S.ex.name, values);
     if (token !== S.runToken) return;
@@ -510,6 +517,7 @@ function bindUi() {
     setTimeout(() => { b.textContent = 'Copy link'; }, 1500);
   };
   $('#theme-toggle').onclick = toggleTheme;
+  $('#edit-open').onclick = () => loadEditor().then((m) => m.toggle());
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => { updateThemeButton(); tl.render(); });
   $('#compare-toggle').onclick = () => setCompare(!S.compare);
   $('#compare-pair').addEventListener('change', () => setCompare(true, $('#compare-pair').value));
@@ -614,6 +622,54 @@ async function init() {
   if (custom && !S.embed) await setCompare(true, CUSTOM, { a: decodeVariant(url.ca), b: decodeVariant(url.cb) });
   else if (pair && !S.embed) await setCompare(true, url.compare);
   else await run({ sel: url.sel != null ? Number(url.sel) : null });
+  if (!S.embed) loadEditor();
+}
+
+// ---------- editor (editor.js: your own C, compiled in the page) ----------
+// Loaded after the first run (or when its button is pressed first), so the examples never wait for it; if it cannot
+// load, they run as before.
+let editor = null;
+function loadEditor() {
+  const hooks = {
+    current: () => ({ name: S.ex?.name, files: S.files }),
+    examples: () => S.examples.map((e) => ({ name: e.name, title: e.title })),
+    loadSource: (file) => loadText(`/pkg/examples/${file}`),
+    knobs: () => ({ ...S.knobs }),
+    startRun() {
+      clearError();
+      setBusy(true);
+      return ++S.runToken;
+    },
+    async showRun(token, r, file) {
+      const headers = includesOf(file.text);
+      const texts = await Promise.all(headers.map((h) => loadText(`/pkg/examples/${h}`)));
+      if (token !== S.runToken) return false;
+      S.files = [{ ...file, edited: true }, ...headers.map((h, i) => ({ name: h, text: texts[i] }))];
+      S.filesEdited = true;
+      renderFiles();
+      show(r, null);
+      if (r.error) showError(`Run failed: ${describeError(r.error)}${r.trace.length ? ' — the timeline shows the trace up to the failure.' : ''}`);
+      setBusy(false);
+      markRunDone();
+      return true;
+    },
+    endRun(token, message) {
+      if (token !== S.runToken) return;
+      $('#value').textContent = '–';
+      $('#elapsed').textContent = '–';
+      showError(message);
+      setBusy(false);
+      markRunDone();
+    },
+    note(text) {
+      const el = $('#url-note');
+      const notes = el.hidden ? [] : [...el.querySelectorAll('p')].map((p) => p.textContent);
+      showUrlNotes([...notes, text]);
+    },
+  };
+  editor ??= import('./editor.js').then(async (m) => { await m.initEditor(hooks); return m; });
+  editor.catch((e) => { $('#edit-open').disabled = true; $('#edit-open').title = `The editor could not load: ${describeError(e)}`; });
+  return editor;
 }
 
 init();

@@ -70,7 +70,9 @@ export function writeUrlState(s) {
   if (s.cb) q.set('cb', s.cb);
   if (s.axis) q.set('axis', s.axis); // the x axis the user chose (absent: chosen per run)
   if (s.sel != null) q.set('sel', s.sel);
-  const url = `${location.pathname}?${q}`;
-  if (url !== location.pathname + location.search) history.replaceState(null, '', url);
+  // An edited program in the hash (share-src.js) stays: the editor writes and clears it.
+  const program = /(^#|&)src=/.test(location.hash) ? location.hash : '';
+  const url = `${location.pathname}?${q}${program}`;
+  if (url !== location.pathname + location.search + program) history.replaceState(null, '', url);
   return new URL(url, location.href).href;
 }

@@ -6,7 +6,7 @@
 //   node --test tests/browser/blocking.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness } from './harness.mjs';
+import { startHarness, artifact } from './harness.mjs';
 
 const T = { timeout: 120_000 };
 let h, context, page;
@@ -189,4 +189,27 @@ test('bad input: unknown function, failing function, bad pool size; the runtime 
   for (const s of r.sizes) assert.match(s, /^TypeError: createRuntime: blockingWorkers must be an integer from 1 to 256, not /);
   assert.equal(r.still, '4');
   assert.deepEqual(errors, []);
+});
+
+test('the playground: offload draws each worker as a lane, a bar per job, an arrow from each job to its task\'s wake', T, async () => {
+  const { page, context, errors: pageErrors } = await h.open('?example=offload&p.items=6&p.unit=1');
+  const trace = await page.evaluate(() => window.wasyncPlayground.run.trace);
+  const starts = trace.filter((e) => e.kind === 'job_start');
+  assert.equal(starts.length, 6);
+  const workers = [...new Set(starts.map((e) => e.worker))];
+  assert.equal(await page.locator('[data-testid=worker-lane]').count(), workers.length);
+  assert.equal(await page.locator('[data-testid=job]').count(), 6);
+  // every job's arrow ends at the wake of the offloader that awaited it
+  const arrowWakes = await page.$$eval('[data-testid=job-arrow]', (as) => as.map((a) => Number(a.dataset.wake)));
+  assert.equal(arrowWakes.length, 6);
+  const offloader = trace.find((e) => e.kind === 'spawn' && e.name === 'offloader').task;
+  for (const seq of arrowWakes) {
+    const w = trace.find((e) => e.seq === seq);
+    assert.equal(w.kind, 'wake');
+    assert.equal(w.task, offloader);
+    assert.equal(w.cause, 'host');
+  }
+  await page.locator('[data-testid=timeline]').screenshot({ path: artifact('blocking-offload-lanes') });
+  assert.deepEqual(pageErrors, []);
+  await context.close();
 });

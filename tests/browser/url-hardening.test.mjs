@@ -61,7 +61,7 @@ test('?compare=__proto__ or toString runs the page and names the unknown compari
     const { page, context, errors } = await open(`?compare=${key}`);
     assert.deepEqual(errors, [], `${key}: no uncaught error`);
     assert.equal(await note(page),
-      `✕There is no comparison "${key}" (there are sequential-join, join-spawn, blocking-cooperative, budget, timeout-win, custom).`);
+      `✕There is no comparison "${key}" (there are sequential-join, join-spawn, blocking-cooperative, blocking-offload, cooperative-offload, budget, timeout-win, custom).`);
     assert.equal(await page.isVisible('#compare-card'), false, 'compare stays off');
     assert.equal(await page.inputValue('[data-testid=example-picker]'), 'join');
     await stillRuns(page);

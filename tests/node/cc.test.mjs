@@ -143,6 +143,17 @@ test('a 3 MiB host value after wasi-libc grew memory (no growth notice): the loa
   assert.equal(await rt.start('host_echo', { name: 'small' }).promise, 'still works');
 });
 
+test('a blocking function (WS_BLOCKING_FN) compiled by @yowasp/clang runs on the pool: the registry lists it', T, async () => {
+  const src = fs.readFileSync(path.join(PKG_DIR, '..', 'tests', 'node', 'fixtures', 'blocking-module.c'), 'utf8');
+  const r = await cc.compile({ clang, kit, files: { 'app.c': src } });
+  assert.ok(r.ok, r.log);
+  const rt = await runtime(r.wasm, { blockingWorkers: 1 });
+  assert.deepEqual(rt.entries, ['sum_text']);
+  assert.deepEqual(rt.blockingFunctions, ['byte_sum']);
+  assert.equal(await rt.start('sum_text', { text: 'abc' }).promise, String(97 + 98 + 99));
+  rt.close();
+});
+
 test('wasync run-c: compiles and runs in Node, printing printf output, the trace and the value', T, async () => {
   fs.writeFileSync(path.join(tmp, 'hello.c'), HELLO);
   const r = await cli(['run-c', 'hello.c', '--trace', '--arg', 'n=4']);

@@ -86,7 +86,8 @@ export class Blocking {
     this.#trace(slot, gen, JOB_FINISH, fin, job.worker ?? 0);
     if (job.discarded) return; // its future was dropped while it ran: the result goes nowhere (tokio's semantics)
     if (outcome.panic !== undefined) {
-      this.#ops.settle(slot, gen, EPANIC, `blocking function ${named(name)} failed on worker ${outcome.worker}: ${outcome.panic}; the worker was replaced`);
+      const why = outcome.worker ? `failed on worker ${outcome.worker}: ${outcome.panic}; the worker was replaced` : `could not run: ${outcome.panic}`;
+      this.#ops.settle(slot, gen, EPANIC, `blocking function ${named(name)} ${why}`);
     } else if (outcome.err === OK) {
       this.#ops.settle(slot, gen, OK, outcome.output);
     } else {

@@ -99,6 +99,7 @@ export class Pool {
     if (this.#closed) return;
     this.#closed = true;
     for (const w of this.#workers) {
+      w.gone = true; // its exit event (Node) is not a crash
       clearTimeout(w.idleTimer);
       w.port.terminate();
       if (w.job) this.#finish(w, w.job, { closed: true });
