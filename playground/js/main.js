@@ -464,6 +464,11 @@ function renderLegend() {
     ...Object.entries(WAKE_STYLE).map(([k, v]) => [sw(`wm w-${k}`, markerPath(v.shape, 7, 7, 4.5)), `wake: ${v.label}`]),
     [sw('drop-mark cancel', 'M3,3L11,11M11,3L3,11'), 'future dropped before ready (cancelled)'],
     [sw('drop-mark abort', 'M2,7a5,5 0 1,0 10,0a5,5 0 1,0 -10,0M3.5,10.5L10.5,3.5'), 'task aborted'],
+    [sw('select-win', 'M2,7l3,3.5l6,-7'), 'select: the branch that won'],
+    [sw('sem-mark', 'M3,3h8v8h-8z'), 'semaphore: waits for a permit'],
+    [sw('sem-mark granted', 'M3,3h8v8h-8z'), 'semaphore: permit granted'],
+    [sw('sem-mark released', 'M3,3h8v8h-8zM3,11L11,3'), 'semaphore: permit released'],
+    [sw('token-mark', 'M2,7h10M7,2v10M3.5,3.5l7,7M10.5,3.5l-7,7'), 'token cancelled (arrows: the tasks it woke)'],
     [sw('cursor', 'M7,0v14', 'stroke-width="2"'), 'replay cursor'],
   ];
   $('#legend').innerHTML = items.map(([s, t]) => `<span>${s}${esc(t)}</span>`).join('');

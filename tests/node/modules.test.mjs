@@ -22,7 +22,7 @@ after(async () => {
 
 const STANDARD = ['host_echo', 'host_many', 'fetch_text', 'sleep', 'never', 'trap', 'spawn_blocking'];
 const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'offload', 'timeout', 'channel', 'fetch',
-  'crawler', 'abort'];
+  'crawler', 'abort', 'token'];
 
 test('the exported URLs name the two files in dist/', () => {
   assert.equal(wasync.DEFAULT_WASM.href, pathToFileURL(WASM_FILE).href);

@@ -33,10 +33,11 @@ extern const wsx_entry wsx_entry_host_select, wsx_entry_host_timeout, wsx_entry_
 extern const wsx_entry wsx_example_lazy, wsx_example_sequential, wsx_example_join, wsx_example_spawn,
     wsx_example_blocking, wsx_example_cooperative, wsx_example_offload, wsx_example_timeout, wsx_example_channel,
     wsx_example_fetch, wsx_example_crawler, wsx_example_abort;
+extern const wsx_entry wsx_example_token;
 #define WSX_EXAMPLE_ENTRIES                                                                                         \
     &wsx_example_lazy, &wsx_example_sequential, &wsx_example_join, &wsx_example_spawn, &wsx_example_blocking,       \
         &wsx_example_cooperative, &wsx_example_offload, &wsx_example_timeout, &wsx_example_channel,                 \
-        &wsx_example_fetch, &wsx_example_crawler, &wsx_example_abort
+        &wsx_example_fetch, &wsx_example_crawler, &wsx_example_abort, &wsx_example_token
 const wsx_entry *wsx_entry_find(const char *name, uint32_t len);
 
 /* The instance's runtime (bridge.c: one per instance), NULL before wsx_init and after wsx_shutdown: for the other
