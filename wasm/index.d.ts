@@ -58,7 +58,7 @@ export interface RuntimeOptions {
   /** Longest drain of the run queue before yielding to the host with a macrotask, in ms (default 4; 0 = no limit). */
   sliceMs?: number;
   /** The module: bytes, a URL, or a compiled WebAssembly.Module (default: the package's dist/wasync.wasm, the
-   * standard entry points only; EXAMPLES_WASM adds the nine examples). */
+   * standard entry points only; EXAMPLES_WASM adds the built-in examples). */
   wasm?: WasmSource;
   /** Base for relative fetch URLs (default: location.href in a browser; required in Node for relative URLs). */
   baseUrl?: string;
@@ -183,7 +183,7 @@ export type HostFunction = (arg: any, context: HostCallContext) => Promise<HostR
 export declare class Runtime {
   /** Runtimes are made by createRuntime(), never with `new`. */
   private constructor();
-  /** The examples compiled into the module: none in the default module, nine in EXAMPLES_WASM. */
+  /** The examples compiled into the module: none in the default module, every built-in example in EXAMPLES_WASM. */
   readonly examples: readonly ExampleInfo[];
   /** Every entry point's name (the examples, if any, and the others, such as host_echo, fetch_text, sleep, never). */
   readonly entries: readonly string[];
