@@ -213,3 +213,45 @@ test('the playground: offload draws each worker as a lane, a bar per job, an arr
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+// The lesson's three variants in one comparison: the values are the ticker's worst lateness on the page's virtual
+// clock. blocking's and cooperative's are exact (their CPU time is ws_clock_busy's virtual time); offload's follows
+// real time while the runtime waits for a job (docs/blocking.md), so it is only asserted to be far below blocking's.
+test('compare: blocking, cooperative and offload three-way, each with the ticker\'s lateness; two-way links still work', T, async () => {
+  const { page, context, errors: pageErrors } = await h.open('?example=blocking&compare=blocking,cooperative,offload');
+  assert.equal(await page.inputValue('[data-testid=compare-pair]'), 'blocking-cooperative-offload', 'the list names the preset');
+  for (const x of ['a', 'b', 'c']) assert.ok(await page.isVisible(`[data-testid=timeline-${x}]`), `timeline ${x}`);
+  const titles = await page.$$eval('#compare-card h3', (hs) => hs.filter((h) => !h.closest('[hidden]')).map((t) => t.textContent));
+  assert.deepEqual(titles.map((t) => t.split(':')[0]), ['A', 'B', 'C']);
+  assert.match(titles[2], /spawn_blocking/);
+  const values = async () => Promise.all(['a', 'b', 'c'].map(async (x) => Number(await page.textContent(`[data-testid=value-${x}]`))));
+  // defaults: 40 items of 2 ms, a tick every 5 ms: blocking's one poll of 80 ms makes the first tick 75 ms late
+  const [blocking, cooperative, offload] = await values();
+  assert.equal(blocking, 75);
+  assert.ok(cooperative <= 2, `cooperative within one item: ${cooperative}`);
+  assert.ok(offload < blocking, `offload ${offload} < blocking ${blocking}`);
+  assert.match(page.url(), /compare=blocking-cooperative-offload/);
+
+  // more work: blocking's lateness grows with it, offload's does not (the executor is free while workers compute)
+  const { page: p2, context: c2, errors: e2 } = await h.open('?example=blocking&compare=blocking;items=120,cooperative;items=120,offload;items=120', { width: 390, height: 844 });
+  assert.equal(await p2.inputValue('[data-testid=compare-pair]'), 'custom');
+  const v2 = await Promise.all(['a', 'b', 'c'].map(async (x) => Number(await p2.textContent(`[data-testid=value-${x}]`))));
+  assert.equal(v2[0], 235, 'blocking: 120 items × 2 ms − 5 ms (below the budget of 128, so one poll)');
+  assert.ok(v2[1] <= 2, `cooperative ${v2[1]}`);
+  assert.ok(v2[2] * 4 < v2[0], `offload ${v2[2]} far below blocking ${v2[0]}`);
+  assert.match(p2.url(), /compare=custom&ca=blocking.*items%3D120&cb=cooperative.*&cc=offload/);
+  const overflow = await p2.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0, 'no horizontal overflow at 390 px');
+  await p2.screenshot({ path: artifact('blocking-compare-three-390'), fullPage: true });
+  await page.locator('#compare-card').screenshot({ path: artifact('blocking-compare-three') });
+
+  // back to a two-way preset: pane C hides
+  const n = Number(await page.evaluate(() => document.body.dataset.runs));
+  await page.selectOption('[data-testid=compare-pair]', 'blocking-offload');
+  await page.waitForFunction((k) => Number(document.body.dataset.runs) > k, n);
+  assert.equal(await page.isVisible('#cmp-c'), false);
+  assert.equal(Number(await page.textContent('[data-testid=value-a]')), 75);
+  assert.deepEqual([...pageErrors, ...e2], []);
+  await c2.close();
+  await context.close();
+});
