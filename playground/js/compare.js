@@ -77,6 +77,15 @@ export class CompareView {
   /** The variants in use: ['a', 'b'] or ['a', 'b', 'c']. */
   sides() { return this.variants.c ? SIDES : SIDES.slice(0, 2); }
 
+  // Adds a third variant (a copy of B, to edit) or removes it; either makes the comparison "your own".
+  setThird(on) {
+    this.variants.c = on ? { ...this.variants.b, params: { ...this.variants.b.params } } : null;
+    if (on) this.renderForm('c');
+    this.els.c.pane.hidden = !on;
+    this.els.third?.setAttribute('aria-pressed', String(on));
+    this.onEdit();
+  }
+
   setExamples(list) { this.examples = list; }
 
   // Fills both variant editors from a preset, or from decoded link variants for CUSTOM.
@@ -95,6 +104,7 @@ export class CompareView {
       this.renderForm(side);
     }
     this.els.c.pane.hidden = !this.variants.c;
+    this.els.third?.setAttribute('aria-pressed', String(!!this.variants.c));
     this.els.explain.textContent = p ? p.text : OWN;
   }
 

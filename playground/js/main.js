@@ -518,6 +518,7 @@ function bindUi() {
   $('#compare-toggle').onclick = () => setCompare(!S.compare);
   $('#compare-pair').addEventListener('change', () => setCompare(true, $('#compare-pair').value));
   $('#compare-run').onclick = runCompare;
+  $('#compare-third').onclick = () => { cmp.setThird(cmp.sides().length < 3); runCompare(); };
   $('#events-details').addEventListener('toggle', () => { if ($('#events-details').open && S.run) renderEvents(); });
 
   // Hovering an await line marks the polls that suspended or resumed there.
@@ -564,7 +565,7 @@ async function init() {
     onRendered: (t) => { $('#tl-note').textContent = t.note; $('#tl-note').hidden = !t.note; },
   });
   const side = (x) => ({ pane: $(`#cmp-${x}`), timeline: $(`#timeline-${x}`), form: $(`#cmp-${x}-form`), title: $(`#cmp-${x}-title`), elapsed: $(`#elapsed-${x}`) });
-  cmp = new CompareView({ ...Object.fromEntries(SIDES.map((x) => [x, side(x)])), explain: $('#compare-explain') }, {
+  cmp = new CompareView({ ...Object.fromEntries(SIDES.map((x) => [x, side(x)])), explain: $('#compare-explain'), third: $('#compare-third') }, {
     onEdit: () => { S.compare = CUSTOM; $('#compare-pair').value = CUSTOM; $('#compare-explain').textContent = 'Your own comparison: each variant is an example with its own parameters and budget.'; syncUrl(); },
   });
   for (const [k, p] of Object.entries(PAIRS)) $('#compare-pair').add(new Option(p.label, k));

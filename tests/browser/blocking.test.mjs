@@ -251,6 +251,17 @@ test('compare: blocking, cooperative and offload three-way, each with the ticker
   await page.waitForFunction((k) => Number(document.body.dataset.runs) > k, n);
   assert.equal(await page.isVisible('#cmp-c'), false);
   assert.equal(Number(await page.textContent('[data-testid=value-a]')), 75);
+  // the Third variant button removes C (a two-way link again) and adds it back as a copy of B
+  for (const on of [false, true]) {
+    const k = Number(await p2.evaluate(() => document.body.dataset.runs));
+    await p2.click('[data-testid=compare-third]');
+    await p2.waitForFunction((r) => Number(document.body.dataset.runs) > r, k);
+    assert.equal(await p2.isVisible('#cmp-c'), on);
+    assert.equal(await p2.getAttribute('[data-testid=compare-third]', 'aria-pressed'), String(on));
+    assert.equal(/[?&]cc=/.test(p2.url()), on, p2.url());
+  }
+  assert.equal(await p2.inputValue('[data-testid=cmp-c-example]'), 'cooperative', 'C starts as a copy of B');
+  assert.equal(Number(await p2.textContent('[data-testid=value-c]')), Number(await p2.textContent('[data-testid=value-b]')));
   assert.deepEqual([...pageErrors, ...e2], []);
   await c2.close();
   await context.close();
