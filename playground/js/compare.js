@@ -169,6 +169,7 @@ export class CompareView {
       this.tl[side].setData(models[i], { lints: computeLints(models[i], { thresholdMs: threshold, truncated: r.truncated }), threshold, end, axis: kind });
       out[side] = { result: r, elapsed: fmtElapsed(r.elapsedMs) };
     });
+    this.last = out;
     return { sides: out };
   }
 

@@ -269,7 +269,7 @@ async function run({ sel = null } = {}) {
 
 // Tests and curious users can wait on body[data-runs] and read the last run from the console.
 function markRunDone() { document.body.dataset.runs = String(Number(document.body.dataset.runs || 0) + 1); }
-window.wasyncPlayground = { get run() { return S.run; }, get lints() { return S.lints; }, get model() { return S.model; } };
+window.wasyncPlayground = { get run() { return S.run; }, get lints() { return S.lints; }, get model() { return S.model; }, get compare() { return cmp?.last; } };
 
 function show(r, sel) {
   S.run = r;

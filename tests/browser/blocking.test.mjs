@@ -215,8 +215,21 @@ test('the playground: offload draws each worker as a lane, a bar per job, an arr
 });
 
 // The lesson's three variants in one comparison: the values are the ticker's worst lateness on the page's virtual
-// clock. blocking's and cooperative's are exact (their CPU time is ws_clock_busy's virtual time); offload's follows
-// real time while the runtime waits for a job (docs/blocking.md), so it is only asserted to be far below blocking's.
+// clock. blocking's and cooperative's are exact (their CPU time is ws_clock_busy's virtual time). offload's follows
+// real time while the runtime waits for a job (docs/blocking.md): on a loaded machine the page may notice a due timer
+// late, so its value is not asserted as a number. What makes it small is asserted instead, from its trace: no poll
+// holds the executor (every poll takes 0 virtual ms, against blocking's one poll of all the items), and the ticker
+// is polled while the jobs run on a worker.
+const offloadChecks = (runs) => {
+  const trace = runs.c.result.trace;
+  const polls = trace.filter((e) => e.kind === 'poll');
+  const ticker = trace.find((e) => e.kind === 'spawn' && e.name === 'ticker').task;
+  const starts = trace.filter((e) => e.kind === 'job_start').map((e) => e.seq);
+  const finishes = trace.filter((e) => e.kind === 'job_finish').map((e) => e.seq);
+  const during = polls.filter((e) => e.task === ticker && e.seq > starts[0] && e.seq < finishes.at(-1)).length;
+  const blockingLongest = Math.max(...runs.a.result.trace.filter((e) => e.kind === 'poll').map((e) => e.dur));
+  return { longest: Math.max(...polls.map((e) => e.dur)), during, jobs: starts.length, blockingLongest, value: runs.c.result.value };
+};
 test('compare: blocking, cooperative and offload three-way, each with the ticker\'s lateness; two-way links still work', T, async () => {
   const { page, context, errors: pageErrors } = await h.open('?example=blocking&compare=blocking,cooperative,offload');
   assert.equal(await page.inputValue('[data-testid=compare-pair]'), 'blocking-cooperative-offload', 'the list names the preset');
@@ -229,16 +242,21 @@ test('compare: blocking, cooperative and offload three-way, each with the ticker
   const [blocking, cooperative, offload] = await values();
   assert.equal(blocking, 75);
   assert.ok(cooperative <= 2, `cooperative within one item: ${cooperative}`);
-  assert.ok(offload < blocking, `offload ${offload} < blocking ${blocking}`);
+  const o1 = offloadChecks(await page.evaluate(() => window.wasyncPlayground.compare));
+  assert.equal(o1.value, offload, 'the pane shows the run\'s value');
+  assert.deepEqual([o1.jobs, o1.longest, o1.blockingLongest], [40, 0, 80], 'offload: 40 jobs, no poll holds the executor; blocking: one 80 ms poll');
+  assert.ok(o1.during >= 1, `the ticker is polled while the jobs run (${o1.during} polls)`);
   assert.match(page.url(), /compare=blocking-cooperative-offload/);
 
-  // more work: blocking's lateness grows with it, offload's does not (the executor is free while workers compute)
+  // more work: blocking's lateness grows with it; offload's executor stays free while the worker computes
   const { page: p2, context: c2, errors: e2 } = await h.open('?example=blocking&compare=blocking;items=120,cooperative;items=120,offload;items=120', { width: 390, height: 844 });
   assert.equal(await p2.inputValue('[data-testid=compare-pair]'), 'custom');
   const v2 = await Promise.all(['a', 'b', 'c'].map(async (x) => Number(await p2.textContent(`[data-testid=value-${x}]`))));
   assert.equal(v2[0], 235, 'blocking: 120 items × 2 ms − 5 ms (below the budget of 128, so one poll)');
   assert.ok(v2[1] <= 2, `cooperative ${v2[1]}`);
-  assert.ok(v2[2] * 4 < v2[0], `offload ${v2[2]} far below blocking ${v2[0]}`);
+  const o2 = offloadChecks(await p2.evaluate(() => window.wasyncPlayground.compare));
+  assert.deepEqual([o2.value, o2.jobs, o2.longest, o2.blockingLongest], [v2[2], 120, 0, 240]);
+  assert.ok(o2.during >= 1, `the ticker is polled while the jobs run (${o2.during} polls)`);
   assert.match(p2.url(), /compare=custom&ca=blocking.*items%3D120&cb=cooperative.*&cc=offload/);
   const overflow = await p2.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.equal(overflow, 0, 'no horizontal overflow at 390 px');
