@@ -1,12 +1,17 @@
 // browser.mjs: the bridge benchmark side by side in Node and in headless Chromium: plain JS, wasync (C awaiting JS
-// promises through the bridge) and JSPI (a hand-written module, bench/browser/jspi.wat; Chromium only).
+// promises through the bridge), the floor of any callback bridge (bench/browser/floor.wat: one crossing each way
+// per await and nothing else) and JSPI (a hand-written module, bench/browser/jspi.wat; Chromium only).
 //
-//   node bench/browser.mjs [--n 100000] [--rounds 3]
+//   node bench/browser.mjs [--n 100000] [--rounds 3] [--cpu] [--node-only]
 //
-// Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for jspi.wat) and Chromium at /usr/bin/chromium
+// Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for the .wat sides) and Chromium at /usr/bin/chromium
 // (or $CHROMIUM), driven by playwright-core. Each round runs every side once per workload, interleaved; each
 // measurement is the mean of 3 runs after 4 warm-up runs (bench/browser/workloads.mjs); the table shows the median
-// over rounds. A benchmark: nothing is asserted.
+// over rounds, and each ratio's median with its range over rounds (the ratio of a round's two sides, measured
+// back to back, is steadier on a loaded machine than either side alone). With --cpu the figures are CPU time
+// per await instead of wall time: the Node process's (process.cpuUsage) and the page's main thread's (the
+// DevTools protocol's Performance.getMetrics ThreadTime), which other processes on a loaded machine disturb far
+// less than the wall clock. A benchmark: nothing is asserted.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
@@ -26,18 +31,21 @@ const arg = (name, def) => {
 };
 const n = arg('n', 100000);
 const rounds = arg('rounds', 3);
+const cpu = process.argv.includes('--cpu');
+const nodeOnly = process.argv.includes('--node-only'); // no browser: the Node process does nothing else
 const WORKLOADS = [['bridge-seq', 1], ['bridge-batch', 1000]];
 // Extra runtime options for the wasync side, for experiments: --slice-ms 0 turns the time slice off.
 const sliceMs = arg('slice-ms', undefined);
 const options = sliceMs === undefined ? {} : { sliceMs };
 
-function jspiBytes() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'wasync-jspi-'));
+// A hand-written module of bench/browser/ (jspi.wat, floor.wat) assembled with Binaryen's wasm-as, or null.
+function assemble(name) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wasync-wat-'));
   try {
-    const out = path.join(dir, 'jspi.wasm');
-    const r = spawnSync('wasm-as', [path.join(here, 'browser', 'jspi.wat'), '-o', out], { encoding: 'utf8' });
+    const out = path.join(dir, `${name}.wasm`);
+    const r = spawnSync('wasm-as', [path.join(here, 'browser', `${name}.wat`), '-o', out], { encoding: 'utf8' });
     if (r.status !== 0) {
-      console.warn(`no JSPI side: wasm-as failed: ${r.error?.message ?? r.stderr}`);
+      console.warn(`no ${name} side: wasm-as failed: ${r.error?.message ?? r.stderr}`);
       return null;
     }
     return readFileSync(out);
@@ -48,12 +56,13 @@ function jspiBytes() {
 
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
-async function serve(jspi) {
+async function serve(wats) {
   const server = http.createServer(async (req, res) => {
     const p = new URL(req.url, 'http://x').pathname;
     let file = null;
     if (p === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>bench</title>');
-    if (p === '/jspi.wasm' && jspi) return res.writeHead(200, { 'content-type': 'application/wasm' }).end(jspi);
+    const wat = /^\/(\w+)\.wasm$/.exec(p)?.[1];
+    if (wat && wats[wat]) return res.writeHead(200, { 'content-type': 'application/wasm' }).end(wats[wat]);
     if (p.startsWith('/pkg/')) file = path.join(root, 'wasm', p.slice(5));
     else if (p.startsWith('/bench/')) file = path.join(here, 'browser', p.slice(7));
     if (!file || !file.startsWith(root)) return res.writeHead(404).end();
@@ -71,46 +80,67 @@ async function serve(jspi) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function main() {
-  const jspi = jspiBytes();
+  const wats = { jspi: assemble('jspi'), floor: assemble('floor') };
   const results = {}; // engine -> workload -> side -> [ns]
   const add = (engine, w, side, ns) => (((results[engine] ??= {})[w] ??= {})[side] ??= []).push(ns);
 
-  const nodeSides = await makeSides({ createRuntime, jspiBytes: jspi, options });
-  const server = await serve(jspi);
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const nodeSides = await makeSides({ createRuntime, jspiBytes: wats.jspi, floorBytes: wats.floor, options });
+  const server = nodeOnly ? null : await serve(wats);
+  const browser = nodeOnly ? null : await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
-    const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
-    const browserSides = await page.evaluate(async (options) => {
+    const page = nodeOnly ? null : await browser.newPage();
+    await page?.goto(`http://127.0.0.1:${server.address().port}/`);
+    const browserSides = nodeOnly ? [] : await page.evaluate(async (options) => {
       const { makeSides, measure } = await import('/bench/workloads.mjs');
       const { createRuntime } = await import('/pkg/index.js');
-      const bytes = await fetch('/jspi.wasm').then((r) => (r.ok ? r.arrayBuffer() : null));
-      const sides = await makeSides({ createRuntime, jspiBytes: bytes, options });
-      globalThis.benchRun = (side, n, width) => measure(sides[side], n, width);
+      const get = (name) => fetch(`/${name}.wasm`).then((r) => (r.ok ? r.arrayBuffer() : null));
+      const sides = await makeSides({ createRuntime, jspiBytes: await get('jspi'), floorBytes: await get('floor'), options });
+      globalThis.benchRun = (side, n, width, opts) => measure(sides[side], n, width, opts);
       return Object.keys(sides);
     }, options);
+    const cdp = cpu && !nodeOnly ? await page.context().newCDPSession(page) : null;
+    if (cdp) await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const threadTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value;
+    const RUNS = 3;
+    const nodeCpu = async (side, width) => {
+      await measure(side, n, width, { runs: 0 });
+      const c0 = process.cpuUsage();
+      await measure(side, n, width, { warm: 0, runs: RUNS });
+      const c = process.cpuUsage(c0);
+      return ((c.user + c.system) * 1e3) / (RUNS * n);
+    };
+    const pageRun = (side, width, opts) => page.evaluate(([s, nn, wd, o]) => globalThis.benchRun(s, nn, wd, o), [side, n, width, opts]);
+    const pageCpu = async (side, width) => {
+      await pageRun(side, width, { runs: 0 });
+      const t0 = await threadTime();
+      await pageRun(side, width, { warm: 0, runs: RUNS });
+      return ((await threadTime()) - t0) * 1e9 / (RUNS * n);
+    };
     for (let r = 0; r < rounds; r++) {
       for (const [w, width] of WORKLOADS) {
-        for (const side of Object.keys(nodeSides)) add('node', w, side, await measure(nodeSides[side], n, width));
-        for (const side of browserSides) {
-          add('chromium', w, side, await page.evaluate(([s, nn, wd]) => globalThis.benchRun(s, nn, wd), [side, n, width]));
+        for (const side of Object.keys(nodeSides)) {
+          add('node', w, side, cpu ? await nodeCpu(nodeSides[side], width) : await measure(nodeSides[side], n, width));
         }
+        for (const side of browserSides) add('chromium', w, side, cpu ? await pageCpu(side, width) : await pageRun(side, width));
       }
     }
   } finally {
-    await browser.close();
-    server.close();
+    await browser?.close();
+    server?.close();
   }
   const extra = sliceMs === undefined ? '' : ` --slice-ms ${sliceMs}`;
-  console.log(`command: node bench/browser.mjs --n ${n} --rounds ${rounds}${extra}   (ns per await, median of ${rounds} rounds)`);
-  console.log('| engine | workload | js | wasync | jspi | wasync / js | jspi / js |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`command: node bench/browser.mjs --n ${n} --rounds ${rounds}${extra}${cpu ? ' --cpu' : ''}${nodeOnly ? ' --node-only' : ''}   (${cpu ? 'CPU' : 'wall'} ns per await, median of ${rounds} rounds)`);
+  console.log('| engine | workload | js | wasync | floor | jspi | wasync / js | floor / js | jspi / js |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [engine, ws] of Object.entries(results)) {
     for (const [w, sides] of Object.entries(ws)) {
-      const js = median(sides.js);
       const cell = (s) => (sides[s] ? median(sides[s]).toFixed(0) : 'n/a');
-      const ratio = (s) => (sides[s] ? `${(median(sides[s]) / js).toFixed(2)}x` : 'n/a');
-      console.log(`| ${engine} | ${w} | ${js.toFixed(0)} | ${cell('wasync')} | ${cell('jspi')} | ${ratio('wasync')} | ${ratio('jspi')} |`);
+      const ratio = (s) => {
+        if (!sides[s]) return 'n/a';
+        const rs = sides[s].map((v, i) => v / sides.js[i]);
+        return `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)})`;
+      };
+      console.log(`| ${engine} | ${w} | ${cell('js')} | ${cell('wasync')} | ${cell('floor')} | ${cell('jspi')} | ${ratio('wasync')} | ${ratio('floor')} | ${ratio('jspi')} |`);
     }
   }
 }

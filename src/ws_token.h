@@ -46,7 +46,7 @@ void ws_cancelled_init(ws_cancelled *f, ws_token *t);
 
 /* run_until_cancelled: polls `inner` (owned by the caller, dropped by this future when done) until it finishes,
  * ready with its out/err; if the token is cancelled first (or already is), inner is dropped and err is
- * WS_ECANCELED. The token is checked before inner on every poll, so once it is cancelled inner never runs again.
+ * WS_ECANCELED (out 0). The token is checked before inner on every poll, so once it is cancelled inner never runs again.
  * Cancel safety: dropping it drops inner (inner's own rule applies). */
 typedef struct ws_until_cancelled {
     ws_future base;

@@ -690,6 +690,35 @@ static void test_free_wakes_from_no_task(void **state)
     tu_rt_free(rt);
 }
 
+
+/* ---- from mutation run 5 (seed 20261203) ---- */
+
+/* A member over 256 bytes is copied through an allocation; when that fails, the spawn fails with WS_ENOMEM and
+ * the set is unchanged. Motivating mutant: joinset.c:96 ws_joinset_spawn `return WS_ENOMEM` -> `return 0` (the
+ * spawn reports success, and nothing was spawned). */
+static void test_big_member_copy_fails(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_joinset set;
+    ws_joinset_init(&set, rt);
+    ws_ready r;
+    ws_ready_init(&r, 1);
+    assert_int_equal(ws_joinset_spawn(&set, &r.base, sizeof r, "small", NULL), WS_OK); /* entries, slab, slots */
+    static padded big;
+    ws_future_init(&big.base, &padded_type);
+    ws_id id = 1;
+    tu_mem.fail_at = tu_mem.calls + 1; /* the copy */
+    assert_int_equal(ws_joinset_spawn(&set, &big.base, 300, "big", &id), WS_ENOMEM);
+    tu_mem.fail_at = 0;
+    assert_int_equal(id, WS_ID_NONE);
+    assert_int_equal(ws_joinset_len(&set), 1);
+    assert_int_equal(tu_stats(rt).tasks_live, 1);
+    ws_joinset_free(&set);
+    tu_run(rt);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,6 +736,7 @@ int main(void)
         TU_TEST(test_detach_finished_from_the_middle),
         TU_TEST(test_collected_entries_reused),
         TU_TEST(test_free_wakes_from_no_task),
+        TU_TEST(test_big_member_copy_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -567,6 +567,78 @@ static void test_block_sizes(void **state)
     assert_true(chunk == NULL || a < chunk || a >= chunk + 65536);
 }
 
+
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+/* When the string table cannot grow (its allocation fails), the new name is recorded as "" (index 0) and the spawn
+ * goes on; once memory is back, the next new name grows the table and is recorded. Motivating mutant: trace.c:100
+ * table_grow `return WS_ENOMEM` -> `return 0` (a failed growth counts as done, and ws__intern retries it forever:
+ * a stack overflow). */
+static void test_trace_table_growth_fails(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 1024, 1);
+    char name[32];
+    /* index 0 is "", so 63 names fill the 128-slot table to half: the next new name needs a bigger one */
+    for (int i = 0; i < 63; i++) {
+        snprintf(name, sizeof name, "n%d", i);
+        ws_ready r;
+        ws_ready_init(&r, 0);
+        assert_int_equal(ws_spawn(rt, &r.base, sizeof r, name, NULL), WS_OK);
+    }
+    assert_int_equal(ws_trace_string_count(rt), 64);
+    uint32_t at = ws_trace_count(rt);
+    tu_mem.fail_from = tu_mem.calls + 1;
+    ws_ready r;
+    ws_ready_init(&r, 0);
+    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "one too many", NULL), WS_OK); /* no allocation needed but the name's */
+    tu_mem.fail_from = 0;
+    ws_trace_event e;
+    assert_int_equal(ws_trace_read(rt, at, &e, 1), 1);
+    assert_int_equal(e.kind, WS_EV_SPAWN);
+    assert_int_equal(e.b, 0); /* recorded without its name */
+    assert_int_equal(ws_trace_string_count(rt), 64);
+    ws_ready_init(&r, 0);
+    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "later", NULL), WS_OK);
+    assert_int_equal(ws_trace_string_count(rt), 65);
+    assert_int_equal(ws_trace_read(rt, at + 2, &e, 1), 1);
+    assert_int_equal(e.kind, WS_EV_SPAWN);
+    assert_string_equal(ws_trace_string(rt, e.b), "later");
+    tu_run(rt);
+    tu_rt_free(rt);
+}
+
+
+/* As above, but the table grows and the array of strings cannot (the second allocation of the spawn fails): the
+ * name is recorded as "" (index 0), not as some other name. Motivating mutant: trace.c:141 ws__intern
+ * `return 0` after a failed ws__realloc -> `return 1` (the event names the first string interned). */
+static void test_trace_strings_growth_fails(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(128, 1024, 1);
+    char name[32];
+    for (int i = 0; i < 63; i++) { /* the array of strings (64) is full, and the table half full */
+        snprintf(name, sizeof name, "n%d", i);
+        ws_ready r;
+        ws_ready_init(&r, 0);
+        assert_int_equal(ws_spawn(rt, &r.base, sizeof r, name, NULL), WS_OK);
+    }
+    uint32_t at = ws_trace_count(rt);
+    tu_mem.fail_at = tu_mem.calls + 2; /* the table grows, the array does not */
+    ws_ready r;
+    ws_ready_init(&r, 0);
+    assert_int_equal(ws_spawn(rt, &r.base, sizeof r, "one too many", NULL), WS_OK);
+    assert_int_equal(tu_mem.failures, 1);
+    tu_mem.fail_at = 0;
+    ws_trace_event e;
+    assert_int_equal(ws_trace_read(rt, at, &e, 1), 1);
+    assert_int_equal(e.kind, WS_EV_SPAWN);
+    assert_int_equal(e.b, 0);
+    assert_int_equal(ws_trace_string_count(rt), 64);
+    tu_run(rt);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +653,8 @@ int main(void)
         TU_TEST(test_clock_read_batches),
         TU_TEST(test_slice_boundary),
         TU_TEST(test_block_sizes),
+        TU_TEST(test_trace_table_growth_fails),
+        TU_TEST(test_trace_strings_growth_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

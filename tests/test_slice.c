@@ -305,6 +305,24 @@ static void test_slow_waiting_task_is_timed(void **state)
     tu_rt_free(rt);
 }
 
+
+/* ---- from mutation run 5 (seed 20261203) ---- */
+
+/* Switching tracing on or off outside a run reads no clock (the next run reads it); only inside a run does
+ * switching it on read the clock, to stamp what follows. Motivating mutant: trace.c:226 ws_trace_enable
+ * `rt->trace_on && rt->running` -> `||` (a host call to read the clock on every switch outside a run). */
+static void test_trace_switch_outside_a_run_reads_no_clock(void **state)
+{
+    (void)state;
+    ws_runtime *rt = host_clock_rt(WS_MS(10), 64);
+    unsigned before = g_readings;
+    ws_trace_enable(rt, 0);
+    ws_trace_enable(rt, 1);
+    assert_int_equal(g_readings, before);
+    assert_true(ws_trace_enabled(rt));
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +332,7 @@ int main(void)
         TU_TEST(test_due_tick_waits_one_item_at_most),
         TU_TEST(test_first_reading_times_the_run),
         TU_TEST(test_slow_waiting_task_is_timed),
+        TU_TEST(test_trace_switch_outside_a_run_reads_no_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

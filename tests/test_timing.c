@@ -432,6 +432,37 @@ static void test_posix_sleep_with_stale_errno(void **state)
     assert_true(h.now(h.ud) >= t0 + WS_MS(1));
 }
 
+
+/* ---- from mutation run 5 (seed 20261203) ---- */
+
+/* A sleep whose timer cannot be armed (the heap cannot grow) is ready at once with WS_ENOMEM; an interval starts
+ * from nothing seen, whatever its memory held. Motivating mutants (time.c): sleep_poll_impl `s->base.err =
+ * WS_ENOMEM` deleted (the failed sleep reads as done, on time); ws_interval_init `iv->last = 0` deleted (a fresh
+ * interval reports a tick seen at a garbage time). */
+static void test_sleep_without_memory_and_fresh_interval(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_context cx = tu_cx(rt);
+    ws_sleep s;
+    ws_sleep_init(&s, 5);
+    tu_mem.fail_at = tu_mem.calls + 1; /* the timer heap's first allocation */
+    assert_int_equal(ws_future_poll(&s.base, &cx), WS_READY);
+    tu_mem.fail_at = 0;
+    assert_int_equal(s.base.err, WS_ENOMEM);
+    assert_int_equal(tu_stats(rt).timers_armed, 0);
+    ws_future_drop(rt, &s.base);
+
+    ws_interval iv;
+    memset(&iv, 0xa5, sizeof iv);
+    ws_interval_init(&iv, 10);
+    assert_int_equal(iv.ticks, 0);
+    assert_int_equal(iv.due, 0);
+    assert_int_equal(iv.last, 0);
+    assert_int_equal(iv.period, WS_MS(10));
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +476,7 @@ int main(void)
         TU_TEST(test_posix_host),
         TU_TEST(test_timeout_lets_go),
         TU_TEST(test_posix_sleep_with_stale_errno),
+        TU_TEST(test_sleep_without_memory_and_fresh_interval),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

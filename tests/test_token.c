@@ -268,6 +268,109 @@ static void test_middle_child_dropped(void **state)
     tu_rt_free_released(rt);
 }
 
+
+/* ---- from mutation run 4 (seed 20261202) ---- */
+
+/* The children of a dropped token become roots and forget it: dropping such a child later does not touch the freed
+ * parent, whose memory a new token may have taken (here X, with a child Y of its own: X keeps Y).
+ * Motivating mutant: token.c:119 token_unref `c->parent = NULL` deleted (the orphan still points at its freed
+ * parent, and its drop writes the parent's first_child: X loses Y, and cancelling X misses it). */
+static void test_orphan_forgets_parent(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_token *p, *c, *x, *y;
+    assert_int_equal(ws_token_new(rt, &p), WS_OK);
+    assert_int_equal(ws_token_child(p, &c), WS_OK);
+    ws_token_drop(p); /* c is a root now */
+    assert_int_equal(ws_token_new(rt, &x), WS_OK); /* likely in p's old block */
+    assert_int_equal(ws_token_child(x, &y), WS_OK);
+    ws_token_drop(c);
+    assert_int_equal(ws_token_cancel(x), WS_OK);
+    assert_true(ws_token_is_cancelled(y));
+    ws_token_drop(y);
+    ws_token_drop(x);
+    tu_rt_free_released(rt);
+}
+
+/* ws_cancelled_init starts from a clean waiter whatever the memory held (here bytes that read as "linked"): the wait
+ * is registered and the cancel wakes the task; and run_until_cancelled ends with WS_ECANCELED and out 0.
+ * Motivating mutants (token.c): ws_cancelled_init `memset(&f->waiter, 0, ...)` deleted (a waiter that reads as
+ * linked is never put in the token's list: the cancel wakes nobody); until_poll `f->out = 0` -> `1`. */
+static void test_cancelled_on_dirty_memory(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    tu_probe idle;
+    tu_probe_init(&idle, NULL, NULL, -1, 0);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &idle.base, sizeof idle, "idle", &h), WS_OK);
+    tu_run(rt);
+    ws_context tcx = tu_cx(rt);
+    tcx.task = h.task;
+    ws_token *t;
+    assert_int_equal(ws_token_new(rt, &t), WS_OK);
+    ws_cancelled c;
+    memset(&c, WS_WAITER_LINKED, sizeof c);
+    ws_cancelled_init(&c, t);
+    assert_int_equal(ws_future_poll(&c.base, &tcx), WS_PENDING);
+    assert_int_equal(ws_token_cancel(t), WS_OK);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_SCHEDULED);
+    assert_int_equal(ws_future_poll(&c.base, &tcx), WS_READY);
+    assert_int_equal(c.base.err, WS_OK);
+    ws_future_drop(rt, &c.base);
+
+    tu_probe inner;
+    tu_probe_init(&inner, NULL, NULL, -1, 0);
+    ws_until_cancelled u;
+    ws_run_until_cancelled_init(&u, t, &inner.base);
+    ws_context cx = tu_cx(rt);
+    assert_int_equal(ws_future_poll(&u.base, &cx), WS_READY);
+    assert_int_equal(u.base.err, WS_ECANCELED);
+    assert_int_equal(u.base.out, 0);
+    ws_future_drop(rt, &u.base);
+    ws_token_drop(t);
+    assert_int_equal(ws_task_abort(rt, h.task), WS_OK);
+    ws_future_drop(rt, &h.base);
+    tu_run(rt);
+    tu_rt_free_released(rt);
+}
+
+
+/* ---- from mutation run 5 (seed 20261203) ---- */
+
+/* ws_token_is_cancelled answers 1 or 0; and a child dropped from the middle of its siblings leaves the next one
+ * pointing at the right previous sibling: dropping that one later does not write into the freed token's memory
+ * (here taken by X, a new first child of Q before Z: Q keeps Z). Motivating mutants (token.c): cancel_one
+ * `t->cancelled = 1` -> `2`; token_unref `t->next_sibling->prev_sibling = t->prev_sibling` deleted. */
+static void test_cancelled_flag_and_next_sibling_link(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt();
+    ws_token *p, *c1, *c2, *c3, *q, *z, *x;
+    assert_int_equal(ws_token_new(rt, &p), WS_OK);
+    assert_int_equal(ws_token_is_cancelled(p), 0);
+    assert_int_equal(ws_token_new(rt, &q), WS_OK);
+    assert_int_equal(ws_token_child(q, &z), WS_OK);
+    assert_int_equal(ws_token_child(p, &c1), WS_OK);
+    assert_int_equal(ws_token_child(p, &c2), WS_OK);
+    assert_int_equal(ws_token_child(p, &c3), WS_OK); /* p's list: c3, c2, c1 */
+    ws_token_drop(c2);
+    assert_int_equal(ws_token_child(q, &x), WS_OK); /* q's list: x, z; x likely in c2's old block */
+    ws_token_drop(c1);
+    assert_int_equal(ws_token_cancel(q), WS_OK);
+    assert_int_equal(ws_token_is_cancelled(q), 1);
+    assert_int_equal(ws_token_is_cancelled(x), 1);
+    assert_int_equal(ws_token_is_cancelled(z), 1);
+    assert_int_equal(ws_token_is_cancelled(c3), 0);
+    ws_token_drop(x);
+    ws_token_drop(z);
+    ws_token_drop(q);
+    ws_token_drop(c3);
+    ws_token_drop(p);
+    tu_rt_free_released(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +379,9 @@ int main(void)
         TU_TEST(test_run_until_cancelled),
         TU_TEST(test_codes_and_trace),
         TU_TEST(test_middle_child_dropped),
+        TU_TEST(test_orphan_forgets_parent),
+        TU_TEST(test_cancelled_on_dirty_memory),
+        TU_TEST(test_cancelled_flag_and_next_sibling_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -414,6 +414,66 @@ static void test_nested_await_point(void **state)
     tu_rt_free(rt);
 }
 
+
+/* ---- from mutation run 5 (seed 20261203) ---- */
+
+WS_ASYNC(two_recvs, { ws_channel *ch; ws_recv r; })
+{
+    WS_BEGIN();
+    ws_recv_init(&self->r, self->ch);
+    WS_AWAIT(&self->r);
+    ws_recv_init(&self->r, self->ch);
+    WS_AWAIT(&self->r); /* the budget of 1 is used up: a self-wake, then the next poll */
+    WS_RETURN(WS_OUT(&self->r));
+    WS_END();
+}
+
+/* A task whose budget runs out is woken by itself from no other source (the wake's source is 0); a poll that
+ * leaves a plain future (not an async function) pending names no await point (file 0). Motivating mutants:
+ * task.c:369 ws_budget_exhausted `ws__wake(..., WS_CAUSE_SELF, 0)` -> `1` (the wake claims a source);
+ * executor.c:37 poll_task_traced `: 0` -> `: 1` (a pending poll without an await point names the first interned
+ * string as its file). */
+static void test_budget_wake_and_plain_pending_poll(void **state)
+{
+    (void)state;
+    ws_runtime *rt = tu_rt_opts(1, 256, 0);
+    ws_channel *ch;
+    assert_int_equal(ws_channel_new(rt, 2, &ch), WS_OK);
+    assert_int_equal(ws_channel_try_send(ch, 1), WS_OK);
+    assert_int_equal(ws_channel_try_send(ch, 2), WS_OK);
+    two_recvs t;
+    WS_ASYNC_INIT(two_recvs, &t);
+    t.ch = ch;
+    assert_int_equal(ws_spawn(rt, &t.ws_base, sizeof t, "two", NULL), WS_OK);
+    tu_probe p; /* pending once, then woken from outside */
+    tu_probe_init(&p, NULL, NULL, 1, 0);
+    assert_int_equal(ws_spawn(rt, &p.base, sizeof p, "plain", NULL), WS_OK);
+    tu_run(rt);
+    ws_waker w = tu_last_waker;
+    ws_waker_wake(&w, WS_CAUSE_HOST, 0);
+    tu_run(rt);
+    assert_int_equal(tu_stats(rt).completed, 2);
+    int self_wakes = 0, plain_pending = 0;
+    for (uint32_t i = 0; i < ws_trace_count(rt); i++) {
+        ws_trace_event e;
+        assert_int_equal(ws_trace_read(rt, i, &e, 1), 1);
+        if (e.kind == WS_EV_WAKE && e.detail == WS_CAUSE_SELF) {
+            self_wakes++;
+            assert_int_equal(e.b, 0);
+        }
+        if (e.kind == WS_EV_POLL_END && e.depth == 0 && e.detail == WS_PENDING && e.task == 2) {
+            plain_pending++;
+            assert_int_equal(e.c, 0);
+            assert_int_equal(e.b, 0);
+        }
+    }
+    assert_true(self_wakes >= 1);
+    assert_int_equal(plain_pending, 1);
+    ws_channel_sender_drop(ch);
+    ws_channel_receiver_drop(ch);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +485,7 @@ int main(void)
         TU_TEST(test_lost_events_line),
         TU_TEST(test_clear_forgets_every_wake),
         TU_TEST(test_nested_await_point),
+        TU_TEST(test_budget_wake_and_plain_pending_poll),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

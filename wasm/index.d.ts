@@ -58,7 +58,7 @@ export interface RuntimeOptions {
   /** Longest drain of the run queue before yielding to the host with a macrotask, in ms (default 4; 0 = no limit). */
   sliceMs?: number;
   /** The module: bytes, a URL, or a compiled WebAssembly.Module (default: the package's dist/wasync.wasm, the
-   * standard entry points only; EXAMPLES_WASM adds the nine examples). */
+   * standard entry points only; EXAMPLES_WASM adds the built-in examples). */
   wasm?: WasmSource;
   /** Base for relative fetch URLs (default: location.href in a browser; required in Node for relative URLs). */
   baseUrl?: string;
@@ -94,16 +94,27 @@ export interface BlockingStats {
   workersStarted: number;
 }
 
-export type ParamKind = 'ms' | 'int' | 'url' | 'text';
+/** ms, int: an integer in [min, max]; url, text: a string; value: a typed value (C's WSX_PARAM_VALUE). */
+export type ParamKind = 'ms' | 'int' | 'url' | 'text' | 'value';
 
 export interface ParamInfo {
   name: string;
   label: string;
   kind: ParamKind;
-  default: number | string;
+  /** null for a value parameter. */
+  default: number | string | null;
   min?: number;
   max?: number;
+  /** A value parameter: the types it takes, a mask with bit i for the i-th type of WSX_VALUE_TYPES (undefined,
+   * number, string, bytes, json, handle, boolean, bigint, null); 0: any type. */
+  types?: number;
 }
+
+/** An entry point argument, sent to C typed: number; BigInt (int64); string (NUL kept); Uint8Array, ArrayBuffer or
+ * a view (bytes); boolean; null; undefined (not given: the parameter's default); rt.handle(object) (a handle C
+ * owns and releases); any other object or array as JSON. ms/int parameters take an integer (or a BigInt),
+ * url/text a string, value parameters the types they declare. */
+export type ArgValue = number | bigint | string | boolean | null | undefined | Uint8Array | ArrayBuffer | ArrayBufferView | HostHandle | object;
 
 export interface ExampleInfo {
   name: string;
@@ -151,8 +162,8 @@ export interface HostCallContext {
 }
 
 /** A value of a typed host call, as JS receives it: number; string (NUL kept); Uint8Array (bytes, a copy); parsed
- * JSON; the object of a handle; undefined. */
-export type HostValue = number | string | Uint8Array | object | boolean | null | undefined;
+ * JSON; the object of a handle; boolean; BigInt; null; undefined. */
+export type HostValue = number | bigint | string | Uint8Array | object | boolean | null | undefined;
 
 /** Made by rt.handle(object): resolving a typed call with it gives C a handle to `object`. */
 export interface HostHandle {
@@ -160,28 +171,36 @@ export interface HostHandle {
 }
 
 /** What a host function may resolve to. A typed call sends numbers as numbers, strings as strings, Uint8Array /
- * ArrayBuffer / views as bytes, undefined and null as undefined, a HostHandle as a handle, anything else as JSON;
- * a text call sends it as text (strings as UTF-8, numbers as text, bytes as they are, objects as JSON). */
-export type HostResult = string | number | boolean | Uint8Array | ArrayBuffer | ArrayBufferView | HostHandle | object | null | void;
+ * ArrayBuffer / views as bytes, booleans as booleans, BigInts in int64 range as bigints, null as null, undefined
+ * as undefined, a HostHandle as a handle, anything else as JSON; a text call sends it as text (strings as UTF-8,
+ * numbers as text, bytes as they are, objects as JSON). */
+export type HostResult = string | number | bigint | boolean | Uint8Array | ArrayBuffer | ArrayBufferView | HostHandle | object | null | void;
 
+/** A host function. It gets the call context (signal, args) as its second argument only if it declares two
+ * parameters (fn.length >= 2) or is defined with { context: true }: the context is not made for the others. */
 export type HostFunction = (arg: any, context: HostCallContext) => Promise<HostResult> | string;
 
 export declare class Runtime {
   /** Runtimes are made by createRuntime(), never with `new`. */
   private constructor();
-  /** The examples compiled into the module: none in the default module, nine in EXAMPLES_WASM. */
+  /** The examples compiled into the module: none in the default module, every built-in example in EXAMPLES_WASM. */
   readonly examples: readonly ExampleInfo[];
   /** Every entry point's name (the examples, if any, and the others, such as host_echo, fetch_text, sleep, never). */
   readonly entries: readonly string[];
   readonly clock: Clock;
   readonly closed: boolean;
-  defineHost(name: string, fn: HostFunction): this;
+  /** Registers an async function C calls by name. options.context: pass it the call context (default: whether
+   * fn declares a second parameter). */
+  defineHost(name: string, fn: HostFunction, options?: { context?: boolean }): this;
   /** Wraps an object so that a typed host call resolving with it gives C a handle (ws_value HANDLE). */
   handle(object: unknown): HostHandle;
   /** How many objects C holds handles to (until it calls ws_handle_release). */
   readonly handlesLive: number;
-  start<T = number | string>(name: string, args?: Record<string, number | string>, options?: { signal?: AbortSignalLike }): Job<T>;
-  runExample(name: string, params?: Record<string, number | string>): Promise<ExampleRun>;
+  /** Starts entry `name` with its arguments by parameter name (an object) or by position (an array, at most one per
+   * parameter); a wrong count, an unknown name or a value of the wrong type throws a WasyncError 'EINVAL' with one
+   * line naming the parameter. */
+  start<T = number | string>(name: string, args?: Record<string, ArgValue> | readonly ArgValue[], options?: { signal?: AbortSignalLike }): Job<T>;
+  runExample(name: string, params?: Record<string, ArgValue> | readonly ArgValue[]): Promise<ExampleRun>;
   readTrace(options?: { clear?: boolean }): TraceEvent[];
   configure(options: { budget?: number; sliceMs?: number }): void;
   abortTask(id: number): boolean;

@@ -1,7 +1,11 @@
-// workloads.mjs: the bridge workloads, the same code in Node and in Chromium. Three sides await the same host
-// function, (arg) => Promise.resolve(arg):
+// workloads.mjs: the bridge workloads, the same code in Node and in Chromium. Four sides await the same host
+// function, (arg) => Promise.resolve(arg), with numbers as arguments and results:
 //   js      plain JS: `await fn(i)` n times, or n / width batches of Promise.all over `width` calls;
-//   wasync  C awaiting it through the bridge: the package's host_many entry (width 1 or 1000);
+//   wasync  C awaiting it through the bridge: the package's host_many entry (width 1 or 1000), typed: the numbers
+//           cross as numbers (ws_host_callv_init), as they do on the other sides;
+//   floor   a hand-written wasm module (floor.wat) whose import starts the call and whose export, called from the
+//           promise's reaction, takes the value and starts the next: one crossing each way and one reaction per
+//           await, the least a bridge without stack switching can do (`width` in flight at a time);
 //   jspi    a hand-written wasm module (jspi.wat) whose import is WebAssembly.Suspending and whose export is
 //           WebAssembly.promising: one suspended call per await; 1000-wide is `width` promising calls at once,
 //           each doing n / width awaits. Chromium only (Node 20 has no JSPI).
@@ -23,13 +27,27 @@ async function jsSide(n, width) {
   return sum;
 }
 
-export async function makeSides({ createRuntime, jspiBytes, options = {} }) {
+export async function makeSides({ createRuntime, jspiBytes, floorBytes, options = {} }) {
   const rt = await createRuntime({ clock: 'real', trace: false, ...options });
-  rt.defineHost('id', (s) => Promise.resolve(s));
+  rt.defineHost('id', fn);
   const sides = {
     js: (n, width) => jsSide(n, width),
-    wasync: (n, width) => rt.start('host_many', { name: 'id', n, width }).promise,
+    wasync: (n, width) => rt.start('host_many', { name: 'id', n, width, typed: 1 }).promise,
   };
+  if (floorBytes) {
+    let done = null;
+    let resume = null;
+    const settled = (v) => {
+      const sum = resume(v);
+      if (sum >= 0) done(sum);
+    };
+    const { instance } = await WebAssembly.instantiate(floorBytes, { env: { start: (i) => { fn(i).then(settled); } } });
+    resume = instance.exports.resume;
+    sides.floor = (n, width) => new Promise((resolve) => {
+      done = resolve;
+      instance.exports.begin(n, width);
+    });
+  }
   if (jspiBytes && typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function') {
     const { instance } = await WebAssembly.instantiate(jspiBytes, { env: { host: new WebAssembly.Suspending(fn) } });
     const run = WebAssembly.promising(instance.exports.run);
@@ -43,8 +61,11 @@ export async function makeSides({ createRuntime, jspiBytes, options = {} }) {
   return sides;
 }
 
+// measure(side, n, width, { warm: 0 }) after a separate warm-up call lets the caller read a CPU clock around the
+// timed runs only (bench/browser.mjs --cpu).
 export async function measure(side, n, width, { warm = 4, runs = 3 } = {}) {
   for (let i = 0; i < warm; i++) await side(n, width);
+  if (runs === 0) return 0;
   let total = 0;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();

@@ -165,20 +165,21 @@ export async function memory({ n }) {
   };
 }
 
-// ---- promise bridge: awaiting n promises from an async host function, `width` at a time ----
+// ---- promise bridge: awaiting n promises from an async host function, `width` at a time; numbers in and out,
+// as the wasync side passes them (host_many typed) ----
 export const hostEcho = (arg) => Promise.resolve(arg);
 
 export async function bridge({ n, width }) {
   const t0 = performance.now();
   let sum = 0;
   if (width === 1) {
-    for (let i = 0; i < n; i++) sum += Number(await hostEcho(String(i % 1000000)));
+    for (let i = 0; i < n; i++) sum += await hostEcho(i % 1000000);
   } else {
     for (let done = 0; done < n; done += width) {
       const batch = Math.min(width, n - done);
       const ps = new Array(batch);
-      for (let i = 0; i < batch; i++) ps[i] = hostEcho(String((done + i) % 1000000));
-      for (const v of await Promise.all(ps)) sum += Number(v);
+      for (let i = 0; i < batch; i++) ps[i] = hostEcho((done + i) % 1000000);
+      for (const v of await Promise.all(ps)) sum += v;
     }
   }
   const ms = performance.now() - t0;

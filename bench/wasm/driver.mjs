@@ -152,7 +152,7 @@ export async function memory({ n }, options) {
 export async function bridge({ n, width }, options) {
   const rt = await runtime(options);
   rt.defineHost('echo', hostEcho);
-  const { value, ms } = await timed(rt, 'host_many', { name: 'echo', n, width });
+  const { value, ms } = await timed(rt, 'host_many', { name: 'echo', n, width, typed: 1 });
   let sum = 0;
   for (let i = 0; i < n; i++) sum += i % 1000000;
   if (value !== sum) throw new Error(`host_many returned ${value}, expected ${sum}`);

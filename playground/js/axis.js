@@ -6,6 +6,7 @@
 //    opens, labelled with the new time. A poll spans its own step to its last event's (its nested polls, the
 //    wakes and timers it caused), so nesting and causality read left to right.
 import { fmtMs } from './format.js';
+import { lowerBound, upperBound } from './spatial.js';
 
 export const GAP = 1.5; // width of a clock gap on the order axis, in steps
 
@@ -57,6 +58,9 @@ export function orderAxis(model) {
     if (lo >= n) return x;
     return lo > 0 && trace[lo - 1].t !== trace[lo].t ? pos[lo] - GAP / 2 : pos[lo];
   };
+  // The gaps that start in [a, b] (gaps are in order of v).
+  const gapV = Float64Array.from(gaps, (g) => g.v);
+  const gapRange = (a, b) => [lowerBound(gapV, a), upperBound(gapV, b)];
   return {
     kind: 'order',
     end: Math.max(x, 1),
@@ -75,7 +79,8 @@ export function orderAxis(model) {
       const per = plotW / Math.max(v1 - v0, 1e-9);
       const out = [];
       let last = -Infinity;
-      const all = [{ v: 0, t: n ? trace[0].t : 0 }, ...gaps.map((g) => ({ v: g.v + GAP / 2, t: g.t }))];
+      const [i0, i1] = gapRange(v0 - GAP, v1);
+      const all = [{ v: 0, t: n ? trace[0].t : 0 }, ...gaps.slice(i0, i1).map((g) => ({ v: g.v + GAP / 2, t: g.t }))];
       for (const g of all) {
         if (g.v < v0 || g.v > v1) continue;
         if ((g.v - last) * per < 70) continue;
@@ -84,7 +89,7 @@ export function orderAxis(model) {
       }
       return out;
     },
-    gaps: (v0, v1) => gaps.filter((g) => g.v + GAP >= v0 && g.v <= v1),
+    gaps: (v0, v1) => { const [i0, i1] = gapRange(v0 - GAP, v1); return gaps.slice(i0, i1); },
   };
 }
 

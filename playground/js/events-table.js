@@ -16,7 +16,7 @@ export function eventDetails(e) {
     case 'semaphore': return `semaphore #${e.semaphore}: ${e.action === 'wait' ? 'waits for' : e.action} ${e.permits}, ${e.held} held`;
     case 'token': return `token #${e.token} cancelled${e.byParent ? ' by its parent' : ''}, ${e.woken} woken`;
     case 'select': return `branch ${e.branch} of ${e.branches} ${e.outcome === 'won' ? 'won' : e.outcome === 'lost' ? 'lost (dropped)' : 'dropped unpolled'}`;
-    case 'cancel': return `${e.future} dropped ${e.polled ? 'before it was ready (cancelled)' : 'unpolled (its body never ran)'}, depth ${e.depth}`;
+    case 'cancel': return e.future === 'join_handle' ? 'join handle dropped: its task is detached, not cancelled' : `${e.future} dropped ${e.polled ? 'before it was ready (cancelled)' : 'unpolled (its body never ran)'}, depth ${e.depth}`;
     case 'abort': return 'abort requested';
     case 'drop': return "the task's future dropped unfinished";
     default: return '';

@@ -1,6 +1,7 @@
 // The executor's state at the cursor, rebuilt from the trace alone by replaying its events up to the cursor:
-//  - the run queue: tasks woken and waiting to be polled, in the order the executor will poll them (FIFO: a wake of
-//    an idle task appends it; a wake of the running task appends it when its poll ends; a wake of a queued task
+//  - the run queue: tasks woken and waiting to be polled, in the order the executor will poll them (FIFO: a spawn
+//    appends the new task at once, as ws_spawn does, before the spawn wake it records; a wake of an idle task
+//    appends it; a wake of the running task appends it when its poll ends; a wake of a queued task
 //    changes nothing; but the tasks woken by timers, which fire between polls, go to the front in deadline order);
 //  - the poll stack: the task's poll and the nested futures being polled at the cursor (each poll's [seq, last]);
 //  - the registered wakers: each leaf future that returned Pending holds its task's waker until what it waits for
@@ -46,6 +47,10 @@ export function executorAt(model, idx) {
     if (!(e.kind === 'wake' && e.cause === 'timer' && !running.length)) timerFront = 0;
     while (running.length && (running[running.length - 1].last ?? running[running.length - 1].seq) < e.seq) endPoll(running.pop());
     switch (e.kind) {
+      case 'spawn':
+        // ws_spawn queues the new task itself (its wake with cause 'spawn' follows and finds it queued).
+        if (!queue.includes(e.task)) queue.push(e.task);
+        break;
       case 'poll': {
         const parent = running[running.length - 1];
         if (parent && parent.task === e.task) leafSeen.add(parent.seq);

@@ -14,7 +14,7 @@ import { includesOf, loadText, renderSource, markLines } from './sources.js';
 import { readUrlState, writeUrlState, knobsFromUrl, own, shorten, KNOB_DEFAULTS } from './state-url.js';
 import { exportChrome, exportText } from './export.js';
 import { renderEventTable } from './events-table.js';
-import { CompareView, PAIRS, CUSTOM, decodeVariant } from './compare.js';
+import { CompareView, PAIRS, CUSTOM, SIDES, decodeVariant, presetOf } from './compare.js';
 import { defaultsFor, renderParams, validateParams } from './params.js';
 
 const S = {
@@ -269,7 +269,7 @@ async function run({ sel = null } = {}) {
 
 // Tests and curious users can wait on body[data-runs] and read the last run from the console.
 function markRunDone() { document.body.dataset.runs = String(Number(document.body.dataset.runs || 0) + 1); }
-window.wasyncPlayground = { get run() { return S.run; }, get lints() { return S.lints; }, get model() { return S.model; } };
+window.wasyncPlayground = { get run() { return S.run; }, get lints() { return S.lints; }, get model() { return S.model; }, get compare() { return cmp?.last; } };
 
 function show(r, sel) {
   S.run = r;
@@ -413,24 +413,25 @@ async function setCompare(on, pairKey, link = {}) {
 
 function defaultPair() {
   const n = S.ex?.name;
-  return Object.keys(PAIRS).find((k) => PAIRS[k].a.example === n || PAIRS[k].b.example === n) || 'sequential-join';
+  return Object.keys(PAIRS).find((k) => [PAIRS[k].a, PAIRS[k].b, PAIRS[k].c].some((v) => v?.example === n)) || 'sequential-join';
 }
 
 async function runCompare() {
   clearError();
-  $('#elapsed-a').textContent = '…';
-  $('#elapsed-b').textContent = '…';
+  const sides = cmp.sides();
+  $('#compare-run').textContent = sides.length === 3 ? '▶ Run all three' : '▶ Run both';
+  for (const x of sides) $(`#elapsed-${x}`).textContent = '…';
   try {
     const r = await cmp.run(S.rt, { threshold: S.thr, budget: S.knobs.budget, slice: S.knobs.slice, axis: S.axis });
-    $('#elapsed-a').textContent = r.elapsedA;
-    $('#elapsed-b').textContent = r.elapsedB;
-    $('#value-a').textContent = fmtValue(r.ra.value);
-    $('#value-b').textContent = fmtValue(r.rb.value);
+    for (const x of sides) {
+      $(`#elapsed-${x}`).textContent = r.sides[x].elapsed;
+      $(`#value-${x}`).textContent = fmtValue(r.sides[x].result.value);
+    }
   } catch (e) {
-    $('#elapsed-a').textContent = '–';
-    $('#elapsed-b').textContent = '–';
-    $('#value-a').textContent = '–';
-    $('#value-b').textContent = '–';
+    for (const x of sides) {
+      $(`#elapsed-${x}`).textContent = '–';
+      $(`#value-${x}`).textContent = '–';
+    }
     showError(`Compare failed: ${describeError(e)}`);
   }
   markRunDone();
@@ -464,6 +465,11 @@ function renderLegend() {
     ...Object.entries(WAKE_STYLE).map(([k, v]) => [sw(`wm w-${k}`, markerPath(v.shape, 7, 7, 4.5)), `wake: ${v.label}`]),
     [sw('drop-mark cancel', 'M3,3L11,11M11,3L3,11'), 'future dropped before ready (cancelled)'],
     [sw('drop-mark abort', 'M2,7a5,5 0 1,0 10,0a5,5 0 1,0 -10,0M3.5,10.5L10.5,3.5'), 'task aborted'],
+    [sw('select-win', 'M2,7l3,3.5l6,-7'), 'select: the branch that won'],
+    [sw('sem-mark', 'M3,3h8v8h-8z'), 'semaphore: waits for a permit'],
+    [sw('sem-mark granted', 'M3,3h8v8h-8z'), 'semaphore: permit granted'],
+    [sw('sem-mark released', 'M3,3h8v8h-8zM3,11L11,3'), 'semaphore: permit released'],
+    [sw('token-mark', 'M2,7h10M7,2v10M3.5,3.5l7,7M10.5,3.5l-7,7'), 'token cancelled (arrows: the tasks it woke)'],
     [sw('cursor', 'M7,0v14', 'stroke-width="2"'), 'replay cursor'],
   ];
   $('#legend').innerHTML = items.map(([s, t]) => `<span>${s}${esc(t)}</span>`).join('');
@@ -517,6 +523,7 @@ function bindUi() {
   $('#compare-toggle').onclick = () => setCompare(!S.compare);
   $('#compare-pair').addEventListener('change', () => setCompare(true, $('#compare-pair').value));
   $('#compare-run').onclick = runCompare;
+  $('#compare-third').onclick = () => { cmp.setThird(cmp.sides().length < 3); runCompare(); };
   $('#events-details').addEventListener('toggle', () => { if ($('#events-details').open && S.run) renderEvents(); });
 
   // Hovering an await line marks the polls that suspended or resumed there.
@@ -562,12 +569,12 @@ async function init() {
     onStep: step,
     onRendered: (t) => { $('#tl-note').textContent = t.note; $('#tl-note').hidden = !t.note; },
   });
-  const side = (x) => ({ timeline: $(`#timeline-${x}`), form: $(`#cmp-${x}-form`), title: $(`#cmp-${x}-title`), elapsed: $(`#elapsed-${x}`) });
-  cmp = new CompareView({ a: side('a'), b: side('b'), explain: $('#compare-explain') }, {
-    onEdit: () => { S.compare = CUSTOM; $('#compare-pair').value = CUSTOM; $('#compare-explain').textContent = 'Your own comparison: each side is an example with its own parameters and budget.'; syncUrl(); },
+  const side = (x) => ({ pane: $(`#cmp-${x}`), timeline: $(`#timeline-${x}`), form: $(`#cmp-${x}-form`), title: $(`#cmp-${x}-title`), elapsed: $(`#elapsed-${x}`) });
+  cmp = new CompareView({ ...Object.fromEntries(SIDES.map((x) => [x, side(x)])), explain: $('#compare-explain'), third: $('#compare-third') }, {
+    onEdit: () => { S.compare = CUSTOM; $('#compare-pair').value = CUSTOM; $('#compare-explain').textContent = 'Your own comparison: each variant is an example with its own parameters and budget.'; syncUrl(); },
   });
   for (const [k, p] of Object.entries(PAIRS)) $('#compare-pair').add(new Option(p.label, k));
-  $('#compare-pair').add(new Option('your own (edit A and B)', CUSTOM));
+  $('#compare-pair').add(new Option('your own (edit the variants)', CUSTOM));
   bindUi();
 
   try {
@@ -610,12 +617,23 @@ async function init() {
   $('#embed-open').href = open.href;
 
   cmp.setExamples(S.examples);
-  const pair = own(PAIRS, url.compare);
-  const custom = url.compare === CUSTOM;
-  if (url.compare != null && !pair && !custom) notes.push(`There is no comparison "${shorten(url.compare)}" (there are ${[...Object.keys(PAIRS), CUSTOM].join(', ')}).`);
+  // ?compare= is a preset, custom (with ca=, cb=, cc=), or a list of two or three examples: blocking,cooperative,offload
+  let list = String(url.compare ?? '').includes(',') ? url.compare.split(',').map(decodeVariant) : null;
+  const unknownEx = list?.find((v) => !S.examples.some((e) => e.name === v.example));
+  if (list && (list.length > 3 || unknownEx)) {
+    notes.push(unknownEx ? `There is no example "${shorten(unknownEx.example)}" to compare.` : `A comparison has at most three variants, not ${list.length}.`);
+    list = null;
+  }
+  const listPreset = list && presetOf(list);
+  const compareKey = listPreset || url.compare;
+  const pair = own(PAIRS, compareKey);
+  const custom = url.compare === CUSTOM || (list && !listPreset);
+  if (url.compare != null && !pair && !custom && !url.compare.includes(',')) notes.push(`There is no comparison "${shorten(url.compare)}" (there are ${[...Object.keys(PAIRS), CUSTOM].join(', ')}, or a list of two or three examples).`);
   showUrlNotes(notes);
-  if (custom && !S.embed) await setCompare(true, CUSTOM, { a: decodeVariant(url.ca), b: decodeVariant(url.cb) });
-  else if (pair && !S.embed) await setCompare(true, url.compare);
+  if (custom && !S.embed) {
+    const [a, b, c] = list || [url.ca, url.cb, url.cc].map((v) => (v == null ? null : decodeVariant(v)));
+    await setCompare(true, CUSTOM, { a: a || decodeVariant(url.ca), b: b || decodeVariant(url.cb), c: c || null });
+  } else if (pair && !S.embed) await setCompare(true, compareKey);
   else await run({ sel: url.sel != null ? Number(url.sel) : null });
   if (!S.embed) loadEditor();
 }

@@ -151,8 +151,11 @@ export function buildModel(trace) {
         const stack = cancelStack.get(e.task) || [];
         stack.length = Math.max(0, Math.min(stack.length, e.depth - 1 - openDepth(e.task)));
         const parentKey = stack.length ? stack[stack.length - 1] : openRowAt(e.task, e.depth - 1) ?? '0';
-        let row = [...t.rows.values()].find((r) => r.parent === parentKey && r.names.has(e.future) && r.cancelSeq == null)
-          || [...t.rows.values()].find((r) => r.parent?.startsWith(parentKey) && r.names.has(e.future) && r.cancelSeq == null);
+        // A row is free for this drop unless its last drop came after its last poll (a loop's select drops a new
+        // loser on the same row each time round).
+        const free = (r) => r.cancelSeq == null || (r.polls.length > 0 && r.polls[r.polls.length - 1].seq > r.cancelSeq);
+        let row = [...t.rows.values()].find((r) => r.parent === parentKey && r.names.has(e.future) && free(r))
+          || [...t.rows.values()].find((r) => r.parent?.startsWith(parentKey) && r.names.has(e.future) && free(r));
         if (!row) {
           const key = `${parentKey}/${e.future}~${e.seq}`;
           row = { key, depth: e.depth, index: -1, parent: parentKey, order: t.rows.size, names: new Set([e.future]), polls: [], unpolled: true };

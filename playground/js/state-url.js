@@ -1,6 +1,6 @@
 // The page state lives in the query string so a link reproduces a run:
 // ?example=join&p.a=100&p.b=200&clock=virtual&budget=128&slice=4&cap=65536&thr=10&sel=12&compare=seq-join&embed=1
-const KNOBS = ['clock', 'budget', 'slice', 'cap', 'thr', 'sel', 'compare', 'embed', 'theme', 'ca', 'cb', 'axis'];
+const KNOBS = ['clock', 'budget', 'slice', 'cap', 'thr', 'sel', 'compare', 'embed', 'theme', 'ca', 'cb', 'cc', 'axis'];
 
 // What a link leaves out: the page's executor settings when the link does not give them.
 export const KNOB_DEFAULTS = Object.freeze({ clock: 'virtual', budget: 128, slice: 4, cap: 65536, thr: 10 });
@@ -66,8 +66,9 @@ export function writeUrlState(s) {
   if (s.cap != null && s.cap !== D.cap) q.set('cap', s.cap);
   if (s.thr != null && s.thr !== D.thr) q.set('thr', s.thr);
   if (s.compare) q.set('compare', s.compare);
-  if (s.ca) q.set('ca', s.ca); // compare=custom: the two variants (compare.js)
+  if (s.ca) q.set('ca', s.ca); // compare=custom: the variants (compare.js)
   if (s.cb) q.set('cb', s.cb);
+  if (s.cc) q.set('cc', s.cc); // a third variant, when there is one
   if (s.axis) q.set('axis', s.axis); // the x axis the user chose (absent: chosen per run)
   if (s.sel != null) q.set('sel', s.sel);
   // An edited program in the hash (share-src.js) stays: the editor writes and clears it.

@@ -1,16 +1,21 @@
 // SVG timeline: one lane per task, nested rows for futures polled inside it, timers and host operations on the
 // row of the future that started them, wake markers with arrows from their cause, a time axis, zoom/pan, tooltip and a replay cursor.
-// Rendering rebuilds one SVG string; for big traces polls are merged per pixel column (see MAX_POLL_NODES)
-// and wake arrows are dropped, so the DOM stays small whatever the trace size.
+// Rendering rebuilds one SVG string from what is in view only (spatial.js finds it by binary search); when much is
+// in view, shapes of one kind are batched into one path per row (see BATCH_*), so the DOM stays small whatever
+// the trace size, and pointing at a batched shape is answered from the render's hit boxes.
 import { esc, fmtMs } from './format.js';
 import { baseName, rowKey, wakeCause } from './model.js';
 import { timeAxis, orderAxis, GAP } from './axis.js';
+import { spanIndex, inRange, RectBatch } from './spatial.js';
+import { toolboxMarks } from './toolbox-marks.js';
 
-// The cost of a render is mostly the browser parsing and laying out the SVG, so the number of nodes is what is
-// bounded: above these counts in view, polls and bars merge into bands per pixel column and wakes are hidden.
-const MAX_POLL_NODES = 600;    // above this many polls in view, draw merged bands instead of one rect per poll
-const MAX_WAKE_NODES = 200;    // likewise for wake markers and arrows (each is two nodes)
-const MAX_BAR_NODES = 400;     // and for timer / host-op bars
+// The cost of a render is mostly the browser's, per SVG node (parsing, style, layout, paint), so above these
+// counts in view the shapes are drawn as one path per row and class instead of one element each.
+const BATCH_POLLS = 300;
+const BATCH_WAKES = 40;
+const BATCH_BARS = 60;
+const BATCH_MARKS = 60;        // clock gaps, yield ticks
+const MAX_WAKE_NODES = 200;    // above this many wakes in view their markers and arrows are hidden (clutter)
 const AXIS_H = 26;
 const LANE_PAD_TOP = 12;
 const MAIN_H = 18;
@@ -163,7 +168,9 @@ export class Timeline {
         it.track = k;
       }
       lane.items = items;
+      lane.itemIx = spanIndex(items, (it) => it.s, (it) => it.e);
       lane.itemOf = new Map(items.map((it) => [it.obj, it]));
+      for (const r of lane.rows.values()) r.ix = spanIndex(r.row.polls, (p) => A.at(p), (p) => A.pollEnd(p));
       lane.opY = ry + 1;
       for (const it of items) if (it.y == null) it.y = lane.opY + it.track * (OP_H + 2);
       ry += trackEnds.length ? trackEnds.length * (OP_H + 2) + 2 : 0;
@@ -178,7 +185,10 @@ export class Timeline {
       workerLanes.push({ worker: w, top, barY: top + LANE_PAD_TOP, bottom: top + LANE_PAD_TOP + MAIN_H + LANE_PAD_BOTTOM });
       y = workerLanes.at(-1).bottom;
     }
-    return { labelW, plotX, plotW, lanes, workerLanes, height: Math.max(y + 4, AXIS_H + 40), width };
+    // Wakes in trace order (their markers' x never decreases), each spanning to the poll it led to.
+    const wakeIx = spanIndex(m.wakes, (w) => A.mid(w), (w) => { const p = m.pollForWake.get(w.seq); return Math.max(A.mid(w), p ? A.at(p) : 0); });
+    const yieldIx = spanIndex(m.yields, (e) => A.mid(e), (e) => A.mid(e));
+    return { labelW, plotX, plotW, lanes, workerLanes, wakeIx, yieldIx, height: Math.max(y + 4, AXIS_H + 40), width };
   }
 
   // ---------- render ----------
@@ -188,7 +198,9 @@ export class Timeline {
     const width = Math.max(280, this.root.clientWidth || 800);
     // The layout depends only on the width and the axis: kept between renders (zoom and pan reuse it).
     const lkey = `${width}|${this.axisKind}`;
-    if (!this.Lcache || this.Lcache.key !== lkey || this.Lcache.model !== m) this.Lcache = { key: lkey, model: m, L: this.layout(width) };
+    if (!this.Lcache || this.Lcache.key !== lkey || this.Lcache.model !== m || this.Lcache.A !== this.A) {
+      this.Lcache = { key: lkey, model: m, A: this.A, L: this.layout(width) };
+    }
     const L = this.Lcache.L;
     this.L = L;
     const { plotX, plotW, lanes, height } = L;
@@ -197,7 +209,11 @@ export class Timeline {
     const span = this.t1 - this.t0;
     const X = (t) => plotX + ((t - t0) / span) * plotW;
     this.X = X;
-    const inView = (a, b) => b >= t0 - span * 0.01 && a <= this.t1 + span * 0.01;
+    const lo = t0 - span * 0.01;
+    const hi = this.t1 + span * 0.01;
+    const inView = (a, b) => b >= lo && a <= hi;
+    const hits = [];               // hit boxes of batched shapes, in drawing order: [x1, x2, y1, y2, attr, id]
+    this.hits = hits;
     const laneById = new Map(lanes.map((l) => [l.task.id, l]));
     const out = [];
     const P = this.opts.idPrefix;
@@ -215,14 +231,15 @@ export class Timeline {
     // Axis and grid. On the order axis, shaded gaps mark where the clock moved, labelled with the new time.
     out.push(`<g class="axis" data-axis="${A.kind}">`);
     const gaps = A.gaps(t0, this.t1);
-    if (gaps.length > MAX_BAR_NODES) out.push(...bands(gaps.map((g) => [g.v, g.v + GAP]), X, plotX, plotW, AXIS_H, height - AXIS_H, 'gap'));
-    else {
-      for (const g of gaps) {
-        const x1 = Math.max(plotX, X(g.v));
-        const x2 = Math.min(plotX + plotW, X(g.v + GAP));
-        if (x2 > x1) out.push(`<rect class="gap" data-testid="clock-gap" x="${x1}" y="${AXIS_H}" width="${x2 - x1}" height="${height - AXIS_H}"/>`);
-      }
+    const gapBatch = gaps.length > BATCH_MARKS ? new RectBatch() : null;
+    for (const g of gaps) {
+      const x1 = Math.max(plotX, X(g.v));
+      const x2 = Math.min(plotX + plotW, X(g.v + GAP));
+      if (x2 <= x1) continue;
+      if (gapBatch) gapBatch.add('gap', x1, AXIS_H, x2 - x1, height - AXIS_H, ' data-testid="clock-gaps"');
+      else out.push(`<rect class="gap" data-testid="clock-gap" x="${x1}" y="${AXIS_H}" width="${x2 - x1}" height="${height - AXIS_H}"/>`);
     }
+    if (gapBatch) out.push(...gapBatch.svg());
     for (const { v, label } of A.ticks(t0, this.t1, plotW)) {
       const x = X(v);
       out.push(`<line x1="${x}" x2="${x}" y1="${AXIS_H - 5}" y2="${height}"/>`);
@@ -250,95 +267,111 @@ export class Timeline {
 
     const body = [`<g clip-path="url(#${P}-clip)">`];
 
-    // Timer and host-op bars; merged into bands per track when there are too many to draw one by one.
+    // Timer and host-op bars: one rect each, or, when many are in view, one path per class and row.
+    const barRuns = [];
     let visibleBars = 0;
-    for (const lane of lanes) for (const it of lane.items) if (inView(it.s, it.e)) visibleBars++;
-    if (visibleBars > MAX_BAR_NODES) {
-      for (const lane of lanes) {
-        const byTrack = new Map();
-        for (const it of lane.items) {
-          if (!inView(it.s, it.e)) continue;
-          const key = `${it.y}:${it.kind === 'timer' ? 'tbar' : `obar ${it.obj.name === 'fetch' ? 'fetch' : 'host'}`}`;
-          if (!byTrack.has(key)) byTrack.set(key, []);
-          byTrack.get(key).push([it.s, it.kind === 'timer' ? it.c.e : it.e]);
-        }
-        for (const [key, spans] of byTrack) {
-          const [y, cls] = key.split(/:(.*)/s);
-          body.push(...bands(spans, X, plotX, plotW, Number(y), OP_H, cls));
-        }
+    for (const lane of lanes) {
+      const [i0, i1] = inRange(lane.itemIx, lo, hi);
+      for (let i = i0; i < i1; i++) if (lane.items[i].e >= lo) { barRuns.push(lane.items[i]); visibleBars++; }
+    }
+    const barBatch = visibleBars > BATCH_BARS ? new RectBatch() : null;
+    const late = [];
+    for (const it of barRuns) {
+      const y = it.y;
+      const x1 = X(it.c.s);
+      const x2 = X(it.c.e);
+      const w = Math.max(2, x2 - x1);
+      const attr = it.kind === 'timer' ? 'timer' : 'op';
+      const isHl = it.kind === 'timer' ? hl.timers.has(it.obj.id) : hl.ops.has(it.obj.id);
+      const cls = it.kind === 'timer'
+        ? `tbar${it.obj.cancelled ? ' cancelled' : ''}`
+        : `obar ${it.obj.name === 'fetch' ? 'fetch' : 'host'}${it.obj.endT == null ? ' open' : ''}`;
+      if (barBatch && !isHl) {
+        const hit = [x1, x1 + w, y, y + OP_H, attr, it.obj.id];
+        if (barBatch.add(`${cls} batch`, x1, y, w, OP_H, ' data-testid="bar-batch"', hit)) hits.push(hit);
+      } else {
+        body.push(`<rect class="${cls}${isHl ? ' hl' : ''}" data-${attr}="${it.obj.id}" x="${x1}" y="${y}" width="${w}" height="${OP_H}" rx="2"/>`);
       }
-    } else {
-      for (const lane of lanes) {
-        for (const it of lane.items) {
-          if (!inView(it.s, it.e)) continue;
-          const y = it.y;
-          if (it.kind === 'timer') {
-            const tm = it.obj;
-            const x1 = X(it.c.s);
-            const x2 = X(it.c.e);
-            const cls = `tbar${tm.cancelled ? ' cancelled' : ''}${hl.timers.has(tm.id) ? ' hl' : ''}`;
-            body.push(`<rect class="${cls}" data-timer="${tm.id}" x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${OP_H}" rx="2"/>`);
-            if (it.c.fire != null && it.c.fire > it.c.e + span / plotW) {
-              body.push(`<line class="tbar-late" data-timer="${tm.id}" x1="${x2}" x2="${X(it.c.fire)}" y1="${y + OP_H / 2}" y2="${y + OP_H / 2}"/>`);
-            }
-          } else {
-            const op = it.obj;
-            const x1 = X(it.c.s);
-            const x2 = X(it.c.e);
-            const kind = op.name === 'fetch' ? 'fetch' : 'host';
-            const cls = `obar ${kind}${op.endT == null ? ' open' : ''}${hl.ops.has(op.id) ? ' hl' : ''}`;
-            body.push(`<rect class="${cls}" data-op="${op.id}" x="${x1}" y="${y}" width="${Math.max(2, x2 - x1)}" height="${OP_H}" rx="2"/>`);
-          }
-        }
+      if (it.kind === 'timer' && it.c.fire != null && it.c.fire > it.c.e + span / plotW) {
+        const ly = y + OP_H / 2;
+        if (barBatch) late.push(`M${x2},${ly}H${X(it.c.fire)}`);
+        else body.push(`<line class="tbar-late" data-timer="${it.obj.id}" x1="${x2}" x2="${X(it.c.fire)}" y1="${ly}" y2="${ly}"/>`);
       }
     }
+    if (barBatch) body.push(...barBatch.svg());
+    if (late.length) body.push(`<path class="tbar-late batch" d="${late.join('')}"/>`);
 
-    // Polls: one rect each, or merged bands when there are too many.
+    // Polls: one rect each, or, when many are in view, one path per row and kind (those closer than a pixel
+    // merged). Long polls, the selected one and those at the hovered source line stay single rects on top.
+    const pollRuns = [];
     let visiblePolls = 0;
-    for (const p of m.polls) if (inView(A.at(p), A.pollEnd(p))) visiblePolls++;
-    const aggregate = visiblePolls > MAX_POLL_NODES;
-    const longSeqs = [];
-    if (aggregate) {
-      for (const lane of lanes) {
-        for (const { y, h, row } of lane.rows.values()) {
-          const spans = [];
-          for (const p of row.polls) {
-            if (!inView(A.at(p), A.pollEnd(p))) continue;
-            spans.push([A.at(p), A.pollEnd(p)]);
-            if (p.depth === 0 && p.dur > this.threshold) longSeqs.push([p, y, h]);
-          }
-          body.push(...bands(spans, X, plotX, plotW, y, h, 'poll-agg'));
-        }
-      }
-      for (const [p, y, h] of longSeqs) body.push(this.pollRect(p, X, y, h, hl));
-    } else {
-      for (const lane of lanes) {
-        for (const { y, h, row } of lane.rows.values()) {
-          for (const p of row.polls) {
-            if (!inView(A.at(p), A.pollEnd(p))) continue;
-            body.push(this.pollRect(p, X, y, h, hl));
-          }
-        }
+    for (const lane of lanes) {
+      for (const r of lane.rows.values()) {
+        const [i0, i1] = inRange(r.ix, lo, hi);
+        if (i1 > i0) { pollRuns.push([r, i0, i1]); visiblePolls += i1 - i0; }
       }
     }
+    const batched = visiblePolls > BATCH_POLLS;
+    this.batched = batched;
+    const pollBatch = new RectBatch();
+    const solo = [];
+    const site = this.siteLine;
+    const inset = this.pollInset(X);
+    for (const [r, i0, i1] of pollRuns) {
+      const { y, h } = r;
+      const pendingH = Math.max(4, Math.round(h * 0.6));
+      for (let i = i0; i < i1; i++) {
+        const p = r.ix.items[i];
+        const long = p.depth === 0 && p.dur > this.threshold;
+        if (!batched || long || hl.polls.has(p.seq) || (site && p.site && p.site.line === Number(site.line) && baseName(p.site.file) === site.file)) {
+          (long || hl.polls.has(p.seq) ? solo : body).push(this.pollRect(p, X, y, h, hl));
+          continue;
+        }
+        // As pollGeom, inline: this loop sees every poll in view.
+        const x = X(r.ix.start[i] + inset);
+        const w = Math.max(MIN_W, X(r.ix.end[i] - inset) - x);
+        const ready = p.result === 'ready';
+        const ph = ready ? h : pendingH;
+        const hit = [x, x + w, y, y + h, 'seq', p.seq];
+        if (pollBatch.add(ready ? 'poll ready batch' : 'poll pending batch', x, y + (h - ph) / 2, w, ph, ' data-testid="poll-batch"', hit)) hits.push(hit);
+      }
+    }
+    body.push(...pollBatch.svg(), ...solo);
 
-    // Wakes: marker on the woken lane, arrow from the cause to the poll the wake led to.
-    let visibleWakes = 0;
-    for (const w of m.wakes) if (inView(A.mid(w), A.mid(w))) visibleWakes++;
+    // Wakes: marker on the woken lane, arrow from the cause to the poll the wake led to; when many are in view,
+    // markers are one path per cause and the arrows one path (arrowheads drawn, not markers), the selected one apart.
+    const wakeIdx = [];
+    {
+      const [i0, i1] = inRange(L.wakeIx, lo, hi);
+      for (let i = i0; i < i1; i++) {
+        const poll = m.pollForWake.get(m.wakes[i].seq);
+        if (Math.max(L.wakeIx.start[i], poll ? A.at(poll) : -Infinity) >= lo) wakeIdx.push(i);
+      }
+    }
+    const visibleWakes = wakeIdx.length;
     const drawWakes = visibleWakes <= MAX_WAKE_NODES;
     if (drawWakes) {
+      const batch = visibleWakes > BATCH_WAKES;
       const arrows = [];
+      const hlArrows = [];
       const marks = [];
-      for (const w of m.wakes) {
+      const markBatch = new Map();
+      const heads = [];
+      for (const i of wakeIdx) {
+        const w = m.wakes[i];
         const lane = laneById.get(w.task);
         if (!lane) continue;
         const poll = m.pollForWake.get(w.seq);
-        if (!inView(A.mid(w), poll ? A.at(poll) : A.mid(w))) continue;
         const cc = causeClass(w.cause);
         const mx = X(A.mid(w));
         const my = lane.top + LANE_PAD_TOP - 6;
         const isHl = hl.wakes.has(w.seq);
-        marks.push(`<path class="wm w-${cc}${isHl ? ' hl' : ''}" data-seq="${w.seq}" data-testid="wake" data-cause="${esc(w.cause)}" d="${markerPath(WAKE_STYLE[cc].shape, mx, my)}"/>`);
+        const mark = markerPath(WAKE_STYLE[cc].shape, mx, my);
+        if (batch && !isHl) {
+          if (!markBatch.has(cc)) markBatch.set(cc, []);
+          markBatch.get(cc).push(mark);
+          hits.push([mx - 5, mx + 5, my - 5, my + 5, 'seq', w.seq]);
+        } else marks.push(`<path class="wm w-${cc}${isHl ? ' hl' : ''}" data-seq="${w.seq}" data-testid="wake" data-cause="${esc(w.cause)}" d="${mark}"/>`);
         const src = this.causePoint(w, laneById, X);
         const pts = [];
         if (src) pts.push(src);
@@ -347,13 +380,18 @@ export class Timeline {
           const r = lane.rows.get(rowKey(poll, m));
           pts.push([X(A.at(poll)) + 1, r ? r.y : my + 8]);
         }
-        if (pts.length >= 2) {
-          const d = pts.map((p, i) => (i === 0 ? `M${p[0]},${p[1]}` : curve(pts[i - 1], p))).join('');
-          arrows.push(`<path class="arrow${isHl ? ' hl' : ''}" data-wake="${w.seq}" d="${d}" marker-end="url(#${P}-${isHl ? 'ahh' : 'ah'})"/>`);
-        }
+        if (pts.length < 2) continue;
+        const d = pts.map((p, k) => (k === 0 ? `M${p[0]},${p[1]}` : curve(pts[k - 1], p))).join('');
+        if (isHl) hlArrows.push(`<path class="arrow hl" data-wake="${w.seq}" d="${d}" marker-end="url(#${P}-ahh)"/>`);
+        else if (batch) { arrows.push(d); heads.push(arrowHead(pts[pts.length - 2], pts[pts.length - 1])); }
+        else arrows.push(`<path class="arrow" data-wake="${w.seq}" d="${d}" marker-end="url(#${P}-ah)"/>`);
       }
+      if (batch) {
+        if (arrows.length) body.push(`<path class="arrow batch" d="${arrows.join('')}"/>`, `<path class="arrowhead batch" d="${heads.join('')}"/>`);
+        for (const [cc, ds] of markBatch) body.push(`<path class="wm w-${cc} batch" data-testid="wake-batch" d="${ds.join('')}"/>`);
+      } else body.push(...arrows);
       // Highlighted arrows last so they sit on top.
-      body.push(...arrows.filter((a) => !a.includes(' hl')), ...arrows.filter((a) => a.includes(' hl')), ...marks);
+      body.push(...hlArrows, ...marks);
     }
 
     body.push(...this.jobNodes(L, laneById, X, inView, hl));
@@ -377,11 +415,66 @@ export class Timeline {
       body.push(`<path class="drop-mark ${kind}${cur && cur.seq === e.seq ? ' hl' : ''}" data-testid="${kind}" data-seq="${e.seq}" d="${d}"/>`);
     }
 
+    // The toolbox's events (toolbox-marks.js): select winners, semaphore waits/grants/releases, token cancels.
+    if (this.tbxModel !== m) { this.tbx = toolboxMarks(m); this.tbxModel = m; }
+    const tb = [];
+    const rowOf = (task, key) => { const lane = laneById.get(task); return lane ? lane.rows.get(key) || lane.rows.get('0') : null; };
+    const isCur = (e) => (cur && cur.seq === e.seq ? ' hl' : '');
+    for (const { e, row, branch } of this.tbx.selects) {
+      const x = A.mid(e);
+      if (!inView(x, x) || e.outcome !== 'won') continue;
+      const r = rowOf(e.task, row);
+      if (!r) continue;
+      const cx = X(x);
+      // A connector from the select's row down through its branches, and a check on the winner's row.
+      const lane = laneById.get(e.task);
+      const kids = [...lane.rows.values()].filter((k) => k.row.parent === row);
+      const bottom = kids.length ? Math.max(...kids.map((k) => k.y + k.h / 2)) : r.y + r.h;
+      const w = branch ? lane.rows.get(branch) : r;
+      const wy = w.y + w.h / 2;
+      tb.push(`<path class="select-link" d="M${cx},${r.y + r.h / 2}V${bottom}${kids.map((k) => `M${cx - 2},${k.y + k.h / 2}h4`).join('')}"/>`,
+        `<path class="select-win${isCur(e)}" data-testid="select-win" data-seq="${e.seq}" d="M${cx - 4},${wy}l3,3.5l5.5,-7"/>`);
+    }
+    for (const { e, wait } of this.tbx.sems) {
+      const x = A.mid(e);
+      const r = rowOf(e.task, '0');
+      if (!r || !inView(wait ? A.mid(wait) : x, x)) continue;
+      const cx = X(x);
+      const cy = r.y + r.h / 2;
+      if (wait) tb.push(`<path class="sem-wait-line" d="M${X(A.mid(wait))},${cy}H${cx}"/>`);
+      const d = e.action === 'granted' ? `M${cx - 4},${cy - 4}h8v8h-8z` : e.action === 'released' ? `M${cx - 4},${cy - 4}h8v8h-8zM${cx - 4},${cy + 4}L${cx + 4},${cy - 4}` : `M${cx - 4},${cy - 4}h8v8h-8z`;
+      tb.push(`<path class="sem-mark ${esc(e.action)}${isCur(e)}" data-testid="semaphore-mark" data-action="${esc(e.action)}" data-seq="${e.seq}" d="${d}"/>`);
+    }
+    for (const { e, woke, at } of this.tbx.tokens) {
+      const lane = laneById.get(e.task) || lanes[0];
+      if (!lane) continue;
+      const x = A.at(at);
+      const last = woke.length ? A.mid(woke[woke.length - 1]) : x;
+      if (!inView(x, last)) continue;
+      const cx = X(x);
+      const cy = lane.top + LANE_PAD_TOP - 6;
+      for (const w of woke) {
+        const wl = laneById.get(w.task);
+        if (!wl) continue;
+        const pts = [[cx, cy], [X(A.mid(w)), wl.top + LANE_PAD_TOP - 6]];
+        tb.push(`<path class="token-arrow" data-testid="token-arrow" data-token="${e.token}" data-wake="${w.seq}" d="M${pts[0][0]},${pts[0][1]}${curve(pts[0], pts[1])}"/>`,
+          `<path class="token-head" d="${arrowHead(pts[0], pts[1])}"/>`);
+      }
+      // A star-like cross: cancelled.
+      tb.push(`<path class="token-mark${e.byParent ? ' by-parent' : ''}${isCur(e)}" data-testid="token-mark" data-token="${e.token}" data-seq="${e.seq}" d="M${cx - 5},${cy}h10M${cx},${cy - 5}v10M${cx - 3.5},${cy - 3.5}l7,7M${cx + 3.5},${cy - 3.5}l-7,7"/>`);
+    }
+    body.push(...tb);
+
     // Executor yields to the host: small ticks under the axis.
-    for (const y of m.yields) {
-      const yx = A.mid(y);
-      if (!inView(yx, yx)) continue;
-      body.push(`<line class="yield-tick" data-seq="${y.seq}" x1="${X(yx)}" x2="${X(yx)}" y1="${AXIS_H - 6}" y2="${AXIS_H}"/>`);
+    {
+      const [i0, i1] = inRange(L.yieldIx, lo, hi);
+      const ticks = [];
+      for (let i = i0; i < i1; i++) {
+        const yx = X(L.yieldIx.start[i]);
+        if (i1 - i0 > BATCH_MARKS) ticks.push(`M${yx},${AXIS_H - 6}V${AXIS_H}`);
+        else body.push(`<line class="yield-tick" data-seq="${m.yields[i].seq}" x1="${yx}" x2="${yx}" y1="${AXIS_H - 6}" y2="${AXIS_H}"/>`);
+      }
+      if (ticks.length) body.push(`<path class="yield-tick batch" d="${ticks.join('')}"/>`);
     }
 
     // End of run and the replay cursor.
@@ -423,12 +516,14 @@ export class Timeline {
     });
     out.push(`<line class="lane-sep" x1="${plotX - 2}" x2="${plotX - 2}" y1="${AXIS_H}" y2="${height}"/>`);
 
-    this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-    this.svg.setAttribute('height', height);
+    if (this.svg.getAttribute('viewBox') !== `0 0 ${width} ${height}`) {
+      this.svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+      this.svg.setAttribute('height', height);
+    }
     this.svg.setAttribute('aria-label', `Timeline of ${m.taskList.length} task${m.taskList.length === 1 ? '' : 's'}, ${m.polls.length} polls, ${m.wakes.length} wakes. Arrow keys step through events; plus and minus zoom.`);
     this.svg.innerHTML = out.join('');
-    this.note = [aggregate ? `${visiblePolls} polls in view are merged into bands; zoom in to see single polls.` : '',
-      visibleBars > MAX_BAR_NODES ? `${visibleBars} timers/ops merged into bands.` : '',
+    this.note = [pollBatch.merged ? `${visiblePolls} polls in view: those closer than a pixel are drawn merged; zoom in to see single polls.` : '',
+      barBatch?.merged ? `${visibleBars} timers/ops in view, some merged.` : '',
       drawWakes ? '' : `${visibleWakes} wakes in view: markers hidden; zoom in to see them.`].filter(Boolean).join(' ');
     this.opts.onRendered?.(this);
     this.applySiteHighlight();
@@ -466,11 +561,23 @@ export class Timeline {
     return out;
   }
 
+  // Where a poll is drawn. Pending is drawn thinner than Ready, so the two differ by shape as well as by colour.
+  // On the order axis a poll is inset a little inside its steps, so neighbouring polls stay apart.
+  pollInset(X) { return this.A.kind === 'order' ? Math.min(0.12, 2 / Math.max(1e-9, X(1) - X(0))) : 0; }
+
+  // s, e: where it starts and ends on the axis (from the row's index, else asked of the axis).
+  pollGeom(p, X, y, h, s = this.A.at(p), e = this.A.pollEnd(p)) {
+    const inset = this.pollInset(X);
+    const x = X(s + inset);
+    const w = Math.max(MIN_W, X(e - inset) - x);
+    const ph = p.result === 'ready' ? h : Math.max(4, Math.round(h * 0.6));
+    return { x, w, y: y + (h - ph) / 2, h: ph };
+  }
+
   pollRect(p, X, y, h, hl) {
-    // On the order axis a poll is inset a little inside its steps, so neighbouring polls stay apart.
-    const inset = this.A.kind === 'order' ? Math.min(0.12, 2 / Math.max(1e-9, X(1) - X(0))) : 0;
-    const x1 = X(this.A.at(p) + inset);
-    const w = Math.max(MIN_W, X(this.A.pollEnd(p) - inset) - x1);
+    const g = this.pollGeom(p, X, y, h);
+    const x1 = g.x;
+    const w = g.w;
     const long = p.depth === 0 && p.dur > this.threshold;
     const cls = `poll ${p.result === 'ready' ? 'ready' : 'pending'}${long ? ' long' : ''}${hl.polls.has(p.seq) ? ' sel' : ''}`;
     // Every poll that suspended at an await carries its site (nested ones too: fake_fetch suspends in its header),
@@ -478,8 +585,7 @@ export class Timeline {
     const site = p.site ? ` data-file="${esc(baseName(p.site.file))}" data-line="${p.site.line}"` : '';
     const res = p.depth ? null : this.model.resumedFrom.get(p.seq);
     const resume = res ? ` data-resume-file="${esc(baseName(res.file))}" data-resume="${res.line}"` : '';
-    // Pending is drawn thinner than Ready, so the two differ by shape as well as by colour.
-    const ph = p.result === 'ready' || long ? h : Math.max(4, Math.round(h * 0.6));
+    const ph = long ? h : g.h;
     let s = `<rect class="${cls}" data-testid="poll" data-seq="${p.seq}" data-result="${esc(p.result)}" data-task="${p.task}" data-depth="${p.depth || 0}"${site}${resume} x="${x1}" y="${y + (h - ph) / 2}" width="${w}" height="${ph}" rx="2"/>`;
     if (long) {
       const cx = x1 + Math.min(w / 2, 12);
@@ -511,7 +617,13 @@ export class Timeline {
 
   // Hovering a source line marks every poll that suspended at that line of that file (site-hl) and every task
   // poll that resumed from it (site-resume).
-  setSiteLine(file, line) { this.siteLine = line == null ? null : { file, line }; this.applySiteHighlight(); }
+  // When polls are batched, those at the line are drawn on their own for it: that takes a render.
+  setSiteLine(file, line) {
+    const next = line == null ? null : { file, line };
+    if (next?.file === this.siteLine?.file && next?.line === this.siteLine?.line) return;
+    this.siteLine = next;
+    if (this.batched) this.render(); else this.applySiteHighlight();
+  }
   applySiteHighlight() {
     for (const el of this.svg.querySelectorAll('.poll.site-hl, .poll.site-resume')) el.classList.remove('site-hl', 'site-resume');
     this.siteCount = 0;
@@ -567,6 +679,10 @@ export class Timeline {
       if (!wasMoved && e.type === 'pointerup') {
         const el = e.target.closest?.('[data-seq]');
         if (el) this.opts.onSelect(Number(el.getAttribute('data-seq')));
+        else {
+          const hit = this.hitAt(e.clientX, e.clientY);
+          if (hit && hit[4] === 'seq') this.opts.onSelect(hit[5]);
+        }
       }
     };
     svg.addEventListener('pointerup', endDrag);
@@ -594,8 +710,9 @@ export class Timeline {
 
   hover(e) {
     const el = e.target.closest?.('[data-seq],[data-timer],[data-op]');
-    if (!el) { this.tip.hidden = true; return; }
-    const html = this.describe(el);
+    const hit = el ? null : this.hitAt(e.clientX, e.clientY);
+    if (!el && !hit) { this.tip.hidden = true; return; }
+    const html = el ? this.describe(el) : this.describeKey(hit[4], hit[5]);
     if (!html) { this.tip.hidden = true; return; }
     this.showTip(html, e.clientX, e.clientY);
   }
@@ -624,20 +741,45 @@ export class Timeline {
     this.showTip(describeEvent(this.model, e), x, r.top + 30);
   }
 
+  // The batched shape under a point, from the last render's hit boxes: the last drawn (topmost) box that holds
+  // the point, else the nearest within 3 px.
+  hitAt(clientX, clientY) {
+    if (!this.hits?.length) return null;
+    const r = this.svg.getBoundingClientRect();
+    const k = this.L.width / r.width;
+    const x = (clientX - r.left) * k;
+    const y = (clientY - r.top) * k;
+    let best = null;
+    let bestD = 3;
+    for (let i = this.hits.length - 1; i >= 0; i--) {
+      const b = this.hits[i];
+      if (y < b[2] - 1 || y > b[3] + 1) continue;
+      const d = x < b[0] ? b[0] - x : x > b[1] ? x - b[1] : 0;
+      if (d === 0) return b;
+      if (d < bestD) { best = b; bestD = d; }
+    }
+    return best;
+  }
+
   describe(el) {
+    for (const attr of ['seq', 'timer', 'op']) if (el.hasAttribute(`data-${attr}`)) return this.describeKey(attr, Number(el.getAttribute(`data-${attr}`)));
+    return '';
+  }
+
+  describeKey(attr, id) {
     const m = this.model;
-    if (el.hasAttribute('data-seq')) {
-      const e = m.bySeq.get(Number(el.getAttribute('data-seq')));
+    if (attr === 'seq') {
+      const e = m.bySeq.get(id);
       return e ? describeEvent(m, e, this.threshold) : '';
     }
-    if (el.hasAttribute('data-timer')) {
-      const tm = m.timers.get(Number(el.getAttribute('data-timer')));
+    if (attr === 'timer') {
+      const tm = m.timers.get(id);
       if (!tm) return '';
       const late = tm.fireT != null ? tm.fireT - tm.deadline : null;
       return `<b>timer #${tm.id}</b> (task ${tm.task})<br>armed at ${fmtMs(tm.armT)}, deadline ${fmtMs(tm.deadline)}<br>`
         + (tm.cancelled ? `cancelled: its task finished at ${fmtMs(tm.endT)} and dropped it before the deadline` : tm.fireT == null ? 'never fired (dropped or run ended)' : `fired at ${fmtMs(tm.fireT)}${late > 0.05 ? `, <b>${fmtMs(late)} late</b>` : ''}`);
     }
-    const op = m.ops.get(Number(el.getAttribute('data-op')));
+    const op = m.ops.get(id);
     if (!op) return '';
     return `<b>${esc(op.name)} op #${op.id}</b> (task ${op.task})<br>started ${fmtMs(op.startT)}, `
       + (op.endT == null ? 'still in flight at the end' : `settled ${fmtMs(op.endT)} (${op.ok ? 'ok' : 'failed'}), took ${fmtMs(op.endT - op.startT)}`);
@@ -664,30 +806,22 @@ export function describeEvent(m, e, threshold = Infinity) {
     case 'settle': return `${head}<br>op #${e.op} settled ${e.ok ? 'ok' : 'with an error'}`;
     case 'complete': return `${head}<br>finished: ${esc(e.result)}`;
     case 'yield': return `${head}<br>time slice used up: yielded to the host`;
-    case 'cancel': return `${head}<br><b>${esc(e.future)}</b> dropped ${e.polled ? 'before it was ready: cancelled, it will not be polled again' : 'without ever being polled: its body never ran'}`;
+    case 'cancel': return e.future === 'join_handle' ? `${head}<br><b>join handle</b> dropped: that detaches its task, which is not cancelled and runs on` : `${head}<br><b>${esc(e.future)}</b> dropped ${e.polled ? 'before it was ready: cancelled, it will not be polled again' : 'without ever being polled: its body never ran'}`;
     case 'abort': return `${head}<br>abort requested: the task's future will be dropped`;
     case 'drop': return `${head}<br>the task's future was dropped unfinished`;
+    case 'select': return `${head}<br>select: branch ${e.branch} of ${e.branches} ${e.outcome === 'won' ? '<b>won</b>; the others are dropped' : e.outcome === 'lost' ? 'lost: dropped (cancelled)' : 'dropped without being polled'}`;
+    case 'semaphore': return `${head}<br>semaphore #${e.semaphore}: ${e.action === 'wait' ? `waits for ${e.permits} permit(s)` : e.action === 'granted' ? `granted ${e.permits} permit(s) after waiting` : `released ${e.permits} permit(s)`}; ${e.held} held now`;
+    case 'token': return `${head}<br>token #${e.token} cancelled${e.byParent ? ' through its parent' : ''}: ${e.woken} waiter(s) woken`;
     default: return head;
   }
 }
 
-// Merges [start, end] spans into one rect per run of covered pixel columns.
-function bands(spans, X, plotX, plotW, y, h, cls) {
-  const cols = new Uint8Array(Math.ceil(plotW) + 2);
-  for (const [s, e] of spans) {
-    const a = Math.max(0, Math.floor(X(s) - plotX));
-    const b = Math.min(cols.length - 1, Math.ceil(X(e) - plotX));
-    for (let c = a; c <= Math.max(a, b) && c < cols.length; c++) cols[c] = 1;
-  }
-  const out = [];
-  for (let c = 0; c < cols.length;) {
-    if (!cols[c]) { c++; continue; }
-    let d = c;
-    while (d < cols.length && cols[d]) d++;
-    out.push(`<rect class="${cls}" x="${plotX + c}" y="${y}" width="${Math.max(2, d - c)}" height="${h}"/>`);
-    c = d;
-  }
-  return out;
+// A filled arrowhead at b, pointing along the last leg of a curve() from a (horizontal unless the leg is vertical).
+function arrowHead(a, b) {
+  const [x, y] = b;
+  if (Math.abs(a[0] - b[0]) < 2) { const d = b[1] >= a[1] ? 1 : -1; return `M${x - 3},${y - 5 * d}L${x},${y}L${x + 3},${y - 5 * d}z`; }
+  const d = b[0] >= a[0] ? 1 : -1;
+  return `M${x - 5 * d},${y - 3}L${x},${y}L${x - 5 * d},${y + 3}z`;
 }
 
 function curve(a, b) {

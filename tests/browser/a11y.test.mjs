@@ -1,6 +1,6 @@
 // Accessibility (issue: the timeline as a teacher, item 6): axe-core in the page finds no serious or critical
 // violation, in the light and the dark theme, on the single view (with the events table open, a lint and a long
-// poll showing) and on compare; Pending and Ready polls differ by more than colour.
+// poll showing) and on compare (two-way and three-way); Pending and Ready polls differ by more than colour.
 //   node --test --test-concurrency=1 tests/browser/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,6 +34,11 @@ for (const scheme of ['light', 'dark']) {
     await waitRuns(page, n + 1);
     const compare = await axe(page);
     await shot(page, `a11y-${scheme}-compare`);
+    const n3 = await runs(page);
+    await page.selectOption('[data-testid=compare-pair]', 'blocking-cooperative-offload');
+    await waitRuns(page, n3 + 1);
+    compare.push(...await axe(page));
+    await shot(page, `a11y-${scheme}-compare-three`);
     const all = [...new Set([...single, ...compare].map((l) => l.replace(/div\[data-line="\d+"\]/, "div[data-line]")))];
   assert.deepEqual(all, []);
     await context.close();

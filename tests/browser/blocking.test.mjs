@@ -213,3 +213,74 @@ test('the playground: offload draws each worker as a lane, a bar per job, an arr
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+// The lesson's three variants in one comparison: the values are the ticker's worst lateness on the page's virtual
+// clock. blocking's and cooperative's are exact (their CPU time is ws_clock_busy's virtual time). offload's follows
+// real time while the runtime waits for a job (docs/blocking.md): on a loaded machine the page may notice a due timer
+// late, so its value is not asserted as a number. What makes it small is asserted instead, from its trace: no poll
+// holds the executor (every poll takes 0 virtual ms, against blocking's one poll of all the items), and the ticker
+// is polled while the jobs run on a worker.
+const offloadChecks = (runs) => {
+  const trace = runs.c.result.trace;
+  const polls = trace.filter((e) => e.kind === 'poll');
+  const ticker = trace.find((e) => e.kind === 'spawn' && e.name === 'ticker').task;
+  const starts = trace.filter((e) => e.kind === 'job_start').map((e) => e.seq);
+  const finishes = trace.filter((e) => e.kind === 'job_finish').map((e) => e.seq);
+  const during = polls.filter((e) => e.task === ticker && e.seq > starts[0] && e.seq < finishes.at(-1)).length;
+  const blockingLongest = Math.max(...runs.a.result.trace.filter((e) => e.kind === 'poll').map((e) => e.dur));
+  return { longest: Math.max(...polls.map((e) => e.dur)), during, jobs: starts.length, blockingLongest, value: runs.c.result.value };
+};
+test('compare: blocking, cooperative and offload three-way, each with the ticker\'s lateness; two-way links still work', T, async () => {
+  const { page, context, errors: pageErrors } = await h.open('?example=blocking&compare=blocking,cooperative,offload');
+  assert.equal(await page.inputValue('[data-testid=compare-pair]'), 'blocking-cooperative-offload', 'the list names the preset');
+  for (const x of ['a', 'b', 'c']) assert.ok(await page.isVisible(`[data-testid=timeline-${x}]`), `timeline ${x}`);
+  const titles = await page.$$eval('#compare-card h3', (hs) => hs.filter((h) => !h.closest('[hidden]')).map((t) => t.textContent));
+  assert.deepEqual(titles.map((t) => t.split(':')[0]), ['A', 'B', 'C']);
+  assert.match(titles[2], /spawn_blocking/);
+  const values = async () => Promise.all(['a', 'b', 'c'].map(async (x) => Number(await page.textContent(`[data-testid=value-${x}]`))));
+  // defaults: 40 items of 2 ms, a tick every 5 ms: blocking's one poll of 80 ms makes the first tick 75 ms late
+  const [blocking, cooperative, offload] = await values();
+  assert.equal(blocking, 75);
+  assert.ok(cooperative <= 2, `cooperative within one item: ${cooperative}`);
+  const o1 = offloadChecks(await page.evaluate(() => window.wasyncPlayground.compare));
+  assert.equal(o1.value, offload, 'the pane shows the run\'s value');
+  assert.deepEqual([o1.jobs, o1.longest, o1.blockingLongest], [40, 0, 80], 'offload: 40 jobs, no poll holds the executor; blocking: one 80 ms poll');
+  assert.ok(o1.during >= 1, `the ticker is polled while the jobs run (${o1.during} polls)`);
+  assert.match(page.url(), /compare=blocking-cooperative-offload/);
+
+  // more work: blocking's lateness grows with it; offload's executor stays free while the worker computes
+  const { page: p2, context: c2, errors: e2 } = await h.open('?example=blocking&compare=blocking;items=120,cooperative;items=120,offload;items=120', { width: 390, height: 844 });
+  assert.equal(await p2.inputValue('[data-testid=compare-pair]'), 'custom');
+  const v2 = await Promise.all(['a', 'b', 'c'].map(async (x) => Number(await p2.textContent(`[data-testid=value-${x}]`))));
+  assert.equal(v2[0], 235, 'blocking: 120 items × 2 ms − 5 ms (below the budget of 128, so one poll)');
+  assert.ok(v2[1] <= 2, `cooperative ${v2[1]}`);
+  const o2 = offloadChecks(await p2.evaluate(() => window.wasyncPlayground.compare));
+  assert.deepEqual([o2.value, o2.jobs, o2.longest, o2.blockingLongest], [v2[2], 120, 0, 240]);
+  assert.ok(o2.during >= 1, `the ticker is polled while the jobs run (${o2.during} polls)`);
+  assert.match(p2.url(), /compare=custom&ca=blocking.*items%3D120&cb=cooperative.*&cc=offload/);
+  const overflow = await p2.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0, 'no horizontal overflow at 390 px');
+  await p2.screenshot({ path: artifact('blocking-compare-three-390'), fullPage: true });
+  await page.locator('#compare-card').screenshot({ path: artifact('blocking-compare-three') });
+
+  // back to a two-way preset: pane C hides
+  const n = Number(await page.evaluate(() => document.body.dataset.runs));
+  await page.selectOption('[data-testid=compare-pair]', 'blocking-offload');
+  await page.waitForFunction((k) => Number(document.body.dataset.runs) > k, n);
+  assert.equal(await page.isVisible('#cmp-c'), false);
+  assert.equal(Number(await page.textContent('[data-testid=value-a]')), 75);
+  // the Third variant button removes C (a two-way link again) and adds it back as a copy of B
+  for (const on of [false, true]) {
+    const k = Number(await p2.evaluate(() => document.body.dataset.runs));
+    await p2.click('[data-testid=compare-third]');
+    await p2.waitForFunction((r) => Number(document.body.dataset.runs) > r, k);
+    assert.equal(await p2.isVisible('#cmp-c'), on);
+    assert.equal(await p2.getAttribute('[data-testid=compare-third]', 'aria-pressed'), String(on));
+    assert.equal(/[?&]cc=/.test(p2.url()), on, p2.url());
+  }
+  assert.equal(await p2.inputValue('[data-testid=cmp-c-example]'), 'cooperative', 'C starts as a copy of B');
+  assert.equal(Number(await p2.textContent('[data-testid=value-c]')), Number(await p2.textContent('[data-testid=value-b]')));
+  assert.deepEqual([...pageErrors, ...e2], []);
+  await c2.close();
+  await context.close();
+});

@@ -86,3 +86,42 @@ test('cooperative: a task woken by its timer goes to the front of the queue, bef
   assert.ok(q.includes('3'), `the worker waits behind it: ${q}`);
   await context.close();
 });
+
+// The task table and the run queue tell the same story at every step: ws_spawn queues the new task itself, so a
+// task the table calls "scheduled" is in the queue from its spawn event on, and a queued task is "scheduled".
+test('spawn: right after a spawn, the new task is scheduled in the task table and queued in the executor panel', T, async () => {
+  const { page, context, errors } = await h.open('?example=spawn');
+  const trace = await page.evaluate(() => window.wasyncPlayground.run.trace);
+  const spawn2 = trace.findIndex((e) => e.kind === 'spawn' && e.task === 2);
+  assert.ok(spawn2 > 0 && trace[spawn2 + 1].kind === 'wake', 'the spawn wake follows the spawn');
+  await stepTo(page, spawn2);
+  const state = (t) => page.getAttribute(`[data-testid=task-console] tr[data-task="${t}"]`, 'data-state');
+  assert.equal(await state(2), 'scheduled');
+  assert.deepEqual(await items(page, 'run-queue', 'data-task'), ['2'], 'queued at its spawn, before the spawn wake');
+  await page.locator('#tasks-card').screenshot({ path: artifact('executor-spawn-tasks') });
+  await page.locator('#executor-card').screenshot({ path: artifact('executor-spawn-step') });
+  // Every step of the examples with several tasks: "scheduled" in the table <=> in the run queue.
+  for (const ex of ['spawn', 'channel', 'cooperative', 'abort', 'timeout']) {
+    const bad = await page.evaluate(async (name) => {
+      const base = new URL('js/', location.href).href;
+      const { buildModel } = await import(`${base}model.js`);
+      const { executorAt } = await import(`${base}executor-state.js`);
+      const { tasksAt } = await import(`${base}replay.js`);
+      const pkg = await import(`${base}pkg.js`);
+      const rt = await pkg.createRuntime({ trace: true, wasm: pkg.EXAMPLES_WASM });
+      const r = await rt.runExample(name, {});
+      rt.close();
+      const m = buildModel(r.trace);
+      const out = [];
+      for (let i = 0; i < r.trace.length; i++) {
+        const q = executorAt(m, i).queue;
+        const sched = [...tasksAt(m, i)].filter(([, s]) => s.state === 'scheduled').map(([t]) => t);
+        if (q.length !== sched.length || sched.some((t) => !q.includes(t))) out.push({ i, kind: r.trace[i].kind, q, sched });
+      }
+      return out.slice(0, 3);
+    }, ex);
+    assert.deepEqual(bad, [], `${ex}: the table's scheduled tasks are the run queue at every step`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -17,7 +17,8 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export async function startHarness() {
   if (!existsSync(WASM)) throw new Error(`${path.relative(REPO, WASM)} is missing: run scripts/build-wasm.sh first`);
   await fs.mkdir(ARTIFACTS, { recursive: true });
-  const server = await startServer({ port: 0, host: '127.0.0.1', pkgDir: PKG_DIR });
+  // PLAYGROUND_ROOT: serve another copy of playground/ (the page of an older commit, to measure before and after).
+  const server = await startServer({ port: 0, host: '127.0.0.1', pkgDir: PKG_DIR, root: process.env.PLAYGROUND_ROOT || undefined });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',

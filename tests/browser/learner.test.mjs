@@ -3,7 +3,7 @@
 //   node --test --test-concurrency=1 tests/browser/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, runs, waitRuns, text, shot, pickEvent } from './harness.mjs';
+import { startHarness, runs, waitRuns, text, shot, pickEvent, artifact } from './harness.mjs';
 
 const T = { timeout: 60_000 };
 let h;
@@ -171,6 +171,38 @@ test('390 px wide: no horizontal overflow and whole lane labels', T, async () =>
   });
   assert.deepEqual(cut, [], 'lane labels fit their column');
   await shot(page, 'learner-390');
+  await context.close();
+});
+
+// No panel scrolls sideways at 390 px: every column of "Tasks at the cursor" and of the events table is visible.
+// The only sideways scroll containers are the source panes (code lines do not wrap), which take keyboard focus.
+for (const ex of ['spawn', 'cooperative']) test(`390 px wide, ${ex}: every table column visible, no panel scrolls sideways`, T, async () => {
+  const { page, context } = await h.open(`?example=${ex}`, { width: 390, height: 844 });
+  await page.click('#events-details summary');
+  await page.keyboard.press('End'); // the widest figures: every task's polls, wakes and busy time at the end
+  await page.focus('[data-testid=timeline]');
+  await page.keyboard.press('End');
+  const r = await page.evaluate(() => {
+    const overflowing = [...document.querySelectorAll('body *')]
+      .filter((el) => el.offsetParent && !el.classList.contains('sr-only') && el.scrollWidth > el.clientWidth + 1)
+      .filter((el) => getComputedStyle(el).overflowX !== 'visible' || el.tagName === 'TABLE');
+    const cols = (id) => {
+      const wrap = document.getElementById(id).closest('.table-wrap').getBoundingClientRect();
+      return [...document.querySelectorAll(`#${id} th`)].filter((th) => th.getBoundingClientRect().right > wrap.right + 0.5).map((th) => th.textContent);
+    };
+    return {
+      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      scrollers: overflowing.map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${el.className}|tab=${el.tabIndex}`),
+      taskCut: cols('task-console'),
+      eventCut: cols('event-list'),
+    };
+  });
+  assert.equal(r.overflow, 0, 'no horizontal overflow of the page');
+  assert.deepEqual(r.taskCut, [], 'every column of "Tasks at the cursor" is visible');
+  assert.deepEqual(r.eventCut, [], 'every column of the events table is visible');
+  for (const s of r.scrollers) assert.match(s, /^pre(#[\w-]+)?\.code\|tab=0$/, `only the focusable source panes scroll sideways: ${s}`);
+  await page.locator('#tasks-card').screenshot({ path: artifact(`learner-390-tasks-${ex}`) });
+  await page.locator('#events-details').screenshot({ path: artifact(`learner-390-events-${ex}`) });
   await context.close();
 });
 

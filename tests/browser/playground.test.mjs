@@ -86,7 +86,7 @@ test('page loads with no console errors', T, async () => {
 test('every example runs and draws one lane per task in its trace', T, async () => {
   const { page, context, errors } = await openPage('');
   const names = await page.$$eval('[data-testid=example-picker] option', (os) => os.map((o) => o.value));
-  for (const want of ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'offload', 'timeout', 'channel', 'fetch', 'crawler', 'abort']) {
+  for (const want of ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'offload', 'timeout', 'channel', 'fetch', 'crawler', 'abort', 'token']) {
     assert.ok(names.includes(want), `picker lists ${want}`);
   }
   for (const name of names) {
@@ -96,8 +96,8 @@ test('every example runs and draws one lane per task in its trace', T, async () 
     const tasks = await page.evaluate(() => [...new Set(window.wasyncPlayground.run.trace.filter((e) => e.task > 0).map((e) => e.task))].sort());
     const lanes = await page.$$eval('[data-testid=lane]', (ls) => ls.map((l) => Number(l.getAttribute('data-task'))).sort());
     assert.deepEqual(lanes, tasks, `${name}: lanes match trace tasks`);
-    // (past 600 polls in view, as the crawler's, the timeline merges them into bands)
-    assert.ok((await page.locator('[data-testid=poll], rect.poll-agg').count()) > 0, `${name}: polls drawn`);
+    // (past 300 polls in view, as the crawler's, the timeline draws them as one path per row: poll-batch)
+    assert.ok((await page.locator('[data-testid=poll], [data-testid=poll-batch]').count()) > 0, `${name}: polls drawn`);
     assert.match(await text(page, 'elapsed'), /\d+(\.\d+)? ms/);
   }
   // The crawler's failing pages (HTTP 500, a broken connection) are logged by the browser; they are the point.

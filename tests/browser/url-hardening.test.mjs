@@ -61,9 +61,18 @@ test('?compare=__proto__ or toString runs the page and names the unknown compari
     const { page, context, errors } = await open(`?compare=${key}`);
     assert.deepEqual(errors, [], `${key}: no uncaught error`);
     assert.equal(await note(page),
-      `✕There is no comparison "${key}" (there are sequential-join, join-spawn, blocking-cooperative, blocking-offload, cooperative-offload, budget, timeout-win, custom).`);
+      `✕There is no comparison "${key}" (there are sequential-join, join-spawn, blocking-cooperative, blocking-offload, blocking-cooperative-offload, cooperative-offload, budget, timeout-win, custom, or a list of two or three examples).`);
     assert.equal(await page.isVisible('#compare-card'), false, 'compare stays off');
     assert.equal(await page.inputValue('[data-testid=example-picker]'), 'join');
+    await stillRuns(page);
+    await context.close();
+  }
+  // a list of examples (?compare=blocking,cooperative,offload) with an unknown name, or more than three
+  for (const [list, msg] of [['join,__proto__', 'There is no example "__proto__" to compare.'], ['join,join,join,join', 'A comparison has at most three variants, not 4.']]) {
+    const { page, context, errors } = await open(`?compare=${list}`);
+    assert.deepEqual(errors, [], `${list}: no uncaught error`);
+    assert.equal(await note(page), `✕${msg}`);
+    assert.equal(await page.isVisible('#compare-card'), false, 'compare stays off');
     await stillRuns(page);
     await context.close();
   }

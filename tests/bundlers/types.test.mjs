@@ -34,6 +34,9 @@ export async function main(): Promise<number> {
   rt.defineHost('double', async (arg: string) => String(2 * Number(arg)));
   const out = await rt.start<string>('host_echo', { name: 'double', arg: '21' }).promise;
   const ex = await createRuntime({ wasm: EXAMPLES_WASM });
+  ex.defineHost('ctx', async (_arg: unknown, cx) => String(cx.signal.aborted), { context: true });
+  await ex.start('typed_args', { a: 5n, b: 2, c: new Uint8Array([0, 255]), pick: 2 }).promise;
+  await ex.start('typed_args', [{ json: [1, true] }, 1.5, 'a\\0b']).promise;
   const run = await ex.runExample('join', { a: 100, b: 200 });
   const events: TraceEvent[] = run.trace;
   const polls = events.filter((e): e is PollEvent => e.kind === 'poll').map((e) => e.future);

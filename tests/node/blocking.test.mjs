@@ -146,6 +146,64 @@ test('a job that traps fails with EPANIC; its worker is replaced and the others 
   assert.equal(await run(rt, 'echo', 'alive').promise, 'alive');
 });
 
+// A worker that dies by itself (not a trap): the pool starts its workers through the host's
+// process.getBuiltinModule('node:worker_threads'); for this test that returns a Worker whose thread first installs a
+// wrapper around the pool's message listener: an `echo` job whose input is "exit" makes the thread call process.exit(7)
+// and one whose input is "throw" throws outside the wasm call (an uncaught exception in the worker). Neither sends an
+// answer: the pool learns of the death only from the worker's 'exit' / 'error' event.
+async function withDyingWorkers(fn) {
+  const real = process.getBuiltinModule;
+  const wt = real.call(process, 'node:worker_threads');
+  const prelude = `{
+  const port = require('node:worker_threads').parentPort;
+  const on = port.on.bind(port);
+  port.on = (type, fn) => on(type, (m) => {
+    const text = m && m.input instanceof ArrayBuffer ? new TextDecoder().decode(m.input) : '';
+    if (text === 'exit') process.exit(7);
+    if (text === 'throw') throw new Error('thrown outside the wasm call');
+    fn(m);
+  });
+}
+`;
+  class DyingWorker extends wt.Worker {
+    constructor(code, opts) { super(prelude + code, opts); }
+  }
+  process.getBuiltinModule = (name) => (name === 'node:worker_threads' ? { ...wt, Worker: DyingWorker } : real.call(process, name));
+  try {
+    return await fn();
+  } finally {
+    process.getBuiltinModule = real;
+  }
+}
+
+test('a worker that dies (process.exit, an uncaught throw outside the wasm call) fails its job EPANIC; a new worker runs the rest', T, async () => {
+  await withDyingWorkers(async () => {
+    const rt = await rts.open({ blockingWorkers: 1 });
+    // one worker: the jobs queued behind the dying one must run on its replacement
+    const dying = run(rt, 'echo', 'exit');
+    const behind = [run(rt, 'echo', 'after 1'), run(rt, 'count_primes', '1000')];
+    await rejectsWith(dying.promise, 'EPANIC', /^blocking function 'echo' failed on worker 1: its worker crashed: the worker exited \(code 7\); the worker was replaced$/);
+    assert.deepEqual(await Promise.all(behind.map((j) => j.promise)), ['after 1', '168']);
+    const thrown = run(rt, 'echo', 'throw');
+    const next = run(rt, 'echo', 'after 2');
+    await rejectsWith(thrown.promise, 'EPANIC', /^blocking function 'echo' failed on worker 2: its worker crashed: thrown outside the wasm call; the worker was replaced$/);
+    assert.equal(await next.promise, 'after 2');
+    const s = rt.blockingStats();
+    assert.deepEqual({ panicked: s.panicked, workersStarted: s.workersStarted, busy: s.busy, queued: s.queued, finished: s.finished },
+      { panicked: 2, workersStarted: 3, busy: 0, queued: 0, finished: 3 });
+    const fin = jobEvents(rt.readTrace()).filter((e) => e.kind === 'job_finish');
+    assert.deepEqual(fin.map((e) => [e.worker, e.outcome]).filter(([, o]) => o === 2), [[1, 2], [2, 2]]);
+    // a crash while another job waits and the runtime closes right after: everything settles
+    const last = run(rt, 'echo', 'exit');
+    const waiting = run(rt, 'echo', 'never run');
+    await rejectsWith(last.promise, 'EPANIC', /its worker crashed/);
+    rt.close();
+    const settled = await Promise.allSettled([waiting.promise]);
+    assert.ok(settled[0].status === 'fulfilled' ? settled[0].value === 'never run' : settled[0].reason.code === 'ECLOSED');
+  });
+  assert.equal(process.getBuiltinModule('node:worker_threads').Worker.name, 'Worker', 'the host is restored');
+});
+
 test('close while jobs run: every promise rejects ECLOSED, the workers are terminated', T, async () => {
   const rt = await rts.open({ blockingWorkers: 2 });
   const jobs = Array.from({ length: 4 }, () => run(rt, 'count_primes', LONG));

@@ -110,7 +110,10 @@ const ROUND_TRIPS = [
   ['bytes with 00 and ff', new Uint8Array([0, 255, 0, 128, 1])],
   ['empty bytes', new Uint8Array(0)],
   ['JSON', { list: [1, 'two', null, true], nested: { deep: 'yes' } }],
-  ['a boolean (as JSON)', true],
+  ['a boolean', true],
+  ['false', false],
+  ['a BigInt', -(2n ** 63n)],
+  ['null', null],
   ['undefined', undefined],
 ];
 
@@ -171,9 +174,9 @@ test('handles: a JS object goes to C as a handle and comes back as the same obje
 
 test('a typed value JS cannot send: EHOST with the reason; one that C sends badly: EINVAL', T, async () => {
   const rt = await typed.open();
-  rt.defineHost('give', async () => 5n);
+  rt.defineHost('give', async () => 2n ** 64n);
   rt.defineHost('echo', async (v) => v);
-  await rejectsWith(rt.start('host_relay', { first: 'give', then: 'echo' }).promise, 'EHOST', /BigInt has no typed form/);
+  await rejectsWith(rt.start('host_relay', { first: 'give', then: 'echo' }).promise, 'EHOST', /BigInt outside the int64 range has no typed form/);
   rt.defineHost('give', async () => circular());
   await rejectsWith(rt.start('host_relay', { first: 'give', then: 'echo' }).promise, 'EHOST', /circular/i);
   // A string from JS with a lone surrogate cannot be valid UTF-8: it is encoded with U+FFFD, as TextEncoder does.

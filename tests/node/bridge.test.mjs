@@ -460,10 +460,13 @@ test('bad input gets clear errors and the runtime keeps working', T, async () =>
   await rejectsWith(rt.runExample('fetch', { a: '' }), 'EINVAL', /'a'/);
   await rejectsWith(rt.runExample('fetch', { a: 'relative/without/base' }), 'EINVAL', /not a valid URL/);
   throwsWith(() => rt.start('host_echo', { name: 5 }), 'EINVAL', /'name'.*string/);
-  for (const args of [null, 'a=1', [1, 2]]) {
+  for (const args of [null, 'a=1']) {
     throwsWith(() => rt.start('join', args), TypeError);
     await assert.rejects(rt.runExample('join', args), TypeError);
   }
+  // An array is the arguments by position: at most one per parameter.
+  throwsWith(() => rt.start('join', [1, 2, 3]), 'EINVAL', /^join: takes at most 2 arguments \(a, b\), not 3$/);
+  await rejectsWith(rt.runExample('join', [1, 2, 3]), 'EINVAL', /takes at most 2 arguments/);
   await assertWorks(rt);
   // Stale and garbage ids.
   assert.equal(rt.abortTask(123456789), false);

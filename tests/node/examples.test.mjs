@@ -8,7 +8,7 @@ const rts = runtimes({ wasm: EXAMPLES_WASM });
 after(() => rts.closeAll());
 
 const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'offload', 'timeout', 'channel',
-  'fetch', 'crawler', 'abort'];
+  'fetch', 'crawler', 'abort', 'token'];
 const OFFLINE = EXAMPLES.filter((n) => n !== 'fetch' && n !== 'crawler'); // those two need a server
 const spawns = (trace) => trace.filter((e) => e.kind === 'spawn');
 const maxDepth0 = (trace) => Math.max(...polls(trace, { depth: 0 }).map((p) => p.dur));
@@ -118,6 +118,34 @@ test('spawn(100, 200): three tasks, two spawned by the first, elapsed exactly 20
   assert.equal(complete.length, 3);
   assert.ok(complete.every((e) => e.result === 'ok'));
   assert.deepEqual(kids.map((k) => complete.find((c) => c.task === k.task).t), [100, 200]);
+});
+
+test('token(250, 100, 4): cancelling the parent token stops both workers at 250; the detached logger runs on to 400', T, async () => {
+  const rt = await rts.open();
+  const run = await rt.runExample('token', { cancel: 250, tick: 100, log: 4 });
+  // worker a ticked at 100 and 200, worker b at 200: 3 ticks before the cancel.
+  assert.equal(run.value, 3);
+  checkTraceInvariants(run.trace);
+  const byName = new Map(spawns(run.trace).map((e) => [e.name, e.task]));
+  const done = (name) => run.trace.find((e) => e.kind === 'complete' && e.task === byName.get(name));
+  // The workers stop at the cancel and finish normally (not aborted, not dropped); so does the main task.
+  for (const w of ['worker a', 'worker b', 'token']) assert.deepEqual([done(w).t, done(w).result], [250, 'ok'], w);
+  assert.equal(run.trace.filter((e) => e.kind === 'abort' || e.kind === 'drop').length, 0, 'nothing aborted');
+  // The logger's handle was dropped at its spawn: that detached it, and it ticked on to its own end.
+  assert.deepEqual([done('logger').t, done('logger').result], [400, 'ok']);
+  assert.equal(run.elapsedMs, 400);
+  // One token event per token: the parent (no waiter of its own), then each child through it, one waiter each.
+  const tokens = run.trace.filter((e) => e.kind === 'token');
+  assert.deepEqual(tokens.map((e) => [e.byParent, e.woken]), [[false, 0], [true, 1], [true, 1]]);
+  const notify = run.trace.filter((e) => e.kind === 'wake' && e.cause === 'notify');
+  assert.deepEqual(notify.map((e) => e.task).sort(), [byName.get('worker a'), byName.get('worker b')].sort());
+  assert.ok(notify.every((e) => e.t === 250));
+  // Each worker's last select was won by the token (branch 0); its tick lost and was dropped.
+  for (const w of ['worker a', 'worker b']) {
+    const sel = run.trace.filter((e) => e.kind === 'select' && e.task === byName.get(w));
+    const last = sel.filter((e) => e.t === 250);
+    assert.deepEqual(last.map((e) => [e.outcome, e.branch]), [['won', 0], ['lost', 1]], w);
+  }
 });
 
 test('blocking starves the ticker; cooperative does not', T, async () => {

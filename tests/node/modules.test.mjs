@@ -22,7 +22,7 @@ after(async () => {
 
 const STANDARD = ['host_echo', 'host_many', 'fetch_text', 'sleep', 'never', 'trap', 'spawn_blocking'];
 const EXAMPLES = ['lazy', 'sequential', 'join', 'spawn', 'blocking', 'cooperative', 'offload', 'timeout', 'channel', 'fetch',
-  'crawler', 'abort'];
+  'crawler', 'abort', 'token'];
 
 test('the exported URLs name the two files in dist/', () => {
   assert.equal(wasync.DEFAULT_WASM.href, pathToFileURL(WASM_FILE).href);
@@ -45,7 +45,7 @@ test('the default module has the standard entries and none of the examples', T, 
 test('the examples module lists every example, in playground order, the standard entries and the bridge entries', T, async () => {
   const rt = await rts.open({ wasm: EXAMPLES_WASM });
   assert.deepEqual(rt.examples.map((e) => e.name), EXAMPLES);
-  assert.deepEqual(rt.entries, [...EXAMPLES, ...STANDARD, 'host_select', 'host_timeout', 'host_values', 'host_relay', 'fetch_stream']);
+  assert.deepEqual(rt.entries, [...EXAMPLES, ...STANDARD, 'host_select', 'host_timeout', 'host_values', 'host_relay', 'fetch_stream', 'typed_args']);
   const run = await rt.runExample('join', { a: 100, b: 200 });
   assert.equal(run.value, 3000);
   assert.equal(run.elapsedMs, 200);

@@ -171,6 +171,6 @@ export const BYTES_DATA = 4;
 /** A fetch outcome block: offsets inside the block's data (WSX_FETCH_BLOCK). */
 export const FETCH_BLOCK = Object.freeze({ STATUS: 0, HEADERS_LEN: 4, STREAM: 8, HEADERS: 12 });
 /** Typed value types (WSX_VALUE_TYPES), indexed by ws_value_type. */
-export const VALUE_TYPES = Object.freeze(['undefined', 'number', 'string', 'bytes', 'json', 'handle']);
+export const VALUE_TYPES = Object.freeze(['undefined', 'number', 'string', 'bytes', 'json', 'handle', 'boolean', 'bigint', 'null']);
 /** struct ws_value (WSX_VALUE_LAYOUT): field -> byte offset; SIZE bytes each; DATA: payload offset in a typed block. */
 export const VALUE_LAYOUT = Object.freeze({ type: 0, len: 4, payload: 8, SIZE: 16, DATA: 8 });

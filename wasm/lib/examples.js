@@ -3,5 +3,5 @@
 // examples module reaches a build only through an import of this entry.
 import { WasmAsset } from './load.js';
 
-/** dist/wasync-examples.wasm: the default module plus the nine built-in examples, for rt.runExample. */
+/** dist/wasync-examples.wasm: the default module plus the built-in examples, for rt.runExample. */
 export const EXAMPLES_WASM = /* @__PURE__ */ new WasmAsset('wasync-examples.wasm', () => new URL('../dist/wasync-examples.wasm', import.meta.url));

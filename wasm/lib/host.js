@@ -4,12 +4,12 @@
 //
 // An operation crosses as (slot, generation), two small integers: slots are reused, the generation tells a reused
 // slot apart. Outcomes are delivered to C only from promise reactions, never inside wsx_run, and then the executor
-// runs (Driver.runAfterSettle).
+// runs, in the same call when it can (Driver.settleMode).
 import { ERRORS } from './contract.js';
 import { WasyncError, messageOf, named, rejectionMessage } from './errors.js';
 import { toBytes } from './memory.js';
 import { BodyStreams, startFetch } from './fetch.js';
-import { Handles, encodeValue, readValues, writeBlock } from './values.js';
+import { Handles, encodeValue, readValue, readValues, writeBlock, writeValueScratch } from './values.js';
 
 const { EHOST, EINVAL, ENOENT, ENOMEM } = ERRORS;
 const OK = 0;
@@ -41,16 +41,34 @@ class CallContext {
   }
 }
 
+// One operation in flight, as JS keeps it. A host call's record is pooled per slot and keeps its own two settle
+// callbacks, made once: a record is reused for the next call on its slot when its promise has settled (`pending`
+// false); a record whose promise is still out (its call was cancelled) is left to that promise and a new one made.
+class OpRecord {
+  slot;
+  gen = -1;
+  live = false;           // in flight: not yet settled, cancelled or failed
+  pending = false;        // a host call whose promise has not yet settled (its callbacks are still referenced)
+  controller = null;      // what to abort when C drops the op: a CallContext, a fetch's AbortController, a stream's
+  host = null;            // a host call's function entry { name, fn, wantsContext }
+  typed = false;          // a typed call (host_call_v): the value goes back typed
+  ok;
+  fail;
+
+  constructor(ops, slot) {
+    this.slot = slot;
+    this.ok = (v) => ops.settled(this, v);
+    this.fail = (e) => ops.rejected(this, e);
+  }
+}
+
 export class HostOps {
   ex = null;
   #driver;
   #mem;
   #opts;
-  #hosts = new Map();
-  // The ops in flight, by slot: #gens[slot] is the live generation (-1 when free), #controllers[slot] what to
-  // abort when C drops the op: a fetch's AbortController or a host call's CallContext. Arrays, not a Map.
-  #gens = [];
-  #controllers = [];
+  #hosts = new Map();     // name -> { name, fn, wantsContext }
+  #records = [];          // slot -> OpRecord (an array, not a Map)
   live = 0;
   handles = new Handles();    // the JS objects C holds handles to
   streams = new BodyStreams(); // the bodies of streamed fetch responses
@@ -63,8 +81,11 @@ export class HostOps {
 
   get baseUrl() { return this.#opts.baseUrl; }
 
-  define(name, fn) {
-    this.#hosts.set(name, fn);
+  // A function declared with two parameters, or defined with { context: true }, gets the call context
+  // ({ signal, args }) as its second argument; the others are called with the argument alone, and nothing is made
+  // for the context: most host functions never cancel anything, and the object would cost every await.
+  define(name, fn, context = fn.length >= 2) {
+    this.#hosts.set(name, { name, fn, wantsContext: context });
     this.#lastPtr = -1; // the cache below may name the function this replaced
   }
 
@@ -72,95 +93,164 @@ export class HostOps {
   // functions again and again, with names at fixed addresses. A hit is checked byte by byte against the name, so
   // a different name later written at the same address is not mistaken for it.
   #lastPtr = -1;
-  #lastName = '';
-  #lastFn = null;
+  #last = null;
 
-  // Returns the host function named by the bytes at namePtr (and leaves its name in #lastName), or undefined.
+  // Returns the host function entry named by the bytes at namePtr, or undefined.
   #byName(namePtr, nameLen) {
-    if (namePtr === this.#lastPtr && nameLen === this.#lastName.length) {
-      const u8 = this.#mem.u8();
-      const name = this.#lastName;
-      let i = 0;
-      while (i < nameLen && u8[namePtr + i] === name.charCodeAt(i)) i++;
-      if (i === nameLen) return this.#lastFn;
+    if (namePtr === this.#lastPtr) {
+      const name = this.#last.name;
+      if (nameLen === name.length) {
+        const u8 = this.#mem.u8();
+        let i = 0;
+        while (i < nameLen && u8[namePtr + i] === name.charCodeAt(i)) i++;
+        if (i === nameLen) return this.#last;
+      }
     }
-    const name = this.#mem.str(namePtr, nameLen);
-    const fn = this.#hosts.get(name);
-    if (fn) {
+    const host = this.#hosts.get(this.#mem.str(namePtr, nameLen));
+    if (host) {
       this.#lastPtr = namePtr;
-      this.#lastName = name;
-      this.#lastFn = fn;
+      this.#last = host;
     }
-    return fn;
+    return host;
+  }
+
+  // The record for a new operation on `slot`: the slot's own, unless its last host call's promise is still out.
+  #record(slot, gen) {
+    let rec = this.#records[slot];
+    if (rec === undefined || rec.pending) {
+      rec = new OpRecord(this, slot);
+      this.#records[slot] = rec;
+    }
+    rec.gen = gen;
+    rec.live = true;
+    this.live++;
+    return rec;
+  }
+
+  #missing(slot, gen, namePtr, nameLen) {
+    const name = this.#mem.str(namePtr, nameLen);
+    this.#record(slot, gen);
+    // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
+    const names = [...this.#hosts.keys()];
+    const known = names.slice(0, 20).map(named).join(', ') + (names.length > 20 ? ` and ${names.length - 20} more` : '') || 'none';
+    queueMicrotask(() => this.settle(slot, gen, ENOENT, `no host function named ${named(name)} (defined: ${known})`));
+    return OK;
+  }
+
+  // Calls the host function of `rec` and waits for its promise with the record's own callbacks.
+  #call(rec, host, arg, cx) {
+    let result;
+    try {
+      result = cx === null ? host.fn(arg) : host.fn(arg, cx);
+    } catch (e) {
+      result = Promise.reject(e);
+    }
+    if (!(result instanceof Promise)) {
+      if (typeof result === 'string' || (result && typeof result.then === 'function') || rec.typed) result = Promise.resolve(result);
+      else result = Promise.reject(new TypeError(`host function '${host.name}' returned ${result === null ? 'null' : typeof result}, not a promise`));
+    }
+    rec.pending = true;
+    // Settlement always arrives from a later microtask: never inside this poll.
+    result.then(rec.ok, rec.fail);
   }
 
   /** Import host_call. */
   hostCall(slot, gen, namePtr, nameLen, argPtr, argLen) {
-    const fn = this.#byName(namePtr, nameLen);
-    const cx = new CallContext();
-    this.started(slot, gen, cx);
-    if (!fn) {
-      const name = this.#mem.str(namePtr, nameLen);
-      // Settled like any other outcome (not as a bare code from start), so the message can name what is missing.
-      const names = [...this.#hosts.keys()];
-      const known = names.slice(0, 20).map(named).join(', ') + (names.length > 20 ? ` and ${names.length - 20} more` : '') || 'none';
-      queueMicrotask(() => this.settle(slot, gen, ENOENT, `no host function named ${named(name)} (defined: ${known})`));
-      return OK;
-    }
-    const name = this.#lastName; // what #byName found
-    const arg = this.#mem.str(argPtr, argLen);
-    let result;
-    try {
-      result = fn(arg, cx);
-    } catch (e) {
-      result = Promise.reject(e);
-    }
-    if (typeof result !== 'string' && (!result || typeof result.then !== 'function')) { // a plain string is a value
-      result = Promise.reject(new TypeError(`host function '${name}' returned ${result === null ? 'null' : typeof result}, not a promise`));
-    }
-    // Settlement always arrives from a later microtask: never inside this poll.
-    (result instanceof Promise ? result : Promise.resolve(result)).then(
-      (v) => this.settle(slot, gen, OK, v, name),
-      (e) => this.settle(slot, gen, EHOST, rejectionMessage(e, `host function ${named(name)}`)),
-    );
+    const host = this.#byName(namePtr, nameLen);
+    if (!host) return this.#missing(slot, gen, namePtr, nameLen);
+    const rec = this.#record(slot, gen);
+    rec.host = host;
+    rec.typed = false;
+    const cx = host.wantsContext ? new CallContext() : null;
+    rec.controller = cx;
+    this.#call(rec, host, this.#mem.str(argPtr, argLen), cx);
     return OK;
   }
 
   /** Import host_call_v: a typed call (ws_host_callv_init). The function gets the first value as its argument and
    * all of them as context.args; what it resolves to goes back typed. */
   hostCallV(slot, gen, namePtr, nameLen, argsPtr, nargs) {
-    const fn = this.#byName(namePtr, nameLen);
-    const cx = new CallContext();
-    this.started(slot, gen, cx);
-    const name = fn ? this.#lastName : this.#mem.str(namePtr, nameLen);
-    if (!fn) {
-      const known = [...this.#hosts.keys()].join(', ') || 'none';
-      queueMicrotask(() => this.settle(slot, gen, ENOENT, `no host function named '${name}' (defined: ${known})`));
-      return OK;
-    }
+    const host = this.#byName(namePtr, nameLen);
+    if (!host) return this.#missing(slot, gen, namePtr, nameLen);
+    const rec = this.#record(slot, gen);
+    rec.host = host;
+    rec.typed = true;
+    // The values as an array only for a function that can see them all (context.args).
+    const whole = host.wantsContext || nargs > 1;
+    let args, first;
     try {
-      cx.args = readValues(this.#mem, this.handles, argsPtr, nargs);
+      if (whole) args = readValues(this.#mem, this.handles, argsPtr, nargs);
+      else first = nargs === 1 ? readValue(this.#mem, this.handles, argsPtr, 0) : undefined;
     } catch (e) { // an argument JS cannot decode: EINVAL for this call, the function is not called
-      const why = `host function '${name}': ${e.message}`;
+      const why = `host function '${host.name}': ${e.message}`;
       queueMicrotask(() => this.settle(slot, gen, EINVAL, why));
       return OK;
     }
-    let result;
-    try {
-      result = fn(cx.args[0], cx);
-    } catch (e) {
-      result = Promise.reject(e);
+    let cx = null;
+    if (host.wantsContext) {
+      cx = new CallContext();
+      cx.args = args;
     }
-    Promise.resolve(result).then(
-      (v) => this.#settleTyped(slot, gen, v, name),
-      (e) => this.settle(slot, gen, EHOST, messageOf(e, `host function '${name}' failed`)),
-    );
+    rec.controller = cx;
+    this.#call(rec, host, whole ? args[0] : first, cx);
     return OK;
   }
 
+  /** A host call's promise resolved (the record's `ok` callback). */
+  settled(rec, value) {
+    rec.pending = false;
+    if (!rec.live || this.#driver.dead) return; // cancelled: the outcome is ignored
+    this.#end(rec);
+    const slot = rec.slot, gen = rec.gen;
+    if (rec.typed) return this.#settleTyped(slot, gen, value, rec.host.name);
+    const t = typeof value;
+    if (t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint') {
+      const len = this.#mem.writeScratch(t === 'string' ? value : String(value));
+      if (len >= 0) return this.#completeScratch(slot, gen, OK, len);
+    }
+    this.#completeWith(slot, gen, OK, value, rec.host.name);
+  }
+
+  /** A host call's promise rejected (the record's `fail` callback). */
+  rejected(rec, e) {
+    rec.pending = false;
+    if (!rec.live || this.#driver.dead) return;
+    this.#end(rec);
+    const what = rec.typed ? `host function '${rec.host.name}' failed` : `host function ${named(rec.host.name)}`;
+    this.#completeWith(rec.slot, rec.gen, EHOST, rec.typed ? messageOf(e, what) : rejectionMessage(e, what));
+  }
+
+  // The op leaves the in-flight table (settled, cancelled or failed).
+  #end(rec) {
+    rec.live = false;
+    rec.controller = null;
+    this.live--;
+  }
+
+  // Completes an op whose outcome is in the scratch buffer (`len` bytes) and runs the executor, in one call into
+  // the module when nothing else can settle in this turn (Driver.settleMode).
+  #completeScratch(slot, gen, err, len) {
+    const d = this.#driver;
+    d.catchUpVirtualClock();
+    const run = d.settleMode(this.live);
+    if (run) d.running = true;
+    let status;
+    try {
+      status = this.ex.wsx_op_complete_scratch(slot, gen, err, len, run ? 1 : 0);
+    } catch (e) {
+      d.running = false;
+      d.trap(e);
+      return;
+    }
+    if (run) d.ran(status);
+  }
+
+  // A typed outcome: written as a typed block (type, payload) into the scratch buffer when it fits, else into a
+  // block of its own.
   #settleTyped(slot, gen, value, name) {
-    if (!this.claim(slot, gen)) return;
-    this.complete(() => {
+    const len = writeValueScratch(this.#mem, this.handles, value);
+    if (len >= 0) return this.#completeScratch(slot, gen, OK, len);
+    this.#complete(() => {
       let type, payload;
       try {
         [type, payload] = encodeValue(value, this.handles);
@@ -172,6 +262,23 @@ export class HostOps {
       const block = writeBlock(this.ex, this.#mem, type, payload);
       this.ex.wsx_op_complete(slot, gen, block ? OK : ENOMEM, block);
     });
+  }
+
+  #completeWith(slot, gen, err, payload, name) {
+    this.#complete(() => this.#deliver(slot, gen, err, payload, name));
+  }
+
+  // Runs `deliver` (which calls a wsx_op_complete*), then the executor or a drain later (Driver.settleMode).
+  #complete(deliver) {
+    const d = this.#driver;
+    d.catchUpVirtualClock();
+    const run = d.settleMode(this.live);
+    try {
+      deliver();
+    } catch (e) {
+      d.trap(e);
+    }
+    if (run) d.drain();
   }
 
   /** Import fetch_start. */
@@ -186,41 +293,37 @@ export class HostOps {
 
   /** Import op_cancel: the future awaiting the operation was dropped. */
   cancel(slot, gen) {
-    this.#take(slot, gen)?.abort(new WasyncError('ECANCELED', 'the C future awaiting this operation was dropped'));
+    const rec = this.#live(slot, gen);
+    if (rec === undefined) return;
+    const c = rec.controller;
+    this.#end(rec);
+    c?.abort(new WasyncError('ECANCELED', 'the C future awaiting this operation was dropped'));
   }
 
+  /** A fetch or body read started: `controller` is aborted if C drops it. */
   started(slot, gen, controller) {
-    this.#gens[slot] = gen;
-    this.#controllers[slot] = controller;
-    this.live++;
+    this.#record(slot, gen).controller = controller;
   }
 
-  // Removes an op from the in-flight table: its controller or context, or undefined if not in flight.
-  #take(slot, gen) {
-    if (this.#gens[slot] !== gen) return undefined;
-    const c = this.#controllers[slot];
-    this.#gens[slot] = -1;
-    this.#controllers[slot] = null;
-    this.live--;
-    return c;
+  // The record of the op (slot, gen) if it is in flight.
+  #live(slot, gen) {
+    const rec = this.#records[slot];
+    return rec !== undefined && rec.live && rec.gen === gen ? rec : undefined;
   }
 
   /** Claims a live operation for settlement. False if it was cancelled (its future dropped) or the runtime
    * closed: then the outcome is ignored and nothing is allocated. */
   claim(slot, gen) {
-    if (this.#driver.dead || this.#take(slot, gen) === undefined) return false;
-    this.#driver.catchUpVirtualClock();
+    const rec = this.#driver.dead ? undefined : this.#live(slot, gen);
+    if (rec === undefined) return false;
+    this.#end(rec);
     return true;
   }
 
-  /** Delivers an outcome with `deliver()` (which calls a wsx_op_complete*), then runs the executor. */
+  /** Delivers an outcome of a claimed op with `deliver()` (which calls a wsx_op_complete*), then runs the
+   * executor. */
   complete(deliver) {
-    try {
-      deliver();
-    } catch (e) {
-      this.#driver.trap(e);
-    }
-    this.#driver.runAfterSettle(this.live);
+    this.#complete(deliver);
   }
 
   // Delivers an outcome (a string, or any value toBytes accepts) to the operation's future, then runs the
@@ -228,7 +331,7 @@ export class HostOps {
   // the message when its value cannot be converted.
   settle(slot, gen, err, payload, name) {
     if (!this.claim(slot, gen)) return;
-    this.complete(() => this.#deliver(slot, gen, err, payload, name));
+    this.#completeWith(slot, gen, err, payload, name);
   }
 
   #deliver(slot, gen, err, payload, name) {
@@ -255,10 +358,14 @@ export class HostOps {
 
   /** The runtime closed or trapped (`err`): abort every operation in flight with it, and forget them all. */
   failAll(err) {
-    for (const controller of this.#controllers) controller?.abort(err);
-    this.streams.closeAll();
-    this.#gens = [];
-    this.#controllers = [];
+    const records = this.#records;
+    this.#records = [];
     this.live = 0;
+    for (const rec of records) {
+      if (rec === undefined || !rec.live) continue;
+      rec.live = false;
+      rec.controller?.abort(err);
+    }
+    this.streams.closeAll();
   }
 }

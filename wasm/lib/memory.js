@@ -9,6 +9,7 @@ export class Memory {
   #ex = null;
   #memory = null;
   #view = null;           // a Uint8Array over memory, renewed only when memory grows (or its buffer is detached)
+  #dv = null;             // a DataView over memory, the same
   scratch = 0;            // address and size of the C scratch buffer for small outcomes
   scratchSize = 0;
 
@@ -19,7 +20,10 @@ export class Memory {
     this.scratchSize = ex.wsx_scratch_size();
   }
 
-  grew() { this.#view = null; }
+  grew() {
+    this.#view = null;
+    this.#dv = null;
+  }
   get buffer() { return this.#memory.buffer; }
 
   u8() {
@@ -27,6 +31,11 @@ export class Memory {
     // wasync/cc, grows memory without emscripten_notify_memory_growth)
     if (this.#view === null || this.#view.byteLength === 0) this.#view = new Uint8Array(this.#memory.buffer);
     return this.#view;
+  }
+
+  dv() {
+    if (this.#dv === null || this.#dv.buffer.byteLength === 0) this.#dv = new DataView(this.#memory.buffer); // as u8()
+    return this.#dv;
   }
 
   str(ptr, len) {
@@ -78,11 +87,12 @@ export class Memory {
     }
   }
 
-  /** Writes `s` as UTF-8 into the scratch buffer; returns its length, or -1 if it does not fit. */
-  writeScratch(s) {
-    if (s.length > this.scratchSize) return -1;
+  /** Writes `s` as UTF-8 into the scratch buffer, from byte `at`; returns its length, or -1 if it does not fit. */
+  writeScratch(s, at = 0) {
+    const room = this.scratchSize - at;
+    if (s.length > room) return -1;
     const u8 = this.u8();
-    const base = this.scratch;
+    const base = this.scratch + at;
     if (s.length <= 64) {
       let i = 0;
       for (; i < s.length; i++) {
@@ -92,7 +102,7 @@ export class Memory {
       }
       if (i === s.length) return i;
     }
-    const r = utf8.encodeInto(s, u8.subarray(base, base + this.scratchSize));
+    const r = utf8.encodeInto(s, u8.subarray(base, base + room));
     return r.read === s.length ? r.written : -1;
   }
 }

@@ -2,7 +2,7 @@
 //   options.js   createRuntime's options          abi.js      the module's imports, instantiation
 //   schedule.js  when the executor runs (drains)  host.js     host functions and operations in flight
 //   fetch.js     ws_fetch                         memory.js   strings and byte blocks in wasm memory
-//   args.js      entry point arguments            contract.js constants shared with C (generated)
+//   args.js      entry point arguments (typed)    contract.js constants shared with C (generated)
 //   errors.js    WasyncError                      trace.js    trace decoding and export
 //   blocking.js  spawn_blocking's pool (pool.js)
 
@@ -16,7 +16,7 @@ import { Memory } from './memory.js';
 import { checkOptions, checkConfigure, checkReadTrace } from './options.js';
 import { Driver, postMacrotask } from './schedule.js';
 import { decodeTrace, decodeTraceInChunks } from './trace.js';
-import { HostHandle, readBlock } from './values.js';
+import { HostHandle, readBlock, writeValues } from './values.js';
 
 const OK = 0;
 
@@ -116,18 +116,24 @@ export class Runtime {
     return this.#ops.handles.size;
   }
 
-  /** Registers an async function that C code can call by name (ws_host_call) and await. */
-  defineHost(name, fn) {
+  /** Registers an async function that C code can call by name (ws_host_call) and await. Its second argument,
+   * the call context ({ signal, args }), is made only for a function that declares it (fn.length >= 2) or is
+   * defined with { context: true }. */
+  defineHost(name, fn, options = {}) {
     this.#check();
     if (typeof name !== 'string' || name.length === 0) throw new TypeError(`defineHost: name must be a non-empty string, not ${describe(name)}`);
     if (typeof fn !== 'function') throw new TypeError(`defineHost: the host function for ${named(name)} must be a function, not ${describe(fn)}`);
-    this.#ops.define(name, fn);
+    if (options === null || typeof options !== 'object') throw new TypeError(`defineHost: options must be an object, not ${describe(options)}`);
+    const { context = fn.length >= 2 } = options;
+    if (typeof context !== 'boolean') throw new TypeError(`defineHost: options.context must be a boolean, not ${describe(context)}`);
+    this.#ops.define(name, fn, context);
     return this;
   }
 
   /**
-   * Starts the C async entry point `name`. Returns { id, promise, abort }. Throws a WasyncError (code EINVAL or
-   * ENOENT) for a bad name or bad arguments, and ECLOSED once the runtime is closed.
+   * Starts the C async entry point `name` with `args`, by parameter name (an object) or by position (an array),
+   * sent to C as typed values. Returns { id, promise, abort }. Throws a WasyncError (code EINVAL or ENOENT) for a
+   * bad name or bad arguments, and ECLOSED once the runtime is closed.
    */
   start(name, args = {}, options = {}) {
     this.#check();
@@ -139,16 +145,33 @@ export class Runtime {
     if (signal !== undefined && !(signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
       throw new TypeError(`start: signal must be an AbortSignal, not ${describe(signal)}`);
     }
-    const lines = encodeArgs(entry, args, this.#opts.baseUrl);
-    let j;
+    const values = encodeArgs(entry, args, this.#opts.baseUrl);
+    const handles = this.#ops.handles;
+    const made = []; // handles made for arguments: C owns them once the job starts
+    let j, taken = false;
     try {
-      j = this.#mem.withString(name, (np, nl) => this.#mem.withString(lines, (ap, al) => this.#ex.wsx_start(np, nl, ap, al)));
+      j = this.#mem.withString(name, (np, nl) => {
+        let block;
+        try {
+          block = writeValues(this.#ex, this.#mem, handles, values, made);
+        } catch (e) {
+          if (e instanceof WasyncError) throw e;
+          throw new WasyncError('EINVAL', `${name}: an argument cannot be passed to C: ${e.message}`);
+        }
+        taken = true; // wsx_start frees the block whatever happens
+        return this.#ex.wsx_start(np, nl, block.ptr, block.len, values.length);
+      });
     } catch (e) {
+      for (const h of made) handles.release(h);
       if (e instanceof WasyncError) throw e;
+      if (!taken) throw e;
       this.#driver.trap(e); // the module trapped: every pending promise rejects, and so does this call
       throw this.#driver.dead;
     }
-    if (j < 0) throw errorFrom(j, this.#mem.cstr(this.#ex.wsx_error_message()));
+    if (j < 0) {
+      for (const h of made) handles.release(h);
+      throw errorFrom(j, this.#mem.cstr(this.#ex.wsx_error_message()));
+    }
     const id = this.#ex.wsx_job_task(j);
     let resolve, reject;
     const promise = new Promise((res, rej) => { resolve = res; reject = rej; });

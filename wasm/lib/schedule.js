@@ -5,7 +5,7 @@
 //     promise or fetch completes its operation (wsx_op_complete), which wakes the waiting task and so asks too;
 //     the single host timer (import arm_timer) fires for the earliest deadline. All of these only *schedule* a
 //     drain, once, from a microtask; the one exception is a settlement when no other operation is in flight,
-//     which drains at once (runAfterSettle). The executor never runs re-entrantly (never inside a poll).
+//     which drains at once, in the same call into the module as the completion (settleMode). The executor never runs re-entrantly (never inside a poll).
 //   - Microtask drains honour the time slice too: a chain of host awaits settles from promise reactions, each
 //     drain short, and would never let the event loop turn. So a "turn" starts at the first drain after the event
 //     loop last ran a macrotask; once a turn has lasted sliceMs, the next drain is posted as a macrotask instead.
@@ -60,18 +60,20 @@ export class Driver {
     else queueMicrotask(this.#drainFn);
   }
 
-  // After an outcome was delivered. With nothing else in flight (opsLive 0), no other outcome can arrive in this
-  // microtask turn, so run now rather than one microtask later (one await at a time: a microtask hop less per
-  // await). Otherwise one drain for the whole turn, so that outcomes settling together are polled in one run.
-  runAfterSettle(opsLive) {
-    if (opsLive !== 0 || this.#scheduled || this.running) {
+  // Called as an outcome is about to be delivered; true when the caller should run the executor right after it
+  // (best in the same call into the module, see wsx_op_complete). With nothing else in flight (opsLive 0), no
+  // other outcome can arrive in this microtask turn, so run now rather than one microtask later (one await at a
+  // time: a microtask hop less per await). Otherwise one drain for the whole turn, so that outcomes settling
+  // together are polled in one run; it is scheduled here, and runs after the delivery.
+  settleMode(opsLive) {
+    if (opsLive !== 0 || this.#scheduled || this.running || this.dead) {
       this.schedule();
-    } else if (!this.#turnUsed()) {
-      this.drain();
-    } else if (!this.dead) {
-      this.#scheduled = true;
-      postMacrotask(this.#drainFn);
+      return false;
     }
+    if (!this.#turnUsed()) return true;
+    this.#scheduled = true;
+    postMacrotask(this.#drainFn);
+    return false;
   }
 
   // True when drains in this event-loop turn have used the time slice: the next one waits for a macrotask.
@@ -98,11 +100,17 @@ export class Driver {
     try {
       status = this.ex.wsx_run();
     } catch (e) {
+      this.running = false;
       this.trap(e);
       return;
-    } finally {
-      this.running = false;
     }
+    this.ran(status);
+  }
+
+  /** After a run (wsx_run, or a completion that ran the executor, with `running` set around it): reap finished
+   * jobs, and schedule what comes next. */
+  ran(status) {
+    this.running = false;
     if (status & RUN_BITS.JOBS_DONE) this.#hooks.onJobsDone();
     status &= RUN_BITS.STATUS_MASK;
     if (status === RUN.MORE) {

@@ -29,7 +29,7 @@ JS_IMPORT("request_run") void js_request_run(void);
 
 typedef struct job {
     ws_task_handle handle;
-    char *args;                 /* the argument text the task's strings point into */
+    char *args;                 /* the argument block (wsx_start) the task's strings and values point into */
     uint32_t args_len;
     uint32_t next_free;         /* free list link: index + 1 of the next free entry, 0: none */
     uint32_t slot;              /* the task's slot (handle.task is cleared once the handle collects or drops) */
@@ -199,16 +199,16 @@ EXPORT("wsx_shutdown") int wsx_shutdown(void)
     return rc;
 }
 
-EXPORT("wsx_run") int wsx_run(void)
+static int run(void)
 {
-    if (!rt)
-        return WS_EINVAL;
     uint64_t finished = ws_runtime_tasks_finished(rt);
     int st = ws_runtime_run(rt);
     if (st >= 0 && ws_runtime_tasks_finished(rt) != finished)
         st |= WSX_RUN_JOBS_DONE;
     return st;
 }
+
+EXPORT("wsx_run") int wsx_run(void) { return rt ? run() : WS_EINVAL; }
 
 EXPORT("wsx_configure") int wsx_configure(uint32_t budget, double slice_ms)
 {
@@ -257,30 +257,37 @@ EXPORT("wsx_scratch") uint8_t *wsx_scratch(void) { return scratch; }
 EXPORT("wsx_scratch_size") uint32_t wsx_scratch_size(void) { return SCRATCH_SIZE; }
 
 /* An operation is named by its slot and generation (see js_ops.c); a pair that names no live operation is
- * WS_ESTALE, and the outcome is freed. */
+ * WS_ESTALE, and the outcome is freed.
+ *
+ * With `then_run` set, the executor runs right after the completion and the result is what wsx_run would return:
+ * one call into the module per settled promise instead of two, which JS asks for when nothing else can settle in
+ * the same microtask turn (wasm/lib/schedule.js, settleMode). Otherwise the result is ws_op_complete's. */
 static ws_id op_id(uint32_t slot, uint32_t gen) { return ((ws_id)gen << 32) | slot; }
 
-EXPORT("wsx_op_complete_scratch") int wsx_op_complete_scratch(uint32_t slot, uint32_t gen, int err, uint32_t len)
+static int complete(uint32_t slot, uint32_t gen, int err, ws_bytes *outcome, int then_run)
+{
+    completing = 1;
+    int rc = ws_op_complete(rt, op_id(slot, gen), err, outcome);
+    completing = 0;
+    return then_run ? run() : rc;
+}
+
+EXPORT("wsx_op_complete_scratch")
+int wsx_op_complete_scratch(uint32_t slot, uint32_t gen, int err, uint32_t len, int then_run)
 {
     if (!rt || len > SCRATCH_SIZE)
         return WS_EINVAL;
     ws_bytes *b = ws_bytes_new(rt, scratch, len);
     if (!b && len)
         err = WS_ENOMEM;
-    completing = 1;
-    int rc = ws_op_complete(rt, op_id(slot, gen), err, b);
-    completing = 0;
-    return rc;
+    return complete(slot, gen, err, b, then_run);
 }
 
-EXPORT("wsx_op_complete") int wsx_op_complete(uint32_t slot, uint32_t gen, int err, ws_bytes *outcome)
+EXPORT("wsx_op_complete") int wsx_op_complete(uint32_t slot, uint32_t gen, int err, ws_bytes *outcome, int then_run)
 {
     if (!rt)
         return WS_EINVAL;
-    completing = 1;
-    int rc = ws_op_complete(rt, op_id(slot, gen), err, outcome);
-    completing = 0;
-    return rc;
+    return complete(slot, gen, err, outcome, then_run);
 }
 
 /* ---- entries and jobs ---- */
@@ -342,31 +349,36 @@ static int slot_map(ws_id task, uint32_t j)
     return WS_OK;
 }
 
-/* Starts entry `name` with "key=value" lines `args`. Returns a job index >= 0, or an error code (< 0) with
- * the reason in wsx_error_message. */
-EXPORT("wsx_start") int wsx_start(const char *name, uint32_t name_len, const char *args, uint32_t args_len)
+/* Starts entry `name` with `n` typed arguments: `block` (block_len bytes, from wsx_alloc) holds n ws_values, one
+ * per parameter in order, then the data they point to; the job keeps it as long as its task, and frees it in
+ * every case (also on failure). Returns a job index >= 0, or an error code (< 0) with the reason in
+ * wsx_error_message. */
+EXPORT("wsx_start") int wsx_start(const char *name, uint32_t name_len, uint8_t *block, uint32_t block_len, uint32_t n)
 {
     if (!rt)
         return WS_EINVAL;
     const wsx_entry *e = name ? wsx_entry_find(name, name_len) : NULL;
+    int rc = WS_OK;
+    wsx_args parsed;
     if (!e) {
         set_message("no such entry point", "");
-        return WS_ENOENT;
+        rc = WS_ENOENT;
+    } else if (n > WSX_MAX_PARAMS || (n && (!block || block_len / WSX_VALUE_SIZE < n))) {
+        set_message(e->name, ": malformed arguments");
+        rc = WS_EINVAL;
+    } else {
+        rc = wsx_args_take(e, (const ws_value *)(void *)block, n, block, block_len, &parsed, message, sizeof message);
     }
-    wsx_args parsed;
-    char *block;
-    uint32_t block_len;
-    int rc = wsx_args_parse(rt, e, args ? args : "", args ? args_len : 0, &parsed, &block, &block_len, message,
-                            sizeof message);
-    if (rc != WS_OK)
-        return rc;
     uint32_t j;
-    void *future = ws_alloc(rt, e->size);
-    if (!future || job_find(&j) != WS_OK) {
+    void *future = rc == WS_OK ? ws_alloc(rt, e->size) : NULL;
+    if (rc == WS_OK && (!future || job_find(&j) != WS_OK)) {
         ws_free(rt, future, e->size);
-        ws_free(rt, block, block_len);
         set_message("out of memory", "");
-        return WS_ENOMEM;
+        rc = WS_ENOMEM;
+    }
+    if (rc != WS_OK) {
+        ws_free(rt, block, block_len);
+        return rc;
     }
     memset(future, 0, e->size);
     e->init(future, &parsed);
@@ -384,7 +396,7 @@ EXPORT("wsx_start") int wsx_start(const char *name, uint32_t name_len, const cha
         return rc;
     }
     job_commit(j);
-    jobs[j].args = block;
+    jobs[j].args = (char *)block;
     jobs[j].args_len = block_len;
     jobs[j].active = 1;
     jobs[j].out_string = e->out_string;

@@ -110,6 +110,7 @@ static const char *kind_name(wsx_param_kind k)
     case WSX_MS: return "ms";
     case WSX_INT: return "int";
     case WSX_URL: return "url";
+    case WSX_VALUE: return "value";
     default: return "text";
     }
 }
@@ -142,6 +143,9 @@ ws_bytes *wsx_entries_json(ws_runtime *rt)
             wsx_buf_str(&b, ",\"default\":");
             if (p->kind == WSX_URL || p->kind == WSX_TEXT) {
                 wsx_buf_json_str(&b, p->def_str ? p->def_str : "");
+            } else if (p->kind == WSX_VALUE) {
+                wsx_buf_str(&b, "null,\"types\":");
+                wsx_buf_int(&b, p->types);
             } else {
                 wsx_buf_int(&b, p->def);
                 wsx_buf_str(&b, ",\"min\":");
@@ -159,26 +163,6 @@ ws_bytes *wsx_entries_json(ws_runtime *rt)
 
 /* ---- arguments ---- */
 
-static int parse_int(const char *s, uint32_t n, int64_t *out)
-{
-    uint32_t i = 0;
-    int neg = 0;
-    if (n && (s[0] == '-' || s[0] == '+')) {
-        neg = s[0] == '-';
-        i = 1;
-    }
-    if (i == n || n - i > 15)
-        return 0;
-    int64_t v = 0;
-    for (; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = neg ? -v : v;
-    return 1;
-}
-
 static void put_msg(char *buf, uint32_t cap, const char *a, const char *b, const char *c)
 {
     uint32_t len = 0; /* a bounded concatenation into the caller's buffer: no allocation */
@@ -189,102 +173,75 @@ static void put_msg(char *buf, uint32_t cap, const char *a, const char *b, const
     buf[len] = 0;
 }
 
-int wsx_args_parse(ws_runtime *rt, const wsx_entry *e, const char *text, uint32_t len, wsx_args *args, char **block,
-                   uint32_t *block_len, char *errbuf, uint32_t errlen)
+static int fail(char *buf, uint32_t cap, const wsx_param *p, const char *what)
+{
+    put_msg(buf, cap, "parameter '", p->name, what);
+    return WS_EINVAL;
+}
+
+/* Data of `len` bytes at `at` (plus a NUL after it when `nul`) inside [lo, hi). */
+static int inside(const uint8_t *at, uint32_t len, int nul, const uint8_t *lo, const uint8_t *hi)
+{
+    return at >= lo && at <= hi && len + (uint32_t)nul <= (uint32_t)(hi - at) && (!nul || at[len] == 0);
+}
+
+int wsx_args_take(const wsx_entry *e, const ws_value *values, uint32_t n, const uint8_t *data, uint32_t data_len,
+                  wsx_args *args, char *errbuf, uint32_t errlen)
 {
     memset(args, 0, sizeof *args);
-    *block = NULL;
-    *block_len = 0;
-    uint8_t seen[WSX_MAX_PARAMS] = { 0 };
-    if (e->nparams > WSX_MAX_PARAMS) {
-        put_msg(errbuf, errlen, e->name, ": more parameters than WSX_MAX_PARAMS", "");
+    if (e->nparams > WSX_MAX_PARAMS || n > e->nparams) {
+        put_msg(errbuf, errlen, e->name, ": too many arguments", "");
         return WS_EINVAL;
     }
-    /* One copy of the text, '\n' and '=' turned into NULs, so string values can point into it. */
-    char *copy = ws_alloc(rt, len + 1);
-    if (!copy) {
-        put_msg(errbuf, errlen, "out of memory", "", "");
-        return WS_ENOMEM;
-    }
-    if (len)
-        memcpy(copy, text, len);
-    copy[len] = 0;
-    uint32_t pos = 0;
-    while (pos < len) {
-        uint32_t end = pos;
-        while (end < len && copy[end] != '\n')
-            end++;
-        copy[end] = 0;
-        if (end > pos) {
-            char *line = copy + pos;
-            char *eq = strchr(line, '=');
-            if (!eq) {
-                put_msg(errbuf, errlen, "malformed argument line: ", line, "");
-                goto invalid;
-            }
-            *eq = 0;
-            const char *value = eq + 1;
-            uint32_t vlen = (uint32_t)(copy + end - value);
-            uint32_t j = 0;
-            while (j < e->nparams && strcmp(e->params[j].name, line) != 0)
-                j++;
-            if (j == e->nparams) {
-                put_msg(errbuf, errlen, "unknown parameter '", line, "'");
-                goto invalid;
-            }
-            const wsx_param *p = &e->params[j];
-            if (p->kind == WSX_URL || p->kind == WSX_TEXT) {
-                if (p->kind == WSX_URL && vlen == 0) {
-                    put_msg(errbuf, errlen, "parameter '", p->name, "' must be a URL");
-                    goto invalid;
-                }
-                /* JS escapes newlines and backslashes in values ("\\n", "\\\\"): undo it in place. */
-                char *w = (char *)value;
-                for (const char *r = value; *r; r++) {
-                    if (*r == '\\' && (r[1] == 'n' || r[1] == '\\'))
-                        *w++ = *++r == 'n' ? '\n' : '\\';
-                    else
-                        *w++ = *r;
-                }
-                *w = 0;
-                args->str[j] = value;
-                args->len[j] = (uint32_t)(w - value);
-            } else {
-                int64_t v;
-                if (!parse_int(value, vlen, &v) || v < p->min || v > p->max) {
-                    wsx_buf b;
-                    wsx_buf_init(rt, &b);
-                    wsx_buf_str(&b, "parameter '");
-                    wsx_buf_str(&b, p->name);
-                    wsx_buf_str(&b, "' must be an integer from ");
-                    wsx_buf_int(&b, p->min);
-                    wsx_buf_str(&b, " to ");
-                    wsx_buf_int(&b, p->max);
-                    put_msg(errbuf, errlen, b.p ? b.p : "parameter out of range", "", "");
-                    wsx_buf_free(&b);
-                    goto invalid;
-                }
-                args->num[j] = v;
-            }
-            seen[j] = 1;
-        }
-        pos = end + 1;
-    }
+    const uint8_t *end = data + data_len;
     for (uint32_t j = 0; j < e->nparams; j++) {
-        if (seen[j])
-            continue;
         const wsx_param *p = &e->params[j];
-        if (p->kind == WSX_URL || p->kind == WSX_TEXT) {
-            args->str[j] = p->def_str ? p->def_str : "";
-            args->len[j] = (uint32_t)strlen(args->str[j]);
-        } else {
-            args->num[j] = p->def;
+        ws_value v = j < n ? values[j] : ws_value_undefined();
+        int given = v.type != WS_VALUE_UNDEFINED;
+        int has_data = v.type == WS_VALUE_STRING || v.type == WS_VALUE_BYTES || v.type == WS_VALUE_JSON;
+        if (v.type >= WS_VALUE_TYPE_COUNT)
+            return fail(errbuf, errlen, p, "' has an unknown value type");
+        if (has_data && !inside(v.as.data, v.len, v.type == WS_VALUE_STRING, data, end))
+            return fail(errbuf, errlen, p, "' points outside its argument block");
+        switch (p->kind) {
+        case WSX_MS:
+        case WSX_INT: {
+            int64_t x = p->def;
+            if (v.type == WS_VALUE_NUMBER) {
+                double d = v.as.number;
+                if (!(d >= -9007199254740991.0 && d <= 9007199254740991.0) || d != (double)(int64_t)d)
+                    return fail(errbuf, errlen, p, "' must be an integer");
+                x = (int64_t)d;
+            } else if (v.type == WS_VALUE_BIGINT) {
+                x = v.as.bigint;
+            } else if (given) {
+                return fail(errbuf, errlen, p, "' must be a number");
+            }
+            if (x < p->min || x > p->max)
+                return fail(errbuf, errlen, p, "' is out of range");
+            args->num[j] = x;
+            break;
+        }
+        case WSX_URL:
+        case WSX_TEXT:
+            if (v.type == WS_VALUE_STRING) {
+                args->str[j] = (const char *)v.as.data;
+                args->len[j] = v.len;
+            } else if (!given) {
+                args->str[j] = p->def_str ? p->def_str : "";
+                args->len[j] = (uint32_t)strlen(args->str[j]);
+            } else {
+                return fail(errbuf, errlen, p, "' must be a string");
+            }
+            if (p->kind == WSX_URL && args->len[j] == 0)
+                return fail(errbuf, errlen, p, "' must be a URL");
+            break;
+        default: /* WSX_VALUE */
+            if (p->types && !(p->types & WSX_TYPE(v.type)))
+                return fail(errbuf, errlen, p, given ? "' does not take a value of this type" : "' is required");
+            args->val[j] = v;
+            break;
         }
     }
-    *block = copy;
-    *block_len = len + 1;
     return WS_OK;
-invalid:
-    ws_free(rt, copy, len + 1);
-    return WS_EINVAL;
 }

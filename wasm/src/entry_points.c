@@ -36,7 +36,9 @@ const wsx_entry wsx_entry_host_echo = {
     host_echo_params, 2, sizeof(host_echo), host_echo_init, 1, 0,
 };
 
-/* ---- host_many: n host calls, `width` at a time; the value is the sum of their numeric results ---- */
+/* ---- host_many: n host calls, `width` at a time; the value is the sum of their numeric results ----
+ * typed 0: each argument is the call's number as text, each result text read as a number (ws_host_call_init);
+ * typed 1: both are numbers (ws_host_callv_init, ws_value_of), with no text on either side. */
 
 #define HOST_MANY_MAX 1000
 
@@ -44,11 +46,12 @@ static void host_many_drop(ws_runtime *rt, ws_future *f);
 
 WS_ASYNC_WITH_DROP(host_many, host_many_drop, {
     const char *name;
-    int64_t n, width, done, sum, batch;
+    int64_t n, width, done, sum, batch, typed;
     ws_join all;
     ws_future *ptrs[HOST_MANY_MAX];
     ws_host_call calls[HOST_MANY_MAX];
     char arg[HOST_MANY_MAX][8];
+    ws_value value[HOST_MANY_MAX];
 })
 {
     WS_BEGIN();
@@ -56,6 +59,12 @@ WS_ASYNC_WITH_DROP(host_many, host_many_drop, {
         self->batch = self->n - self->done < self->width ? self->n - self->done : self->width;
         for (int64_t i = 0; i < self->batch; i++) {
             int64_t k = (self->done + i) % 1000000;
+            if (self->typed) {
+                self->value[i] = ws_value_number((double)k);
+                ws_host_callv_init(&self->calls[i], self->name, &self->value[i], 1);
+                self->ptrs[i] = &self->calls[i].op.base;
+                continue;
+            }
             int len = 0;
             char tmp[8];
             do {
@@ -77,8 +86,12 @@ WS_ASYNC_WITH_DROP(host_many, host_many_drop, {
             ws_bytes *r = ws_bytes_of(self->calls[i].op.base.out);
             if (ws_future_is_ready(&self->calls[i].op.base) && r) {
                 int64_t v = 0;
-                for (uint32_t j = 0; j < r->len && r->data[j] >= '0' && r->data[j] <= '9'; j++)
-                    v = v * 10 + (r->data[j] - '0');
+                ws_value tv;
+                if (self->typed)
+                    v = ws_value_of(r, &tv) == WS_OK && tv.type == WS_VALUE_NUMBER ? (int64_t)tv.as.number : 0;
+                else
+                    for (uint32_t j = 0; j < r->len && r->data[j] >= '0' && r->data[j] <= '9'; j++)
+                        v = v * 10 + (r->data[j] - '0');
                 self->sum += v;
                 ws_bytes_free(cx->rt, r);
                 self->calls[i].op.base.out = 0; /* freed: the drop below must not free it again */
@@ -117,6 +130,7 @@ static void host_many_init(void *f, const wsx_args *args)
     self->name = args->str[0];
     self->n = args->num[1];
     self->width = args->num[2];
+    self->typed = args->num[3];
     self->done = self->sum = 0;
     self->batch = 0; /* no calls yet: nothing for an early drop to free */
 }
@@ -125,13 +139,14 @@ static const wsx_param host_many_params[] = {
     { "name", "host function", WSX_TEXT, 0, 0, 0, "" },
     { "n", "calls", WSX_INT, 1, 0, 100000000, NULL },
     { "width", "calls in flight at once", WSX_INT, 1, 1, HOST_MANY_MAX, NULL },
+    { "typed", "typed values", WSX_INT, 0, 0, 1, NULL },
 };
 
 const wsx_entry wsx_entry_host_many = {
     "host_many", "Many host calls",
     "Calls the host function `n` times with arguments 0, 1, 2 ..., `width` calls in flight at a time, and "
     "returns the sum of the numbers they resolve to.",
-    host_many_params, 3, sizeof(host_many), host_many_init, 0, 0,
+    host_many_params, 4, sizeof(host_many), host_many_init, 0, 0,
 };
 
 /* ---- fetch_text: one request; the value is a JSON summary of the response ---- */

@@ -329,3 +329,47 @@ const wsx_entry wsx_entry_fetch_stream = {
     "Fetches `url` and reads its body chunk by chunk; returns {status, chunks, bytes, sum}.",
     fetch_stream_params, 4, sizeof(fetch_stream), fetch_stream_init, WSX_OUT_STRING, 0,
 };
+
+/* ---- typed_args: typed entry arguments, declared with WSX_PARAM_VALUE; returns one of them as a typed value ----
+ * a: any type; b: a number or a BigInt, or nothing; c: bytes or a string (required); pick: which to return. */
+
+WS_ASYNC(typed_args, { ws_value v[3]; int64_t pick; })
+{
+    WS_BEGIN();
+    {
+        ws_bytes *b = ws_value_new(cx->rt, &self->v[self->pick]); /* copied: the argument block goes with the task */
+        if (!b)
+            WS_RETURN_ERR(WS_ENOMEM);
+        WS_RETURN((int64_t)(intptr_t)b);
+    }
+    WS_END();
+}
+
+static void typed_args_init(void *f, const wsx_args *args)
+{
+    typed_args *self = f;
+    WS_ASYNC_INIT(typed_args, self);
+    for (int i = 0; i < 3; i++)
+        self->v[i] = args->val[i];
+    self->pick = args->num[3];
+}
+
+static const wsx_param typed_args_params[] = {
+    WSX_PARAM_VALUE("a", "any value", 0),
+    WSX_PARAM_VALUE("b", "a number or a BigInt",
+                    WSX_TYPE(WS_VALUE_NUMBER) | WSX_TYPE(WS_VALUE_BIGINT) | WSX_TYPE(WS_VALUE_UNDEFINED)),
+    WSX_PARAM_VALUE("c", "bytes or a string", WSX_TYPE(WS_VALUE_BYTES) | WSX_TYPE(WS_VALUE_STRING)),
+    WSX_PARAM_INT("pick", "which to return: 0 a, 1 b, 2 c", 0, 0, 2),
+};
+
+const wsx_entry wsx_entry_typed_args = {
+    .name = "typed_args",
+    .title = "Typed entry arguments",
+    .description = "Takes a (any value), b (a number or a BigInt) and c (bytes or a string) typed, and returns the "
+                   "one `pick` names as a typed value.",
+    .params = typed_args_params,
+    .nparams = 4,
+    .size = sizeof(typed_args),
+    .init = typed_args_init,
+    .out_string = WSX_OUT_VALUE,
+};

@@ -93,17 +93,25 @@ int ws_value_of(const ws_bytes *b, ws_value *out)
     const uint8_t *p = b->data + WSX_VALUE_DATA;
     switch (type) {
     case WS_VALUE_UNDEFINED: return WS_OK;
+    case WS_VALUE_NULL: *out = ws_value_null(); return WS_OK;
+    case WS_VALUE_BOOLEAN:
+    case WS_VALUE_HANDLE:
+        if (n != 4)
+            return WS_EINVAL;
+        out->type = type;
+        memcpy(&out->as.handle, p, 4); /* boolean and handle: both a u32 */
+        return WS_OK;
+    case WS_VALUE_BIGINT:
+        if (n != 8)
+            return WS_EINVAL;
+        out->type = type;
+        memcpy(&out->as.bigint, p, 8);
+        return WS_OK;
     case WS_VALUE_NUMBER:
         if (n != 8)
             return WS_EINVAL;
         *out = ws_value_number(0);
         memcpy(&out->as.number, p, 8);
-        return WS_OK;
-    case WS_VALUE_HANDLE:
-        if (n != 4)
-            return WS_EINVAL;
-        *out = ws_value_handle(0);
-        memcpy(&out->as.handle, p, 4);
         return WS_OK;
     case WS_VALUE_STRING:
     case WS_VALUE_BYTES:
@@ -119,6 +127,8 @@ ws_bytes *ws_value_new(ws_runtime *rt, const ws_value *v)
     switch (v->type) {
     case WS_VALUE_NUMBER: n = 8; src = &v->as.number; break;
     case WS_VALUE_HANDLE: n = 4; src = &v->as.handle; break;
+    case WS_VALUE_BOOLEAN: n = 4; src = &v->as.boolean; break;
+    case WS_VALUE_BIGINT: n = 8; src = &v->as.bigint; break;
     case WS_VALUE_STRING:
     case WS_VALUE_BYTES:
     case WS_VALUE_JSON: n = v->len; src = v->as.data; break;

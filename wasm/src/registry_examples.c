@@ -1,4 +1,4 @@
-/* registry_examples.c: the entries of the examples module (dist/wasync-examples.wasm): the nine examples, in the
+/* registry_examples.c: the entries of the examples module (dist/wasync-examples.wasm): the built-in examples, in the
  * order the playground lists them, then the standard entries, as in the default module (registry.c), then the
  * entries that exercise the bridge (entry_points_bridge.c). */
 #include "entries.h"

@@ -33,6 +33,8 @@ typedef struct ws_value {
         double number;
         const uint8_t *data;    /* STRING, BYTES, JSON */
         uint32_t handle;        /* HANDLE */
+        uint32_t boolean;       /* BOOLEAN: 1 or 0 */
+        int64_t bigint;         /* BIGINT */
     } as;
 } ws_value;
 
@@ -45,6 +47,9 @@ static inline ws_value ws_value_data(ws_value_type t, const void *p, uint32_t le
     return v;
 }
 static inline ws_value ws_value_handle(uint32_t h) { ws_value v = { WS_VALUE_HANDLE, 0, { 0 } }; v.as.handle = h; return v; }
+static inline ws_value ws_value_boolean(int b) { ws_value v = { WS_VALUE_BOOLEAN, 0, { 0 } }; v.as.boolean = b != 0; return v; }
+static inline ws_value ws_value_bigint(int64_t n) { ws_value v = { WS_VALUE_BIGINT, 0, { 0 } }; v.as.bigint = n; return v; }
+static inline ws_value ws_value_null(void) { ws_value v = { WS_VALUE_NULL, 0, { 0 } }; return v; }
 
 /* Reads the outcome of a typed host call (ws_host_callv_init) or a block made by ws_value_new: *out points into
  * the block, valid until it is freed. WS_EINVAL for a missing or malformed block. */

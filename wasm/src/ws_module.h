@@ -23,10 +23,20 @@
  *     WS_ENTRY(greet, .title = "Greet", .init = greet_init, WSX_PARAMS(greet_params), .out_string = 1);
  *     WS_MODULE_ENTRIES(&greet_entry);                            // once per module: what rt.start can name
  *
+ *     static const wsx_param send_params[] = {                   // typed parameters: any ws_value (ws_js.h)
+ *         WSX_PARAM_VALUE("body", "what to send", WSX_TYPE(WS_VALUE_BYTES) | WSX_TYPE(WS_VALUE_STRING)),
+ *         WSX_PARAM_VALUE("id", "a number or a BigInt", WSX_TYPE(WS_VALUE_NUMBER) | WSX_TYPE(WS_VALUE_BIGINT)),
+ *     };                                                          // init reads args->val[0], args->val[1]
+ *
  * Contracts:
- *   - Arguments: the bridge parses what JS passes, checks each number against its [min, max] and rejects unknown
- *     names (the JS promise rejects with EINVAL; nothing is spawned). Strings are NUL-terminated copies that live
- *     as long as the task: a future may keep the pointers in its fields.
+ *   - Arguments cross typed: JS passes them by name (rt.start(name, { who: 'x' })) or by position
+ *     (rt.start(name, ['x', 2])), and sends each as a ws_value. The loader and then the bridge check the count,
+ *     each value's type against its parameter, each number against its [min, max] (the JS call throws EINVAL
+ *     with one line naming the parameter; nothing is spawned). INT and MS take a number (or a BigInt) that is an
+ *     integer; TEXT and URL a string; VALUE any type in its mask (WSX_TYPE bits, 0: any), and one whose mask
+ *     lacks WS_VALUE_UNDEFINED must be given. Strings (str[i], and a VALUE's string, bytes or JSON) are copies
+ *     that live as long as the task, so a future may keep the pointers in its fields; a TEXT or URL string is
+ *     NUL-terminated and may contain NUL bytes itself (len[i] is its length).
  *   - init runs once, before the first poll, inside the task's memory (the future is `size` bytes, zeroed): it
  *     must only build the future (WS_ASYNC_INIT and fields). Nothing runs until the executor polls it.
  *   - Output: a number entry's result is its out (int64, exact in JS up to 2^53). With .out_string = WSX_OUT_STRING
@@ -41,6 +51,7 @@
 #define WS_MODULE_H
 
 #include "wasync.h"
+#include "ws_js.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,8 +67,12 @@ extern "C" {
 enum { WSX_OUT_NUMBER = 0, WSX_OUT_STRING = 1, WSX_OUT_VALUE = 2 };
 
 /* What a parameter holds. MS and INT are numbers in [min, max]; URL and TEXT are strings (a URL that starts with
- * '/' is made absolute against the runtime's baseUrl by the JS side). */
-typedef enum wsx_param_kind { WSX_MS, WSX_INT, WSX_URL, WSX_TEXT } wsx_param_kind;
+ * '/' is made absolute against the runtime's baseUrl by the JS side); VALUE is a typed value (ws_value) of the
+ * types its mask allows. */
+typedef enum wsx_param_kind { WSX_MS, WSX_INT, WSX_URL, WSX_TEXT, WSX_VALUE } wsx_param_kind;
+
+/* A VALUE parameter's mask bit for a ws_value_type (WS_VALUE_NUMBER, ...). */
+#define WSX_TYPE(t) (1u << (t))
 
 typedef struct wsx_param {
     const char *name;          /* the key JS passes: rt.start(entry, { name: value }) */
@@ -65,6 +80,7 @@ typedef struct wsx_param {
     wsx_param_kind kind;
     int64_t def, min, max;     /* numbers: default and inclusive range */
     const char *def_str;       /* strings: the default ("" or NULL if none) */
+    uint32_t types;            /* VALUE: WSX_TYPE bits of the types allowed, 0: any */
 } wsx_param;
 
 /* Parameters, by kind: write them with these rather than positional initialisers. */
@@ -74,12 +90,15 @@ typedef struct wsx_param {
     { .name = (pname), .label = (plabel), .kind = WSX_MS, .def = (pdef), .min = (pmin), .max = (pmax) }
 #define WSX_PARAM_TEXT(pname, plabel, pdef) { .name = (pname), .label = (plabel), .kind = WSX_TEXT, .def_str = (pdef) }
 #define WSX_PARAM_URL(pname, plabel, pdef) { .name = (pname), .label = (plabel), .kind = WSX_URL, .def_str = (pdef) }
+#define WSX_PARAM_VALUE(pname, plabel, ptypes) { .name = (pname), .label = (plabel), .kind = WSX_VALUE, .types = (ptypes) }
 
-/* The parsed arguments, by parameter index: numbers in num[i], strings in str[i] (length len[i]). */
+/* The arguments, by parameter index: numbers (INT, MS) in num[i], strings (TEXT, URL) in str[i] (length len[i]),
+ * typed values (VALUE) in val[i] (WS_VALUE_UNDEFINED when not given). */
 typedef struct wsx_args {
     int64_t num[WSX_MAX_PARAMS];
     const char *str[WSX_MAX_PARAMS];   /* NUL-terminated, valid while the task lives */
     uint32_t len[WSX_MAX_PARAMS];
+    ws_value val[WSX_MAX_PARAMS];      /* data valid while the task lives */
 } wsx_args;
 
 typedef struct wsx_entry {

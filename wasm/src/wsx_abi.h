@@ -47,22 +47,25 @@
 
 /* Typed values (ws_value, ws_js.h): X(NAME, name in JS). The type numbers are table order, from 0. */
 #define WSX_VALUE_TYPES(X)                                                                                         \
-    X(UNDEFINED, undefined) /* no value: JS undefined (null becomes this too) */                                   \
+    X(UNDEFINED, undefined) /* no value: JS undefined */                                   \
     X(NUMBER, number)       /* a double, no text */                                                                \
     X(STRING, string)       /* UTF-8 with its length: NUL bytes are part of it; JS rejects invalid UTF-8 */        \
     X(BYTES, bytes)         /* bytes as they are: a Uint8Array in JS */                                            \
     X(JSON, json)           /* JSON text: parsed in JS, made with JSON.stringify from JS */                        \
-    X(HANDLE, handle)       /* a JS object kept in the runtime's handle table, named by a number */
+    X(HANDLE, handle)       /* a JS object kept in the runtime's handle table, named by a number */               \
+    X(BOOLEAN, boolean)     /* true or false: payload u32 1 or 0 */                                                \
+    X(BIGINT, bigint)       /* a BigInt in int64 range: payload i64 */                                             \
+    X(NULL, null)           /* JS null */
 
 /* struct ws_value as JS reads an array of them: X(field, byte offset). 16 bytes each. */
 #define WSX_VALUE_LAYOUT(X)                                                                                        \
     X(type, 0)                                                                                                     \
     X(len, 4)                                                                                                      \
-    X(payload, 8) /* number: f64; string, bytes, json: pointer; handle: u32 */
+    X(payload, 8) /* number: f64; string, bytes, json: pointer; handle, boolean: u32; bigint: i64 */
 #define WSX_VALUE_SIZE 16
 
 /* A typed outcome block (ws_bytes data): a u32 type at 0, the payload from WSX_VALUE_DATA on (number: f64,
- * handle: u32, others: their bytes). */
+ * handle, boolean: u32, bigint: i64, undefined, null: none, others: their bytes). */
 #define WSX_VALUE_DATA 8
 
 enum {
