@@ -1119,18 +1119,6 @@ static void test_run3_object_ids(void **state)
     tu_rt_free_released(rt);
 }
 
-/* An idle task (pending forever, woken by nobody) whose waker the tests below hand to a future, to see whether
- * that future wakes it. */
-static ws_task_handle idle_task(ws_runtime *rt, tu_probe *p)
-{
-    tu_probe_init(p, NULL, NULL, -1, 0);
-    ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &p->base, sizeof *p, "idle", &h), WS_OK);
-    tu_run(rt);
-    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
-    return h;
-}
-
 static void idle_task_end(ws_runtime *rt, ws_task_handle *h)
 {
     assert_int_equal(ws_task_abort(rt, h->task), WS_OK);
@@ -1148,7 +1136,7 @@ static void test_run3_oneshot_close_and_budget(void **state)
     (void)state;
     ws_runtime *rt = tu_rt();
     tu_probe p;
-    ws_task_handle h = idle_task(rt, &p);
+    ws_task_handle h = tu_idle_task(rt, &p);
     ws_context tcx = tu_cx(rt);
     tcx.task = h.task;
     ws_oneshot *os;

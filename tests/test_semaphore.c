@@ -433,16 +433,6 @@ static void test_with_permit_output_and_release(void **state)
  * `a->waiter.waker = ws_context_waker(cx)` deleted (the first poller is woken, the second sleeps);
  * with_permit_poll:255 `with_permit_drop(cx->rt, f)` deleted (the inner future and the semaphore reference are
  * kept until the with_permit is dropped). */
-static ws_task_handle idle_task(ws_runtime *rt, tu_probe *p)
-{
-    tu_probe_init(p, NULL, NULL, -1, 0);
-    ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &p->base, sizeof *p, "idle", &h), WS_OK);
-    tu_run(rt);
-    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
-    return h;
-}
-
 static void test_acquire_out_repoll_and_closed_with_permit(void **state)
 {
     (void)state;
@@ -459,7 +449,7 @@ static void test_acquire_out_repoll_and_closed_with_permit(void **state)
     assert_int_equal(ws_semaphore_release(s, 2), WS_OK);
 
     tu_probe p1, p2;
-    ws_task_handle h1 = idle_task(rt, &p1), h2 = idle_task(rt, &p2);
+    ws_task_handle h1 = tu_idle_task(rt, &p1), h2 = tu_idle_task(rt, &p2);
     ws_context c1 = tu_cx(rt), c2 = tu_cx(rt);
     c1.task = h1.task;
     c2.task = h2.task;

@@ -190,6 +190,18 @@ static inline void tu_probe_init(tu_probe *p, int *polls, int *drops, int pend, 
     p->waker = WS_WAKER_NONE;
 }
 
+/* An idle task (pending forever, woken by nobody), spawned and run to its first Pending, whose waker a test hands
+ * to a future to see whether, and whom, that future wakes. */
+static inline ws_task_handle tu_idle_task(ws_runtime *rt, tu_probe *p)
+{
+    tu_probe_init(p, NULL, NULL, -1, 0);
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &p->base, sizeof *p, "idle", &h), WS_OK);
+    tu_run(rt);
+    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
+    return h;
+}
+
 /* ---- a log of small integers, to check orders ---- */
 
 typedef struct tu_log {

@@ -239,17 +239,6 @@ static void test_broadcast_codes_and_cancel(void **state)
 
 /* ---- from mutation run 3 (seed 20261201 on the sources with the toolbox) ---- */
 
-/* An idle task (pending forever, woken by nobody) whose waker is handed to a future, to see who wakes it. */
-static ws_task_handle idle_task(ws_runtime *rt, tu_probe *p)
-{
-    tu_probe_init(p, NULL, NULL, -1, 0);
-    ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &p->base, sizeof *p, "idle", &h), WS_OK);
-    tu_run(rt);
-    assert_int_equal(ws_task_state_of(rt, h.task), WS_TASK_IDLE);
-    return h;
-}
-
 /* A broadcast recv waiting in a task is woken when the last sender goes, not when one of two does, and then sees
  * Closed. Motivating mutants: broadcast.c:86 ws_broadcast_sender_drop `if (--b->senders == 0)` -> `!= 0` (wakes
  * when a sender is left, not when the last goes) and -> `== 1` (the last sender going wakes nobody). */
@@ -258,7 +247,7 @@ static void test_broadcast_last_sender_wakes(void **state)
     (void)state;
     ws_runtime *rt = tu_rt();
     tu_probe p;
-    ws_task_handle h = idle_task(rt, &p);
+    ws_task_handle h = tu_idle_task(rt, &p);
     ws_context tcx = tu_cx(rt);
     tcx.task = h.task;
     ws_broadcast *b;
