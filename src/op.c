@@ -103,6 +103,7 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
         s->state = OP_STARTED;
         s->task = cx->task;
         s->cause = (uint8_t)op->type->cause;
+        s->op = op;
         op->id = ((ws_id)s->gen << 32) | i;
         rt->stats.ops_in_flight++;
         f->resume = OPF_STARTED;
@@ -195,6 +196,12 @@ int ws_op_trace(ws_runtime *rt, ws_id id, ws_trace_kind kind, uint8_t detail, ui
         ws__trace_emit(rt, kind, detail, 0, s ? ws__task_serial(rt, s->task) : 0, (uint32_t)id, worker, 0);
     }
     return s ? WS_OK : WS_ESTALE;
+}
+
+ws_op *ws_op_future(ws_runtime *rt, ws_id id)
+{
+    ws_op_slot *s = rt ? op_get(rt, id) : NULL;
+    return s && s->state == OP_STARTED ? s->op : NULL;
 }
 
 int ws_op_is_live(ws_runtime *rt, ws_id id)

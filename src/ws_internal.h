@@ -88,6 +88,7 @@ typedef struct ws_op_slot {
     int8_t err;
     uint8_t cause;
     ws_bytes *result;
+    struct ws_op *op;       /* the future awaiting it, while started (ws_op_future) */
 } ws_op_slot;
 
 enum { OP_FREE = 0, OP_STARTED, OP_DONE };

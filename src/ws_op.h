@@ -80,6 +80,12 @@ int ws_op_complete(ws_runtime *rt, ws_id op, int err, ws_bytes *result);
  * polls or wakes: callable from a start hook and from the host at any time outside a poll. */
 int ws_op_trace(ws_runtime *rt, ws_id op, ws_trace_kind kind, uint8_t detail, uint32_t worker);
 
+/* The future awaiting `op` while it is live (started, not settled, not dropped), or NULL. A host that completes
+ * operations of its own type can store an outcome that needs no block in the future itself (which does not move
+ * while the operation is live: see `start`) before calling ws_op_complete with no block; its future type says how
+ * such an outcome is read (ws_host_call_value in the wasm bridge). */
+ws_op *ws_op_future(ws_runtime *rt, ws_id op);
+
 /* 1 if `op` names an operation that started and has not settled or been cancelled. */
 int ws_op_is_live(ws_runtime *rt, ws_id op);
 

@@ -19,6 +19,7 @@ static int fake_start(ws_runtime *rt, ws_id id, ws_op *f)
 {
     assert_true(id != WS_ID_NONE);
     assert_true(ws_op_is_live(rt, id));
+    assert_ptr_equal(ws_op_future(rt, id), f); /* live from the start hook on */
     g_started[g_nstarted++] = id;
     fake_cfg *cfg = f->arg;
     if (cfg && cfg->complete_in_start)
@@ -428,6 +429,43 @@ static void test_op_trace(void **state)
     tu_rt_free(rt);
 }
 
+/* ws_op_future names the awaiting future exactly while the operation is live: not once it settled (even before the
+ * poll that takes the outcome), not after its future was dropped, never for a stale or unknown id. */
+static void test_op_future(void **state)
+{
+    (void)state;
+    reset();
+    ws_runtime *rt = tu_rt();
+    ws_task_handle h1, h2;
+    spawn_user(rt, 1, NULL, &h1);
+    spawn_user(rt, 2, NULL, &h2);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
+    ws_op *f1 = ws_op_future(rt, g_started[0]);
+    ws_op *f2 = ws_op_future(rt, g_started[1]);
+    assert_non_null(f1);
+    assert_non_null(f2);
+    assert_ptr_not_equal(f1, f2);
+    assert_true(f1->id == g_started[0]);
+    assert_true(f1->type == &fake_type && f2->type == &fake_type);
+    assert_null(ws_op_future(NULL, g_started[0]));
+    assert_null(ws_op_future(rt, WS_ID_NONE));
+    assert_null(ws_op_future(rt, g_started[0] + ((ws_id)1 << 32))); /* another generation of the slot */
+    assert_null(ws_op_future(rt, 999));
+    /* settled: no longer live, though not yet polled */
+    assert_int_equal(ws_op_complete(rt, g_started[0], WS_OK, NULL), WS_OK);
+    assert_null(ws_op_future(rt, g_started[0]));
+    assert_ptr_equal(ws_op_future(rt, g_started[1]), f2);
+    /* dropped: its task aborted */
+    assert_int_equal(ws_task_abort(rt, h2.task), WS_OK);
+    ws_runtime_run(rt);
+    assert_int_equal(g_ncancelled, 1);
+    assert_null(ws_op_future(rt, g_started[1]));
+    assert_string_equal(g_got[1], "(none)");
+    ws_future_drop(rt, &h1.base);
+    ws_future_drop(rt, &h2.base);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +477,7 @@ int main(void)
         TU_TEST(test_virtual_clock_waits_for_host),
         TU_TEST(test_trace_name),
         TU_TEST(test_op_trace),
+        TU_TEST(test_op_future),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -184,8 +184,8 @@ static int find_op(ws_id id)
 
 static int op_start(ws_runtime *rt, ws_id id, ws_op *f)
 {
-    (void)rt;
     CHECK(find_op(id) < 0); /* a fresh id (generation-checked) */
+    CHECK(ws_op_future(rt, id) == f);
     if (W.nops < MAX_OPS) {
         W.op_completed[W.nops] = W.op_cancelled[W.nops] = 0;
         W.ops[W.nops++] = id;
@@ -1057,6 +1057,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ws_id id = W.nops && v < 240 ? W.ops[v % W.nops] : ((ws_id)1 << 32) | (v & 15);
             ws_bytes *b = (len & 1) ? ws_bytes_new(W.rt, "payload-payload-payload", len % 24) : NULL;
             int live = ws_op_is_live(W.rt, id);
+            /* the future of a live operation, read as a host would before completing it (under ASan: never a
+             * dangling pointer, whatever was dropped before) */
+            ws_op *fut = ws_op_future(W.rt, id);
+            CHECK((fut != NULL) == live);
+            if (fut)
+                CHECK(fut->id == id && fut->type && fut->type->start == op_start);
             /* a host-side milestone first (a blocking job starting or finishing on a worker): recorded either way */
             CHECK(ws_op_trace(W.rt, id, (len & 4) ? WS_EV_JOB_START : WS_EV_JOB_FINISH, len & 3, v) == (live ? WS_OK : WS_ESTALE));
             int rc = ws_op_complete(W.rt, id, (len & 2) ? WS_EHOST : WS_OK, b);

@@ -11,6 +11,7 @@
 //   body_close(stream)                   C is done with a streamed body                              -> ops
 //   op_cancel(slot, gen)                 the future awaiting an operation was dropped               -> ops
 //   host_call_v(slot, gen, name, name_len, values, count) -> err   a typed host call              -> ops
+//   host_call_n(slot, gen, name, name_len, number) -> err   a typed host call of one number argument  -> ops
 //   handle_release(handle)               C no longer needs a handle                                 -> ops
 //   blocking_start(slot, gen, index, name, len, input, len) -> err   spawn_blocking queues a job   -> blocking
 // and env.emscripten_notify_memory_growth(), which tells the memory view to renew itself (a module linked by
@@ -35,6 +36,7 @@ export async function instantiate(module, { driver, ops, mem, blocking, opts = {
       body_close: (stream) => ops.streams.close(stream),
       op_cancel: (slot, gen) => ops.cancel(slot, gen),
       host_call_v: (slot, gen, np, nl, ap, n) => ops.hostCallV(slot, gen, np, nl, ap, n),
+      host_call_n: (slot, gen, np, nl, x) => ops.hostCallN(slot, gen, np, nl, x),
       handle_release: (h) => ops.handles.release(h),
       blocking_start: (slot, gen, i, np, nl, ip, il) => blocking.start(slot, gen, i, np, nl, ip, il),
     },

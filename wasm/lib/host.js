@@ -9,7 +9,7 @@ import { ERRORS } from './contract.js';
 import { WasyncError, messageOf, named, rejectionMessage } from './errors.js';
 import { toBytes } from './memory.js';
 import { BodyStreams, startFetch } from './fetch.js';
-import { Handles, encodeValue, readValue, readValues, writeBlock, writeValueScratch } from './values.js';
+import { Handles, HostHandle, T, encodeValue, readValue, readValues, writeBlock, writeValueScratch } from './values.js';
 
 const { EHOST, EINVAL, ENOENT, ENOMEM } = ERRORS;
 const OK = 0;
@@ -196,6 +196,24 @@ export class HostOps {
     return OK;
   }
 
+  /** Import host_call_n: a typed call of one number argument (ws_host_callv_init with one number, which C passes
+   * as the import's parameter instead of in memory). The same as hostCallV otherwise. */
+  hostCallN(slot, gen, namePtr, nameLen, x) {
+    const host = this.#byName(namePtr, nameLen);
+    if (!host) return this.#missing(slot, gen, namePtr, nameLen);
+    const rec = this.#record(slot, gen);
+    rec.host = host;
+    rec.typed = true;
+    let cx = null;
+    if (host.wantsContext) {
+      cx = new CallContext();
+      cx.args = [x];
+    }
+    rec.controller = cx;
+    this.#call(rec, host, x, cx);
+    return OK;
+  }
+
   /** A host call's promise resolved (the record's `ok` callback). */
   settled(rec, value) {
     rec.pending = false;
@@ -245,9 +263,37 @@ export class HostOps {
     if (run) d.ran(status);
   }
 
-  // A typed outcome: written as a typed block (type, payload) into the scratch buffer when it fits, else into a
-  // block of its own.
+  // Completes a typed host call with a value that needs no block (wsx_op_complete_value: C keeps it in the
+  // future, see ws_host_call_value) and runs the executor, in one call, as #completeScratch.
+  #completeValue(slot, gen, type, x) {
+    const d = this.#driver;
+    d.catchUpVirtualClock();
+    const run = d.settleMode(this.live);
+    if (run) d.running = true;
+    let status;
+    try {
+      status = this.ex.wsx_op_complete_value(slot, gen, type, x, run ? 1 : 0);
+    } catch (e) {
+      d.running = false;
+      d.trap(e);
+      return;
+    }
+    if (run) d.ran(status);
+  }
+
+  // A typed outcome: a number, boolean, null, undefined or handle as it is (#completeValue); others written as a
+  // typed block (type, payload) into the scratch buffer when they fit, else into a block of their own.
   #settleTyped(slot, gen, value, name) {
+    switch (typeof value) {
+      case 'number': return this.#completeValue(slot, gen, T.NUMBER, value);
+      case 'boolean': return this.#completeValue(slot, gen, T.BOOLEAN, value ? 1 : 0);
+      case 'undefined': return this.#completeValue(slot, gen, T.UNDEFINED, 0);
+      case 'object':
+        if (value === null) return this.#completeValue(slot, gen, T.NULL, 0);
+        if (value instanceof HostHandle) return this.#completeValue(slot, gen, T.HANDLE, this.handles.add(value.object));
+        break;
+      default: break;
+    }
     const len = writeValueScratch(this.#mem, this.handles, value);
     if (len >= 0) return this.#completeScratch(slot, gen, OK, len);
     this.#complete(() => {

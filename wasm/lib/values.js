@@ -8,7 +8,8 @@
 import { BYTES_DATA, VALUE_LAYOUT as L, VALUE_TYPES } from './contract.js';
 import { WasyncError } from './errors.js';
 
-const T = Object.fromEntries(VALUE_TYPES.map((name, i) => [name.toUpperCase(), i]));
+/** The type numbers (ws_value_type) by upper-case name: T.NUMBER, T.HANDLE, ... */
+export const T = Object.freeze(Object.fromEntries(VALUE_TYPES.map((name, i) => [name.toUpperCase(), i])));
 const strict = new TextDecoder('utf-8', { fatal: true });
 const utf8 = new TextEncoder();
 

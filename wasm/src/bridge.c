@@ -283,6 +283,21 @@ int wsx_op_complete_scratch(uint32_t slot, uint32_t gen, int err, uint32_t len, 
     return complete(slot, gen, err, b, then_run);
 }
 
+/* A typed host call's outcome that needs no block (wsx_host_call_put_value: a number, boolean, handle, null or
+ * undefined as `type` and a double): stored in the future itself, then completed like the others. No allocation,
+ * no copy, nothing written to memory by JS. A stale pair is WS_ESTALE, as for the others. */
+EXPORT("wsx_op_complete_value")
+int wsx_op_complete_value(uint32_t slot, uint32_t gen, uint32_t type, double x, int then_run)
+{
+    if (!rt)
+        return WS_EINVAL;
+    int rc = wsx_host_call_put_value(rt, op_id(slot, gen), type, x);
+    if (rc == WS_EINVAL)
+        return rc;
+    /* a stale pair (rc WS_ESTALE) is completed all the same, so the trace records the ignored settlement */
+    return complete(slot, gen, WS_OK, NULL, then_run);
+}
+
 EXPORT("wsx_op_complete") int wsx_op_complete(uint32_t slot, uint32_t gen, int err, ws_bytes *outcome, int then_run)
 {
     if (!rt)

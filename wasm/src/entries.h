@@ -44,6 +44,12 @@ const wsx_entry *wsx_entry_find(const char *name, uint32_t len);
  * exports of the bridge (blocking.c). */
 ws_runtime *wsx_runtime(void);
 
+/* Stores an outcome that needs no block (type NUMBER, BOOLEAN, HANDLE, NULL or UNDEFINED, its payload as a double:
+ * a boolean 1 or 0, a handle its number) in the live typed host call `op` (js_ops.c), for ws_host_call_value to
+ * read; the caller then completes `op` with no block. WS_ESTALE when `op` names no live typed host call, WS_EINVAL
+ * for another type. */
+int wsx_host_call_put_value(ws_runtime *rt, ws_id op, uint32_t type, double x);
+
 /* The standard entry that runs a blocking function (blocking_entries.c). */
 extern const wsx_entry wsx_entry_spawn_blocking;
 

@@ -38,7 +38,7 @@ const wsx_entry wsx_entry_host_echo = {
 
 /* ---- host_many: n host calls, `width` at a time; the value is the sum of their numeric results ----
  * typed 0: each argument is the call's number as text, each result text read as a number (ws_host_call_init);
- * typed 1: both are numbers (ws_host_callv_init, ws_value_of), with no text on either side. */
+ * typed 1: both are numbers (ws_host_callv_init, ws_host_call_value), with no text on either side. */
 
 #define HOST_MANY_MAX 1000
 
@@ -84,15 +84,17 @@ WS_ASYNC_WITH_DROP(host_many, host_many_drop, {
         }
         for (int64_t i = 0; i < self->batch; i++) {
             ws_bytes *r = ws_bytes_of(self->calls[i].op.base.out);
-            if (ws_future_is_ready(&self->calls[i].op.base) && r) {
-                int64_t v = 0;
-                ws_value tv;
-                if (self->typed)
-                    v = ws_value_of(r, &tv) == WS_OK && tv.type == WS_VALUE_NUMBER ? (int64_t)tv.as.number : 0;
-                else
-                    for (uint32_t j = 0; j < r->len && r->data[j] >= '0' && r->data[j] <= '9'; j++)
-                        v = v * 10 + (r->data[j] - '0');
-                self->sum += v;
+            if (!ws_future_is_ready(&self->calls[i].op.base))
+                continue;
+            int64_t v = 0;
+            ws_value tv;
+            if (self->typed)
+                v = ws_host_call_value(&self->calls[i], &tv) == WS_OK && tv.type == WS_VALUE_NUMBER ? (int64_t)tv.as.number : 0;
+            else if (r)
+                for (uint32_t j = 0; j < r->len && r->data[j] >= '0' && r->data[j] <= '9'; j++)
+                    v = v * 10 + (r->data[j] - '0');
+            self->sum += v;
+            if (r) {
                 ws_bytes_free(cx->rt, r);
                 self->calls[i].op.base.out = 0; /* freed: the drop below must not free it again */
             }

@@ -20,6 +20,8 @@ JS_IMPORT("body_close") void js_body_close(uint32_t stream);
 JS_IMPORT("op_cancel") void js_op_cancel(uint32_t slot, uint32_t gen);
 JS_IMPORT("host_call_v") int js_host_call_v(uint32_t slot, uint32_t gen, const char *name, uint32_t name_len,
                                             const ws_value *args, uint32_t nargs);
+JS_IMPORT("host_call_n") int js_host_call_n(uint32_t slot, uint32_t gen, const char *name, uint32_t name_len,
+                                            double arg);
 JS_IMPORT("handle_release") void js_handle_release(uint32_t h);
 
 #define CHECK(field, offset) _Static_assert(offsetof(ws_value, field) == offset, "ws_value: " #field);
@@ -44,6 +46,9 @@ static int host_call_start(ws_runtime *rt, ws_id id, ws_op *op)
     if (f->typed) {
         if (f->nargs > WS_HOST_MAX_ARGS || (f->nargs && !f->args))
             return WS_EINVAL;
+        /* One number, the common call, crosses as an import parameter: JS reads nothing from memory for it. */
+        if (f->nargs == 1 && f->args[0].type == WS_VALUE_NUMBER)
+            return js_host_call_n(ID_SLOT(id), ID_GEN(id), f->name, len_of(f->name), f->args[0].as.number);
         return js_host_call_v(ID_SLOT(id), ID_GEN(id), f->name, len_of(f->name), f->args, f->nargs);
     }
     return js_host_call(ID_SLOT(id), ID_GEN(id), f->name, len_of(f->name), f->arg, f->arg_len);
@@ -71,6 +76,7 @@ void ws_host_call_init(ws_host_call *f, const char *name, const void *arg, uint3
     f->args = NULL;
     f->nargs = 0;
     f->typed = 0;
+    f->has_value = 0;
 }
 
 void ws_host_callv_init(ws_host_call *f, const char *name, const ws_value *args, uint32_t nargs)
@@ -79,6 +85,42 @@ void ws_host_callv_init(ws_host_call *f, const char *name, const ws_value *args,
     f->args = args;
     f->nargs = nargs;
     f->typed = 1;
+}
+
+int wsx_host_call_put_value(ws_runtime *rt, ws_id id, uint32_t type, double x)
+{
+    ws_op *op = ws_op_future(rt, id);
+    if (!op || op->type != &host_call_type || !((ws_host_call *)op)->typed)
+        return WS_ESTALE;
+    ws_value v;
+    switch (type) {
+    case WS_VALUE_NUMBER: v = ws_value_number(x); break;
+    case WS_VALUE_BOOLEAN: v = ws_value_boolean(x != 0); break;
+    case WS_VALUE_HANDLE:
+        if (!(x >= 0 && x <= UINT32_MAX))
+            return WS_EINVAL;
+        v = ws_value_handle((uint32_t)x);
+        break;
+    case WS_VALUE_NULL: v = ws_value_null(); break;
+    case WS_VALUE_UNDEFINED: v = ws_value_undefined(); break;
+    default: return WS_EINVAL;
+    }
+    ws_host_call *f = (ws_host_call *)op;
+    f->value = v;
+    f->has_value = 1;
+    return WS_OK;
+}
+
+int ws_host_call_value(const ws_host_call *f, ws_value *out)
+{
+    *out = ws_value_undefined();
+    if (!f->typed || !ws_future_is_ready(&f->op.base) || f->op.base.err != WS_OK)
+        return WS_EINVAL;
+    if (f->has_value) {
+        *out = f->value;
+        return WS_OK;
+    }
+    return ws_value_of(ws_bytes_of(f->op.base.out), out);
 }
 
 /* ---- typed values ---- */

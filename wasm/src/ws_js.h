@@ -4,7 +4,8 @@
  *   ws_host_call  awaits an async JS function registered with rt.defineHost(name, fn). With ws_host_call_init
  *                 the argument and the result are byte strings (UTF-8 text by convention); with
  *                 ws_host_callv_init the arguments are typed values (up to WS_HOST_MAX_ARGS) and so is the
- *                 result: read it with ws_value_of. A typed argument JS cannot decode (invalid UTF-8 in a
+ *                 result: read it with ws_host_call_value (numbers, booleans, null and handles come inline,
+ *                 with no block; the rest in the output block). A typed argument JS cannot decode (invalid UTF-8 in a
  *                 STRING, bad JSON, a released handle) fails the call with WS_EINVAL and the reason. A rejection, a synchronous throw, or a
  *                 result that is neither a string nor a promise of one becomes err WS_EHOST with the message.
  *                 An unknown name is err WS_ENOENT at once.
@@ -71,12 +72,22 @@ typedef struct ws_host_call {
     const ws_value *args;   /* typed calls (ws_host_callv_init) */
     uint32_t nargs;
     uint8_t typed;
+    uint8_t has_value;      /* a typed outcome that came inline, in `value`, with no block */
+    ws_value value;
 } ws_host_call;
 
 void ws_host_call_init(ws_host_call *f, const char *name, const void *arg, uint32_t arg_len);
 /* A typed call: `args` (nargs <= WS_HOST_MAX_ARGS, else the call fails with WS_EINVAL) must stay valid until the
  * future is ready or dropped. */
 void ws_host_callv_init(ws_host_call *f, const char *name, const ws_value *args, uint32_t nargs);
+
+/* Reads the outcome of a typed host call that is ready with err WS_OK. A number, boolean, null, undefined or handle
+ * comes inline, in the future itself: no block is allocated for it, and the output (WS_OUT) is 0. Any other value
+ * (a string, bytes, JSON, a BigInt) comes in the output block, read with ws_value_of. Either way *out is valid
+ * until the block is freed or the future initialized again; the block, if there is one, is still the poller's to
+ * free (ws_bytes_free(rt, ws_bytes_of(WS_OUT(f))), a no-op for 0). WS_EINVAL: not a typed call, not ready with
+ * WS_OK, or a malformed block. */
+int ws_host_call_value(const ws_host_call *f, ws_value *out);
 
 typedef struct ws_fetch_request { /* public */
     const char *method;     /* NULL: GET */
