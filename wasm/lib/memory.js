@@ -26,17 +26,16 @@ export class Memory {
   }
   get buffer() { return this.#memory.buffer; }
 
-  // Small enough to be inlined where it is called on every host call.
   u8() {
-    const v = this.#view;
     // byteLength 0: the buffer was detached by a growth nobody announced (wasi-libc's sbrk, in a module linked by
     // wasync/cc, grows memory without emscripten_notify_memory_growth)
-    return v !== null && v.byteLength !== 0 ? v : (this.#view = new Uint8Array(this.#memory.buffer));
+    if (this.#view === null || this.#view.byteLength === 0) this.#view = new Uint8Array(this.#memory.buffer);
+    return this.#view;
   }
 
   dv() {
-    const v = this.#dv;
-    return v !== null && v.byteLength !== 0 ? v : (this.#dv = new DataView(this.#memory.buffer)); // as u8()
+    if (this.#dv === null || this.#dv.buffer.byteLength === 0) this.#dv = new DataView(this.#memory.buffer); // as u8()
+    return this.#dv;
   }
 
   str(ptr, len) {
