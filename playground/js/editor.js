@@ -22,8 +22,8 @@ const $ = (s) => document.querySelector(s);
 const BLANK_FILE = 'main.c';
 // The blank template: the smallest program the playground runs, with printf to show the output pane.
 export const BLANK = `/* Your own async C: one entry the playground runs (example = 1), with its parameters' defaults. */
-#include <stdio.h>
 #include "example.h"
+#include <stdio.h>
 
 WS_ASYNC(hello, { int64_t ms; ws_sleep nap; })
 {
@@ -207,7 +207,7 @@ export async function compileAndRun() {
     // The last run's costs, for bench/playground-cc.mjs: in the compiler (compile, link), to the run's result.
     Object.assign($('#editor-card').dataset, {
       totalMs: String(total), compileMs: String(Math.round(r.ms.compile)), linkMs: String(Math.round(r.ms.link)),
-      runMs: String(Math.round(performance.now() - tCompiled)),
+      compiledMs: String(Math.round(tCompiled - t0)), runMs: String(Math.round(performance.now() - tCompiled)),
     });
   } else if (outcome.stopped) {
     // Its trace went with its Worker: the page has nothing new to draw.
