@@ -44,6 +44,9 @@ export interface CompileOptions {
   args?: readonly string[];
   /** Download progress of the toolchain, in bytes (the first compile only). */
   onProgress?: (p: { doneLength: number; totalLength: number }) => void;
+  /** Also register the package's standard blocking functions (count_primes, echo, fail, trap), unless the sources
+   * list their own or define one of those names. Default false. */
+  standardBlocking?: boolean;
 }
 
 export interface CompileResult {
@@ -87,7 +90,7 @@ export function userFlags(kit: CcKit, args?: readonly string[]): string[];
 export function leadingInclude(text: string): string | null;
 
 /** The C of the registry compile() generates for these sources, or null if one declares its own. */
-export function registrySource(sources: Record<string, string>): string | null;
+export function registrySource(sources: Record<string, string>, options?: { standardBlocking?: boolean }): string | null;
 
 /** Diagnostics from clang's and wasm-ld's text output. */
 export function parseDiagnostics(text: string, rename?: (path: string) => string): Diagnostic[];
