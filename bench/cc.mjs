@@ -22,13 +22,24 @@ const kit = await readKit(pathToFileURL(path.join(root, 'wasm', 'dist', 'cc-kit.
 const source = fs.readFileSync(path.join(root, 'wasm', 'examples', 'join.c'), 'utf8');
 // The kit's flags (as wasync build and run-c compile) and EDIT_ARGS (-O0 with the kit's precompiled header, as the
 // playground compiles), taking turns so that both see the same machine.
-const variants = [['kit flags', []], ['EDIT_ARGS', [...EDIT_ARGS]]];
+// Also EDIT_ARGS with a kit stripped of its precompiled header (what the header saves), and a bare `clang --version`
+// instantiated asynchronously and synchronously (what each of the compiler's runs pays; compile() runs it
+// synchronously in Node).
+const plainKit = { ...kit, pch: [] };
+const variants = [['kit flags', [], kit], ['EDIT_ARGS, no precompiled header', [...EDIT_ARGS], plainKit], ['EDIT_ARGS', [...EDIT_ARGS], kit]];
 const rows = Object.fromEntries(variants.map(([name]) => [name, []]));
+const quiet = { stdout: () => {}, stderr: () => {} };
+const version = { asynchronous: [], synchronous: [] };
 for (let i = 0; i < runs; i++) {
-  for (const [name, args] of variants) {
+  for (const [how, list] of Object.entries(version)) {
+    t = performance.now();
+    await clang.runLLVM(['clang', '--version'], {}, { ...quiet, synchronously: how === 'synchronous' });
+    list.push(performance.now() - t);
+  }
+  for (const [name, args, k] of variants) {
     c = process.cpuUsage();
     t = performance.now();
-    const r = await compile({ clang, kit, files: { 'wasm/examples/join.c': source }, args });
+    const r = await compile({ clang, kit: k, files: { 'wasm/examples/join.c': source }, args });
     if (!r.ok) throw new Error(r.log);
     rows[name].push({ compile: r.ms.compile, link: r.ms.link, wall: performance.now() - t, cpu: cpu(process.cpuUsage(c)), bytes: r.wasm.length, pch: r.pch.length > 0 });
   }
@@ -43,4 +54,6 @@ for (const [name] of variants) {
     + `link ${median('link').toFixed(0)} ms, compile+link ${median('wall').toFixed(0)} ms wall, ${median('cpu').toFixed(0)} ms CPU; `
     + `module ${list[0].bytes} bytes; precompiled header ${list[0].pch ? 'used' : 'not used'}`);
 }
+const med = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+console.log(`clang --version: median ${med(version.asynchronous).toFixed(0)} ms instantiated asynchronously, ${med(version.synchronous).toFixed(0)} ms synchronously`);
 console.log(`machine: load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);

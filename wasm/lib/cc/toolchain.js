@@ -16,8 +16,9 @@ const WASM = '/obj/__wasync_out__.wasm';
 const learnt = new WeakMap(); // clang module -> Map(key -> argv)
 
 // Each run instantiates the 75 MB compiler afresh. Synchronously (new WebAssembly.Instance) where that is allowed,
-// in Node and in a Worker: in Chromium the asynchronous path costs tens of milliseconds more per run. A page's main
-// thread must not instantiate a module that large synchronously, so there it stays asynchronous.
+// in Node and in a Worker: in Node the asynchronous path costs tens of milliseconds more per run (bench/cc.mjs); in
+// a Chromium Worker the two cost about the same (bench/cc-browser.mjs). A page's main thread must not instantiate a
+// module that large synchronously, so there it stays asynchronous.
 const SYNC = typeof document === 'undefined';
 
 /** The arguments of a -### line: `"" "clang" "-cc1" "-o" "a b"` (double-quoted, backslash escapes). */
