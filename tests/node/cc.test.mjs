@@ -110,6 +110,8 @@ test('the precompiled header (EDIT_ARGS): the same module as without it, used on
   assert.equal(await used(files, []), false, 'the kit\'s own flags: no precompiled header for them');
   assert.equal(await used({ 'main.c': `#define WS_TRACE_OFF 1\n${src}` }), false);
   assert.equal(await used({ 'wasm/examples/join.c': src, 'wasm/examples/string.h': '#include_next <string.h>\n' }), false);
+  const ownFetch = fs.readFileSync(path.join(PKG_DIR, 'examples', 'fake_fetch.h'), 'utf8');
+  assert.equal(await used({ 'join.c': src, 'fake_fetch.h': ownFetch }), false, 'the user\'s own header of the included name');
   assert.equal(await used(files, args, { ...kit, clang: '0.0.0' }), false);
 
   // a damaged or foreign precompiled header: the compiler refuses it, and the file is compiled without it, quietly
