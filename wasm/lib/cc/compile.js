@@ -172,7 +172,9 @@ export function userFlags(kit, args = []) {
     `-fmacro-prefix-map=${KIT_ROOT}/=`, '-fno-color-diagnostics', ...args];
 }
 
-const kitFiles = new WeakMap(); // kit -> [[path, text or bytes]]: the archives and headers decoded once per kit
+// kit -> [[path, text or bytes]]: its archives and precompiled headers decoded once per kit object (a kit is read,
+// not changed; a changed copy is another object)
+const kitFiles = new WeakMap();
 
 /** A fresh file tree with the kit mounted under /wasync/: its headers, archives and precompiled headers. */
 export function kitTree(kit) {
