@@ -26,8 +26,8 @@ static void host_echo_init(void *f, const wsx_args *args)
 }
 
 static const wsx_param host_echo_params[] = {
-    { "name", "host function", WSX_TEXT, 0, 0, 0, "" },
-    { "arg", "argument", WSX_TEXT, 0, 0, 0, "" },
+    WSX_PARAM_TEXT("name", "host function", ""),
+    WSX_PARAM_TEXT("arg", "argument", ""),
 };
 
 const wsx_entry wsx_entry_host_echo = {
@@ -138,10 +138,10 @@ static void host_many_init(void *f, const wsx_args *args)
 }
 
 static const wsx_param host_many_params[] = {
-    { "name", "host function", WSX_TEXT, 0, 0, 0, "" },
-    { "n", "calls", WSX_INT, 1, 0, 100000000, NULL },
-    { "width", "calls in flight at once", WSX_INT, 1, 1, HOST_MANY_MAX, NULL },
-    { "typed", "typed values", WSX_INT, 0, 0, 1, NULL },
+    WSX_PARAM_TEXT("name", "host function", ""),
+    WSX_PARAM_INT("n", "calls", 1, 0, 100000000),
+    WSX_PARAM_INT("width", "calls in flight at once", 1, 1, HOST_MANY_MAX),
+    WSX_PARAM_INT("typed", "typed values", 0, 0, 1),
 };
 
 const wsx_entry wsx_entry_host_many = {
@@ -214,11 +214,11 @@ static void fetch_text_init(void *f, const wsx_args *args)
 }
 
 static const wsx_param fetch_text_params[] = {
-    { "url", "URL", WSX_URL, 0, 0, 0, "/api/delay?ms=10&bytes=100" },
-    { "method", "method", WSX_TEXT, 0, 0, 0, "GET" },
-    { "headers", "headers (Name: value lines, \\n escaped)", WSX_TEXT, 0, 0, 0, "" },
-    { "body", "body", WSX_TEXT, 0, 0, 0, "" },
-    { "timeout", "timeout (ms, 0: none)", WSX_MS, 0, 0, 600000, NULL },
+    WSX_PARAM_URL("url", "URL", "/api/delay?ms=10&bytes=100"),
+    WSX_PARAM_TEXT("method", "method", "GET"),
+    WSX_PARAM_TEXT("headers", "headers (Name: value lines, \\n escaped)", ""),
+    WSX_PARAM_TEXT("body", "body", ""),
+    WSX_PARAM_MS("timeout", "timeout (ms, 0: none)", 0, 0, 600000),
 };
 
 const wsx_entry wsx_entry_fetch_text = {
@@ -245,7 +245,7 @@ static void sleep_entry_init(void *f, const wsx_args *args)
     self->ms = args->num[0];
 }
 
-static const wsx_param sleep_params[] = { { "ms", "duration (ms)", WSX_MS, 10, 0, 86400000, NULL } };
+static const wsx_param sleep_params[] = { WSX_PARAM_MS("ms", "duration (ms)", 10, 0, 86400000) };
 
 const wsx_entry wsx_entry_sleep = {
     "sleep", "Sleep", "Sleeps `ms` milliseconds and returns ms.",

@@ -35,8 +35,8 @@ static void host_select_init(void *f, const wsx_args *args)
 }
 
 static const wsx_param host_select_params[] = {
-    { "a", "first host function", WSX_TEXT, 0, 0, 0, "" },
-    { "b", "second host function", WSX_TEXT, 0, 0, 0, "" },
+    WSX_PARAM_TEXT("a", "first host function", ""),
+    WSX_PARAM_TEXT("b", "second host function", ""),
 };
 
 const wsx_entry wsx_entry_host_select = {
@@ -72,9 +72,9 @@ static void host_timeout_init(void *f, const wsx_args *args)
 }
 
 static const wsx_param host_timeout_params[] = {
-    { "name", "host function", WSX_TEXT, 0, 0, 0, "" },
-    { "arg", "argument", WSX_TEXT, 0, 0, 0, "" },
-    { "ms", "timeout (ms)", WSX_MS, 100, 0, 600000, NULL },
+    WSX_PARAM_TEXT("name", "host function", ""),
+    WSX_PARAM_TEXT("arg", "argument", ""),
+    WSX_PARAM_MS("ms", "timeout (ms)", 100, 0, 600000),
 };
 
 const wsx_entry wsx_entry_host_timeout = {
@@ -150,8 +150,8 @@ static void host_values_init(void *f, const wsx_args *args)
 }
 
 static const wsx_param host_values_params[] = {
-    { "name", "host function", WSX_TEXT, 0, 0, 0, "" },
-    { "big", "bytes in the last argument", WSX_INT, 0, 0, 64 << 20, NULL },
+    WSX_PARAM_TEXT("name", "host function", ""),
+    WSX_PARAM_INT("big", "bytes in the last argument", 0, 0, 64 << 20),
 };
 
 const wsx_entry wsx_entry_host_values = {
@@ -212,9 +212,9 @@ static void host_relay_init(void *f, const wsx_args *args)
 }
 
 static const wsx_param host_relay_params[] = {
-    { "first", "host function giving a value", WSX_TEXT, 0, 0, 0, "" },
-    { "then", "host function given that value", WSX_TEXT, 0, 0, 0, "" },
-    { "release", "release a handle before passing it on (1)", WSX_INT, 0, 0, 1, NULL },
+    WSX_PARAM_TEXT("first", "host function giving a value", ""),
+    WSX_PARAM_TEXT("then", "host function given that value", ""),
+    WSX_PARAM_INT("release", "release a handle before passing it on (1)", 0, 0, 1),
 };
 
 const wsx_entry wsx_entry_host_relay = {
@@ -326,10 +326,10 @@ static void fetch_stream_init(void *f, const wsx_args *args)
 }
 
 static const wsx_param fetch_stream_params[] = {
-    { "url", "URL", WSX_URL, 0, 0, 0, "/api/delay?ms=10&bytes=100000" },
-    { "method", "method", WSX_TEXT, 0, 0, 0, "GET" },
-    { "body", "request body", WSX_TEXT, 0, 0, 0, "" },
-    { "pause", "stop reading after this many chunks (0: read all)", WSX_INT, 0, 0, 1000000, NULL },
+    WSX_PARAM_URL("url", "URL", "/api/delay?ms=10&bytes=100000"),
+    WSX_PARAM_TEXT("method", "method", "GET"),
+    WSX_PARAM_TEXT("body", "request body", ""),
+    WSX_PARAM_INT("pause", "stop reading after this many chunks (0: read all)", 0, 0, 1000000),
 };
 
 const wsx_entry wsx_entry_fetch_stream = {
