@@ -132,6 +132,14 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
         assert(s);
         if (s->state != OP_DONE) {
             s->task = cx->task; /* the waker of the latest poll wins */
+            if (rt->offer_to == f) { /* polled by a join as its child: take its notice (ws_internal.h) */
+                s->ready = rt->offer_list;
+                s->ready_index = rt->offer_index;
+                f->flags |= WS_FUTURE_NOTED;
+            } else {
+                s->ready = NULL;
+                f->flags &= (uint8_t)~WS_FUTURE_NOTED;
+            }
             return WS_PENDING;
         }
         f->out = (int64_t)(intptr_t)s->result; /* the outcome is now the output: the poller's */
@@ -178,6 +186,8 @@ int ws_op_complete(ws_runtime *rt, ws_id id, int err, ws_bytes *result)
     s->err = (int8_t)(err > 0 || err < INT8_MIN ? WS_EHOST : err);
     s->result = result;
     rt->stats.ops_in_flight--;
+    if (s->ready)
+        ws__ready_push(rt, (uint32_t)id); /* its join polls this child, and no other, for it */
     WS_TRACE(rt, WS_EV_SETTLE, err == WS_OK, 0, ws__task_serial(rt, s->task), (uint32_t)id, 0, 0);
     ws__wake(rt, s->task, (ws_cause)s->cause, (uint32_t)id);
     return WS_OK;
