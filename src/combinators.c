@@ -54,19 +54,10 @@ static int join_all_setup(ws_join *f, ws_future **children, uint32_t count, int 
 int ws_join_all_init(ws_join *f, ws_future **children, uint32_t count) { return join_all_setup(f, children, count, 0); }
 int ws_try_join_all_init(ws_join *f, ws_future **children, uint32_t count) { return join_all_setup(f, children, count, 1); }
 
-/* Polls child i, offering it the join's notice (ws_internal.h, "child notices"). Returns 1 when that ends the
- * join (a try_join's first error: the join is then ready and has dropped its children), else 0. */
-static int join_poll_child(ws_join *j, ws_future **c, uint32_t i, ws_context *cx)
+/* Child i is ready: releases what it holds. Returns 1 when that ends the join (a try_join's first error: the join
+ * is then ready and has dropped its children), else 0. */
+static int join_child_ready(ws_join *j, ws_future **c, uint32_t i, ws_runtime *rt)
 {
-    ws_runtime *rt = cx->rt;
-    cx->child_index = (int16_t)(i < INT16_MAX ? i : INT16_MAX);
-    rt->offer_to = c[i];
-    rt->offer_list = j->ready;
-    rt->offer_index = i;
-    ws_poll r = ws_future_poll(c[i], cx);
-    rt->offer_to = NULL;
-    if (r == WS_PENDING)
-        return 0;
     j->remaining--;
     ws_future_drop(rt, c[i]); /* finished: release what it holds now, keep its output */
     if (j->try_mode && c[i]->err != WS_OK) {
@@ -82,21 +73,36 @@ static ws_poll join_poll(ws_future *f, ws_context *cx)
 {
     ws_join *j = (ws_join *)f;
     ws_future **c = join_children(j);
-    /* The children whose completion was noticed, in the order they completed. */
+    ws_runtime *rt = cx->rt;
     uint32_t i;
-    while (j->remaining && (i = ws__ready_pop(cx->rt, j->ready)) != UINT32_MAX)
-        if (!(c[i]->flags & WS_FUTURE_READY) && join_poll_child(j, c, i, cx))
+    /* The children whose completion was noticed, in the order they completed. Each is a host operation that has
+     * completed, so its poll is ready: no notice is offered (and one that were still pending would be scanned). */
+    while (j->remaining && (i = ws__ready_pop(rt, j->ready)) != UINT32_MAX) {
+        if (c[i]->flags & WS_FUTURE_READY)
+            continue;
+        cx->child_index = (int16_t)(i < INT16_MAX ? i : INT16_MAX);
+        if (ws_future_poll(c[i], cx) == WS_PENDING)
+            j->untracked++;
+        else if (join_child_ready(j, c, i, rt))
             return WS_READY;
-    /* Every child on the first poll; after that only those that took no notice (they may be woken by anything). */
+    }
+    /* Every child on the first poll; after that only those that took no notice (they may be woken by anything).
+     * Each is offered the join's notice (ws_internal.h, "child notices"). */
     if (j->remaining && (!j->scanned || j->untracked)) {
         uint32_t untracked = 0;
         for (i = 0; i < j->count && j->remaining; i++) {
             if (c[i]->flags & (WS_FUTURE_READY | WS_FUTURE_NOTED))
                 continue;
-            if (join_poll_child(j, c, i, cx))
+            cx->child_index = (int16_t)(i < INT16_MAX ? i : INT16_MAX);
+            rt->offer_to = c[i];
+            rt->offer_list = j->ready;
+            rt->offer_index = i;
+            ws_poll r = ws_future_poll(c[i], cx);
+            rt->offer_to = NULL;
+            if (r == WS_PENDING)
+                untracked += !(c[i]->flags & WS_FUTURE_NOTED);
+            else if (join_child_ready(j, c, i, rt))
                 return WS_READY;
-            if (!(c[i]->flags & (WS_FUTURE_READY | WS_FUTURE_NOTED)))
-                untracked++;
         }
         j->untracked = untracked;
         j->scanned = 1;

@@ -227,10 +227,7 @@ static inline ws_time ws__now(const ws_runtime *rt) { return rt->host.now ? rt->
 
 static inline void ws__ready_push(ws_runtime *rt, uint32_t slot)
 {
-    ws_op_slot *s = &rt->ops[slot];
-    uint32_t *list = s->ready;
-    s->ready = NULL;
-    s->ready_next = 0;
+    uint32_t *list = rt->ops[slot].ready; /* its ready_next is 0: slots are zeroed when taken and released */
     if (list[1])
         rt->ops[list[1] - 1].ready_next = slot + 1;
     else
