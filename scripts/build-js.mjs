@@ -40,6 +40,9 @@ const result = await build({
   platform: 'neutral',
   target: 'es2022',
   minify: true,
+  // Short lines: Node prints the whole source line of an uncaught error's throw site above the message, and one
+  // 18 KB line of minified code would bury the message in a user's terminal.
+  lineLimit: 120,
   sourcemap: 'linked',
   sourcesContent: true,
   legalComments: 'none',

@@ -40,6 +40,9 @@ export interface CompileOptions {
   args?: string[];
   /** Download progress of the toolchain, in bytes (the first compile only). */
   onProgress?: (p: { doneLength: number; totalLength: number }) => void;
+  /** Also register the package's standard blocking functions (count_primes, echo, fail, trap), unless the sources
+   * list their own or define one of those names. Default false. */
+  standardBlocking?: boolean;
 }
 
 export interface CompileResult {
@@ -70,7 +73,7 @@ export function readKit(source?: URLLike | string | CcKit): Promise<CcKit>;
 export const KIT_FORMAT: 'wasync-cc-kit/1';
 
 /** The C of the registry compile() generates for these sources, or null if one declares its own. */
-export function registrySource(sources: Record<string, string>): string | null;
+export function registrySource(sources: Record<string, string>, options?: { standardBlocking?: boolean }): string | null;
 
 /** Diagnostics from clang's and wasm-ld's text output. */
 export function parseDiagnostics(text: string, rename?: (path: string) => string): Diagnostic[];

@@ -72,7 +72,7 @@ self.onmessage = async ({ data }) => {
   const { id, files } = data;
   try {
     const { clang, cc, kit } = await load();
-    const r = await cc.compile({ clang, kit, files, args: USER_ARGS });
+    const r = await cc.compile({ clang, kit, files, args: USER_ARGS, standardBlocking: true });
     const wasm = r.wasm ? r.wasm.slice().buffer : null;
     postMessage({ type: 'result', id, ok: r.ok, wasm, diagnostics: r.diagnostics, log: r.log, ms: r.ms }, wasm ? [wasm] : []);
   } catch (e) {

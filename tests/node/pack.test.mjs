@@ -96,6 +96,16 @@ test('npm pack -> npm install into an empty folder -> import, start an entry, ru
   assert.equal(result.text, true);
   assert.equal(result.chrome, true);
 
+  // A user's mistake left uncaught: Node prints the throw site's source line above the error, so the minified loader
+  // must not put kilobytes on one line, and the error keeps its own name.
+  const uncaught = await run(process.execPath, ['--input-type=module', '-e',
+    "import { createRuntime } from 'wasync'; (await createRuntime()).start('no_such_entry');"], { cwd: app, timeout: 60_000 }).then(() => null, (e) => e);
+  assert.ok(uncaught, 'the script failed');
+  const lines = uncaught.stderr.split('\n');
+  assert.ok(lines.some((l) => l.startsWith("WasyncError: no entry point named 'no_such_entry'")), uncaught.stderr.slice(0, 500));
+  const longest = Math.max(...lines.map((l) => l.length));
+  assert.ok(longest <= 300, `stderr has a line of ${longest} characters`);
+
   // The command-line entry, when the package declares one.
   if (pkg.bin) {
     const bin = path.join(app, 'node_modules', '.bin', 'wasync');

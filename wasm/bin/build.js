@@ -141,7 +141,7 @@ async function buildWithClang(o) {
   let sources = [...o.sources, ...o.cold];
   let tmp = null;
   if (o.standard) {
-    const registry = registrySource(sources);
+    const registry = registrySource(sources, true);
     if (registry) {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-build-'));
       const reg = path.join(tmp, 'wasync_registry.c');

@@ -72,7 +72,7 @@ function headersUnder(dir, files, limit = 500) {
  * compiler or kit, CompileFailed (the compiler's messages already written to stderr) for a mistake in the C.
  * @returns {Promise<{ wasm: Uint8Array, clangVersion: string, ms: object }>}
  */
-export async function compileWithClang({ sources, includes = [], defines = [], extraArgs = [] }) {
+export async function compileWithClang({ sources, includes = [], defines = [], extraArgs = [], standardBlocking = false }) {
   const clang = await importClang();
   if (!clang) throw new UsageError(CLANG_MISSING);
   const { compile, readKit, CC_KIT } = await import('wasync/cc');
@@ -82,7 +82,7 @@ export async function compileWithClang({ sources, includes = [], defines = [], e
   for (const dir of new Set([...sources.map((f) => path.dirname(path.resolve(f))), ...includes.map((d) => path.resolve(d))])) headersUnder(dir, files);
   for (const f of sources) files[virtualPath(f)] = fs.readFileSync(f, 'utf8');
   const args = [...includes.map((d) => `-I/app/${virtualPath(d)}`), ...defines.map((d) => `-D${d}`), ...extraArgs];
-  const r = await compile({ clang, kit, files, args });
+  const r = await compile({ clang, kit, files, args, standardBlocking });
   if (r.log) process.stderr.write(r.log.endsWith('\n') ? r.log : `${r.log}\n`);
   if (!r.ok) throw new CompileFailed('compiling failed (the compiler\'s messages are above)');
   return { wasm: r.wasm, clangVersion: clang.version ?? 'unknown', ms: r.ms };
@@ -147,7 +147,7 @@ export async function runCCommand(argv) {
   let o, built;
   try {
     o = parseArgs(argv);
-    built = await compileWithClang(o);
+    built = await compileWithClang({ ...o, standardBlocking: true }); // the examples' offload.c runs as it is
   } catch (e) {
     if (e instanceof UsageError) return fail(2, e.message);
     if (e instanceof CompileFailed) return fail(1, e.message);

@@ -55,6 +55,11 @@ WS_ASYNC_WITH_DROP(ticker_demo, ticker_demo_drop, {
             WS_RETURN_ERR(WS_ENOMEM);
     }
     WS_AWAIT(&self->hw);
+    if (WS_ERR(&self->hw) != WS_OK) { /* the worker failed (offload: a job that could not run): the run fails with
+                                         its error, rather than report the lateness of a run that did no work */
+        ws_task_abort(cx->rt, self->ht.task);
+        WS_RETURN_ERR(WS_ERR(&self->hw));
+    }
     WS_AWAIT(&self->ht);
     WS_RETURN(WS_OUT(&self->ht));
     WS_END();

@@ -14,6 +14,8 @@ export class WasyncError extends Error {
     this.code = code;
   }
 }
+// Its own name even when minified: Node prints an uncaught error as "<constructor name> [<name>]: message".
+Object.defineProperty(WasyncError, 'name', { value: 'WasyncError' });
 
 /** The code name of a negative C error number. */
 export function codeOf(err) {
