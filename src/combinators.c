@@ -118,6 +118,8 @@ static void join_drop(ws_runtime *rt, ws_future *f)
 {
     ws_join *j = (ws_join *)f;
     ws_future **c = join_children(j);
+    if (j->remaining == 0)
+        return; /* every child was dropped as it finished (join_child_ready) */
     for (uint32_t i = 0; i < j->count; i++)
         ws_future_drop(rt, c[i]);
 }

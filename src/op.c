@@ -36,7 +36,8 @@ static int op_take(ws_runtime *rt, uint32_t *out)
 static void op_release(ws_runtime *rt, uint32_t i)
 {
     ws_op_slot *s = &rt->ops[i];
-    ws_bytes_free(rt, s->result);
+    if (s->result) /* usually taken by the poll already */
+        ws_bytes_free(rt, s->result);
     uint32_t gen = s->gen + 1 < OP_GEN_LIMIT ? s->gen + 1 : 1;
     memset(s, 0, sizeof *s);
     s->gen = gen;
