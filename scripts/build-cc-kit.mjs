@@ -9,12 +9,17 @@
 //   libwasync-entries.a  the standard entries, the standard blocking functions and the bridge's test entries
 //                        (entry_points*.c, blocking_entries.c): linked as a plain archive, so only a registry that
 //                        names them (WSX_STANDARD_ENTRIES, WSX_STANDARD_BLOCKING) pulls them in
+//   pch/example-O0.pch   example.h precompiled (with everything it includes: wasync.h, the C library's headers) for
+//                        the flags EDIT_ARGS (-O0, the playground's): most of a small file's compile is parsing
+//                        these headers. compile() uses it only for a file whose first line includes a header it
+//                        covers, compiled with exactly those flags (compile.js, pchFor). Only for EDIT_ARGS: each
+//                        precompiled header adds about 0.3 MB to the kit (0.4 MB in base64).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as clang from '@yowasp/clang';
 import { loadToolchain, runTool, cc1Command, fileAt, putFile } from '../wasm/lib/cc/toolchain.js';
-import { KIT_FORMAT, normalizeIncludes } from '../wasm/lib/cc/compile.js';
+import { KIT_FORMAT, EDIT_ARGS, normalizeIncludes, userFlags, kitTree } from '../wasm/lib/cc/compile.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'wasm', 'dist', 'cc-kit.json');
@@ -41,6 +46,7 @@ const bridge = ls('wasm/src', /\.c$/).filter((f) => !f.startsWith('registry')).m
 // build). The compiler's in-memory file system cannot resolve `..`: the examples' `#include "../src/entries.h"` is
 // rewritten to `#include "entries.h"`, on the same line, which the -I folders find.
 const INCLUDE = ['src', 'wasm/src', 'wasm/examples'];
+const PCH_OF = 'example.h'; // in wasm/examples: what every example includes first, directly or through its header
 const headerText = {};
 for (const dir of INCLUDE) {
   for (const f of ls(dir, /\.h$/)) {
@@ -97,8 +103,60 @@ const kit = {
   headers: headerText,
   archives,
 };
+const tArchived = performance.now();
+kit.pch = [];
+kit.pch.push(await precompile(kit, [...EDIT_ARGS]));
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, JSON.stringify(kit));
 const ms = (a, b) => `${((b - a) / 1000).toFixed(1)} s`;
 console.log(`build-cc-kit: wasm/dist/cc-kit.json ${fs.statSync(out).size} bytes (${archives.map((a) => `${a.name} ${a.bytes}`).join(', ')}, `
-  + `${Object.keys(headerText).length} headers); toolchain load ${ms(t0, tLoaded)}, ${core.length + bridge.length} files ${ms(tLoaded, tCompiled)}, total ${ms(t0, performance.now())}`);
+  + `${kit.pch.map((p) => `${p.file} ${p.bytes}`).join(', ')}, ${Object.keys(headerText).length} headers); toolchain load ${ms(t0, tLoaded)}, `
+  + `${core.length + bridge.length} files ${ms(tLoaded, tCompiled)}, precompiled headers ${ms(tArchived, performance.now())}, total ${ms(t0, performance.now())}`);
+
+/**
+ * example.h precompiled with the flags of a user's file plus `args`, as compile() mounts the kit (kitTree: the same
+ * paths, the same bytes, which the compiler checks when it reads the header). Also found out here, by running the
+ * preprocessor: `deps`, the names of every file it was built from, and `covers`, the headers H for which a file that
+ * starts with `#include "H"` means the same with example.h included before it (example.h itself, and the headers
+ * that include it first thing, under an include guard): the same tokens and the same macros afterwards.
+ */
+async function precompile(kit, args) {
+  const header = `wasm/examples/${PCH_OF}`;
+  const flags = userFlags(kit, args);
+  const tree = kitTree(kit);
+  const file = `pch/${PCH_OF.replace(/\.h$/, '')}${args.join('')}.pch`;
+  const make = await cc1Command(clang, [...flags, '-x', 'c-header']);
+  const argv = make(`/wasync/${header}`, '/obj/out.pch');
+  if (!argv.includes('-emit-pch')) throw new Error(`build-cc-kit: the driver gave no -emit-pch command: ${argv.join(' ')}`);
+  const r = await runTool(clang, argv, tree);
+  if (r.code !== 0 || r.output.trim()) throw new Error(`build-cc-kit: precompiling ${header} failed: ${r.output}`);
+  const bytes = fileAt(r.files, '/obj/out.pch');
+
+  const cpp = await cc1Command(clang, flags);
+  const preprocess = async (text, extra) => {
+    putFile(tree, '/obj/check.c', text);
+    const a = cpp('/obj/check.c', '/obj/check.i').map((x) => (x === '-emit-obj' ? '-E' : x));
+    const p = await runTool(clang, [...a, ...extra], tree);
+    if (p.code !== 0) throw new Error(`build-cc-kit: preprocessing ${JSON.stringify(text)} failed: ${p.output}`);
+    return String(new TextDecoder().decode(fileAt(p.files, '/obj/check.i')));
+  };
+  const base = await preprocess(`#include "${PCH_OF}"\n`, []);
+  const deps = [...new Set([...base.matchAll(/^# \d+ "([^"<>]+)"/gm)].map((m) => m[1].split('/').pop()))]
+    .filter((n) => n !== 'check.c').sort();
+  // the tokens without line markers, whitespace collapsed; and the macros defined at the end
+  const same = async (text, alt) => {
+    for (const extra of [[], ['-dM']]) {
+      const norm = (s) => s.replace(/^# \d+ "[^\n]*$/gm, '').replace(/\s+/g, ' ').trim();
+      if (norm(await preprocess(text, extra)) !== norm(await preprocess(alt, extra))) return false;
+    }
+    return true;
+  };
+  const covers = [];
+  for (const [rel, text] of Object.entries(kit.headers)) {
+    const name = rel.split('/').pop();
+    if (name !== PCH_OF && !text.includes(`#include "${PCH_OF}"`)) continue;
+    if (await same(`#include "${name}"\n`, `#include "${PCH_OF}"\n#include "${name}"\n`)) covers.push(name);
+    else console.log(`build-cc-kit: ${rel} does not start like ${PCH_OF}: files that include it first are compiled without the precompiled header`);
+  }
+  return { file, header, args, covers: covers.sort(), deps, base64: Buffer.from(bytes).toString('base64'), bytes: bytes.length };
+}

@@ -14,12 +14,11 @@ const VENDOR = '/vendor/index.json';
 const COMPILE = '/pkg/lib/cc/compile.js';
 const KIT = '/pkg/dist/cc-kit.json';
 
-// The learner's file is compiled at -O1, not the kit's -O3: an edit loop wants the compile fast, and the file is
-// small beside the core it links against (already built at -O3 in the kit). -O1 takes about a third less time for
-// join.c at the same module size; the program's behaviour and its trace do not depend on it. The warm-up uses the
-// same flags, since the driver's command line is learnt once per set of flags.
-const USER_ARGS = ['-O1'];
-
+// The learner's file is compiled with the package's EDIT_ARGS (-O0), not the kit's -O3: an edit loop wants the
+// compile fast, the file is small beside the core it links against (built at -O3 in the kit), and the kit carries a
+// precompiled header of example.h for exactly these flags (compile.js, pchFor). The program's behaviour and its trace
+// do not depend on the optimization level. The warm-up uses the same flags, since the driver's command line is learnt
+// once per set of flags.
 // The smallest program with an entry: compiled once, right after the toolchain loads, and thrown away.
 const WARM_UP = `#include "example.h"
 WS_ASYNC(warm_up, { int64_t unused; })
@@ -56,7 +55,7 @@ function load() {
     // A first compile while the user reads: it learns the driver's command lines and gets the engine to optimize
     // the compiler's code, which makes the first compile several times slower than the next ones. The user's
     // compile waits behind it (calls run one at a time), never longer than it would have taken anyway.
-    cc.compile({ clang, kit, files: { 'warm-up.c': WARM_UP }, args: USER_ARGS }).catch(() => {});
+    cc.compile({ clang, kit, files: { 'warm-up.c': WARM_UP }, args: cc.EDIT_ARGS }).catch(() => {});
     return { clang, cc, kit };
   })();
   loading.catch(() => { loading = null; }); // a failed load can be tried again
@@ -72,7 +71,7 @@ self.onmessage = async ({ data }) => {
   const { id, files } = data;
   try {
     const { clang, cc, kit } = await load();
-    const r = await cc.compile({ clang, kit, files, args: USER_ARGS, standardBlocking: true });
+    const r = await cc.compile({ clang, kit, files, args: cc.EDIT_ARGS, standardBlocking: true });
     const wasm = r.wasm ? r.wasm.slice().buffer : null;
     postMessage({ type: 'result', id, ok: r.ok, wasm, diagnostics: r.diagnostics, log: r.log, ms: r.ms }, wasm ? [wasm] : []);
   } catch (e) {

@@ -88,6 +88,61 @@ test('join.c compiled by @yowasp/clang: the same value and the same trace text a
   assert.match(traceToText(mine.trace), /Pending at wasm\/examples\/join\.c:\d+/, 'await points name the file as given');
 });
 
+test('the precompiled header (EDIT_ARGS): the same module as without it, used only where it means the same', T, async () => {
+  const src = fs.readFileSync(path.join(PKG_DIR, 'examples', 'join.c'), 'utf8');
+  const files = { 'wasm/examples/join.c': src };
+  const args = [...cc.EDIT_ARGS];
+  const plainKit = { ...kit, pch: [] };
+  const withPch = await cc.compile({ clang, kit, files, args });
+  const plain = await cc.compile({ clang, kit: plainKit, files, args });
+  assert.ok(withPch.ok && plain.ok, withPch.log + plain.log);
+  assert.deepEqual(withPch.pch, ['wasm/examples/join.c']);
+  assert.deepEqual(plain.pch, []);
+  assert.deepEqual(withPch.wasm, plain.wasm, 'byte for byte the module of a plain compile');
+  const mine = await (await runtime(withPch.wasm)).runExample('join', { a: 120, b: 80 });
+  const theirs = await (await runtime(EXAMPLES_WASM)).runExample('join', { a: 120, b: 80 });
+  assert.equal(mine.value, theirs.value);
+  assert.equal(traceToText(mine.trace), traceToText(theirs.trace), 'at -O0 with the precompiled header: the same trace');
+
+  // not used: other flags, something before the first include, a file of the user's named like a header it was
+  // built from, a kit built by another compiler version
+  const used = async (f, a = args, k = kit) => (await cc.compile({ clang, kit: k, files: f, args: a })).pch.length > 0;
+  assert.equal(await used(files, []), false, 'the kit\'s own flags: no precompiled header for them');
+  assert.equal(await used({ 'main.c': `#define WS_TRACE_OFF 1\n${src}` }), false);
+  assert.equal(await used({ 'wasm/examples/join.c': src, 'wasm/examples/string.h': '#include_next <string.h>\n' }), false);
+  const ownFetch = fs.readFileSync(path.join(PKG_DIR, 'examples', 'fake_fetch.h'), 'utf8');
+  assert.equal(await used({ 'join.c': src, 'fake_fetch.h': ownFetch }), false, 'the user\'s own header of the included name');
+  assert.equal(await used(files, args, { ...kit, clang: '0.0.0' }), false);
+
+  // a damaged or foreign precompiled header: the compiler refuses it, and the file is compiled without it, quietly
+  const broken = { ...kit, pch: kit.pch.map((p) => ({ ...p, base64: Buffer.from('not a precompiled header').toString('base64') })) };
+  const fallback = await cc.compile({ clang, kit: broken, files, args });
+  assert.ok(fallback.ok, fallback.log);
+  assert.deepEqual(fallback.pch, []);
+  assert.equal(fallback.log, '');
+  assert.deepEqual(fallback.wasm, plain.wasm);
+
+  // a mistake in the C: the messages are those of a plain compile
+  const bad = src.replace('WS_BEGIN();', 'WS_BEGIN();\n    self->a_ms = missing_name;');
+  const e1 = await cc.compile({ clang, kit, files: { 'join.c': bad }, args });
+  const e2 = await cc.compile({ clang, kit: plainKit, files: { 'join.c': bad }, args });
+  assert.equal(e1.ok, false);
+  assert.deepEqual(e1.diagnostics, e2.diagnostics);
+  assert.equal(e1.log, e2.log);
+  assert.match(e1.log, /join\.c:\d+:\d+: error: use of undeclared identifier 'missing_name'/);
+});
+
+test('leadingInclude: the header of the first line of code, after comments only', () => {
+  assert.equal(cc.leadingInclude('/* a\n * b */\n// c\n\n#include "fake_fetch.h"\nint x;\n'), 'fake_fetch.h');
+  assert.equal(cc.leadingInclude('#  include "example.h" // why\n'), 'example.h');
+  assert.equal(cc.leadingInclude('#include <stdio.h>\n#include "example.h"\n'), null, 'a system header first');
+  assert.equal(cc.leadingInclude('#define X 1\n#include "example.h"\n'), null);
+  assert.equal(cc.leadingInclude('// continued \\\n#include "example.h"\n'), null, 'a continued comment hides the include');
+  assert.equal(cc.leadingInclude('// trigraph ??/\n#include "example.h"\n'), null);
+  assert.equal(cc.leadingInclude('/* never closed\n#include "example.h"\n'), null);
+  assert.equal(cc.leadingInclude('#include "example.h" /* a comment\n that goes on */\n'), null);
+});
+
 test('a compile error is reported with file, line and column; a link error and a file without entries too', T, async () => {
   const bad = HELLO.replace('WS_BEGIN();', 'WS_BEGIN();\n    self->n = missing_name;');
   const line = bad.split('\n').findIndex((l) => l.includes('missing_name')) + 1;

@@ -18,7 +18,11 @@
 //                is compiled (in the order given) and linked. A path is relative, without '..' (the compiler's
 //                in-memory file system cannot resolve '..': an `#include "../src/X"` line is rewritten to
 //                `#include "X"`, on the same line, which finds the kit's headers).
-//   args         extra driver flags for the user's files (-D, -W..., -O..., -I/app/dir); default none
+//   args         extra driver flags for the user's files (-D, -W..., -O..., -I/app/dir); default none. EDIT_ARGS
+//                (-O0) is the fastest: the kit has example.h precompiled for exactly those flags, and a file whose
+//                first line of code includes example.h, fake_fetch.h or ticker.h is compiled with it (pchFor); if the
+//                compiler says anything at all with it, the file is compiled again without it, so the messages and
+//                the module are always those of a plain compile.
 //   onProgress   ({ doneLength, totalLength }) in bytes, while the toolchain downloads (the first call only)
 //   standardBlocking  also register the package's standard blocking functions (count_primes, echo, fail, trap:
 //                ws_blocking.h), which the kit has, as the package's own modules do; default false. The playground and
@@ -31,7 +35,8 @@
 // path as given in `files` (what traces show).
 // Result: ok is true when a module was linked; diagnostics come from the compiler's and linker's messages (file is
 // the path as given in `files`, or null for the linker's; line and column from 1, or 0 when unknown; severity
-// 'error', 'warning' or 'note'); log is their full text; ms = { load, compile, link } in milliseconds.
+// 'error', 'warning' or 'note'); log is their full text; ms = { load, compile, link } in milliseconds; pch lists the
+// files compiled with the kit's precompiled header.
 // Calls on one clang module run one at a time (they share the toolchain's memory); compile never throws for a
 // mistake in the user's C, only for bad options (TypeError) or a toolchain that cannot run.
 import { loadToolchain, runTool, cc1Command, linkCommand, fileAt, putFile } from './toolchain.js';
@@ -43,6 +48,12 @@ export const KIT_FORMAT = 'wasync-cc-kit/1';
 /** Where the kit's headers and archives are mounted in the compiler's file system. */
 const KIT_ROOT = '/wasync';
 const APP = '/app';
+
+/** The extra flags for the fastest edit loop (the playground's): -O0 compiles a small file in about half the time of
+ * the kit's -O3 and a third less than -O1, and the kit carries a precompiled header for exactly these flags (only
+ * for these: each one adds about 0.3 MB to the kit). A program's behaviour and its trace do not depend on the
+ * optimization level; the core it links against is built at -O3 either way. */
+export const EDIT_ARGS = Object.freeze(['-O0']);
 
 /** The package's kit, dist/cc-kit.json, by URL (next to the package's code; bundlers copy it). */
 export const CC_KIT = /* @__PURE__ */ (() => {
@@ -154,6 +165,66 @@ export function parseDiagnostics(text, rename = (p) => p) {
   return out;
 }
 
+/** The driver flags of a user's file: the kit's (flags.json's compile flags), its include folders, then `args`. The
+ * kit's precompiled headers are built with exactly these (build-cc-kit.mjs). */
+export function userFlags(kit, args = []) {
+  return [...kit.compile, ...kit.include.map((d) => `-I${KIT_ROOT}/${d}`), `-fmacro-prefix-map=${APP}/=`,
+    `-fmacro-prefix-map=${KIT_ROOT}/=`, '-fno-color-diagnostics', ...args];
+}
+
+// kit -> [[path, text or bytes]]: its archives and precompiled headers decoded once per kit object (a kit is read,
+// not changed; a changed copy is another object)
+const kitFiles = new WeakMap();
+
+/** A fresh file tree with the kit mounted under /wasync/: its headers, archives and precompiled headers. */
+export function kitTree(kit) {
+  let list = kitFiles.get(kit);
+  if (!list) {
+    list = [...Object.entries(kit.headers).map(([name, text]) => [`${KIT_ROOT}/${name}`, text]),
+      ...kit.archives.map((a) => [`${KIT_ROOT}/lib/${a.name}`, base64Bytes(a.base64)]),
+      ...(kit.pch ?? []).map((p) => [`${KIT_ROOT}/${p.file}`, base64Bytes(p.base64)])];
+    kitFiles.set(kit, list);
+  }
+  const tree = {};
+  for (const [p, data] of list) putFile(tree, p, data);
+  return tree;
+}
+
+/** The header a file's first line of code includes (`#include "name"`), when nothing but blank lines and comments
+ * come before it; else null. Conservative: a line continuation or a trigraph before it gives null. */
+export function leadingInclude(text) {
+  let i = 0;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) return null;
+      i = end + 2;
+    } else if (text.startsWith('//', i)) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) return null;
+      i = end + 1;
+    } else break;
+  }
+  if (/\\\r?\n|\?\?\//.test(text.slice(0, i))) return null; // a continued // comment: the next line is comment too
+  const m = /^#[ \t]*include[ \t]*"([\w.+-]+)"[ \t]*(?:\/\/[^\n]*)?(?:\r?\n|$)/.exec(text.slice(i));
+  return m && !/[\\?]/.test(m[0]) ? m[1] : null;
+}
+
+/** The kit's precompiled header for compiling `text` with `args`, or null when none applies. One applies when it was
+ * built by this compiler with exactly these flags, the file's first line includes a header it covers (build-cc-kit.mjs
+ * checked that including its header first changes nothing for those), and no file of the user's is named like a
+ * header it was built from (which `#include` could find instead of the kit's). */
+export function pchFor(kit, clang, args, text, fileNames) {
+  if (!kit.pch?.length || kit.clang !== clang.version) return null;
+  const first = leadingInclude(text);
+  if (!first) return null;
+  const names = new Set(fileNames.map((n) => n.split('/').pop()));
+  if (names.has(first)) return null; // the user's own header of that name, found before the kit's
+  return kit.pch.find((p) => p.args.length === args.length && p.args.every((a, i) => a === args[i])
+    && p.covers.includes(first) && !p.deps.some((d) => names.has(d))) ?? null;
+}
+
 function checkFiles(files) {
   if (files === null || typeof files !== 'object' || Array.isArray(files)) throw new TypeError('compile: files must be an object { path: text }');
   const names = Object.keys(files);
@@ -188,9 +259,7 @@ async function compileNow({ clang, kit, files, args = [], onProgress, standardBl
   await loadToolchain(clang, { onProgress });
   ms.load = performance.now() - t;
 
-  const tree = {};
-  for (const [name, text] of Object.entries(kit.headers)) putFile(tree, `${KIT_ROOT}/${name}`, text);
-  for (const a of kit.archives) putFile(tree, `${KIT_ROOT}/lib/${a.name}`, base64Bytes(a.base64));
+  const tree = kitTree(kit);
   const sources = {};
   for (const [name, v] of Object.entries(files)) {
     const text = typeof v === 'string' ? v : new TextDecoder().decode(v);
@@ -198,10 +267,11 @@ async function compileNow({ clang, kit, files, args = [], onProgress, standardBl
     if (name.endsWith('.c')) sources[name] = text;
   }
   const logs = [];
+  const pch = []; // the files compiled with the kit's precompiled header
   const result = (ok, wasm) => {
     // the caller's paths in the text too: "main.c:3:5: error: ...", as a compiler run in their folder would say
     const log = logs.join('').replace(/(^|[\s'"`(])\/(?:app|wasync|obj)\//gm, '$1');
-    return { ok, wasm, diagnostics: parseDiagnostics(log), log, ms };
+    return { ok, wasm, diagnostics: parseDiagnostics(log), log, ms, pch };
   };
 
   t = performance.now();
@@ -221,14 +291,17 @@ async function compileNow({ clang, kit, files, args = [], onProgress, standardBl
     const last = names.at(-1);
     putFile(tree, `${APP}/${last}`, `${normalizeIncludes(sources[last])}\n#line 1 "wasync-registry.c"\n${registry}`);
   }
-  const common = [...kit.compile, ...kit.include.map((d) => `-I${KIT_ROOT}/${d}`), `-fmacro-prefix-map=${APP}/=`,
-    `-fmacro-prefix-map=${KIT_ROOT}/=`, '-fno-color-diagnostics'];
-  const hot = await cc1Command(clang, [...common, ...args]);
+  const hot = await cc1Command(clang, userFlags(kit, args));
   const objects = [];
   let failed = false;
   for (const [i, src] of jobs.entries()) {
     const obj = `/obj/${names[i]}.o`; // "src/app.c.o" in the linker's messages
-    const r = await runTool(clang, hot(src, obj), tree);
+    const argv = hot(src, obj);
+    const pre = pchFor(kit, clang, args, normalizeIncludes(sources[names[i]]), Object.keys(files));
+    let r = pre && await runTool(clang, [...argv.slice(0, 2), '-include-pch', `${KIT_ROOT}/${pre.file}`, ...argv.slice(2)], tree);
+    if (r && (r.code !== 0 || r.output.trim())) r = null; // any message at all: it comes from a plain compile
+    if (r) pch.push(names[i]);
+    else r = await runTool(clang, argv, tree);
     logs.push(r.output);
     if (r.code !== 0) {
       failed = true;

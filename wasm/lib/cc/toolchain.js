@@ -15,6 +15,12 @@ const WASM = '/obj/__wasync_out__.wasm';
 
 const learnt = new WeakMap(); // clang module -> Map(key -> argv)
 
+// Each run instantiates the 75 MB compiler afresh. Synchronously (new WebAssembly.Instance) where that is allowed,
+// in Node and in a Worker: in Node the asynchronous path costs tens of milliseconds more per run (bench/cc.mjs); in
+// a Chromium Worker the two cost about the same (bench/cc-browser.mjs). A page's main thread must not instantiate a
+// module that large synchronously, so there it stays asynchronous.
+const SYNC = typeof document === 'undefined';
+
 /** The arguments of a -### line: `"" "clang" "-cc1" "-o" "a b"` (double-quoted, backslash escapes). */
 function unquote(line) {
   return [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
@@ -36,7 +42,7 @@ export async function runTool(clang, argv, tree) {
   let code = 0;
   let files;
   try {
-    files = await clang.runLLVM(argv, tree, { stdout: sink, stderr: sink, decodeASCII: false, fetchProgress: () => {} });
+    files = await clang.runLLVM(argv, tree, { stdout: sink, stderr: sink, decodeASCII: false, fetchProgress: () => {}, synchronously: SYNC });
   } catch (e) {
     if (typeof e?.code !== 'number' || !e.files) throw e; // not an exit status: a real failure of the runtime
     code = e.code || 1;
