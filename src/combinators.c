@@ -20,6 +20,9 @@ static void join_setup(ws_join *j, const ws_future_type *type, ws_future **child
     j->children = children;
     j->count = count;
     j->remaining = count;
+    j->ready[0] = j->ready[1] = 0;
+    j->untracked = 0;
+    j->scanned = 0;
     j->try_mode = (uint8_t)try_mode;
 }
 
@@ -51,24 +54,58 @@ static int join_all_setup(ws_join *f, ws_future **children, uint32_t count, int 
 int ws_join_all_init(ws_join *f, ws_future **children, uint32_t count) { return join_all_setup(f, children, count, 0); }
 int ws_try_join_all_init(ws_join *f, ws_future **children, uint32_t count) { return join_all_setup(f, children, count, 1); }
 
+/* Child i is ready: releases what it holds. Returns 1 when that ends the join (a try_join's first error: the join
+ * is then ready and has dropped its children), else 0. */
+static int join_child_ready(ws_join *j, ws_future **c, uint32_t i, ws_runtime *rt)
+{
+    j->remaining--;
+    ws_future_drop(rt, c[i]); /* finished: release what it holds now, keep its output */
+    if (j->try_mode && c[i]->err != WS_OK) {
+        j->base.out = i;
+        j->base.err = c[i]->err;
+        join_drop(rt, &j->base); /* the first error cancels the rest */
+        return 1;
+    }
+    return 0;
+}
+
 static ws_poll join_poll(ws_future *f, ws_context *cx)
 {
     ws_join *j = (ws_join *)f;
     ws_future **c = join_children(j);
-    for (uint32_t i = 0; i < j->count && j->remaining; i++) {
+    ws_runtime *rt = cx->rt;
+    uint32_t i;
+    /* The children whose completion was noticed, in the order they completed. Each is a host operation that has
+     * completed, so its poll is ready: no notice is offered (and one that were still pending would be scanned). */
+    while (j->remaining && (i = ws__ready_pop(rt, j->ready)) != UINT32_MAX) {
         if (c[i]->flags & WS_FUTURE_READY)
             continue;
         cx->child_index = (int16_t)(i < INT16_MAX ? i : INT16_MAX);
         if (ws_future_poll(c[i], cx) == WS_PENDING)
-            continue;
-        j->remaining--;
-        ws_future_drop(cx->rt, c[i]); /* finished: release what it holds now, keep its output */
-        if (j->try_mode && c[i]->err != WS_OK) {
-            f->out = i;
-            f->err = c[i]->err;
-            join_drop(cx->rt, f); /* the first error cancels the rest */
+            j->untracked++;
+        else if (join_child_ready(j, c, i, rt))
             return WS_READY;
+    }
+    /* Every child on the first poll; after that only those that took no notice (they may be woken by anything).
+     * Each is offered the join's notice (ws_internal.h, "child notices"). */
+    if (j->remaining && (!j->scanned || j->untracked)) {
+        uint32_t untracked = 0;
+        for (i = 0; i < j->count && j->remaining; i++) {
+            if (c[i]->flags & (WS_FUTURE_READY | WS_FUTURE_NOTED))
+                continue;
+            cx->child_index = (int16_t)(i < INT16_MAX ? i : INT16_MAX);
+            rt->offer_to = c[i];
+            rt->offer_list = j->ready;
+            rt->offer_index = i;
+            ws_poll r = ws_future_poll(c[i], cx);
+            rt->offer_to = NULL;
+            if (r == WS_PENDING)
+                untracked += !(c[i]->flags & WS_FUTURE_NOTED);
+            else if (join_child_ready(j, c, i, rt))
+                return WS_READY;
         }
+        j->untracked = untracked;
+        j->scanned = 1;
     }
     if (j->remaining)
         return WS_PENDING;
@@ -81,6 +118,8 @@ static void join_drop(ws_runtime *rt, ws_future *f)
 {
     ws_join *j = (ws_join *)f;
     ws_future **c = join_children(j);
+    if (j->remaining == 0)
+        return; /* every child was dropped as it finished (join_child_ready) */
     for (uint32_t i = 0; i < j->count; i++)
         ws_future_drop(rt, c[i]);
 }

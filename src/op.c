@@ -36,7 +36,8 @@ static int op_take(ws_runtime *rt, uint32_t *out)
 static void op_release(ws_runtime *rt, uint32_t i)
 {
     ws_op_slot *s = &rt->ops[i];
-    ws_bytes_free(rt, s->result);
+    if (s->result) /* usually taken by the poll already */
+        ws_bytes_free(rt, s->result);
     uint32_t gen = s->gen + 1 < OP_GEN_LIMIT ? s->gen + 1 : 1;
     memset(s, 0, sizeof *s);
     s->gen = gen;
@@ -133,6 +134,14 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
         assert(s);
         if (s->state != OP_DONE) {
             s->task = cx->task; /* the waker of the latest poll wins */
+            if (rt->offer_to == f) { /* polled by a join as its child: take its notice (ws_internal.h) */
+                s->ready = rt->offer_list;
+                s->ready_index = rt->offer_index;
+                f->flags |= WS_FUTURE_NOTED;
+            } else {
+                s->ready = NULL;
+                f->flags &= (uint8_t)~WS_FUTURE_NOTED;
+            }
             return WS_PENDING;
         }
         f->out = (int64_t)(intptr_t)s->result; /* the outcome is now the output: the poller's */
@@ -179,6 +188,8 @@ int ws_op_complete(ws_runtime *rt, ws_id id, int err, ws_bytes *result)
     s->err = (int8_t)(err > 0 || err < INT8_MIN ? WS_EHOST : err);
     s->result = result;
     rt->stats.ops_in_flight--;
+    if (s->ready)
+        ws__ready_push(rt, (uint32_t)id); /* its join polls this child, and no other, for it */
     WS_TRACE(rt, WS_EV_SETTLE, err == WS_OK, 0, ws__task_serial(rt, s->task), (uint32_t)id, 0, 0);
     ws__wake(rt, s->task, (ws_cause)s->cause, (uint32_t)id);
     return WS_OK;

@@ -6,8 +6,13 @@
  * losers of a select and the rest of a failed try_join as soon as the outcome is known, all of them if the
  * combinator itself is dropped). Read a child's output with WS_OUT/WS_ERR after the combinator is ready.
  *
- * Every poll of a join/select polls each unfinished child (like tokio's join!), so each child registers its own
- * waker; the trace shows each of these polls as a nested poll with its child index.
+ * A select polls each unfinished child on every poll (like tokio's select!), so each child registers its own
+ * waker. A join polls every child on its first poll; after that, a child that is a host operation (ws_op, such as
+ * a JS host call or a fetch) is polled again only once it has completed, and any other unfinished child on every
+ * poll, as before. So a join of N host operations costs O(1) per completion, not O(N), however the completions
+ * spread over runs (tokio's FuturesUnordered idea, without its allocation: ws_internal.h, "child notices"). The
+ * trace shows each child poll as a nested poll with its child index; a join's children completed in the same run
+ * are polled in the order they completed.
  */
 #ifndef WS_COMBINATORS_H
 #define WS_COMBINATORS_H
@@ -33,6 +38,9 @@ typedef struct ws_join {
     ws_future *inline_children[WS_JOIN_INLINE];
     uint32_t count;
     uint32_t remaining;
+    uint32_t ready[2];      /* children whose completion was noticed: op slots + 1, head and tail (0: none) */
+    uint32_t untracked;     /* pending children that took no notice: scanned on every poll */
+    uint8_t scanned;        /* every child was polled once */
     uint8_t try_mode;
 } ws_join;
 

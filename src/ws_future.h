@@ -64,8 +64,9 @@ typedef struct ws_future_type {
                                                           nobody collected (a detached task's) */
 } ws_future_type;
 
-/* Header flags, kept by ws_future_poll / ws_future_drop. */
-enum { WS_FUTURE_POLLED = 1, WS_FUTURE_READY = 2, WS_FUTURE_DROPPED = 4 };
+/* Header flags, kept by ws_future_poll / ws_future_drop. NOTED is kept by host operations: a join's child that
+ * took the join's notice (ws_internal.h, "child notices"), so that the join polls it only once it completes. */
+enum { WS_FUTURE_POLLED = 1, WS_FUTURE_READY = 2, WS_FUTURE_DROPPED = 4, WS_FUTURE_NOTED = 8 };
 
 /* 16 bytes on wasm32. Kept small on purpose: every pending task carries at least two of these. Read-only except to
  * its type's hooks, which write out, err and resume. */

@@ -89,6 +89,11 @@ typedef struct ws_op_slot {
     uint8_t cause;
     ws_bytes *result;
     struct ws_op *op;       /* the future awaiting it, while started (ws_op_future) */
+    /* A join's notice (see "child notices" below): while set, completing the operation appends the slot to
+     * that join's ready list, and the join polls child `ready_index` and no other for it. */
+    uint32_t *ready;        /* the join's ready list (ws_join.ready: head, tail), or NULL */
+    uint32_t ready_index;   /* the child's index in that join */
+    uint32_t ready_next;    /* the next slot in the list, + 1; 0 ends it */
 } ws_op_slot;
 
 enum { OP_FREE = 0, OP_STARTED, OP_DONE };
@@ -146,6 +151,9 @@ struct ws_runtime {
 
     /* combinators */
     uint32_t select_seq;         /* where the next fair select starts (rotates, deterministic) */
+    const ws_future *offer_to;   /* child notices: the join's child being polled now, or NULL (see below) */
+    uint32_t *offer_list;        /* that join's ready list */
+    uint32_t offer_index;        /* that child's index */
 
     /* trace */
     int trace_on;
@@ -200,5 +208,44 @@ static inline ws_time ws__now(const ws_runtime *rt) { return rt->host.now ? rt->
 #else
 #define WS_TRACING(rt) WS_UNLIKELY((rt)->trace_on)
 #endif
+
+/* ---- child notices: how a join learns which child a completion is for ----
+ *
+ * A join of N host operations would otherwise poll all N children each time one of them completes (O(N) per
+ * completion, O(N^2) for a burst that spreads over several runs). Instead, just before polling child i, a join
+ * offers a notice: rt->offer_to = that child, with the join's ready list and i. The child takes the offer only
+ * if it is itself a host operation (op.c compares offer_to with its own address, so a future nested deeper never
+ * takes an offer meant for its parent) and only when it returns Pending: it stores the list and i in its slot and
+ * sets WS_FUTURE_NOTED on itself. ws_op_complete then appends the slot to the list (FIFO), before waking the
+ * task as usual, and the join's next poll polls the children on its list instead of scanning all of them. A
+ * child that did not take the offer (any other future: it may be woken by anything) is scanned on every poll as
+ * before. The join clears the offer right after each child's poll, so no stale offer outlives it.
+ *
+ * The list runs through op slots, so it needs no memory of its own. It stays valid because a slot leaves it only
+ * by being popped by its join (the child is then ready, and its poll releases the slot) or by the child being
+ * dropped, which happens only when the join itself is dropped or done: a join's list is never read after that.
+ * ws_join_all_init resets the list. */
+
+static inline void ws__ready_push(ws_runtime *rt, uint32_t slot)
+{
+    uint32_t *list = rt->ops[slot].ready; /* its ready_next is 0: slots are zeroed when taken and released */
+    if (list[1])
+        rt->ops[list[1] - 1].ready_next = slot + 1;
+    else
+        list[0] = slot + 1;
+    list[1] = slot + 1;
+}
+
+/* The child index of the oldest entry of `list`, removed from it; UINT32_MAX when it is empty. */
+static inline uint32_t ws__ready_pop(ws_runtime *rt, uint32_t *list)
+{
+    if (!list[0])
+        return UINT32_MAX;
+    ws_op_slot *s = &rt->ops[list[0] - 1];
+    list[0] = s->ready_next;
+    if (!list[0])
+        list[1] = 0;
+    return s->ready_index;
+}
 
 #endif

@@ -3,7 +3,9 @@
  * A ws_op future starts its operation on its first poll: it takes a slot in the runtime's operation table, calls
  * the type's start hook with the slot's id, stores the task's waker in the slot and returns Pending. The host
  * later calls ws_op_complete(id, ...) from outside any poll; that stores the outcome and wakes exactly the waiting
- * task (cause HOST or FETCH, as the type says). The next poll takes the outcome and frees the slot.
+ * task (cause HOST or FETCH, as the type says). The next poll takes the outcome and frees the slot. An operation
+ * polled by a join as one of its children also tells that join which child completed, so the join polls that
+ * child alone rather than all of them (ws_combinators.h).
  *
  * Cancellation: dropping the future before completion releases its slot (the slot's generation moves on, so the
  * id goes stale) and calls the type's cancel hook (the bridge aborts the fetch through its AbortController). A

@@ -466,6 +466,136 @@ static void test_op_future(void **state)
     tu_rt_free(rt);
 }
 
+/* ---- a join of operations polls only the children that completed (child notices) ---- */
+
+#define JN 8
+
+/* A join (or try_join) of JN operations and, with `probe`, one more child that is not an operation. */
+WS_ASYNC(op_join, { ws_join all; ws_future *ptrs[JN + 1]; ws_op ops[JN]; tu_probe *probe; int try_mode; })
+{
+    WS_BEGIN();
+    for (int i = 0; i < JN; i++) {
+        ws_op_init(&self->ops[i], &fake_type, NULL);
+        self->ptrs[i] = &self->ops[i].base;
+    }
+    if (self->probe)
+        self->ptrs[JN] = &self->probe->base;
+    {
+        uint32_t n = JN + (self->probe ? 1 : 0);
+        int rc = self->try_mode ? ws_try_join_all_init(&self->all, self->ptrs, n) : ws_join_all_init(&self->all, self->ptrs, n);
+        assert_int_equal(rc, WS_OK);
+    }
+    WS_AWAIT(&self->all);
+    for (int i = 0; i < JN; i++)
+        if (ws_future_is_ready(&self->ops[i].base)) {
+            ws_bytes_free(cx->rt, ws_bytes_of(self->ops[i].base.out));
+            self->ops[i].base.out = 0;
+        }
+    self->ws_base.err = WS_ERR(&self->all);
+    self->ws_base.out = WS_OUT(&self->all);
+    return WS_READY;
+    WS_END();
+}
+
+/* The child indexes of the join's nested polls recorded since event `from`, in order; returns how many. */
+static int child_polls(ws_runtime *rt, uint32_t from, uint32_t *idx, int max)
+{
+    ws_trace_event ev[256];
+    uint32_t n = ws_trace_read(rt, from, ev, 256);
+    int k = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (ev[i].kind == WS_EV_POLL_BEGIN && ev[i].depth == 2 && k < max)
+            idx[k++] = ev[i].c - 1; /* c: the child's index + 1; depth 1 is the join, depth 2 its children */
+    return k;
+}
+
+static void test_join_polls_completed_ops_only(void **state)
+{
+    (void)state;
+    reset();
+    ws_runtime *rt = tu_rt_opts(128, 1024, 0);
+    int probe_polls = 0, probe_drops = 0;
+    tu_probe probe;
+    tu_probe_init(&probe, &probe_polls, &probe_drops, 1000, 7); /* pending for its first 1000 polls */
+    op_join j;
+    WS_ASYNC_INIT(op_join, &j);
+    j.probe = &probe;
+    j.try_mode = 0;
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &j.ws_base, sizeof j, "op_join", &h), WS_OK);
+    uint32_t from = ws_trace_count(rt);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
+    uint32_t idx[32];
+    assert_int_equal(child_polls(rt, from, idx, 32), JN + 1); /* the first poll: every child, in order */
+    for (uint32_t i = 0; i <= JN; i++)
+        assert_int_equal(idx[i], i);
+    assert_int_equal(g_nstarted, JN);
+
+    /* Two completions in one run: those two children, in the order they completed, then the probe (which is not
+     * an operation, so it is polled on every poll of the join). */
+    from = ws_trace_count(rt);
+    assert_int_equal(ws_op_complete(rt, g_started[5], WS_OK, ws_bytes_new(rt, "5", 1)), WS_OK);
+    assert_int_equal(ws_op_complete(rt, g_started[2], WS_OK, ws_bytes_new(rt, "2", 1)), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
+    assert_int_equal(child_polls(rt, from, idx, 32), 3);
+    assert_int_equal(idx[0], 5);
+    assert_int_equal(idx[1], 2);
+    assert_int_equal(idx[2], JN);
+
+    /* One more: that child and the probe, never the five still in flight. */
+    from = ws_trace_count(rt);
+    assert_int_equal(ws_op_complete(rt, g_started[7], WS_OK, NULL), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
+    assert_int_equal(child_polls(rt, from, idx, 32), 2);
+    assert_int_equal(idx[0], 7);
+    assert_int_equal(idx[1], JN);
+
+    /* A completion that arrives for a stale id touches no list. The rest, then the join is done. */
+    assert_int_equal(ws_op_complete(rt, g_started[7], WS_OK, NULL), WS_ESTALE);
+    for (int i = 0; i < JN; i++)
+        if (i != 2 && i != 5 && i != 7)
+            assert_int_equal(ws_op_complete(rt, g_started[i], WS_OK, ws_bytes_new(rt, "x", 1)), WS_OK);
+    probe.pend = 0;
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    ws_context cx = ws_context_outside(rt);
+    assert_int_equal(ws_future_poll(&h.base, &cx), WS_READY);
+    assert_int_equal(h.base.err, WS_OK);
+    assert_int_equal(h.base.out, JN + 1);
+    ws_future_drop(rt, &h.base);
+    assert_int_equal(g_ncancelled, 0);
+    assert_int_equal(tu_stats(rt).user_blocks, 0); /* every outcome freed */
+    tu_rt_free(rt);
+}
+
+/* A try_join ends with the error of the first child to complete with one, among children completed in the same
+ * run too (they are polled in the order they completed); the others are cancelled. */
+static void test_try_join_first_completed_error(void **state)
+{
+    (void)state;
+    reset();
+    ws_runtime *rt = tu_rt_opts(128, 0, 0);
+    op_join j;
+    WS_ASYNC_INIT(op_join, &j);
+    j.probe = NULL;
+    j.try_mode = 1;
+    ws_task_handle h;
+    assert_int_equal(ws_spawn(rt, &j.ws_base, sizeof j, "op_join", &h), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
+    assert_int_equal(ws_op_complete(rt, g_started[0], WS_OK, ws_bytes_new(rt, "ok", 2)), WS_OK);
+    assert_int_equal(ws_op_complete(rt, g_started[6], WS_EHOST, ws_bytes_new(rt, "six", 3)), WS_OK);
+    assert_int_equal(ws_op_complete(rt, g_started[1], WS_EHOST, ws_bytes_new(rt, "one", 3)), WS_OK);
+    assert_int_equal(ws_runtime_run(rt), WS_RUN_IDLE);
+    ws_context cx = ws_context_outside(rt);
+    assert_int_equal(ws_future_poll(&h.base, &cx), WS_READY);
+    assert_int_equal(h.base.err, WS_EHOST);
+    assert_int_equal(h.base.out, 6);
+    ws_future_drop(rt, &h.base);
+    assert_int_equal(g_ncancelled, JN - 3); /* the five still in flight; the completed one (1) is just freed */
+    assert_int_equal(tu_stats(rt).ops_in_flight, 0);
+    assert_int_equal(tu_stats(rt).user_blocks, 0);
+    tu_rt_free(rt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +608,8 @@ int main(void)
         TU_TEST(test_trace_name),
         TU_TEST(test_op_trace),
         TU_TEST(test_op_future),
+        TU_TEST(test_join_polls_completed_ops_only),
+        TU_TEST(test_try_join_first_completed_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

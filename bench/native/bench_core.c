@@ -10,6 +10,10 @@
  *   idle      n tasks pending on a sleep: bytes per task (stats.bytes_live delta / n, and the RSS delta / n)
  *   toolbox   ns per operation: spawn+await (the baseline), semaphore acquire+release (8 tasks, 4 permits, a
  *             yield while holding), JoinSet spawn+next (16 at a time); and the last two over the baseline
+ *   joinops   one task joining `width` host operations (a host that records the ids its start hook gets), ns per
+ *             completion: all completed before one run (a burst, as JS promises settling in one microtask turn),
+ *             and one completion per run (spread, as responses arriving one by one); width 1 000 and 10 000,
+ *             --joinops N completions in bursts (20 000 spread)
  *
  * Built twice: bench_core against `wasync` and bench_core_notrace against `wasync_notrace` (no trace sites), so
  * that "tracing off" can be compared with "no tracing code at all"; --trace turns tracing on (ring of
@@ -44,8 +48,8 @@ static struct {
     uint32_t trace_capacity;
     int trace, json;
     const char *only;
-    int64_t toolbox;
-} opt = { 1000000, 1000, 1000, 10000000, 1000000, 1, 100000, 200000, 1, 1u << 16, 0, 0, NULL, 1000000 };
+    int64_t toolbox, joinops;
+} opt = { 1000000, 1000, 1000, 10000000, 1000000, 1, 100000, 200000, 1, 1u << 16, 0, 0, NULL, 1000000, 1000000 };
 
 static double now_s(void)
 {
@@ -312,6 +316,103 @@ static void bench_toolbox(void)
     result_num("joinset_vs_spawn", "x", best[2] / best[0], 1);
 }
 
+/* ---- joinops: a join of host operations, completed in a burst or one per run ---- */
+
+static ws_id *jo_ids;
+static uint32_t jo_started;
+
+static int jo_start(ws_runtime *rt, ws_id id, ws_op *f)
+{
+    (void)rt;
+    (void)f;
+    jo_ids[jo_started++] = id;
+    return WS_OK;
+}
+
+static const ws_op_type jo_type = { "bench_op", WS_CAUSE_HOST, jo_start, NULL, NULL };
+
+WS_ASYNC(bw_joinops, { int64_t width, batches, b; ws_join all; ws_future **ptrs; ws_op *ops; })
+{
+    WS_BEGIN();
+    for (self->b = 0; self->b < self->batches; self->b++) {
+        for (int64_t i = 0; i < self->width; i++) {
+            ws_op_init(&self->ops[i], &jo_type, NULL);
+            self->ptrs[i] = &self->ops[i].base;
+        }
+        if (ws_join_all_init(&self->all, self->ptrs, (uint32_t)self->width) != WS_OK)
+            WS_RETURN_ERR(WS_EINVAL);
+        WS_AWAIT(&self->all);
+        if (WS_OUT(&self->all) != self->width)
+            WS_RETURN_ERR(WS_EINVAL);
+    }
+    WS_RETURN(self->batches * self->width);
+    WS_END();
+}
+
+/* ns per completion over `total` completions, `width` at a time (starting each batch is timed too). */
+static double joinops_once(int64_t width, int64_t total, int spread)
+{
+    ws_runtime *rt = make_runtime(0);
+    jo_ids = malloc((size_t)width * sizeof *jo_ids);
+    ws_future **ptrs = malloc((size_t)width * sizeof *ptrs);
+    ws_op *ops = malloc((size_t)width * sizeof *ops);
+    if (!jo_ids || !ptrs || !ops) {
+        fprintf(stderr, "bench_core: out of memory\n");
+        exit(1);
+    }
+    jo_started = 0;
+    bw_joinops j;
+    WS_ASYNC_INIT(bw_joinops, &j);
+    j.width = width;
+    j.batches = total / width > 0 ? total / width : 1;
+    j.ptrs = ptrs;
+    j.ops = ops;
+    ws_task_handle h;
+    if (ws_spawn(rt, &j.ws_base, sizeof j, "joinops", &h) != WS_OK) {
+        fprintf(stderr, "bench_core: joinops: no task\n");
+        exit(1);
+    }
+    double t0 = now_s();
+    while (ws_runtime_run(rt) == WS_RUN_WAIT && jo_started == (uint32_t)width) {
+        jo_started = 0;
+        for (int64_t k = 0; k < width; k++) {
+            ws_op_complete(rt, jo_ids[k], WS_OK, NULL);
+            if (spread && k + 1 < width)
+                ws_runtime_run(rt);
+        }
+    }
+    double dt = now_s() - t0;
+    ws_context cx = ws_context_outside(rt);
+    if (ws_future_poll(&h.base, &cx) != WS_READY || h.base.err != WS_OK || h.base.out != j.batches * width) {
+        fprintf(stderr, "bench_core: joinops failed\n");
+        exit(1);
+    }
+    ws_future_drop(rt, &h.base);
+    ws_runtime_free(rt);
+    free(jo_ids);
+    free(ptrs);
+    free(ops);
+    return dt * 1e9 / (double)(j.batches * width);
+}
+
+static void bench_joinops(void)
+{
+    static const int64_t widths[2] = { 1000, 10000 };
+    double best[2][2] = { { 0, 0 }, { 0, 0 } };
+    for (int64_t r = 0; r < opt.repeat; r++)
+        for (int w = 0; w < 2; w++)
+            for (int spread = 0; spread < 2; spread++) {
+                double ns = joinops_once(widths[w], spread ? 20000 : opt.joinops, spread);
+                if (r == 0 || ns < best[w][spread])
+                    best[w][spread] = ns;
+            }
+    result_begin("joinops");
+    result_num("burst_1k_ns", "ns/completion", best[0][0], 0);
+    result_num("spread_1k_ns", "ns/completion", best[0][1], 0);
+    result_num("burst_10k_ns", "ns/completion", best[1][0], 0);
+    result_num("spread_10k_ns", "ns/completion", best[1][1], 1);
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -329,6 +430,7 @@ int main(int argc, char **argv)
             opt.timers = 2000;
             opt.idle = 20000;
             opt.toolbox = 20000;
+            opt.joinops = 20000;
         } else if (!strcmp(a, "--only") && i + 1 < argc)
             opt.only = argv[++i];
         else if (!strcmp(a, "--spawn"))
@@ -354,7 +456,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--trace-capacity"))
             opt.trace_capacity = (uint32_t)num_arg(&i, argc, argv);
         else {
-            fprintf(stderr, "usage: %s [--only spawn,yield,pollwake,channel,timers,idle,toolbox] [--trace] "
+            fprintf(stderr, "usage: %s [--only spawn,yield,pollwake,channel,timers,idle,toolbox,joinops] [--trace] "
                             "[--trace-capacity N] [--json] [--smoke] [--spawn N] [--yield-tasks T] [--yields Y] "
                             "[--pollwake N] [--msgs M] [--capacity C] [--timers N] [--idle N] [--toolbox N] [--repeat R]\n",
                     argv[0]);
@@ -380,6 +482,8 @@ int main(int argc, char **argv)
         bench_timers();
     if (selected("toolbox"))
         bench_toolbox();
+    if (selected("joinops"))
+        bench_joinops();
     if (opt.json)
         printf("\n}}\n");
     return 0;

@@ -246,6 +246,7 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
     uint32_t held_n;
     ws_token *tok;              /* our own child token (a reference), or NULL */
     ws_watch_rx wrx;            /* subscribed when wrx.w != NULL */
+    uint8_t jops_live;          /* awaiting a join of host operations (u.jops): the drop hook frees their outputs */
     int64_t wlast;
     ws_broadcast_rx brx;        /* subscribed when brx.b != NULL */
     int64_t blast, blag;
@@ -258,6 +259,7 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
         struct { ws_timeout to; ws_recv r; } to;
         struct { ws_select sel; ws_recv r; ws_sleep s; } sel;
         struct { ws_join j; ws_sleep s; ws_recv r; } join;
+        struct { ws_join j; ws_op o[2]; ws_sleep s; ws_future *c[3]; } jops;
         ws_op op;
         ws_ready ready;
         struct { ws_interval iv; ws_tick tick; } iv;
@@ -313,6 +315,31 @@ WS_ASYNC_WITH_DROP(script, script_drop, {
             else
                 ws_join2_init(&self->u.join.j, &self->u.join.s.base, &self->u.join.r.base);
             WS_AWAIT(&self->u.join.j);
+        } else if (op == S_JOIN && !ch) {
+            /* A join of two host operations (completed by the world, at once, or failing to start) and maybe a
+             * sleep: the join polls each operation only once it completed (child notices), the sleep every time. */
+            for (self->i = 0; self->i < 2; self->i++) {
+                uintptr_t mode = (uintptr_t)((a >> (2 * self->i)) % 4);
+                ws_op_init(&self->u.jops.o[self->i], &fz_op_type, (void *)(mode == 3 ? 0 : mode));
+                self->u.jops.c[self->i] = &self->u.jops.o[self->i].base;
+            }
+            ws_sleep_init(&self->u.jops.s, a % 20);
+            self->u.jops.c[2] = &self->u.jops.s.base;
+            if (a & 128)
+                CHECK(ws_try_join_all_init(&self->u.jops.j, self->u.jops.c, (a & 32) ? 3 : 2) == WS_OK);
+            else
+                CHECK(ws_join_all_init(&self->u.jops.j, self->u.jops.c, (a & 32) ? 3 : 2) == WS_OK);
+            self->jops_live = 1;
+            WS_AWAIT(&self->u.jops.j);
+            self->jops_live = 0;
+            /* (locals do not survive an await: the step's argument is read again) */
+            CHECK(WS_ERR(&self->u.jops.j) != WS_OK || WS_OUT(&self->u.jops.j) == ((self->arg[self->pc] & 32) ? 3 : 2));
+            for (self->i = 0; self->i < 2; self->i++) {
+                ws_future *o = &self->u.jops.o[self->i].base;
+                CHECK(ws_future_is_ready(o) || WS_ERR(&self->u.jops.j) != WS_OK); /* a join ends with all ready */
+                if (ws_future_is_ready(o))
+                    ws_bytes_free(cx->rt, ws_bytes_of(WS_OUT(o))); /* the outputs are ours */
+            }
         } else if (op == S_HANDLE && self->handle_k >= 0) {
             WS_AWAIT(&self->h);
             record_resolution(self->handle_k, WS_OUT(&self->h), WS_ERR(&self->h));
@@ -475,6 +502,12 @@ static void script_drop(ws_runtime *rt, ws_future *f)
 {
     script *s = (script *)f;
     ws_async_drop(rt, f); /* first the child it waits on (it may point into a channel we keep alive) */
+    if (s->jops_live) { /* the outputs of the join's operations that finished are ours */
+        for (int i = 0; i < 2; i++)
+            if (ws_future_is_ready(&s->u.jops.o[i].base))
+                ws_bytes_free(rt, ws_bytes_of(WS_OUT(&s->u.jops.o[i])));
+        s->jops_live = 0;
+    }
     W.sends[s->idx] = NULL;
     W.notifieds[s->idx] = NULL;
     W.os_recvs[s->idx] = NULL;
@@ -563,6 +596,7 @@ static void do_spawn(input *in)
             f.chs[k] = W.ch[k];
     }
     f.handle_k = -1;
+    f.jops_live = 0;
     f.held_sem = NULL;
     f.held_n = 0;
     f.tok = NULL;

@@ -32,6 +32,13 @@ export const postMacrotask = (() => {
   return (fn) => setTimeout(fn, 0);
 })();
 
+// A microtask for a drain. Node's queueMicrotask makes an AsyncResource and a bound function per call, which cost
+// more than the rest of a short drain when settlements arrive one per event-loop turn (bench/join-spread.mjs); a
+// reaction on a promise that is already resolved is a microtask in the same queue, in the same order, for a
+// fraction of that. drain() catches what wsx_run throws, so the reaction's promise never rejects.
+const resolved = Promise.resolve();
+const queueDrain = (fn) => { resolved.then(fn); };
+
 const CLOCK_EVERY = 32;
 
 export class Driver {
@@ -57,7 +64,7 @@ export class Driver {
     if (this.#scheduled || this.dead) return;
     this.#scheduled = true;
     if (this.#turnUsed()) postMacrotask(this.#drainFn);
-    else queueMicrotask(this.#drainFn);
+    else queueDrain(this.#drainFn);
   }
 
   // Called as an outcome is about to be delivered; true when the caller should run the executor right after it
