@@ -91,16 +91,19 @@ export class HostOps {
 
   // The last host function called, by the address of its name in wasm memory: C code calls the same few host
   // functions again and again, with names at fixed addresses. A hit is checked byte by byte against the name, so
-  // a different name later written at the same address is not mistaken for it.
+  // a different name later written at the same address is not mistaken for it. The check reads through the view
+  // of memory taken at the miss that filled the cache, not a fresh one: memory growth detaches that view, its
+  // reads are then undefined, and the check fails into the lookup, which takes a new view.
   #lastPtr = -1;
   #last = null;
+  #lastView = null;
 
   // Returns the host function entry named by the bytes at namePtr, or undefined.
   #byName(namePtr, nameLen) {
     if (namePtr === this.#lastPtr) {
       const name = this.#last.name;
       if (nameLen === name.length) {
-        const u8 = this.#mem.u8();
+        const u8 = this.#lastView;
         let i = 0;
         while (i < nameLen && u8[namePtr + i] === name.charCodeAt(i)) i++;
         if (i === nameLen) return this.#last;
@@ -110,6 +113,7 @@ export class HostOps {
     if (host) {
       this.#lastPtr = namePtr;
       this.#last = host;
+      this.#lastView = this.#mem.u8();
     }
     return host;
   }
