@@ -94,3 +94,33 @@ test('the compiled program runs with the form\'s values; a new param shows; out 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a shared link carries the form\'s values as p.*: reloading runs the example with the ones it has, your program with all', T, async () => {
+  const { page, context, errors } = await h.open('?example=join');
+  await page.click('[data-testid=edit-open]');
+  await page.waitForSelector('[data-testid=editor] .cm-content');
+  const withC = (await source(page))
+    .replace('{ "b", "second fetch (ms)", WSX_MS, 200, 0, 60000, NULL },',
+      '{ "b", "second fetch (ms)", WSX_MS, 200, 0, 60000, NULL },\n    { "c", "extra (ms)", WSX_MS, 50, 0, 1000, NULL },')
+    .replace('join_params, 2,', 'join_params, 3,')
+    .replace('self->b_ms = args->num[1];', 'self->b_ms = args->num[1] + args->num[2];');
+  await setSource(page, withC);
+  await compileRun(page);
+  assert.equal(await elapsedMs(page), 250);
+  await page.fill('[data-testid=param-b]', '350');
+  await page.fill('[data-testid=param-c]', '20');
+  await compileRun(page);
+  assert.equal(await elapsedMs(page), 370);
+  const link = page.url();
+  assert.match(link, /[?&]p\.b=350&p\.c=20[&#]/);
+  const again = await context.newPage();
+  await again.goto(link);
+  await waitRunsFor(again, 1, COMPILE_MS);
+  assert.equal(await elapsedMs(again), 350, 'the built-in join first, with the b it has');
+  await waitRunsFor(again, 2, COMPILE_MS);
+  assert.equal(await elapsedMs(again), 370, 'then your program, with b and its own c');
+  assert.deepEqual(await paramNames(again), ['a', 'b', 'c']);
+  assert.equal(await again.inputValue('[data-testid=param-c]'), '20');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
