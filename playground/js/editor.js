@@ -24,7 +24,7 @@ import { encodeSource, decodeSource } from './share-src.js';
 const $ = (s) => document.querySelector(s);
 const BLANK_FILE = 'main.c';
 // The blank template: the smallest program the playground runs, with printf to show the output pane.
-export const BLANK = `/* Your own async C: one entry the playground runs (example = 1), with its parameters' defaults. */
+export const BLANK = `/* Your own async C: one entry the playground runs (example = 1), with the page's parameter form. */
 #include "example.h"
 #include <stdio.h>
 
