@@ -23,10 +23,13 @@ export function prepareRun() {
 
 /**
  * Runs `wasm` (an ArrayBuffer, transferred) with the executor settings `knobs`. Returns { promise, stop }: promise
- * resolves with { run } (the run-worker's result) or { stopped: 'watchdog' | 'user', message }, and rejects when the
- * program could not start. onOutput(stream, text) receives printf's output as it comes.
+ * resolves with { run } (the run-worker's result), { stopped: 'watchdog' | 'user', message } or { refused: message }
+ * (the page refused the parameter values), and rejects when the program could not start. onOutput(stream, text)
+ * receives printf's output as it comes. params(entry) is asked, once the module is loaded, for the values of the entry
+ * it runs (entry: { name, title, description, params } as in rt.examples): it returns { values } or { error }, a
+ * message, and then the program does not run.
  */
-export function runProgram(wasm, { knobs, baseUrl, onOutput = () => {}, watchdogMs = WATCHDOG_MS }) {
+export function runProgram(wasm, { knobs, baseUrl, onOutput = () => {}, params = () => ({ values: {} }), watchdogMs = WATCHDOG_MS }) {
   const worker = spare ?? spawn();
   spare = null;
   let finish;
@@ -48,7 +51,11 @@ export function runProgram(wasm, { knobs, baseUrl, onOutput = () => {}, watchdog
     if (done) return;
     if (data.type === 'alive') last = performance.now();
     else if (data.type === 'output') onOutput(data.stream, data.text);
-    else if (data.type === 'done') end('resolve', { run: data.run });
+    else if (data.type === 'entry') {
+      const r = params(data.entry);
+      if (r.error) end('resolve', { refused: r.error });
+      else worker.postMessage({ type: 'run', values: r.values });
+    } else if (data.type === 'done') end('resolve', { run: data.run });
     else if (data.type === 'failed') end('reject', new Error(data.message));
   };
   worker.onerror = (e) => { e.preventDefault?.(); end('reject', new Error(`the program's Worker failed: ${e.message || 'it could not start'}`)); };

@@ -9,6 +9,9 @@
 //   examples()           [{ name, title }]: the built-in examples, for the template menu
 //   loadSource(file)     Promise<text> of wasm/examples/<file>
 //   knobs()              the executor settings { clock, budget, slice, cap }
+//   params(entry)        the compiled entry's parameters ({ name, params } as rt.examples lists them): the page
+//                        shows them in its parameter form and returns { values } or { error } (a value out of range)
+//   refuse(token, text)  the run did not start (a parameter value refused: text is the page's one-line message)
 //   startRun()           a token; the page shows it as running
 //   showRun(token, run, file)   shows a finished run (value, elapsed, trace, timeline, lints), with the edited file
 //                        as the source; false if a newer run took over
@@ -21,7 +24,7 @@ import { encodeSource, decodeSource } from './share-src.js';
 const $ = (s) => document.querySelector(s);
 const BLANK_FILE = 'main.c';
 // The blank template: the smallest program the playground runs, with printf to show the output pane.
-export const BLANK = `/* Your own async C: one entry the playground runs (example = 1), with its parameters' defaults. */
+export const BLANK = `/* Your own async C: one entry the playground runs (example = 1), with the page's parameter form. */
 #include "example.h"
 #include <stdio.h>
 
@@ -188,7 +191,7 @@ export async function compileAndRun() {
   clearOutput();
   status(`Compiled in ${Math.round(r.ms.compile + r.ms.link)} ms; running…`);
   const token = hooks.startRun();
-  const job = runProgram(r.wasm, { knobs: hooks.knobs(), baseUrl: location.href, onOutput: output });
+  const job = runProgram(r.wasm, { knobs: hooks.knobs(), baseUrl: location.href, onOutput: output, params: hooks.params });
   E.running = job;
   let outcome;
   try {
@@ -212,6 +215,10 @@ export async function compileAndRun() {
       compiledMs: String(Math.round(tCompiled - t0)), ranMs: String(Math.round(tRan - tCompiled)),
       runMs: String(Math.round(performance.now() - tCompiled)),
     });
+  } else if (outcome.refused) {
+    // As for a built-in example: the form's field is marked and the page says which value and why, nothing ran.
+    hooks.refuse(token, outcome.refused);
+    status(`Compiled in ${Math.round(tCompiled - t0)} ms; not run: ${outcome.refused}`);
   } else if (outcome.stopped) {
     // Its trace went with its Worker: the page has nothing new to draw.
     hooks.endRun(token, `Your program was stopped${outcome.stopped === 'watchdog' ? ' by the watchdog (a poll that never returned)' : ''}: `

@@ -15,13 +15,16 @@ import { readUrlState, writeUrlState, knobsFromUrl, own, shorten, KNOB_DEFAULTS 
 import { exportChrome, exportText } from './export.js';
 import { renderEventTable } from './events-table.js';
 import { CompareView, PAIRS, CUSTOM, SIDES, decodeVariant, presetOf } from './compare.js';
-import { defaultsFor, renderParams, validateParams } from './params.js';
+import { defaultsFor, defaultValue, renderParams, validateParams } from './params.js';
 
 const S = {
   pkg: null, rt: null, info: { examples: {} }, examples: [], ex: null,
   knobs: { clock: 'virtual', budget: 128, slice: 4, cap: 65536 }, thr: 10,
   run: null, model: null, lints: [], idx: -1, compare: null, embed: false, runToken: 0,
   files: [], file: null, // the C files shown: the example's .c first, then the headers it includes
+  // The parameter form shows the built-in example's parameters, or (form: the entry) your compiled program's;
+  // builtinRaw: the example's values meanwhile; linkParams: the link's p.* for a shared program's first compile.
+  form: null, builtinRaw: {}, linkParams: {},
 };
 let tl;
 let cmp;
@@ -135,6 +138,7 @@ async function selectExample(name, params) {
   updateVariantNote();
   $('#embed-title').textContent = ex.title || ex.name;
   renderParams($('#params'), ex, { ...defaultsFor(ex), ...(params || {}) });
+  S.form = null;
   await loadSources(ex.name);
 }
 
@@ -241,6 +245,8 @@ function setBusy(b) {
 
 async function run({ sel = null } = {}) {
   clearError();
+  // The form showed your compiled program's parameters (editor.js): the built-in example runs with its own values.
+  if (S.form) { renderParams($('#params'), S.ex, S.builtinRaw); S.form = null; }
   const { values, errors } = validateParams(S.ex, currentParamsRaw());
   for (const input of $$('#params input')) input.setAttribute('aria-invalid', String(errors.some((er) => er.name === input.name)));
   if (errors.length) { showError(errors.map((er) => er.message).join(' ')); markRunDone(); return; }
@@ -612,6 +618,7 @@ async function init() {
   if (url.example != null && !known) notes.push(`There is no example "${shorten(url.example)}": showing ${fallback}.`);
   const start = known ? url.example : fallback;
   await selectExample(start, url.params);
+  S.linkParams = { ...url.params };
   const open = new URL(location.href);
   open.searchParams.delete('embed');
   $('#embed-open').href = open.href;
@@ -648,6 +655,35 @@ function loadEditor() {
     examples: () => S.examples.map((e) => ({ name: e.name, title: e.title })),
     loadSource: (file) => loadText(`/pkg/examples/${file}`),
     knobs: () => ({ ...S.knobs }),
+    // The compiled entry's parameters go into the page's form. A value the user changed from its default keeps
+    // (by name); the others take the program's defaults, so a default changed in the C shows after the compile.
+    // A parameter the form did not show takes the link's p.<name> on the first compile of a shared program.
+    params(entry) {
+      const prev = S.form || S.ex;
+      const raw = currentParamsRaw();
+      if (!S.form) S.builtinRaw = raw;
+      const vals = {};
+      for (const p of entry.params) {
+        const old = prev.params.find((q) => q.name === p.name && q.kind === p.kind);
+        const changed = old && raw[p.name] != null && raw[p.name] !== String(defaultValue(old) ?? '');
+        vals[p.name] = changed ? raw[p.name] : (!old && S.linkParams[p.name] != null ? S.linkParams[p.name] : String(defaultValue(p) ?? ''));
+      }
+      S.linkParams = {};
+      S.form = entry;
+      renderParams($('#params'), entry, vals);
+      const whose = Object.assign(document.createElement('span'), { className: 'muted params-for', textContent: 'Your program:' });
+      whose.dataset.testid = 'params-for';
+      $('#params').prepend(whose);
+      const { values, errors } = validateParams(entry, vals);
+      for (const input of $$('#params input')) input.setAttribute('aria-invalid', String(errors.some((er) => er.name === input.name)));
+      return errors.length ? { error: errors.map((er) => er.message).join(' ') } : { values };
+    },
+    refuse(token, message) {
+      if (token !== S.runToken) return;
+      showError(message);
+      setBusy(false);
+      markRunDone();
+    },
     startRun() {
       clearError();
       setBusy(true);

@@ -18,7 +18,7 @@ test('offload.c compiled in the page: each item a job on a worker, lanes and arr
   await page.waitForSelector('[data-testid=editor] .cm-content');
   const original = await page.evaluate(() => window.wasyncPlayground.source);
   assert.match(original, /spawn_blocking_init/, 'the editor has the real offload.c');
-  // The playground runs a compiled program with its parameters' defaults: make the run small by editing the C
+  // The form is left as it is, so the program runs with its parameters' defaults: make the run small by editing the C
   // (at most 6 items of 1 ms instead of the default 40 of 2 ms): six jobs, not forty, say the run is this build's.
   const edited = original
     .replace('f->items = items;', 'f->items = items < 6 ? items : 6;')
