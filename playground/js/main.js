@@ -489,6 +489,13 @@ function bindUi() {
     else run();
   } });
   $('#run-form').addEventListener('submit', (e) => { e.preventDefault(); run(); });
+  // Enter in a field of your compiled program's parameters runs your program with them (Compile & run), not the
+  // built-in example the form's submit (▶ Run) stands for.
+  $('#params').addEventListener('keydown', (e) => {
+    if (e.key !== 'Enter' || e.ctrlKey || e.metaKey || !S.form || !editor) return;
+    e.preventDefault();
+    editor.then((m) => m.compileAndRun());
+  });
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); if (S.compare) runCompare(); else run(); }
   });

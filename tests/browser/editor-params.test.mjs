@@ -79,10 +79,14 @@ test('the compiled program runs with the form\'s values; a new param shows; out 
   assert.match(await text(page, 'compile-status'), /not run: extra \(ms\): 5000 is out of range/);
   await shot(page, 'editor-params-refused');
   await page.locator('#run-form').screenshot({ path: artifact('editor-params-form') });
+  // Enter in a field of your program's parameters runs your program (not the built-in example ▶ Run stands for).
   await page.fill('[data-testid=param-c]', '0');
-  await compileRun(page);
+  const before = await runs(page);
+  await page.press('[data-testid=param-c]', 'Enter');
+  await waitRuns(page, before + 1);
   assert.equal(await elapsedMs(page), 350);
   assert.equal(await page.isVisible('[data-testid=error]'), false);
+  assert.deepEqual(await paramNames(page), ['a', 'b', 'c'], 'still your program\'s form');
 
   // The built-in Run: join as shipped, with its own parameters and values.
   const n = await runs(page);
