@@ -228,7 +228,7 @@ export class HostOps {
     const t = typeof value;
     if (t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint') {
       const len = this.#mem.writeScratch(t === 'string' ? value : String(value));
-      if (len >= 0) return this.#completeScratch(slot, gen, OK, len);
+      if (len >= 0) return this.#completeRun(this.ex.wsx_op_complete_scratch, slot, gen, OK, len);
     }
     this.#completeWith(slot, gen, OK, value, rec.host.name);
   }
@@ -249,16 +249,18 @@ export class HostOps {
     this.live--;
   }
 
-  // Completes an op whose outcome is in the scratch buffer (`len` bytes) and runs the executor, in one call into
-  // the module when nothing else can settle in this turn (Driver.settleMode).
-  #completeScratch(slot, gen, err, len) {
+  // Completes an op with one call into the module that also runs the executor when nothing else can settle in this
+  // turn (Driver.settleMode): `complete` is wsx_op_complete_scratch (a, b: err and the outcome's length in the
+  // scratch buffer) or wsx_op_complete_value (a, b: the value's type and the value, kept in the future: see
+  // ws_host_call_value). An export is passed rather than a closure: this runs once per await.
+  #completeRun(complete, slot, gen, a, b) {
     const d = this.#driver;
     d.catchUpVirtualClock();
     const run = d.settleMode(this.live);
     if (run) d.running = true;
     let status;
     try {
-      status = this.ex.wsx_op_complete_scratch(slot, gen, err, len, run ? 1 : 0);
+      status = complete(slot, gen, a, b, run ? 1 : 0);
     } catch (e) {
       d.running = false;
       d.trap(e);
@@ -267,39 +269,21 @@ export class HostOps {
     if (run) d.ran(status);
   }
 
-  // Completes a typed host call with a value that needs no block (wsx_op_complete_value: C keeps it in the
-  // future, see ws_host_call_value) and runs the executor, in one call, as #completeScratch.
-  #completeValue(slot, gen, type, x) {
-    const d = this.#driver;
-    d.catchUpVirtualClock();
-    const run = d.settleMode(this.live);
-    if (run) d.running = true;
-    let status;
-    try {
-      status = this.ex.wsx_op_complete_value(slot, gen, type, x, run ? 1 : 0);
-    } catch (e) {
-      d.running = false;
-      d.trap(e);
-      return;
-    }
-    if (run) d.ran(status);
-  }
-
-  // A typed outcome: a number, boolean, null, undefined or handle as it is (#completeValue); others written as a
+  // A typed outcome: a number, boolean, null, undefined or handle as it is (wsx_op_complete_value); others written as a
   // typed block (type, payload) into the scratch buffer when they fit, else into a block of their own.
   #settleTyped(slot, gen, value, name) {
     switch (typeof value) {
-      case 'number': return this.#completeValue(slot, gen, T.NUMBER, value);
-      case 'boolean': return this.#completeValue(slot, gen, T.BOOLEAN, value ? 1 : 0);
-      case 'undefined': return this.#completeValue(slot, gen, T.UNDEFINED, 0);
+      case 'number': return this.#completeRun(this.ex.wsx_op_complete_value, slot, gen, T.NUMBER, value);
+      case 'boolean': return this.#completeRun(this.ex.wsx_op_complete_value, slot, gen, T.BOOLEAN, value ? 1 : 0);
+      case 'undefined': return this.#completeRun(this.ex.wsx_op_complete_value, slot, gen, T.UNDEFINED, 0);
       case 'object':
-        if (value === null) return this.#completeValue(slot, gen, T.NULL, 0);
-        if (value instanceof HostHandle) return this.#completeValue(slot, gen, T.HANDLE, this.handles.add(value.object));
+        if (value === null) return this.#completeRun(this.ex.wsx_op_complete_value, slot, gen, T.NULL, 0);
+        if (value instanceof HostHandle) return this.#completeRun(this.ex.wsx_op_complete_value, slot, gen, T.HANDLE, this.handles.add(value.object));
         break;
       default: break;
     }
     const len = writeValueScratch(this.#mem, this.handles, value);
-    if (len >= 0) return this.#completeScratch(slot, gen, OK, len);
+    if (len >= 0) return this.#completeRun(this.ex.wsx_op_complete_scratch, slot, gen, OK, len);
     this.#complete(() => {
       let type, payload;
       try {
