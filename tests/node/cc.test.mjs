@@ -9,15 +9,8 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { PKG_DIR, createRuntime, traceToText, EXAMPLES_WASM } from './helpers.mjs';
+import { cc, KIT_FILE, clang, skip } from './cc-helpers.mjs';
 
-const cc = await import(pathToFileURL(path.join(PKG_DIR, 'lib', 'cc', 'compile.js')).href);
-const KIT_FILE = path.join(PKG_DIR, 'dist', 'cc-kit.json');
-if (!fs.existsSync(KIT_FILE)) throw new Error(`${KIT_FILE} is missing: build it first with\n  bash scripts/build-wasm.sh`);
-let clang = null;
-try {
-  clang = await import('@yowasp/clang');
-} catch { /* reported as the skip reason */ }
-const skip = clang ? false : '@yowasp/clang is not installed (npm ci installs it)';
 const T = { skip, timeout: 600_000 };
 const BIN = path.join(PKG_DIR, 'bin', 'wasync.js');
 
