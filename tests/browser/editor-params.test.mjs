@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startHarness, runs, waitRuns, text, shot, artifact, REPO } from './harness.mjs';
+import { COMPILE_MS, source, waitRunsFor, setSource, compileRun, elapsedMs } from './editor-helpers.mjs';
 
 const T = { timeout: 240_000 };
-const COMPILE_MS = 150_000; // the toolchain's first load and compile, on a machine shared with other work
 let h;
 before(async () => {
   for (const f of ['wasm/dist/cc-kit.json', 'playground/dist/codemirror.js']) {
@@ -21,20 +21,6 @@ before(async () => {
 });
 after(async () => { await h?.close(); });
 
-const source = (page) => page.evaluate(() => window.wasyncPlayground.source);
-const waitRunsFor = (page, n, timeout) => page.waitForFunction((k) => Number(document.body.dataset.runs || 0) >= k, n, { timeout });
-async function setSource(page, textValue) {
-  await page.click('[data-testid=editor] .cm-content');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(textValue);
-  assert.equal(await source(page), textValue);
-}
-async function compileRun(page) {
-  const n = await runs(page);
-  await page.click('[data-testid=compile-run]');
-  await waitRunsFor(page, n + 1, COMPILE_MS);
-}
-const elapsedMs = async (page) => Number((await text(page, 'elapsed')).replace(/[^\d.]/g, ''));
 const paramNames = (page) => page.$$eval('#params input', (els) => els.map((e) => e.name));
 
 test('the compiled program runs with the form\'s values; a new param shows; out of range is refused; Run keeps the example\'s', T, async () => {

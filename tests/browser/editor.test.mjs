@@ -12,11 +12,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { startHarness, runs, waitRuns, text, shot, REPO } from './harness.mjs';
+import { COMPILE_MS, openEditor, source, waitRunsFor, setSource, compileRun, elapsedMs } from './editor-helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const T = { timeout: 240_000 };
-const COMPILE_MS = 150_000; // the toolchain's first load and compile, on a machine shared with other work
 let h;
 before(async () => {
   for (const f of ['wasm/dist/cc-kit.json', 'playground/dist/codemirror.js']) {
@@ -26,27 +26,7 @@ before(async () => {
 });
 after(async () => { await h?.close(); });
 
-async function openEditor(page) {
-  await page.click('[data-testid=edit-open]');
-  await page.waitForSelector('[data-testid=editor] .cm-content');
-}
-const source = (page) => page.evaluate(() => window.wasyncPlayground.source);
-const waitRunsFor = (page, n, timeout) => page.waitForFunction((k) => Number(document.body.dataset.runs || 0) >= k, n, { timeout });
-// Replaces the editor's text as a user would: select all, then type (one insertion: a paste).
-async function setSource(page, textValue) {
-  await page.click('[data-testid=editor] .cm-content');
-  await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(textValue);
-  assert.equal(await source(page), textValue);
-}
-// Compile & run, until the page shows the run.
-async function compileRun(page) {
-  const n = await runs(page);
-  await page.click('[data-testid=compile-run]');
-  await waitRunsFor(page, n + 1, COMPILE_MS);
-}
 const status = (page) => text(page, 'compile-status');
-const elapsedMs = async (page) => Number((await text(page, 'elapsed')).replace(/[^\d.]/g, ''));
 
 test('edit join.c: a longer second fetch gives the new elapsed, value and timeline; the Source card shows the edit', T, async () => {
   const { page, context, errors } = await h.open('?example=join');
