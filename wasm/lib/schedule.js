@@ -39,7 +39,8 @@ export const postMacrotask = (() => {
 const resolved = Promise.resolve();
 const queueDrain = (fn) => { resolved.then(fn); };
 
-const CLOCK_EVERY = 32;
+// The most drains between two readings of the clock within a turn (see #turnUsed).
+const CLOCK_MAX = 256;
 
 export class Driver {
   ex = null;
@@ -52,8 +53,14 @@ export class Driver {
   #timer = null;          // the single host timer
   #waitSince = null;      // virtual clock: real time when the runtime started waiting on the host
   #turnStart = -1;        // performance.now() at the first drain of this event-loop turn; -1: no drain yet
-  #turnDrains = 0;        // drains in this turn: the clock is read every CLOCK_EVERY of them, not on each
-  #turnEnd = () => { this.#turnStart = -1; }; // posted as a macrotask when a turn starts: it runs once the loop turns
+  #turnDrains = 0;        // drains in this turn up to the last reading of the clock
+  #clockGap = 0;          // drains from the last reading of the clock to the next
+  #clockIn = 0;           // drains left until the next reading; <= 0: read at the next drain
+  // Posted as a macrotask when a turn starts: it runs once the loop turns.
+  #turnEnd = () => {
+    this.#turnStart = -1;
+    this.#clockIn = 0;
+  };
 
   constructor(opts, hooks) {
     this.#opts = opts;
@@ -72,7 +79,9 @@ export class Driver {
   // other outcome can arrive in this microtask turn, so run now rather than one microtask later (one await at a
   // time: a microtask hop less per await). Otherwise one drain for the whole turn, so that outcomes settling
   // together are polled in one run; it is scheduled here, and runs after the delivery.
+  // On the virtual clock, the time the runtime waited for the host passes first (catchUpVirtualClock).
   settleMode(opsLive) {
+    if (this.#waitSince !== null) this.catchUpVirtualClock();
     if (opsLive !== 0 || this.#scheduled || this.running || this.dead) {
       this.schedule();
       return false;
@@ -84,19 +93,33 @@ export class Driver {
   }
 
   // True when drains in this event-loop turn have used the time slice: the next one waits for a macrotask.
+  // One await costs well under a microsecond, and reading the clock costs a good part of that (in a browser more
+  // than the await), so the clock is read at the first drain of a turn and then at intervals: after half the
+  // drains that, at this turn's pace so far, still fit in the slice, at most CLOCK_MAX. Quick drains are counted,
+  // slow ones (a drain that runs long tasks) are timed one by one, and a turn overshoots its slice by at most
+  // about half of what was left at the last reading.
   #turnUsed() {
+    if (--this.#clockIn > 0) return false;
     const slice = this.#opts.sliceMs;
-    if (slice === 0) return false;
+    if (slice === 0) {
+      this.#clockIn = CLOCK_MAX; // no slice: the option is looked at again now and then (configure may set one)
+      return false;
+    }
+    const now = performance.now();
     if (this.#turnStart < 0) {
-      this.#turnStart = performance.now();
+      this.#turnStart = now;
       this.#turnDrains = 0;
+      this.#clockGap = this.#clockIn = 1;
       postMacrotask(this.#turnEnd);
       return false;
     }
-    // One await costs well under a microsecond: reading the clock on each would be a good part of it, and a slice
-    // overshot by CLOCK_EVERY short drains is still a slice.
-    if (++this.#turnDrains % CLOCK_EVERY !== 0) return false;
-    return performance.now() - this.#turnStart >= slice;
+    const used = now - this.#turnStart;
+    if (used >= slice) return true; // #clockIn stays <= 0: every later drain of this turn reads the clock
+    const drains = (this.#turnDrains += this.#clockGap);
+    // A clock coarser than the drains (a browser's performance.now()) may show no time used yet: then double.
+    const fit = used > 0 ? Math.floor((((slice - used) / used) * drains) / 2) : drains * 2;
+    this.#clockGap = this.#clockIn = fit < 1 ? 1 : fit > CLOCK_MAX ? CLOCK_MAX : fit;
+    return false;
   }
 
   drain() {
