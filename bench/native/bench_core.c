@@ -25,7 +25,7 @@
  *
  *   bench_core [--only NAME[,NAME...]] [--trace] [--trace-capacity N] [--json] [--smoke]
  *              [--spawn N] [--yield-tasks T] [--yields Y] [--pollwake N] [--msgs M] [--capacity C]
- *              [--timers N] [--idle N] [--toolbox N] [--hostawait N] [--repeat R]
+ *              [--timers N] [--idle N] [--toolbox N] [--joinops N] [--hostawait N] [--repeat R]
  *
  * Not a test: it checks nothing but that each workload finished with the expected output.
  */
@@ -515,6 +515,8 @@ int main(int argc, char **argv)
             opt.idle = num_arg(&i, argc, argv);
         else if (!strcmp(a, "--toolbox"))
             opt.toolbox = num_arg(&i, argc, argv);
+        else if (!strcmp(a, "--joinops"))
+            opt.joinops = num_arg(&i, argc, argv);
         else if (!strcmp(a, "--hostawait"))
             opt.hostawait = num_arg(&i, argc, argv);
         else if (!strcmp(a, "--repeat"))
@@ -525,7 +527,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "usage: %s [--only spawn,yield,pollwake,channel,timers,idle,toolbox,joinops,hostawait] "
                             "[--trace] [--trace-capacity N] [--json] [--smoke] [--spawn N] [--yield-tasks T] "
                             "[--yields Y] [--pollwake N] [--msgs M] [--capacity C] [--timers N] [--idle N] "
-                            "[--toolbox N] [--hostawait N] [--repeat R]\n",
+                            "[--toolbox N] [--joinops N] [--hostawait N] [--repeat R]\n",
                     argv[0]);
             return 2;
         }
