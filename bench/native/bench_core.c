@@ -353,6 +353,15 @@ WS_ASYNC(bw_joinops, { int64_t width, batches, b; ws_join all; ws_future **ptrs;
     WS_END();
 }
 
+/* Spawns the workload's task with a handle, or exits: a benchmark without its task has nothing to measure. */
+static void spawn_or_exit(ws_runtime *rt, const ws_future *f, size_t size, const char *name, ws_task_handle *h)
+{
+    if (ws_spawn(rt, f, size, name, h) != WS_OK) {
+        fprintf(stderr, "bench_core: %s: no task\n", name);
+        exit(1);
+    }
+}
+
 /* ns per completion over `total` completions, `width` at a time (starting each batch is timed too). */
 static double joinops_once(int64_t width, int64_t total, int spread)
 {
@@ -372,10 +381,7 @@ static double joinops_once(int64_t width, int64_t total, int spread)
     j.ptrs = ptrs;
     j.ops = ops;
     ws_task_handle h;
-    if (ws_spawn(rt, &j.ws_base, sizeof j, "joinops", &h) != WS_OK) {
-        fprintf(stderr, "bench_core: joinops: no task\n");
-        exit(1);
-    }
+    spawn_or_exit(rt, &j.ws_base, sizeof j, "joinops", &h);
     double t0 = now_s();
     while (ws_runtime_run(rt) == WS_RUN_WAIT && jo_started == (uint32_t)width) {
         jo_started = 0;
@@ -443,10 +449,7 @@ static double hostawait_once(int64_t n)
     WS_ASYNC_INIT(bw_hostawait, &a);
     a.n = n;
     ws_task_handle h;
-    if (ws_spawn(rt, &a.ws_base, sizeof a, "hostawait", &h) != WS_OK) {
-        fprintf(stderr, "bench_core: hostawait: no task\n");
-        exit(1);
-    }
+    spawn_or_exit(rt, &a.ws_base, sizeof a, "hostawait", &h);
     double t0 = now_s();
     while (ws_runtime_run(rt) == WS_RUN_WAIT && jo_started == 1) {
         jo_started = 0;
