@@ -1,10 +1,11 @@
 // browser.mjs: the bridge benchmark side by side in Node and in headless Chromium: plain JS, wasync (C awaiting JS
 // promises through the bridge), the floor of any callback bridge (bench/browser/floor.wat: one crossing each way
-// per await and nothing else) and JSPI (a hand-written module, bench/browser/jspi.wat; Chromium only).
+// per await and nothing else), a minimal C executor (bench/browser/minexec.c: one task, a run queue, a slot table)
+// and JSPI (a hand-written module, bench/browser/jspi.wat; Chromium only).
 //
 //   node bench/browser.mjs [--n 100000] [--rounds 3] [--cpu] [--node-only]
 //
-// Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for the .wat sides) and Chromium at /usr/bin/chromium
+// Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for the .wat sides), emcc (minexec.c) and Chromium at /usr/bin/chromium
 // (or $CHROMIUM), driven by playwright-core. Each round runs every side once per workload, interleaved; each
 // measurement is the mean of 3 runs after 4 warm-up runs (bench/browser/workloads.mjs); the table shows the median
 // over rounds, and each ratio's median with its range over rounds (the ratio of a round's two sides, measured
@@ -54,6 +55,23 @@ function assemble(name) {
   }
 }
 
+// bench/browser/minexec.c built with emcc as a standalone module, or null.
+function buildMinexec() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'wasync-minexec-'));
+  try {
+    const out = path.join(dir, 'minexec.wasm');
+    const r = spawnSync('emcc', ['-O3', '--no-entry', '-sSTANDALONE_WASM', '-sERROR_ON_UNDEFINED_SYMBOLS=0',
+      path.join(here, 'browser', 'minexec.c'), '-o', out], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.warn(`no minexec side: emcc failed: ${r.error?.message ?? r.stderr}`);
+      return null;
+    }
+    return readFileSync(out);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
 async function serve(wats) {
@@ -80,11 +98,11 @@ async function serve(wats) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function main() {
-  const wats = { jspi: assemble('jspi'), floor: assemble('floor') };
+  const wats = { jspi: assemble('jspi'), floor: assemble('floor'), minexec: buildMinexec() };
   const results = {}; // engine -> workload -> side -> [ns]
   const add = (engine, w, side, ns) => (((results[engine] ??= {})[w] ??= {})[side] ??= []).push(ns);
 
-  const nodeSides = await makeSides({ createRuntime, jspiBytes: wats.jspi, floorBytes: wats.floor, options });
+  const nodeSides = await makeSides({ createRuntime, jspiBytes: wats.jspi, floorBytes: wats.floor, minexecBytes: wats.minexec, options });
   const server = nodeOnly ? null : await serve(wats);
   const browser = nodeOnly ? null : await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
@@ -94,7 +112,7 @@ async function main() {
       const { makeSides, measure } = await import('/bench/workloads.mjs');
       const { createRuntime } = await import('/pkg/index.js');
       const get = (name) => fetch(`/${name}.wasm`).then((r) => (r.ok ? r.arrayBuffer() : null));
-      const sides = await makeSides({ createRuntime, jspiBytes: await get('jspi'), floorBytes: await get('floor'), options });
+      const sides = await makeSides({ createRuntime, jspiBytes: await get('jspi'), floorBytes: await get('floor'), minexecBytes: await get('minexec'), options });
       globalThis.benchRun = (side, n, width, opts) => measure(sides[side], n, width, opts);
       return Object.keys(sides);
     }, options);
@@ -130,8 +148,8 @@ async function main() {
   }
   const extra = sliceMs === undefined ? '' : ` --slice-ms ${sliceMs}`;
   console.log(`command: node bench/browser.mjs --n ${n} --rounds ${rounds}${extra}${cpu ? ' --cpu' : ''}${nodeOnly ? ' --node-only' : ''}   (${cpu ? 'CPU' : 'wall'} ns per await, median of ${rounds} rounds)`);
-  console.log('| engine | workload | js | wasync | floor | jspi | wasync / js | floor / js | jspi / js |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| engine | workload | js | wasync | floor | minexec | jspi | wasync / js | floor / js | minexec / js | jspi / js |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [engine, ws] of Object.entries(results)) {
     for (const [w, sides] of Object.entries(ws)) {
       const cell = (s) => (sides[s] ? median(sides[s]).toFixed(0) : 'n/a');
@@ -140,7 +158,7 @@ async function main() {
         const rs = sides[s].map((v, i) => v / sides.js[i]);
         return `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)})`;
       };
-      console.log(`| ${engine} | ${w} | ${cell('js')} | ${cell('wasync')} | ${cell('floor')} | ${cell('jspi')} | ${ratio('wasync')} | ${ratio('floor')} | ${ratio('jspi')} |`);
+      console.log(`| ${engine} | ${w} | ${cell('js')} | ${cell('wasync')} | ${cell('floor')} | ${cell('minexec')} | ${cell('jspi')} | ${ratio('wasync')} | ${ratio('floor')} | ${ratio('minexec')} | ${ratio('jspi')} |`);
     }
   }
 }

@@ -90,6 +90,7 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
 {
     ws_op *op = (ws_op *)f;
     ws_runtime *rt = cx->rt;
+    ws_op_slot *s;
     if (f->resume == OPF_NEW) {
         if (!op->type || !op->type->start) {
             f->err = WS_EINVAL;
@@ -100,7 +101,7 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
             f->err = WS_ENOMEM;
             return WS_READY;
         }
-        ws_op_slot *s = &rt->ops[i];
+        s = &rt->ops[i];
         s->state = OP_STARTED;
         s->task = cx->task;
         s->cause = (uint8_t)op->type->cause;
@@ -128,29 +129,34 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
             f->err = (int8_t)rc;
             return WS_READY;
         }
-    }
-    if (f->resume == OPF_STARTED) {
-        ws_op_slot *s = op_get(rt, op->id);
+        /* Started, and perhaps completed by the hook already (ws_op_complete): on to the check below with the
+         * slot, found again by its index, which names it until it is released; no second lookup by id. */
+        s = &rt->ops[i];
+        assert(s->state != OP_FREE && s->gen == (uint32_t)(op->id >> 32));
+    } else if (f->resume == OPF_STARTED) {
+        s = op_get(rt, op->id);
         assert(s);
-        if (s->state != OP_DONE) {
-            s->task = cx->task; /* the waker of the latest poll wins */
-            if (rt->offer_to == f) { /* polled by a join as its child: take its notice (ws_internal.h) */
-                s->ready = rt->offer_list;
-                s->ready_index = rt->offer_index;
-                f->flags |= WS_FUTURE_NOTED;
-            } else {
-                s->ready = NULL;
-                f->flags &= (uint8_t)~WS_FUTURE_NOTED;
-            }
-            return WS_PENDING;
-        }
-        f->out = (int64_t)(intptr_t)s->result; /* the outcome is now the output: the poller's */
-        f->err = s->err;
-        s->result = NULL;
-        op_release(rt, (uint32_t)op->id);
-        op->id = WS_ID_NONE;
-        f->resume = OPF_DONE;
+    } else {
+        return WS_READY;
     }
+    if (s->state != OP_DONE) {
+        s->task = cx->task; /* the waker of the latest poll wins */
+        if (rt->offer_to == f) { /* polled by a join as its child: take its notice (ws_internal.h) */
+            s->ready = rt->offer_list;
+            s->ready_index = rt->offer_index;
+            f->flags |= WS_FUTURE_NOTED;
+        } else {
+            s->ready = NULL;
+            f->flags &= (uint8_t)~WS_FUTURE_NOTED;
+        }
+        return WS_PENDING;
+    }
+    f->out = (int64_t)(intptr_t)s->result; /* the outcome is now the output: the poller's */
+    f->err = s->err;
+    s->result = NULL;
+    op_release(rt, (uint32_t)op->id);
+    op->id = WS_ID_NONE;
+    f->resume = OPF_DONE;
     return WS_READY;
 }
 

@@ -6,6 +6,9 @@
 //   floor   a hand-written wasm module (floor.wat) whose import starts the call and whose export, called from the
 //           promise's reaction, takes the value and starts the next: one crossing each way and one reaction per
 //           await, the least a bridge without stack switching can do (`width` in flight at a time);
+//   minexec the least a task-based C executor does (minexec.c, built with emcc): one task polled from a run
+//           queue, operations in a slot table with generations; JS keeps a record per slot with its two settle
+//           callbacks, checks that the call returned a promise and drops a stale settlement, as wasync's bridge does;
 //   jspi    a hand-written wasm module (jspi.wat) whose import is WebAssembly.Suspending and whose export is
 //           WebAssembly.promising: one suspended call per await; 1000-wide is `width` promising calls at once,
 //           each doing n / width awaits. Chromium only (Node 20 has no JSPI).
@@ -27,7 +30,7 @@ async function jsSide(n, width) {
   return sum;
 }
 
-export async function makeSides({ createRuntime, jspiBytes, floorBytes, options = {} }) {
+export async function makeSides({ createRuntime, jspiBytes, floorBytes, minexecBytes, options = {} }) {
   const rt = await createRuntime({ clock: 'real', trace: false, ...options });
   rt.defineHost('id', fn);
   const sides = {
@@ -48,6 +51,7 @@ export async function makeSides({ createRuntime, jspiBytes, floorBytes, options 
       instance.exports.begin(n, width);
     });
   }
+  if (minexecBytes) sides.minexec = await minexecSide(minexecBytes);
   if (jspiBytes && typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function') {
     const { instance } = await WebAssembly.instantiate(jspiBytes, { env: { host: new WebAssembly.Suspending(fn) } });
     const run = WebAssembly.promising(instance.exports.run);
@@ -59,6 +63,43 @@ export async function makeSides({ createRuntime, jspiBytes, floorBytes, options 
     };
   }
   return sides;
+}
+
+// The minexec side's JS half: a record per slot, reused, with its two settle callbacks made once.
+async function minexecSide(bytes) {
+  let ex = null;
+  let done = null;
+  const records = [];
+  class Record {
+    gen = 0;
+    live = false;
+    constructor(slot) {
+      this.slot = slot;
+      this.ok = (v) => settled(this, v);
+      this.fail = (e) => { this.live = false; throw e; };
+    }
+  }
+  const settled = (rec, v) => {
+    if (!rec.live) return; // stale: the slot was reused
+    rec.live = false;
+    const sum = ex.complete(rec.slot, rec.gen, v);
+    if (sum >= 0) done(sum);
+  };
+  const start = (slot, gen, x) => {
+    const rec = (records[slot] ??= new Record(slot));
+    rec.gen = gen;
+    rec.live = true;
+    const p = fn(x);
+    if (!(p instanceof Promise)) throw new TypeError('not a promise');
+    p.then(rec.ok, rec.fail);
+    return 0;
+  };
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { start } });
+  ex = instance.exports;
+  return (n, width) => new Promise((resolve) => {
+    done = resolve;
+    ex.begin(n, width);
+  });
 }
 
 // measure(side, n, width, { warm: 0 }) after a separate warm-up call lets the caller read a CPU clock around the

@@ -14,6 +14,10 @@
  *             completion: all completed before one run (a burst, as JS promises settling in one microtask turn),
  *             and one completion per run (spread, as responses arriving one by one); width 1 000 and 10 000,
  *             --joinops N completions in bursts (20 000 spread)
+ *   hostawait one task awaiting host operations one at a time, each completed and then run alone, on the real
+ *             clock: ns per await. The core's whole part of one bridge await of a JS promise (host_many width 1:
+ *             the completion, the run it causes, the poll that takes the outcome and starts the next operation),
+ *             with no crossing and no JS; --hostawait N awaits
  *
  * Built twice: bench_core against `wasync` and bench_core_notrace against `wasync_notrace` (no trace sites), so
  * that "tracing off" can be compared with "no tracing code at all"; --trace turns tracing on (ring of
@@ -21,7 +25,7 @@
  *
  *   bench_core [--only NAME[,NAME...]] [--trace] [--trace-capacity N] [--json] [--smoke]
  *              [--spawn N] [--yield-tasks T] [--yields Y] [--pollwake N] [--msgs M] [--capacity C]
- *              [--timers N] [--idle N] [--toolbox N] [--repeat R]
+ *              [--timers N] [--idle N] [--toolbox N] [--joinops N] [--hostawait N] [--repeat R]
  *
  * Not a test: it checks nothing but that each workload finished with the expected output.
  */
@@ -48,8 +52,8 @@ static struct {
     uint32_t trace_capacity;
     int trace, json;
     const char *only;
-    int64_t toolbox, joinops;
-} opt = { 1000000, 1000, 1000, 10000000, 1000000, 1, 100000, 200000, 1, 1u << 16, 0, 0, NULL, 1000000, 1000000 };
+    int64_t toolbox, joinops, hostawait;
+} opt = { 1000000, 1000, 1000, 10000000, 1000000, 1, 100000, 200000, 1, 1u << 16, 0, 0, NULL, 1000000, 1000000, 2000000 };
 
 static double now_s(void)
 {
@@ -349,6 +353,15 @@ WS_ASYNC(bw_joinops, { int64_t width, batches, b; ws_join all; ws_future **ptrs;
     WS_END();
 }
 
+/* Spawns the workload's task with a handle, or exits: a benchmark without its task has nothing to measure. */
+static void spawn_or_exit(ws_runtime *rt, const ws_future *f, size_t size, const char *name, ws_task_handle *h)
+{
+    if (ws_spawn(rt, f, size, name, h) != WS_OK) {
+        fprintf(stderr, "bench_core: %s: no task\n", name);
+        exit(1);
+    }
+}
+
 /* ns per completion over `total` completions, `width` at a time (starting each batch is timed too). */
 static double joinops_once(int64_t width, int64_t total, int spread)
 {
@@ -368,10 +381,7 @@ static double joinops_once(int64_t width, int64_t total, int spread)
     j.ptrs = ptrs;
     j.ops = ops;
     ws_task_handle h;
-    if (ws_spawn(rt, &j.ws_base, sizeof j, "joinops", &h) != WS_OK) {
-        fprintf(stderr, "bench_core: joinops: no task\n");
-        exit(1);
-    }
+    spawn_or_exit(rt, &j.ws_base, sizeof j, "joinops", &h);
     double t0 = now_s();
     while (ws_runtime_run(rt) == WS_RUN_WAIT && jo_started == (uint32_t)width) {
         jo_started = 0;
@@ -413,6 +423,62 @@ static void bench_joinops(void)
     result_num("spread_10k_ns", "ns/completion", best[1][1], 1);
 }
 
+/* ---- hostawait: host operations awaited one at a time, each completed and run alone ---- */
+
+WS_ASYNC(bw_hostawait, { int64_t n, i; ws_op op; })
+{
+    WS_BEGIN();
+    for (self->i = 0; self->i < self->n; self->i++) {
+        ws_op_init(&self->op, &jo_type, NULL);
+        WS_AWAIT(&self->op);
+        if (WS_ERR(&self->op) != WS_OK)
+            WS_RETURN_ERR(WS_ERR(&self->op));
+    }
+    WS_RETURN(self->n);
+    WS_END();
+}
+
+/* ns per await over n awaits. A real clock, as in the bridge: a run after one completion then reads no clock. */
+static double hostawait_once(int64_t n)
+{
+    ws_runtime *rt = make_runtime(1);
+    ws_id id = WS_ID_NONE;
+    jo_ids = &id; /* jo_start records the one operation in flight here */
+    jo_started = 0;
+    bw_hostawait a;
+    WS_ASYNC_INIT(bw_hostawait, &a);
+    a.n = n;
+    ws_task_handle h;
+    spawn_or_exit(rt, &a.ws_base, sizeof a, "hostawait", &h);
+    double t0 = now_s();
+    while (ws_runtime_run(rt) == WS_RUN_WAIT && jo_started == 1) {
+        jo_started = 0;
+        ws_op_complete(rt, id, WS_OK, NULL);
+    }
+    double dt = now_s() - t0;
+    jo_ids = NULL;
+    ws_context cx = ws_context_outside(rt);
+    if (ws_future_poll(&h.base, &cx) != WS_READY || h.base.err != WS_OK || h.base.out != n) {
+        fprintf(stderr, "bench_core: hostawait failed\n");
+        exit(1);
+    }
+    ws_future_drop(rt, &h.base);
+    ws_runtime_free(rt);
+    return dt * 1e9 / (double)n;
+}
+
+static void bench_hostawait(void)
+{
+    double best = 0;
+    for (int64_t r = 0; r < opt.repeat; r++) {
+        double ns = hostawait_once(opt.hostawait);
+        if (r == 0 || ns < best)
+            best = ns;
+    }
+    result_begin("hostawait");
+    result_num("ns", "ns/await", best, 1);
+}
+
 int main(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -431,6 +497,7 @@ int main(int argc, char **argv)
             opt.idle = 20000;
             opt.toolbox = 20000;
             opt.joinops = 20000;
+            opt.hostawait = 20000;
         } else if (!strcmp(a, "--only") && i + 1 < argc)
             opt.only = argv[++i];
         else if (!strcmp(a, "--spawn"))
@@ -451,14 +518,19 @@ int main(int argc, char **argv)
             opt.idle = num_arg(&i, argc, argv);
         else if (!strcmp(a, "--toolbox"))
             opt.toolbox = num_arg(&i, argc, argv);
+        else if (!strcmp(a, "--joinops"))
+            opt.joinops = num_arg(&i, argc, argv);
+        else if (!strcmp(a, "--hostawait"))
+            opt.hostawait = num_arg(&i, argc, argv);
         else if (!strcmp(a, "--repeat"))
             opt.repeat = num_arg(&i, argc, argv);
         else if (!strcmp(a, "--trace-capacity"))
             opt.trace_capacity = (uint32_t)num_arg(&i, argc, argv);
         else {
-            fprintf(stderr, "usage: %s [--only spawn,yield,pollwake,channel,timers,idle,toolbox,joinops] [--trace] "
-                            "[--trace-capacity N] [--json] [--smoke] [--spawn N] [--yield-tasks T] [--yields Y] "
-                            "[--pollwake N] [--msgs M] [--capacity C] [--timers N] [--idle N] [--toolbox N] [--repeat R]\n",
+            fprintf(stderr, "usage: %s [--only spawn,yield,pollwake,channel,timers,idle,toolbox,joinops,hostawait] "
+                            "[--trace] [--trace-capacity N] [--json] [--smoke] [--spawn N] [--yield-tasks T] "
+                            "[--yields Y] [--pollwake N] [--msgs M] [--capacity C] [--timers N] [--idle N] "
+                            "[--toolbox N] [--joinops N] [--hostawait N] [--repeat R]\n",
                     argv[0]);
             return 2;
         }
@@ -484,6 +556,8 @@ int main(int argc, char **argv)
         bench_toolbox();
     if (selected("joinops"))
         bench_joinops();
+    if (selected("hostawait"))
+        bench_hostawait();
     if (opt.json)
         printf("\n}}\n");
     return 0;

@@ -185,7 +185,9 @@ export async function build(argv, pkgDir) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-build-'));
   try {
     const registry = registrySource([...o.sources, ...o.cold], o.standard);
-    const cold = [path.join(c.bridgeDir, 'bridge.c'), path.join(c.bridgeDir, 'entries.c'), path.join(c.bridgeDir, 'js_ops.c'), path.join(c.bridgeDir, 'blocking.c'), ...o.cold];
+    // as cmake/wasync.cmake: the bridge is cold except js_ops.c, which runs once per await
+    const hot = [path.join(c.bridgeDir, 'js_ops.c')];
+    const cold = [path.join(c.bridgeDir, 'bridge.c'), path.join(c.bridgeDir, 'entries.c'), path.join(c.bridgeDir, 'blocking.c'), ...o.cold];
     if (o.standard) cold.push(path.join(c.bridgeDir, 'entry_points.c'), path.join(c.bridgeDir, 'blocking_entries.c'));
     if (registry) {
       const reg = path.join(tmp, 'wasync_registry.c');
@@ -201,6 +203,7 @@ export async function build(argv, pkgDir) {
     const jobs = [
       ...o.sources.map((f) => ({ f: path.resolve(f), extra: [] })),
       ...c.core.map((f) => ({ f, extra: [] })),
+      ...hot.map((f) => ({ f: path.resolve(f), extra: [] })),
       ...cold.map((f) => ({ f: path.resolve(f), extra: flags.coldCompile })),
     ];
     const objects = jobs.map((j, i) => path.join(tmp, `${i}-${path.basename(j.f, '.c')}.o`));

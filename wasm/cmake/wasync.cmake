@@ -22,6 +22,8 @@
 #     that need back.
 #   - the core and your sources -O3; -Oz everywhere makes the module smaller but costs yield/channel throughput
 #     (bench/). The bridge and the cold sources -Oz: argument parsing and JSON run once per start or per runtime.
+#     The bridge's js_ops.c is the exception, -O3 like the core: it starts every host call and fetch and reads
+#     every typed result, so it runs once per await (and at -O3 it is no larger).
 #   - __FILE__ made relative (-fmacro-prefix-map), so trace await points read "app.c:14", not a machine path.
 
 get_filename_component(WASYNC_PACKAGE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
@@ -69,8 +71,8 @@ list(FILTER WASYNC_FLAGS_COMPILE EXCLUDE REGEX "^-std=")
 set(WASYNC_WASM_COMPILE_OPTIONS ${WASYNC_FLAGS_COMPILE} ${WASYNC_PREFIX_MAP} "-fmacro-prefix-map=${CMAKE_SOURCE_DIR}/=")
 set(WASYNC_WASM_LINK_OPTIONS ${WASYNC_FLAGS_LINK})
 set(WASYNC_BRIDGE_SOURCES
-  ${WASYNC_BRIDGE_DIR}/bridge.c ${WASYNC_BRIDGE_DIR}/entries.c ${WASYNC_BRIDGE_DIR}/js_ops.c
-  ${WASYNC_BRIDGE_DIR}/blocking.c)
+  ${WASYNC_BRIDGE_DIR}/bridge.c ${WASYNC_BRIDGE_DIR}/entries.c ${WASYNC_BRIDGE_DIR}/blocking.c)
+set(WASYNC_BRIDGE_HOT_SOURCES ${WASYNC_BRIDGE_DIR}/js_ops.c) # per await: built like the core
 set(WASYNC_STANDARD_ENTRY_SOURCES ${WASYNC_BRIDGE_DIR}/entry_points.c ${WASYNC_BRIDGE_DIR}/blocking_entries.c)
 
 function(wasync_add_module target)
@@ -82,7 +84,7 @@ function(wasync_add_module target)
   if(M_STANDARD_ENTRIES)
     list(APPEND cold ${WASYNC_STANDARD_ENTRY_SOURCES})
   endif()
-  add_executable(${target} ${WASYNC_CORE_SOURCES} ${cold} ${M_SOURCES})
+  add_executable(${target} ${WASYNC_CORE_SOURCES} ${WASYNC_BRIDGE_HOT_SOURCES} ${cold} ${M_SOURCES})
   set_target_properties(${target} PROPERTIES C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
   # source properties belong to the calling directory, which is where this target lives
   set_source_files_properties(${cold} PROPERTIES COMPILE_OPTIONS "${WASYNC_FLAGS_COLDCOMPILE}")

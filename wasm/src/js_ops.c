@@ -48,10 +48,10 @@ static int host_call_start(ws_runtime *rt, ws_id id, ws_op *op)
             return WS_EINVAL;
         /* One number, the common call, crosses as an import parameter: JS reads nothing from memory for it. */
         if (f->nargs == 1 && f->args[0].type == WS_VALUE_NUMBER)
-            return js_host_call_n(ID_SLOT(id), ID_GEN(id), f->name, len_of(f->name), f->args[0].as.number);
-        return js_host_call_v(ID_SLOT(id), ID_GEN(id), f->name, len_of(f->name), f->args, f->nargs);
+            return js_host_call_n(ID_SLOT(id), ID_GEN(id), f->name, f->name_len, f->args[0].as.number);
+        return js_host_call_v(ID_SLOT(id), ID_GEN(id), f->name, f->name_len, f->args, f->nargs);
     }
-    return js_host_call(ID_SLOT(id), ID_GEN(id), f->name, len_of(f->name), f->arg, f->arg_len);
+    return js_host_call(ID_SLOT(id), ID_GEN(id), f->name, f->name_len, f->arg, f->arg_len);
 }
 
 static void js_cancel(ws_runtime *rt, ws_id id, ws_op *op)
@@ -71,6 +71,7 @@ void ws_host_call_init(ws_host_call *f, const char *name, const void *arg, uint3
 {
     ws_op_init(&f->op, &host_call_type, NULL);
     f->name = name;
+    f->name_len = len_of(name);
     f->arg = arg;
     f->arg_len = arg ? arg_len : 0;
     f->args = NULL;

@@ -67,6 +67,7 @@ typedef struct ws_host_call {
     ws_op op;
     /* private: set by ws_host_call_init */
     const char *name;
+    uint32_t name_len;      /* strlen(name), once at init: the start hook passes it on every call */
     const uint8_t *arg;
     uint32_t arg_len;
     const ws_value *args;   /* typed calls (ws_host_callv_init) */
