@@ -260,24 +260,17 @@ export class HostOps {
   // ws_host_call_value). An export is passed rather than a closure: this runs once per await.
   #completeRun(complete, slot, gen, a, b) {
     const d = this.#driver;
-    if (!d.settleMode(this.live)) {
-      try {
-        complete(slot, gen, a, b, 0);
-      } catch (e) {
-        d.trap(e);
-      }
-      return;
-    }
-    d.running = true;
+    const run = d.settleMode(this.live);
+    if (run) d.running = true;
     let status;
     try {
-      status = complete(slot, gen, a, b, 1);
+      status = complete(slot, gen, a, b, run ? 1 : 0);
     } catch (e) {
       d.running = false;
       d.trap(e);
       return;
     }
-    d.ran(status);
+    if (run) d.ran(status);
   }
 
   // A typed outcome: a number, boolean, null, undefined or handle as it is (wsx_op_complete_value); others written as a

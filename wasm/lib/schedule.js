@@ -47,6 +47,7 @@ export class Driver {
   dead = null;            // a WasyncError once the module trapped or the runtime was closed
   running = false;        // inside wsx_run
   #opts;
+  #virtual;
   #hooks;                 // { onJobsDone(), onFail(err) }
   #scheduled = false;
   #drainFn = () => this.drain(); // one closure for every scheduled drain, not one per wake
@@ -65,6 +66,7 @@ export class Driver {
   constructor(opts, hooks) {
     this.#opts = opts;
     this.#hooks = hooks;
+    this.#virtual = opts.clock === 'virtual'; // the clock is chosen once, at createRuntime
   }
 
   schedule() {
@@ -99,7 +101,11 @@ export class Driver {
   // slow ones (a drain that runs long tasks) are timed one by one, and a turn overshoots its slice by at most
   // about half of what was left at the last reading.
   #turnUsed() {
-    if (--this.#clockIn > 0) return false;
+    return --this.#clockIn <= 0 && this.#readTurn();
+  }
+
+  // #turnUsed at a reading of the clock (kept apart so that the count above stays small enough to inline).
+  #readTurn() {
     const slice = this.#opts.sliceMs;
     if (slice === 0) {
       this.#clockIn = CLOCK_MAX; // no slice: the option is looked at again now and then (configure may set one)
@@ -141,12 +147,14 @@ export class Driver {
    * jobs, and schedule what comes next. */
   ran(status) {
     this.running = false;
+    // The common outcome, nothing to do: idle, or waiting for the host on the real clock.
+    if (status === RUN.IDLE || (status === RUN.WAIT && !this.#virtual)) return;
     if (status & RUN_BITS.JOBS_DONE) this.#hooks.onJobsDone();
     status &= RUN_BITS.STATUS_MASK;
     if (status === RUN.MORE) {
       this.#scheduled = true;
       postMacrotask(this.#drainFn);
-    } else if (status === RUN.WAIT && this.#opts.clock === 'virtual') {
+    } else if (status === RUN.WAIT && this.#virtual) {
       this.#waitVirtually();
     }
   }
