@@ -98,8 +98,8 @@ export class Driver {
   // One await costs well under a microsecond, and reading the clock costs a good part of that (in a browser more
   // than the await), so the clock is read at the first drain of a turn and then at intervals: after half the
   // drains that, at this turn's pace so far, still fit in the slice, at most CLOCK_MAX. Quick drains are counted,
-  // slow ones (a drain that runs long tasks) are timed one by one, and a turn overshoots its slice by at most
-  // about half of what was left at the last reading.
+  // slow ones (a drain that runs long tasks) are timed one by one, and at a steady pace a turn overshoots its
+  // slice by about half of what was left at the last reading at most.
   #turnUsed() {
     return --this.#clockIn <= 0 && this.#readTurn();
   }
