@@ -122,6 +122,7 @@ function clearOutput() {
   const pane = $('#program-output');
   pane.textContent = '(nothing yet: printf writes here)';
   pane.dataset.empty = '1';
+  $('#cc-output-title').textContent = 'Program output';
 }
 
 function setRunning(on) {
@@ -185,7 +186,10 @@ export async function compileAndRun() {
     setRunning(false);
     const errs = r.diagnostics.filter((d) => d.severity === 'error');
     const first = errs[0];
-    status(`Compile failed: ${errs.length || 1} error${errs.length > 1 ? 's' : ''}${first?.line ? `, the first on line ${first.line}` : ''}.`);
+    // Nothing ran: what is still shown (the output, the timeline) is the last run's, of the text before this edit.
+    const shown = !$('#program-output').dataset.empty;
+    if (shown) $('#cc-output-title').textContent = 'Program output of the last run (before this edit)';
+    status(`Compile failed: ${errs.length || 1} error${errs.length > 1 ? 's' : ''}${first?.line ? `, the first on line ${first.line}` : ''}.${shown ? ' Nothing ran: the output and timeline shown are the last run\'s.' : ''}`);
     return;
   }
   clearOutput();

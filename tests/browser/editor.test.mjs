@@ -75,9 +75,11 @@ test('a syntax error: a marker on its line, the message in the errors pane and t
   assert.equal(await page.locator('[data-testid=editor] .cm-gutter-lint .cm-lint-marker-error').count(), 1, 'a gutter marker');
   assert.ok(await page.locator(`[data-testid=editor] [data-diag-line="${at}"]`).isVisible(), 'scrolled into sight');
   await shot(page, 'editor-syntax-error');
+  assert.doesNotMatch(await status(page), /Nothing ran/, 'no earlier run of the edited program to speak of');
   await setSource(page, original);
   await compileRun(page);
   assert.equal(await elapsedMs(page), 200);
+  assert.equal(await page.textContent('#cc-output-title'), 'Program output');
   assert.equal(await page.isVisible('[data-testid=compile-errors]'), false, 'the errors pane is gone');
   assert.equal(await page.locator('[data-testid=editor] .cm-diag-error').count(), 0, 'and the markers');
   assert.deepEqual(errors, []);
@@ -219,6 +221,10 @@ for (const scheme of ['light', 'dark']) {
     await setSource(page, (await source(page)).replace('WS_RETURN(42);', 'WS_RETURN(42)'));
     await page.click('[data-testid=compile-run]');
     await page.waitForFunction(() => /Compile failed/.test(document.querySelector('[data-testid=compile-status]').textContent), null, { timeout: COMPILE_MS });
+    // Nothing ran: the output still shown is the last run's, and the page says so.
+    assert.match(await status(page), /Nothing ran: the output and timeline shown are the last run's\./);
+    assert.equal(await page.textContent('#cc-output-title'), 'Program output of the last run (before this edit)');
+    assert.match(await text(page, 'program-output'), /hello: awake/);
     assert.deepEqual(await axe(page), []);
     await page.locator('#editor-card').screenshot({ path: path.join(REPO, 'tests/browser/artifacts', `editor-${scheme}.png`) });
     await context.close();
