@@ -151,10 +151,20 @@ async function loadSources(name) {
   if (S.ex.name !== name) return;
   S.files = [{ name: main, text: c }, ...headers.map((h, i) => ({ name: h, text: htexts[i] }))];
   S.filesEdited = false;
+  sourceOrigin(name, false);
   $('#src-rs-name').textContent = `${name}.rs`;
   S.rsText = rs;
   renderSource($('#code-rs'), rs);
   renderFiles();
+}
+
+// What the Source card shows: the example as shipped, or a program compiled in the page; the Rust tab keeps the
+// selected example's Rust, which does not follow what the learner wrote.
+function sourceOrigin(name, edited) {
+  $('#src-origin').textContent = edited
+    ? `Your program, as compiled; the Rust shown is the built-in example ${name}'s, not your program's.`
+    : 'The real example, served from the package.';
+  $('#src-rs-label').firstChild.textContent = edited ? `Rust equivalent of the built-in ${name} (not of your program) ` : 'Rust equivalent ';
 }
 
 // Shows S.files (the .c first, then its headers) as tabs in the Source card.
@@ -702,6 +712,7 @@ function loadEditor() {
       if (token !== S.runToken) return false;
       S.files = [{ ...file, edited: true }, ...headers.map((h, i) => ({ name: h, text: texts[i] }))];
       S.filesEdited = true;
+      sourceOrigin(S.ex.name, true);
       renderFiles();
       show(r, null);
       if (r.error) showError(`Run failed: ${describeError(r.error)}${r.trace.length ? ' — the timeline shows the trace up to the failure.' : ''}`);

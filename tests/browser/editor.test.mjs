@@ -44,6 +44,8 @@ test('edit join.c: a longer second fetch gives the new elapsed, value and timeli
   assert.ok(polls >= 3, `a timeline of the run (${polls} polls)`);
   const shownSource = await page.textContent('[data-testid=source-c]');
   assert.match(shownSource, /WSX_MS, 350,/, 'the Source card shows the edited file');
+  assert.equal(await page.textContent('[data-testid=src-origin]'), "Your program, as compiled; the Rust shown is the built-in example join's, not your program's.");
+  assert.equal(await page.textContent('[data-testid=src-rs-label]'), 'Rust equivalent of the built-in join (not of your program) join.rs');
   assert.equal(await page.isVisible('[data-testid=error]'), false);
   await shot(page, 'editor-join-edited');
   // The built-in Run afterwards runs the example as shipped, with its own source again.
@@ -52,6 +54,8 @@ test('edit join.c: a longer second fetch gives the new elapsed, value and timeli
   await waitRuns(page, n + 1);
   assert.equal(await elapsedMs(page), 200);
   assert.match(await page.textContent('[data-testid=source-c]'), /WSX_MS, 200,/);
+  assert.equal(await page.textContent('[data-testid=src-origin]'), 'The real example, served from the package.');
+  assert.equal(await page.textContent('[data-testid=src-rs-label]'), 'Rust equivalent join.rs');
   assert.deepEqual(errors, []);
   await context.close();
 });
