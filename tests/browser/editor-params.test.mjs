@@ -6,27 +6,19 @@
 // Needs wasm/dist/cc-kit.json and playground/dist/codemirror.js (bash scripts/build-wasm.sh) and @yowasp/clang.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { startHarness, runs, waitRuns, text, shot, artifact, REPO } from './harness.mjs';
-import { COMPILE_MS, source, waitRunsFor, setSource, compileRun, elapsedMs } from './editor-helpers.mjs';
+import { runs, waitRuns, text, shot, artifact } from './harness.mjs';
+import { COMPILE_MS, startEditorHarness, openEditor, source, waitRunsFor, setSource, compileRun, elapsedMs } from './editor-helpers.mjs';
 
 const T = { timeout: 240_000 };
 let h;
-before(async () => {
-  for (const f of ['wasm/dist/cc-kit.json', 'playground/dist/codemirror.js']) {
-    if (!existsSync(path.join(REPO, f))) throw new Error(`${f} is missing: run bash scripts/build-wasm.sh first`);
-  }
-  h = await startHarness();
-});
+before(async () => { h = await startEditorHarness(); });
 after(async () => { await h?.close(); });
 
 const paramNames = (page) => page.$$eval('#params input', (els) => els.map((e) => e.name));
 
 test('the compiled program runs with the form\'s values; a new param shows; out of range is refused; Run keeps the example\'s', T, async () => {
   const { page, context, errors } = await h.open('?example=join');
-  await page.click('[data-testid=edit-open]');
-  await page.waitForSelector('[data-testid=editor] .cm-content');
+  await openEditor(page);
   const original = await source(page);
 
   // First compile: the form shows the compiled join's parameters, at their defaults.
@@ -87,8 +79,7 @@ test('the compiled program runs with the form\'s values; a new param shows; out 
 
 test('a shared link carries the form\'s values as p.*: reloading runs the example with the ones it has, your program with all', T, async () => {
   const { page, context, errors } = await h.open('?example=join');
-  await page.click('[data-testid=edit-open]');
-  await page.waitForSelector('[data-testid=editor] .cm-content');
+  await openEditor(page);
   const withC = (await source(page))
     .replace('{ "b", "second fetch (ms)", WSX_MS, 200, 0, 60000, NULL },',
       '{ "b", "second fetch (ms)", WSX_MS, 200, 0, 60000, NULL },\n    { "c", "extra (ms)", WSX_MS, 50, 0, 1000, NULL },')

@@ -8,22 +8,16 @@
 // allow for a loaded machine; nothing here measures speed (bench/playground-cc.mjs does).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { startHarness, runs, waitRuns, text, shot, REPO } from './harness.mjs';
-import { COMPILE_MS, openEditor, source, waitRunsFor, setSource, compileRun, elapsedMs } from './editor-helpers.mjs';
+import { runs, waitRuns, text, shot, REPO } from './harness.mjs';
+import { COMPILE_MS, startEditorHarness, openEditor, source, waitRunsFor, setSource, compileRun, elapsedMs } from './editor-helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const T = { timeout: 240_000 };
 let h;
-before(async () => {
-  for (const f of ['wasm/dist/cc-kit.json', 'playground/dist/codemirror.js']) {
-    if (!existsSync(path.join(REPO, f))) throw new Error(`${f} is missing: run bash scripts/build-wasm.sh first`);
-  }
-  h = await startHarness();
-});
+before(async () => { h = await startEditorHarness(); });
 after(async () => { await h?.close(); });
 
 const status = (page) => text(page, 'compile-status');
