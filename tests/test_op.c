@@ -509,6 +509,16 @@ static int child_polls(ws_runtime *rt, uint32_t from, uint32_t *idx, int max)
     return k;
 }
 
+/* Spawns the op_join task: a join (try_join when try_mode) of JN operations and `probe`, if any, as one child more. */
+static void spawn_op_join(ws_runtime *rt, tu_probe *probe, int try_mode, ws_task_handle *h)
+{
+    op_join j;
+    WS_ASYNC_INIT(op_join, &j);
+    j.probe = probe;
+    j.try_mode = try_mode;
+    assert_int_equal(ws_spawn(rt, &j.ws_base, sizeof j, "op_join", h), WS_OK);
+}
+
 static void test_join_polls_completed_ops_only(void **state)
 {
     (void)state;
@@ -517,12 +527,8 @@ static void test_join_polls_completed_ops_only(void **state)
     int probe_polls = 0, probe_drops = 0;
     tu_probe probe;
     tu_probe_init(&probe, &probe_polls, &probe_drops, 1000, 7); /* pending for its first 1000 polls */
-    op_join j;
-    WS_ASYNC_INIT(op_join, &j);
-    j.probe = &probe;
-    j.try_mode = 0;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &j.ws_base, sizeof j, "op_join", &h), WS_OK);
+    spawn_op_join(rt, &probe, 0, &h);
     uint32_t from = ws_trace_count(rt);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
     uint32_t idx[32];
@@ -574,12 +580,8 @@ static void test_try_join_first_completed_error(void **state)
     (void)state;
     reset();
     ws_runtime *rt = tu_rt_opts(128, 0, 0);
-    op_join j;
-    WS_ASYNC_INIT(op_join, &j);
-    j.probe = NULL;
-    j.try_mode = 1;
     ws_task_handle h;
-    assert_int_equal(ws_spawn(rt, &j.ws_base, sizeof j, "op_join", &h), WS_OK);
+    spawn_op_join(rt, NULL, 1, &h);
     assert_int_equal(ws_runtime_run(rt), WS_RUN_WAIT);
     assert_int_equal(ws_op_complete(rt, g_started[0], WS_OK, ws_bytes_new(rt, "ok", 2)), WS_OK);
     assert_int_equal(ws_op_complete(rt, g_started[6], WS_EHOST, ws_bytes_new(rt, "six", 3)), WS_OK);
