@@ -19,20 +19,16 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createRuntime } from '../wasm/index.js';
 import { EXAMPLES_WASM } from '../wasm/lib/examples.js';
+import { median, numberOption } from './common/cli.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
-const arg = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
-const K = arg('k', smoke ? 4 : 16);
-const N = arg('n', smoke ? 100000 : 600000);
-const TRIPS = arg('trips', smoke ? 200 : 2000);
+const K = numberOption('k', smoke ? 4 : 16);
+const N = numberOption('n', smoke ? 100000 : 600000);
+const TRIPS = numberOption('trips', smoke ? 200 : 2000);
 const SLICE = 4;
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const f = (x, d = 1) => x.toFixed(d);
 

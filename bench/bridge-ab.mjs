@@ -9,19 +9,16 @@
 // unpacked) and a dist/ with the built modules (a symlink to wasm/dist). A benchmark: nothing is asserted.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { median, numberOption } from './common/cli.mjs';
 
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
 const [a, b] = process.argv.slice(2, 4);
 if (!a || !b || a.startsWith('--') || b.startsWith('--')) {
   console.error('usage: node bench/bridge-ab.mjs DIR_A DIR_B [--width 1] [--pairs 41] [--n 50000]');
   process.exit(2);
 }
-const width = arg('width', 1);
-const pairs = arg('pairs', 41);
-const n = arg('n', 50000);
+const width = numberOption('width', 1);
+const pairs = numberOption('pairs', 41);
+const n = numberOption('n', 50000);
 
 async function side(dir) {
   const { createRuntime } = await import(pathToFileURL(path.resolve(dir, 'index.js')).href);
@@ -48,6 +45,5 @@ for (let i = 0; i < pairs; i++) {
   bs.push(y);
   ratios.push(y / x);
 }
-const median = (v) => [...v].sort((p, q) => p - q)[v.length >> 1];
 console.log(`command: node bench/bridge-ab.mjs ${a} ${b} --width ${width} --pairs ${pairs} --n ${n}   (CPU ns per await, medians)`);
 console.log(`A ${median(as).toFixed(0)} ns, B ${median(bs).toFixed(0)} ns, B / A ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`);

@@ -23,20 +23,17 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { makeSides, measure } from './browser/workloads.mjs';
 import { createRuntime } from '../wasm/index.js';
+import { median, numberOption } from './common/cli.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const n = arg('n', 100000);
-const rounds = arg('rounds', 3);
+const n = numberOption('n', 100000);
+const rounds = numberOption('rounds', 3);
 const cpu = process.argv.includes('--cpu');
 const nodeOnly = process.argv.includes('--node-only'); // no browser: the Node process does nothing else
 const WORKLOADS = [['bridge-seq', 1], ['bridge-batch', 1000]];
 // Extra runtime options for the wasync side, for experiments: --slice-ms 0 turns the time slice off.
-const sliceMs = arg('slice-ms', undefined);
+const sliceMs = numberOption('slice-ms', undefined);
 const options = sliceMs === undefined ? {} : { sliceMs };
 
 // A hand-written module of bench/browser/ (jspi.wat, floor.wat) assembled with Binaryen's wasm-as, or null.
@@ -94,8 +91,6 @@ async function serve(wats) {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return server;
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function main() {
   const wats = { jspi: assemble('jspi'), floor: assemble('floor'), minexec: buildMinexec() };

@@ -7,13 +7,10 @@
 // Uses the package's default module (wasm/dist/wasync.wasm: build it with bash scripts/build-wasm.sh) on the real
 // clock with tracing off, in one process; each size runs once to warm up, then --rounds times (median shown).
 import { createRuntime } from '../wasm/index.js';
+import { median, numberOption, option } from './common/cli.mjs';
 
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-};
-const sizes = arg('sizes', '1000,5000,20000,50000').split(',').map(Number);
-const rounds = Number(arg('rounds', '3'));
+const sizes = option('sizes', '1000,5000,20000,50000').split(',').map(Number);
+const rounds = numberOption('rounds', 3);
 
 async function once(n) {
   const rt = await createRuntime({ clock: 'real', trace: false });
@@ -28,7 +25,6 @@ async function once(n) {
   return { start: t1 - t0, total: t2 - t0 };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 console.log('| jobs | start all (ms) | start per job (us) | start + settle all (ms) | per job (us) |');
 console.log('| ---: | ---: | ---: | ---: | ---: |');
 for (const n of sizes) {

@@ -10,14 +10,11 @@
 // nothing is asserted. --wasm loads another build of the module (to compare two builds of the core).
 import { readFileSync } from 'node:fs';
 import { createRuntime } from '../wasm/index.js';
+import { median, numberOption, option } from './common/cli.mjs';
 
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : def;
-};
-const n = Number(arg('n', 20000));
-const rounds = Number(arg('rounds', 5));
-const wasm = arg('wasm', undefined);
+const n = numberOption('n', 20000);
+const rounds = numberOption('rounds', 5);
+const wasm = option('wasm', undefined);
 
 const late = (a) => new Promise((resolve) => setImmediate(() => resolve(a)));
 const rt = await createRuntime({ clock: 'real', trace: false, ...(wasm ? { wasm: readFileSync(wasm) } : {}) });
@@ -42,7 +39,6 @@ async function cpu(side, width) {
   return ((c.user + c.system) * 1000) / n;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 console.log(`command: node bench/join-spread.mjs --n ${n} --rounds ${rounds}${wasm ? ` --wasm ${wasm}` : ''}   (CPU ns per await, median of ${rounds} rounds)`);
 console.log('| width | js | wasync | wasync / js | task polls per await |');
 console.log('| ---: | ---: | ---: | ---: | ---: |');

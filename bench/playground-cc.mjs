@@ -15,10 +15,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../web/server.js';
+import { numberOption } from './common/cli.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, def) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : def; };
-const EDITS = arg('edits', 8);
+const EDITS = numberOption('edits', 8);
 
 const server = await startServer({ port: 0, host: '127.0.0.1', pkgDir: path.join(root, 'wasm') });
 // Bytes on the wire, headers included: every socket's count (a closed one keeps its last).
