@@ -38,9 +38,14 @@ static void op_release(ws_runtime *rt, uint32_t i)
     ws_op_slot *s = &rt->ops[i];
     if (s->result) /* usually taken by the poll already */
         ws_bytes_free(rt, s->result);
-    uint32_t gen = s->gen + 1 < OP_GEN_LIMIT ? s->gen + 1 : 1;
-    memset(s, 0, sizeof *s);
-    s->gen = gen;
+    /* Back to the state op_take expects (what a fresh, zeroed slot has), field by field: this runs once per await,
+     * and a memset of the whole slot costs more than the fields a take or a completion reads. */
+    s->gen = s->gen + 1 < OP_GEN_LIMIT ? s->gen + 1 : 1;
+    s->state = OP_FREE;
+    s->result = NULL;
+    s->op = NULL;
+    s->ready = NULL;
+    s->ready_next = 0;
     s->next_free = rt->free_op;
     rt->free_op = i + 1;
 }
@@ -86,78 +91,95 @@ void ws_op_init(ws_op *f, const ws_op_type *type, void *arg)
 
 enum { OPF_NEW = 0, OPF_STARTED = 1, OPF_DONE = 2 };
 
-static ws_poll op_poll(ws_future *f, ws_context *cx)
+/* A poll that finds the operation done: its outcome becomes the future's output (the poller's), and the slot is
+ * released. */
+static ws_poll op_take_outcome(ws_runtime *rt, ws_op_slot *s, ws_op *op)
 {
-    ws_op *op = (ws_op *)f;
-    ws_runtime *rt = cx->rt;
-    ws_op_slot *s;
-    if (f->resume == OPF_NEW) {
-        if (!op->type || !op->type->start) {
-            f->err = WS_EINVAL;
-            return WS_READY;
-        }
-        uint32_t i;
-        if (op_take(rt, &i) != WS_OK) {
-            f->err = WS_ENOMEM;
-            return WS_READY;
-        }
-        s = &rt->ops[i];
-        s->state = OP_STARTED;
-        s->task = cx->task;
-        s->cause = (uint8_t)op->type->cause;
-        s->op = op;
-        op->id = ((ws_id)s->gen << 32) | i;
-        rt->stats.ops_in_flight++;
-        f->resume = OPF_STARTED;
-        if (WS_TRACING(rt)) {
-            /* A per-operation name may live in a transient buffer: interned by content. The type's own name is
-             * static: looked up by address. */
-            const char *own = op->type->trace_name ? op->type->trace_name(op) : NULL;
-            uint32_t nm = own ? ws__intern(rt, own) : ws__intern_static(rt, op->type->name ? op->type->name : "host");
-            ws__trace_emit(rt, WS_EV_HOST, (uint8_t)op->type->cause, 0, ws__task_serial(rt, cx->task), i, nm, 0);
-        }
-        int rc = op->type->start(rt, op->id, op);
-        if (rc != WS_OK) {
-            s = op_get(rt, op->id);
-            if (s) {
-                if (s->state == OP_STARTED)
-                    rt->stats.ops_in_flight--;
-                op_release(rt, i); /* also frees an outcome the hook delivered before failing */
-            }
-            op->id = WS_ID_NONE;
-            f->resume = OPF_DONE;
-            f->err = (int8_t)rc;
-            return WS_READY;
-        }
-        /* Started, and perhaps completed by the hook already (ws_op_complete): on to the check below with the
-         * slot, found again by its index, which names it until it is released; no second lookup by id. */
-        s = &rt->ops[i];
-        assert(s->state != OP_FREE && s->gen == (uint32_t)(op->id >> 32));
-    } else if (f->resume == OPF_STARTED) {
-        s = op_get(rt, op->id);
-        assert(s);
-    } else {
-        return WS_READY;
-    }
-    if (s->state != OP_DONE) {
-        s->task = cx->task; /* the waker of the latest poll wins */
-        if (rt->offer_to == f) { /* polled by a join as its child: take its notice (ws_internal.h) */
-            s->ready = rt->offer_list;
-            s->ready_index = rt->offer_index;
-            f->flags |= WS_FUTURE_NOTED;
-        } else {
-            s->ready = NULL;
-            f->flags &= (uint8_t)~WS_FUTURE_NOTED;
-        }
-        return WS_PENDING;
-    }
-    f->out = (int64_t)(intptr_t)s->result; /* the outcome is now the output: the poller's */
+    ws_future *f = &op->base;
+    f->out = (int64_t)(intptr_t)s->result;
     f->err = s->err;
     s->result = NULL;
     op_release(rt, (uint32_t)op->id);
     op->id = WS_ID_NONE;
     f->resume = OPF_DONE;
     return WS_READY;
+}
+
+/* A poll that finds the operation not yet done: the latest poller's task is the one to wake, and a join polling
+ * it as a child leaves its notice (ws_internal.h). */
+static ws_poll op_pending(ws_runtime *rt, ws_op_slot *s, ws_future *f, const ws_context *cx)
+{
+    s->task = cx->task; /* the waker of the latest poll wins */
+    if (WS_UNLIKELY(rt->offer_to == f)) { /* polled by a join as its child: take its notice */
+        s->ready = rt->offer_list;
+        s->ready_index = rt->offer_index;
+        f->flags |= WS_FUTURE_NOTED;
+    } else {
+        s->ready = NULL;
+        f->flags &= (uint8_t)~WS_FUTURE_NOTED;
+    }
+    return WS_PENDING;
+}
+
+/* The first poll: takes a slot and starts the operation through its type's start hook. */
+static ws_poll op_start(ws_op *op, ws_context *cx)
+{
+    ws_future *f = &op->base;
+    ws_runtime *rt = cx->rt;
+    if (!op->type || !op->type->start) {
+        f->err = WS_EINVAL;
+        return WS_READY;
+    }
+    uint32_t i;
+    if (op_take(rt, &i) != WS_OK) {
+        f->err = WS_ENOMEM;
+        return WS_READY;
+    }
+    ws_op_slot *s = &rt->ops[i];
+    s->state = OP_STARTED;
+    s->task = cx->task;
+    s->cause = (uint8_t)op->type->cause;
+    s->op = op;
+    op->id = ((ws_id)s->gen << 32) | i;
+    rt->stats.ops_in_flight++;
+    f->resume = OPF_STARTED;
+    if (WS_TRACING(rt)) {
+        /* A per-operation name may live in a transient buffer: interned by content. The type's own name is
+         * static: looked up by address. */
+        const char *own = op->type->trace_name ? op->type->trace_name(op) : NULL;
+        uint32_t nm = own ? ws__intern(rt, own) : ws__intern_static(rt, op->type->name ? op->type->name : "host");
+        ws__trace_emit(rt, WS_EV_HOST, (uint8_t)op->type->cause, 0, ws__task_serial(rt, cx->task), i, nm, 0);
+    }
+    int rc = op->type->start(rt, op->id, op);
+    s = &rt->ops[i]; /* the hook may have grown the table (an operation started by a completion) */
+    if (WS_UNLIKELY(rc != WS_OK)) {
+        if (s->state != OP_FREE && s->gen == (uint32_t)(op->id >> 32)) {
+            if (s->state == OP_STARTED)
+                rt->stats.ops_in_flight--;
+            op_release(rt, i); /* also frees an outcome the hook delivered before failing */
+        }
+        op->id = WS_ID_NONE;
+        f->resume = OPF_DONE;
+        f->err = (int8_t)rc;
+        return WS_READY;
+    }
+    /* Started, and perhaps completed by the hook already (ws_op_complete): the slot, found again by its index,
+     * names it until it is released. */
+    assert(s->state != OP_FREE && s->gen == (uint32_t)(op->id >> 32));
+    return s->state == OP_DONE ? op_take_outcome(rt, s, op) : op_pending(rt, s, f, cx);
+}
+
+static ws_poll op_poll(ws_future *f, ws_context *cx)
+{
+    ws_op *op = (ws_op *)f;
+    if (f->resume == OPF_NEW)
+        return op_start(op, cx);
+    if (f->resume != OPF_STARTED)
+        return WS_READY;
+    ws_runtime *rt = cx->rt;
+    ws_op_slot *s = &rt->ops[(uint32_t)op->id]; /* live while started: only its completion or a drop release it */
+    assert(s == op_get(rt, op->id));
+    return s->state == OP_DONE ? op_take_outcome(rt, s, op) : op_pending(rt, s, f, cx);
 }
 
 static void op_drop(ws_runtime *rt, ws_future *f)
