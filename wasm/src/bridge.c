@@ -52,6 +52,7 @@ static uint32_t slot_job_cap;
 static u32_vec done;            /* jobs whose task finished, in finishing order, from done_head on */
 static uint32_t done_head;
 static int done_lost;           /* a push failed (out of memory): wsx_reap scans every job instead */
+static int job_finished;        /* a job's task finished since the last run began (WSX_RUN_JOBS_DONE) */
 static char message[256];       /* the last error's text, for wsx_error_message */
 
 /* The result being handed to JS by wsx_reap. */
@@ -118,6 +119,7 @@ static void host_task_done(void *ud, ws_id task)
     uint32_t j = slot_job[s] - 1;
     if (!jobs[j].active || jobs[j].handle.task != task)
         return;
+    job_finished = 1;
     if (done.len == done.cap && vec_grow(&done, done.len + 1) != WS_OK) {
         done_lost = 1;
         return;
@@ -201,9 +203,9 @@ EXPORT("wsx_shutdown") int wsx_shutdown(void)
 
 static int run(void)
 {
-    uint64_t finished = ws_runtime_tasks_finished(rt);
+    job_finished = 0;
     int st = ws_runtime_run(rt);
-    if (st >= 0 && ws_runtime_tasks_finished(rt) != finished)
+    if (st >= 0 && job_finished)
         st |= WSX_RUN_JOBS_DONE;
     return st;
 }
