@@ -42,7 +42,10 @@ const wsx_entry wsx_entry_host_echo = {
 
 #define HOST_MANY_MAX 1000
 
+struct host_many;
 static void host_many_drop(ws_runtime *rt, ws_future *f);
+static void host_many_init_call(struct host_many *self, int64_t i, int64_t k);
+static void host_many_take(ws_runtime *rt, struct host_many *self, int64_t i);
 
 WS_ASYNC_WITH_DROP(host_many, host_many_drop, {
     const char *name;
@@ -53,61 +56,75 @@ WS_ASYNC_WITH_DROP(host_many, host_many_drop, {
     char arg[HOST_MANY_MAX][8];
     ws_value value[HOST_MANY_MAX];
 })
+
 {
     WS_BEGIN();
     while (self->done < self->n) {
-        self->batch = self->n - self->done < self->width ? self->n - self->done : self->width;
-        for (int64_t i = 0; i < self->batch; i++) {
-            int64_t k = (self->done + i) % 1000000;
-            if (self->typed) {
-                self->value[i] = ws_value_number((double)k);
-                ws_host_callv_init(&self->calls[i], self->name, &self->value[i], 1);
-                self->ptrs[i] = &self->calls[i].op.base;
-                continue;
-            }
-            int len = 0;
-            char tmp[8];
-            do {
-                tmp[len++] = (char)('0' + k % 10);
-                k /= 10;
-            } while (k);
-            for (int j = 0; j < len; j++)
-                self->arg[i][j] = tmp[len - 1 - j];
-            ws_host_call_init(&self->calls[i], self->name, self->arg[i], (uint32_t)len);
-            self->ptrs[i] = &self->calls[i].op.base;
-        }
-        if (self->batch == 1) { /* one at a time: await the call itself, no join around it */
+        if (self->width == 1) {
+            /* One call at a time, awaited itself with no join around it: the loop a C program writes to await a
+             * JS function n times (the benchmarks' one-at-a-time side, against `sum += await fn(i)` in JS). */
+            self->batch = 1;
+            host_many_init_call(self, 0, self->done);
             WS_AWAIT(&self->calls[0]);
-        } else {
-            ws_try_join_all_init(&self->all, self->ptrs, (uint32_t)self->batch);
-            WS_AWAIT(&self->all);
+            if (WS_ERR(&self->calls[0]) != WS_OK)
+                WS_RETURN_ERR(WS_ERR(&self->calls[0]));
+            host_many_take(cx->rt, self, 0);
+            self->done++;
+            continue;
         }
-        for (int64_t i = 0; i < self->batch; i++) {
-            ws_bytes *r = ws_bytes_of(self->calls[i].op.base.out);
-            if (!ws_future_is_ready(&self->calls[i].op.base))
-                continue;
-            int64_t v = 0;
-            ws_value tv;
-            if (self->typed)
-                v = ws_host_call_value(&self->calls[i], &tv) == WS_OK && tv.type == WS_VALUE_NUMBER ? (int64_t)tv.as.number : 0;
-            else if (r)
-                for (uint32_t j = 0; j < r->len && r->data[j] >= '0' && r->data[j] <= '9'; j++)
-                    v = v * 10 + (r->data[j] - '0');
-            self->sum += v;
-            if (r) {
-                ws_bytes_free(cx->rt, r);
-                self->calls[i].op.base.out = 0; /* freed: the drop below must not free it again */
-            }
-        }
-        {
-            int err = self->batch == 1 ? WS_ERR(&self->calls[0]) : WS_ERR(&self->all);
-            if (err != WS_OK)
-                WS_RETURN_ERR(err);
-        }
+        self->batch = self->n - self->done < self->width ? self->n - self->done : self->width;
+        for (int64_t i = 0; i < self->batch; i++)
+            host_many_init_call(self, i, self->done + i);
+        ws_try_join_all_init(&self->all, self->ptrs, (uint32_t)self->batch);
+        WS_AWAIT(&self->all);
+        for (int64_t i = 0; i < self->batch; i++)
+            host_many_take(cx->rt, self, i);
+        if (WS_ERR(&self->all) != WS_OK)
+            WS_RETURN_ERR(WS_ERR(&self->all));
         self->done += self->batch;
     }
     WS_RETURN(self->sum);
     WS_END();
+}
+
+/* Sets up call `i` with argument `k`: a number (typed) or its decimal text. */
+static void host_many_init_call(struct host_many *self, int64_t i, int64_t k)
+{
+    k %= 1000000;
+    self->ptrs[i] = &self->calls[i].op.base;
+    if (self->typed) {
+        self->value[i] = ws_value_number((double)k);
+        ws_host_callv_init(&self->calls[i], self->name, &self->value[i], 1);
+        return;
+    }
+    int len = 0;
+    char tmp[8];
+    do {
+        tmp[len++] = (char)('0' + k % 10);
+        k /= 10;
+    } while (k);
+    for (int j = 0; j < len; j++)
+        self->arg[i][j] = tmp[len - 1 - j];
+    ws_host_call_init(&self->calls[i], self->name, self->arg[i], (uint32_t)len);
+}
+
+/* Adds the number call `i` resolved to (if it is ready) to the sum, and frees its block. */
+static void host_many_take(ws_runtime *rt, struct host_many *self, int64_t i)
+{
+    ws_host_call *call = &self->calls[i];
+    if (!ws_future_is_ready(&call->op.base))
+        return;
+    ws_bytes *r = ws_bytes_of(call->op.base.out);
+    int64_t v = 0;
+    ws_value tv;
+    if (self->typed)
+        v = ws_host_call_value(call, &tv) == WS_OK && tv.type == WS_VALUE_NUMBER ? (int64_t)tv.as.number : 0;
+    else if (r)
+        for (uint32_t j = 0; j < r->len && r->data[j] >= '0' && r->data[j] <= '9'; j++)
+            v = v * 10 + (r->data[j] - '0');
+    self->sum += v;
+    ws_bytes_free(rt, r);
+    call->op.base.out = 0; /* freed: the drop below must not free it again */
 }
 
 /* Dropped early (aborted): the calls still in flight go with the join (or with the one awaited alone), which
