@@ -22,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { makeSides, measure } from './browser/workloads.mjs';
+import { buildMinexec } from './browser/minexec.mjs';
 import { createRuntime } from '../wasm/index.js';
 import { median, numberOption } from './common/cli.mjs';
 
@@ -44,23 +45,6 @@ function assemble(name) {
     const r = spawnSync('wasm-as', [path.join(here, 'browser', `${name}.wat`), '-o', out], { encoding: 'utf8' });
     if (r.status !== 0) {
       console.warn(`no ${name} side: wasm-as failed: ${r.error?.message ?? r.stderr}`);
-      return null;
-    }
-    return readFileSync(out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-// bench/browser/minexec.c built with emcc as a standalone module, or null.
-function buildMinexec() {
-  const dir = mkdtempSync(path.join(tmpdir(), 'wasync-minexec-'));
-  try {
-    const out = path.join(dir, 'minexec.wasm');
-    const r = spawnSync('emcc', ['-O3', '--no-entry', '-sSTANDALONE_WASM', '-sERROR_ON_UNDEFINED_SYMBOLS=0',
-      path.join(here, 'browser', 'minexec.c'), '-o', out], { encoding: 'utf8' });
-    if (r.status !== 0) {
-      console.warn(`no minexec side: emcc failed: ${r.error?.message ?? r.stderr}`);
       return null;
     }
     return readFileSync(out);

@@ -41,5 +41,6 @@ node --test --test-concurrency=1 tests/bundlers/
 
 echo "== benchmarks, reduced size (checks they run; no thresholds)"
 node bench/run.mjs --smoke
+node bench/bridge-split.mjs --n 2000 --rounds 1 # its sides check their sums
 
 echo "test.sh: all passed"
