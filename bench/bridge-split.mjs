@@ -6,8 +6,10 @@
 // promise side (the host function's promise, its reaction, the bridge's JS). minexec (bench/browser/minexec.c, the
 // least a task-based executor does) runs the same way beside it.
 //
-//   node bench/bridge-split.mjs [--n 1000000] [--rounds 9]
+//   node bench/bridge-split.mjs [--n 1000000] [--rounds 9] [--against OTHER.wasm]
 //
+// --against adds a side that runs another build of the module (say, wasync.wasm before a change, kept aside) by
+// turns with this one, in the same process: the way to compare two versions of the C side.
 // Each round runs both sides once, interleaved, after two warm-up runs of each; the figures are the medians over
 // rounds of the CPU time per await (process.cpuUsage). Needs wasm/dist (bash scripts/build-wasm.sh) and emcc for
 // minexec. A benchmark: nothing is asserted, but a side whose sum is wrong stops it.
@@ -19,7 +21,7 @@ import { Memory } from '../wasm/lib/memory.js';
 import { checkOptions } from '../wasm/lib/options.js';
 import { Handles, T, writeValues } from '../wasm/lib/values.js';
 import { buildMinexec } from './browser/minexec.mjs';
-import { median, numberOption } from './common/cli.mjs';
+import { median, numberOption, option } from './common/cli.mjs';
 
 const n = numberOption('n', 1000000);
 const rounds = numberOption('rounds', 9);
@@ -39,8 +41,8 @@ const cpuNs = (c0) => {
   return (c.user + c.system) * 1e3;
 };
 
-async function wasyncSide() {
-  const bytes = readFileSync(fileURLToPath(new URL('../wasm/dist/wasync.wasm', import.meta.url)));
+async function wasyncSide(file) {
+  const bytes = readFileSync(file);
   const mem = new Memory();
   const wasync = { now_ms: () => performance.now(), arm_timer: () => {}, request_run: () => {}, host_call_n: (s, g, np, nl, x) => note(s, g, x) };
   for (const name of ['host_call', 'host_call_v', 'op_cancel', 'fetch_start', 'blocking_start']) wasync[name] = unused(name);
@@ -94,7 +96,9 @@ async function minexecSide(bytes) {
   };
 }
 
-const sides = { wasync: await wasyncSide() };
+const sides = { wasync: await wasyncSide(fileURLToPath(new URL('../wasm/dist/wasync.wasm', import.meta.url))) };
+const against = option('against', undefined);
+if (against) sides.against = await wasyncSide(against);
 const minexecBytes = buildMinexec();
 if (minexecBytes) sides.minexec = await minexecSide(minexecBytes);
 const names = Object.keys(sides);
@@ -102,7 +106,7 @@ const figures = Object.fromEntries(names.map((k) => [k, []]));
 for (const k of names) for (let i = 0; i < 2; i++) sides[k]();
 for (let r = 0; r < rounds; r++) for (const k of names) figures[k].push(sides[k]());
 
-console.log(`command: node bench/bridge-split.mjs --n ${n} --rounds ${rounds}   (CPU ns per await, C side and crossings only, median of ${rounds} rounds)`);
+console.log(`command: node bench/bridge-split.mjs --n ${n} --rounds ${rounds}${against ? ` --against ${against}` : ''}   (CPU ns per await, C side and crossings only, median of ${rounds} rounds)`);
 console.log(`| side | ns per await | range |\n| --- | ---: | --- |`);
 for (const k of names) {
   const xs = figures[k];
