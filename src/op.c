@@ -151,7 +151,7 @@ static ws_poll op_start(ws_op *op, ws_context *cx)
         ws__trace_emit(rt, WS_EV_HOST, (uint8_t)op->type->cause, 0, ws__task_serial(rt, cx->task), i, nm, 0);
     }
     int rc = op->type->start(rt, op->id, op);
-    s = &rt->ops[i]; /* the hook may have grown the table (an operation started by a completion) */
+    s = &rt->ops[i]; /* read again: the hook may have called back into the runtime */
     if (WS_UNLIKELY(rc != WS_OK)) {
         if (s->state != OP_FREE && s->gen == (uint32_t)(op->id >> 32)) {
             if (s->state == OP_STARTED)
@@ -177,7 +177,7 @@ static ws_poll op_poll(ws_future *f, ws_context *cx)
     if (f->resume != OPF_STARTED)
         return WS_READY;
     ws_runtime *rt = cx->rt;
-    ws_op_slot *s = &rt->ops[(uint32_t)op->id]; /* live while started: only its completion or a drop release it */
+    ws_op_slot *s = &rt->ops[(uint32_t)op->id]; /* live while started: only this poll or a drop releases it */
     assert(s == op_get(rt, op->id));
     return s->state == OP_DONE ? op_take_outcome(rt, s, op) : op_pending(rt, s, f, cx);
 }

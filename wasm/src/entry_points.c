@@ -56,7 +56,6 @@ WS_ASYNC_WITH_DROP(host_many, host_many_drop, {
     char arg[HOST_MANY_MAX][8];
     ws_value value[HOST_MANY_MAX];
 })
-
 {
     WS_BEGIN();
     while (self->done < self->n) {
