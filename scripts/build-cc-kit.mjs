@@ -26,8 +26,9 @@ const out = path.join(root, 'wasm', 'dist', 'cc-kit.json');
 const flags = JSON.parse(fs.readFileSync(path.join(root, 'wasm', 'cmake', 'flags.json'), 'utf8'));
 // The same lists as scripts/stage-c.mjs: native-only files stay out; registry*.c are the package's own registries.
 const NATIVE_ONLY = new Set(['host_posix.c', 'trace_text.c', 'ws_host_posix.h']);
-const ENTRY_SOURCES = new Set(['entry_points.c', 'entry_points_bridge.c', 'blocking_entries.c']);
-const COLD = new Set(['bridge.c', 'entries.c', 'blocking.c', 'entry_points.c', 'entry_points_bridge.c', 'blocking_entries.c']); // as wasync.cmake (js_ops.c, per await, is hot)
+// entry_points_bridge.c: the examples module's test entries (wasm/CMakeLists.txt), cold like the standard ones.
+const ENTRY_SOURCES = new Set([...flags.standardEntries, 'entry_points_bridge.c']);
+const COLD = new Set([...flags.bridgeCold, ...ENTRY_SOURCES]); // as wasync.cmake, from flags.json
 
 /** The value of an emscripten -sNAME=VALUE link flag of flags.json. */
 function emSetting(name) {

@@ -185,10 +185,11 @@ export async function build(argv, pkgDir) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasync-build-'));
   try {
     const registry = registrySource([...o.sources, ...o.cold], o.standard);
-    // as cmake/wasync.cmake: the bridge is cold except js_ops.c, which runs once per await
-    const hot = [path.join(c.bridgeDir, 'js_ops.c')];
-    const cold = [path.join(c.bridgeDir, 'bridge.c'), path.join(c.bridgeDir, 'entries.c'), path.join(c.bridgeDir, 'blocking.c'), ...o.cold];
-    if (o.standard) cold.push(path.join(c.bridgeDir, 'entry_points.c'), path.join(c.bridgeDir, 'blocking_entries.c'));
+    // the bridge's sources, hot (built like the core) and cold, as flags.json lists them for cmake/wasync.cmake too
+    const bridge = (names) => names.map((f) => path.join(c.bridgeDir, f));
+    const hot = bridge(flags.bridgeHot);
+    const cold = [...bridge(flags.bridgeCold), ...o.cold];
+    if (o.standard) cold.push(...bridge(flags.standardEntries));
     if (registry) {
       const reg = path.join(tmp, 'wasync_registry.c');
       fs.writeFileSync(reg, registry);

@@ -23,7 +23,8 @@
 #   - the core and your sources -O3; -Oz everywhere makes the module smaller but costs yield/channel throughput
 #     (bench/). The bridge and the cold sources -Oz: argument parsing and JSON run once per start or per runtime.
 #     The bridge's js_ops.c is the exception, -O3 like the core: it starts every host call and fetch and reads
-#     every typed result, so it runs once per await (and at -O3 it is no larger).
+#     every typed result, so it runs once per await (and at -O3 it is no larger). flags.json lists which bridge
+#     source is which (bridgeHot, bridgeCold, standardEntries), for `wasync build` and the compiler kit too.
 #   - __FILE__ made relative (-fmacro-prefix-map), so trace await points read "app.c:14", not a machine path.
 
 get_filename_component(WASYNC_PACKAGE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
@@ -53,9 +54,10 @@ if(NOT EMSCRIPTEN)
                   "(install it: apt-get install emscripten, or see https://emscripten.org)")
 endif()
 
-# flags.json -> WASYNC_COMPILE_OPTIONS, WASYNC_COLD_COMPILE_OPTIONS, WASYNC_LINK_OPTIONS
+# flags.json -> WASYNC_FLAGS_COMPILE, _COLDCOMPILE, _LINK, and the bridge's sources: _BRIDGEHOT (compiled like the
+# core), _BRIDGECOLD (-Oz), _STANDARDENTRIES (-Oz, with STANDARD_ENTRIES)
 file(READ "${CMAKE_CURRENT_LIST_DIR}/flags.json" _wasync_flags)
-foreach(_key compile coldCompile link)
+foreach(_key compile coldCompile link bridgeHot bridgeCold standardEntries)
   string(JSON _n LENGTH "${_wasync_flags}" ${_key})
   math(EXPR _last "${_n} - 1")
   set(_list)
@@ -70,10 +72,9 @@ endforeach()
 list(FILTER WASYNC_FLAGS_COMPILE EXCLUDE REGEX "^-std=")
 set(WASYNC_WASM_COMPILE_OPTIONS ${WASYNC_FLAGS_COMPILE} ${WASYNC_PREFIX_MAP} "-fmacro-prefix-map=${CMAKE_SOURCE_DIR}/=")
 set(WASYNC_WASM_LINK_OPTIONS ${WASYNC_FLAGS_LINK})
-set(WASYNC_BRIDGE_SOURCES
-  ${WASYNC_BRIDGE_DIR}/bridge.c ${WASYNC_BRIDGE_DIR}/entries.c ${WASYNC_BRIDGE_DIR}/blocking.c)
-set(WASYNC_BRIDGE_HOT_SOURCES ${WASYNC_BRIDGE_DIR}/js_ops.c) # per await: built like the core
-set(WASYNC_STANDARD_ENTRY_SOURCES ${WASYNC_BRIDGE_DIR}/entry_points.c ${WASYNC_BRIDGE_DIR}/blocking_entries.c)
+list(TRANSFORM WASYNC_FLAGS_BRIDGECOLD PREPEND "${WASYNC_BRIDGE_DIR}/" OUTPUT_VARIABLE WASYNC_BRIDGE_SOURCES)
+list(TRANSFORM WASYNC_FLAGS_BRIDGEHOT PREPEND "${WASYNC_BRIDGE_DIR}/" OUTPUT_VARIABLE WASYNC_BRIDGE_HOT_SOURCES)
+list(TRANSFORM WASYNC_FLAGS_STANDARDENTRIES PREPEND "${WASYNC_BRIDGE_DIR}/" OUTPUT_VARIABLE WASYNC_STANDARD_ENTRY_SOURCES)
 
 function(wasync_add_module target)
   cmake_parse_arguments(M "STANDARD_ENTRIES" "OUTPUT" "SOURCES;COLD_SOURCES;LINK_OPTIONS" ${ARGN})
