@@ -9,7 +9,7 @@
 // unpacked) and a dist/ with the built modules (a symlink to wasm/dist). A benchmark: nothing is asserted.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { median, numberOption } from './common/cli.mjs';
+import { cpuNsSince, median, numberOption } from './common/cli.mjs';
 
 const [a, b] = process.argv.slice(2, 4);
 if (!a || !b || a.startsWith('--') || b.startsWith('--')) {
@@ -29,9 +29,9 @@ async function side(dir) {
   return async () => {
     const c0 = process.cpuUsage();
     const sum = await run();
-    const c = process.cpuUsage(c0);
+    const ns = cpuNsSince(c0);
     if (sum !== (n * (n - 1)) / 2) throw new Error(`${dir}: host_many returned ${sum}`);
-    return ((c.user + c.system) * 1e3) / n;
+    return ns / n;
   };
 }
 

@@ -21,7 +21,7 @@ import { Memory } from '../wasm/lib/memory.js';
 import { checkOptions } from '../wasm/lib/options.js';
 import { Handles, T, writeValues } from '../wasm/lib/values.js';
 import { buildMinexec } from './browser/minexec.mjs';
-import { median, numberOption, option } from './common/cli.mjs';
+import { cpuNsSince, median, numberOption, option } from './common/cli.mjs';
 
 const n = numberOption('n', 1000000);
 const rounds = numberOption('rounds', 9);
@@ -35,11 +35,6 @@ const expected = (() => { // host_many's arguments are i % 1000000, and each cal
 let slot = -1, gen = 0, arg = 0;
 const note = (s, g, x) => { slot = s; gen = g; arg = x; return 0; };
 const unused = (name) => () => { throw new Error(`bridge-split: import ${name} was called`); };
-
-const cpuNs = (c0) => {
-  const c = process.cpuUsage(c0);
-  return (c.user + c.system) * 1e3;
-};
 
 async function wasyncSide(file) {
   const bytes = readFileSync(file);
@@ -70,7 +65,7 @@ async function wasyncSide(file) {
       slot = -1;
       ex.wsx_op_complete_value(s, gen, T.NUMBER, arg, 1); // completes it and runs the task, which starts the next
     }
-    const ns = cpuNs(c0);
+    const ns = cpuNsSince(c0);
     const reaped = ex.wsx_reap(), err = ex.wsx_result_err(), sum = ex.wsx_result_value();
     if (reaped !== j || err !== 0 || sum !== expected) throw new Error(`wasync: job ${reaped} (started ${j}), err ${err}, sum ${sum} (expected ${expected})`);
     ex.wsx_result_release();
@@ -90,7 +85,7 @@ async function minexecSide(bytes) {
       slot = -1;
       sum = ex.complete(s, gen, arg);
     }
-    const ns = cpuNs(c0);
+    const ns = cpuNsSince(c0);
     if (sum !== expected) throw new Error('minexec: wrong sum');
     return ns / n;
   };

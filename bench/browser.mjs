@@ -24,7 +24,7 @@ import { chromium } from 'playwright-core';
 import { makeSides, measure } from './browser/workloads.mjs';
 import { buildMinexec } from './browser/minexec.mjs';
 import { createRuntime } from '../wasm/index.js';
-import { median, numberOption } from './common/cli.mjs';
+import { cpuNsSince, median, numberOption } from './common/cli.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -103,8 +103,7 @@ async function main() {
       await measure(side, n, width, { runs: 0 });
       const c0 = process.cpuUsage();
       await measure(side, n, width, { warm: 0, runs: RUNS });
-      const c = process.cpuUsage(c0);
-      return ((c.user + c.system) * 1e3) / (RUNS * n);
+      return cpuNsSince(c0) / (RUNS * n);
     };
     const pageRun = (side, width, opts) => page.evaluate(([s, nn, wd, o]) => globalThis.benchRun(s, nn, wd, o), [side, n, width, opts]);
     const pageCpu = async (side, width) => {

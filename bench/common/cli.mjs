@@ -14,3 +14,9 @@ export function numberOption(name, def) {
 
 /** The median of `xs` (the upper one of an even count): the figure the benchmarks report over rounds. */
 export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** The process's CPU time (user and system, all its threads) since `c0`, a process.cpuUsage() reading, in ns. */
+export function cpuNsSince(c0) {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) * 1e3;
+}
