@@ -1,47 +1,93 @@
-// bridge-split.mjs: where a lone await's time goes, split in two. bench/browser.mjs measures the whole await (a C
-// task awaiting a JS promise, one at a time). Here the same module runs with no promise at all: its host_call_n
-// import only notes the call, and a plain loop in JS completes each call as soon as it has started, with the same
-// export the package calls from the promise's reaction (wsx_op_complete_value, running the executor in the same
-// call). What is left is the C side and the two crossings of every await; the rest of browser.mjs's figure is the
-// promise side (the host function's promise, its reaction, the bridge's JS). minexec (bench/browser/minexec.c, the
-// least a task-based executor does) runs the same way beside it.
+// bridge-split.mjs: where a lone await's time goes. bench/browser.mjs measures the whole await (a C task awaiting a
+// JS promise, one at a time, through the package) against plain JS. Here the same await is also run with parts
+// taken away, every side by turns in one Node process, so that the differences between sides say what each part
+// costs:
 //
-//   node bench/bridge-split.mjs [--n 1000000] [--rounds 9] [--against OTHER.wasm]
+//   js               plain JS: `sum += await fn(i)`                                   (bench/browser/workloads.mjs)
+//   wasync           the package: createRuntime, host_many (width 1, typed)          (the same as browser.mjs's)
+//   wasync-minjs     the package's module, wasync.wasm, driven by minexec's JS instead of the package's: a record
+//                    per slot with its two settle callbacks, the promise check, the stale check, and the same
+//                    export the package calls from the reaction (wsx_op_complete_value, running the executor)
+//   minexec          the least a task-based C executor does (bench/browser/minexec.c), with that same JS
+//   wasync-nopromise wasync.wasm with no promise at all: its host_call_n import only notes the call, and a plain
+//                    loop in JS completes each call as soon as it has started, through the same export. What is
+//                    left is the C side and the two crossings of every await
+//   minexec-nopromise minexec the same way
 //
-// --against adds a side that runs another build of the module (say, wasync.wasm before a change, kept aside) by
-// turns with this one, in the same process: the way to compare two versions of the C side.
-// Each round runs both sides once, interleaved, after two warm-up runs of each; the figures are the medians over
-// rounds of the CPU time per await (process.cpuUsage). Needs wasm/dist (bash scripts/build-wasm.sh) and emcc for
-// minexec. A benchmark: nothing is asserted, but a side whose sum is wrong stops it.
+// So wasync - wasync-minjs is the package's JS (its bookkeeping around the promise), wasync-minjs - minexec is
+// what wasync's C side costs above minexec's with promises in between, and wasync-nopromise - minexec-nopromise
+// the same with nothing in between. The last lines print these as medians of the per-round differences.
+//
+//   node bench/bridge-split.mjs [--n 300000] [--rounds 9] [--against OTHER.wasm]
+//
+// --against adds a side that runs another build of the module (say, wasync.wasm before a change, kept aside) with
+// no promise, by turns with this one: the way to compare two versions of the C side. The figure to read is then
+// the median over rounds of this build's time over the other's in the same round: the machine's drift moves both
+// sides of a round alike, and the medians of each side alone much less so.
+// Each round runs every side once, after two warm-up runs of each; figures are CPU ns per await
+// (process.cpuUsage). Needs wasm/dist (bash scripts/build-wasm.sh) and emcc for minexec. A benchmark: nothing is
+// asserted, but a side whose sum is wrong stops it.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FLAGS } from '../wasm/lib/contract.js';
+import { createRuntime } from '../wasm/index.js';
+import { FLAGS, RUN_BITS } from '../wasm/lib/contract.js';
 import { encodeArgs } from '../wasm/lib/args.js';
 import { Memory } from '../wasm/lib/memory.js';
 import { checkOptions } from '../wasm/lib/options.js';
 import { Handles, T, writeValues } from '../wasm/lib/values.js';
 import { buildMinexec } from './browser/minexec.mjs';
+import { makeSides } from './browser/workloads.mjs';
 import { cpuNsSince, median, numberOption, option } from './common/cli.mjs';
 
-const n = numberOption('n', 1000000);
+const n = numberOption('n', 300000);
 const rounds = numberOption('rounds', 9);
 const expected = (() => { // host_many's arguments are i % 1000000, and each call resolves to its argument
   let s = 0;
   for (let i = 0; i < n; i++) s += i % 1000000;
   return s;
 })();
+const fn = (arg) => Promise.resolve(arg); // the host function of every side, as in workloads.mjs
 
-// The call started last: host_call_n's (slot, gen, x), or slot -1 for none.
+// The no-promise sides' import: notes the call started last, (slot, gen, x); slot -1 for none.
 let slot = -1, gen = 0, arg = 0;
 const note = (s, g, x) => { slot = s; gen = g; arg = x; return 0; };
-const unused = (name) => () => { throw new Error(`bridge-split: import ${name} was called`); };
 
-async function wasyncSide(file) {
-  const bytes = readFileSync(file);
+// minexec's JS (as workloads.mjs's minexec side): a record per slot, reused, with its two settle callbacks made
+// once; `complete(slot, gen, value)` is the module's completion, called from the reaction.
+function minimalJs(complete) {
+  const records = [];
+  class Record {
+    gen = 0;
+    live = false;
+    constructor(slot) {
+      this.slot = slot;
+      this.ok = (v) => {
+        if (!this.live) return; // stale: the slot was reused
+        this.live = false;
+        complete(this.slot, this.gen, v);
+      };
+      this.fail = (e) => { this.live = false; throw e; };
+    }
+  }
+  return (slot, gen, x) => {
+    const rec = (records[slot] ??= new Record(slot));
+    rec.gen = gen;
+    rec.live = true;
+    const p = fn(x);
+    if (!(p instanceof Promise)) throw new TypeError('not a promise');
+    p.then(rec.ok, rec.fail);
+    return 0;
+  };
+}
+
+// wasync.wasm from `file`, instantiated here with `hostCallN` as its only host import in use. Returns
+// { ex, start() }: start() starts host_many (n calls, width 1, typed) as a job and returns its id.
+async function wasyncModule(file, hostCallN) {
   const mem = new Memory();
-  const wasync = { now_ms: () => performance.now(), arm_timer: () => {}, request_run: () => {}, host_call_n: (s, g, np, nl, x) => note(s, g, x) };
-  for (const name of ['host_call', 'host_call_v', 'op_cancel', 'fetch_start', 'blocking_start']) wasync[name] = unused(name);
-  const { instance } = await WebAssembly.instantiate(bytes, { wasync, env: { emscripten_notify_memory_growth: () => mem.grew() } });
+  const unused = (name) => () => { throw new Error(`bridge-split: import ${name} was called`); };
+  const wasync = { now_ms: () => performance.now(), arm_timer: () => {}, request_run: () => {}, host_call_n: hostCallN };
+  for (const name of ['host_call', 'host_call_v', 'op_cancel', 'fetch_start', 'body_read', 'body_close', 'handle_release', 'blocking_start']) wasync[name] = unused(name);
+  const { instance } = await WebAssembly.instantiate(readFileSync(file), { wasync, env: { emscripten_notify_memory_growth: () => mem.grew() } });
   const ex = instance.exports;
   ex._initialize?.();
   mem.attach(ex);
@@ -51,33 +97,60 @@ async function wasyncSide(file) {
   const entry = JSON.parse(mem.readBytes(json)).find((e) => e.name === 'host_many');
   ex.wsx_bytes_free(json);
   const handles = new Handles();
-  return () => {
+  const start = () => {
     const values = encodeArgs(entry, { name: 'id', n, width: 1, typed: 1 });
     const j = mem.withString('host_many', (np, nl) => {
       const block = writeValues(ex, mem, handles, values);
       return ex.wsx_start(np, nl, block.ptr, block.len, values.length);
     });
     if (j < 0) throw new Error(`wsx_start failed: ${j}`);
-    const c0 = process.cpuUsage();
+    return j;
+  };
+  return { ex, start };
+}
+
+// The job's sum once it has finished (call after a run whose status has RUN_BITS.JOBS_DONE, or after the last).
+function reap(ex, j, side) {
+  const reaped = ex.wsx_reap(), err = ex.wsx_result_err(), sum = ex.wsx_result_value();
+  if (reaped !== j || err !== 0 || sum !== expected) throw new Error(`${side}: job ${reaped} (started ${j}), err ${err}, sum ${sum} (expected ${expected})`);
+  ex.wsx_result_release();
+  return sum;
+}
+
+async function wasyncNoPromise(file, side) {
+  const { ex, start } = await wasyncModule(file, (s, g, np, nl, x) => note(s, g, x));
+  return () => {
+    const j = start();
     ex.wsx_run(); // starts the first call
     while (slot >= 0) {
       const s = slot;
       slot = -1;
       ex.wsx_op_complete_value(s, gen, T.NUMBER, arg, 1); // completes it and runs the task, which starts the next
     }
-    const ns = cpuNsSince(c0);
-    const reaped = ex.wsx_reap(), err = ex.wsx_result_err(), sum = ex.wsx_result_value();
-    if (reaped !== j || err !== 0 || sum !== expected) throw new Error(`wasync: job ${reaped} (started ${j}), err ${err}, sum ${sum} (expected ${expected})`);
-    ex.wsx_result_release();
-    return ns / n;
+    return reap(ex, j, side);
   };
 }
 
-async function minexecSide(bytes) {
+async function wasyncMinimalJs(file) {
+  let ex = null, job = 0, done = null;
+  const complete = (s, g, v) => {
+    const status = ex.wsx_op_complete_value(s, g, T.NUMBER, v, 1);
+    if (status & RUN_BITS.JOBS_DONE) done(reap(ex, job, 'wasync-minjs'));
+  };
+  const start = minimalJs(complete);
+  const m = await wasyncModule(file, (s, g, np, nl, x) => start(s, g, x));
+  ex = m.ex;
+  return () => new Promise((resolve) => {
+    done = resolve;
+    job = m.start();
+    ex.wsx_run();
+  });
+}
+
+async function minexecNoPromise(bytes) {
   const { instance } = await WebAssembly.instantiate(bytes, { env: { start: note } });
   const ex = instance.exports;
   return () => {
-    const c0 = process.cpuUsage();
     ex.begin(n, 1);
     let sum = -1;
     while (slot >= 0) {
@@ -85,25 +158,50 @@ async function minexecSide(bytes) {
       slot = -1;
       sum = ex.complete(s, gen, arg);
     }
-    const ns = cpuNsSince(c0);
-    if (sum !== expected) throw new Error('minexec: wrong sum');
-    return ns / n;
+    return sum;
   };
 }
 
-const sides = { wasync: await wasyncSide(fileURLToPath(new URL('../wasm/dist/wasync.wasm', import.meta.url))) };
-const against = option('against', undefined);
-if (against) sides.against = await wasyncSide(against);
+const wasm = fileURLToPath(new URL('../wasm/dist/wasync.wasm', import.meta.url));
 const minexecBytes = buildMinexec();
-if (minexecBytes) sides.minexec = await minexecSide(minexecBytes);
+const promised = await makeSides({ createRuntime, minexecBytes });
+const sides = {
+  js: () => promised.js(n, 1),
+  wasync: () => promised.wasync(n, 1),
+  'wasync-minjs': await wasyncMinimalJs(wasm),
+  ...(minexecBytes ? { minexec: () => promised.minexec(n, 1) } : {}),
+  'wasync-nopromise': await wasyncNoPromise(wasm, 'wasync-nopromise'),
+};
+const against = option('against', undefined);
+if (against) sides.against = await wasyncNoPromise(against, 'against');
+if (minexecBytes) sides['minexec-nopromise'] = await minexecNoPromise(minexecBytes);
+
+// One timed run of a side: CPU ns per await, after checking its sum.
+async function once(name) {
+  const c0 = process.cpuUsage();
+  const sum = await sides[name]();
+  const ns = cpuNsSince(c0) / n;
+  if (sum !== expected) throw new Error(`${name}: sum ${sum}, expected ${expected}`);
+  return ns;
+}
+
 const names = Object.keys(sides);
 const figures = Object.fromEntries(names.map((k) => [k, []]));
-for (const k of names) for (let i = 0; i < 2; i++) sides[k]();
-for (let r = 0; r < rounds; r++) for (const k of names) figures[k].push(sides[k]());
+for (const k of names) for (let i = 0; i < 2; i++) await once(k);
+for (let r = 0; r < rounds; r++) for (const k of names) figures[k].push(await once(k));
 
-console.log(`command: node bench/bridge-split.mjs --n ${n} --rounds ${rounds}${against ? ` --against ${against}` : ''}   (CPU ns per await, C side and crossings only, median of ${rounds} rounds)`);
+console.log(`command: node bench/bridge-split.mjs --n ${n} --rounds ${rounds}${against ? ` --against ${against}` : ''}   (CPU ns per await, one at a time, median of ${rounds} rounds)`);
 console.log(`| side | ns per await | range |\n| --- | ---: | --- |`);
 for (const k of names) {
   const xs = figures[k];
   console.log(`| ${k} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)} |`);
+}
+// Medians of the per-round differences (a round's sides ran back to back).
+const diff = (a, b) => figures[a] && figures[b] ? median(figures[a].map((x, i) => x - figures[b][i])).toFixed(0) : 'n/a';
+console.log(`the package's JS (wasync - wasync-minjs): ${diff('wasync', 'wasync-minjs')} ns`);
+console.log(`wasync's C side above minexec's, with promises (wasync-minjs - minexec): ${diff('wasync-minjs', 'minexec')} ns; with none (wasync-nopromise - minexec-nopromise): ${diff('wasync-nopromise', 'minexec-nopromise')} ns`);
+console.log(`the promise, its reaction and minexec's JS (minexec - minexec-nopromise): ${diff('minexec', 'minexec-nopromise')} ns`);
+if (against) {
+  const ratios = figures['wasync-nopromise'].map((x, i) => x / figures.against[i]);
+  console.log(`wasync-nopromise / against, by round: median ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
 }
