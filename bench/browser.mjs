@@ -1,11 +1,13 @@
 // browser.mjs: the bridge benchmark side by side in Node and in headless Chromium: plain JS, wasync (C awaiting JS
 // promises through the bridge), the floor of any callback bridge (bench/browser/floor.wat: one crossing each way
-// per await and nothing else), a minimal C executor (bench/browser/minexec.c: one task, a run queue, a slot table)
-// and JSPI (a hand-written module, bench/browser/jspi.wat; Chromium only).
+// per await and nothing else), a minimal C executor (bench/browser/minexec.c: one task, a run queue, a slot table),
+// wasync's protocol written lean (bench/browser/lean.c; one at a time only) and JSPI (a hand-written module,
+// bench/browser/jspi.wat; Chromium only).
 //
 //   node bench/browser.mjs [--n 100000] [--rounds 3] [--cpu] [--node-only]
 //
-// Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for the .wat sides), emcc (minexec.c) and Chromium at /usr/bin/chromium
+// Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for the .wat sides), emcc (minexec.c, lean.c) and
+// Chromium at /usr/bin/chromium
 // (or $CHROMIUM), driven by playwright-core. Each round runs every side once per workload, interleaved; each
 // measurement is the mean of 3 runs after 4 warm-up runs (bench/browser/workloads.mjs); the table shows the median
 // over rounds, and each ratio's median with its range over rounds (the ratio of a round's two sides, measured
@@ -22,7 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { makeSides, measure } from './browser/workloads.mjs';
-import { buildMinexec } from './browser/minexec.mjs';
+import { buildExecutor } from './browser/minexec.mjs';
 import { createRuntime } from '../wasm/index.js';
 import { cpuNsSince, median, numberOption } from './common/cli.mjs';
 
@@ -33,6 +35,7 @@ const rounds = numberOption('rounds', 3);
 const cpu = process.argv.includes('--cpu');
 const nodeOnly = process.argv.includes('--node-only'); // no browser: the Node process does nothing else
 const WORKLOADS = [['bridge-seq', 1], ['bridge-batch', 1000]];
+const ONE_AT_A_TIME = new Set(['lean']); // sides without a batched form
 // Extra runtime options for the wasync side, for experiments: --slice-ms 0 turns the time slice off.
 const sliceMs = numberOption('slice-ms', undefined);
 const options = sliceMs === undefined ? {} : { sliceMs };
@@ -77,11 +80,11 @@ async function serve(wats) {
 }
 
 async function main() {
-  const wats = { jspi: assemble('jspi'), floor: assemble('floor'), minexec: buildMinexec() };
+  const wats = { jspi: assemble('jspi'), floor: assemble('floor'), minexec: buildExecutor('minexec.c'), lean: buildExecutor('lean.c') };
   const results = {}; // engine -> workload -> side -> [ns]
   const add = (engine, w, side, ns) => (((results[engine] ??= {})[w] ??= {})[side] ??= []).push(ns);
 
-  const nodeSides = await makeSides({ createRuntime, jspiBytes: wats.jspi, floorBytes: wats.floor, minexecBytes: wats.minexec, options });
+  const nodeSides = await makeSides({ createRuntime, jspiBytes: wats.jspi, floorBytes: wats.floor, minexecBytes: wats.minexec, leanBytes: wats.lean, options });
   const server = nodeOnly ? null : await serve(wats);
   const browser = nodeOnly ? null : await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
   try {
@@ -91,7 +94,7 @@ async function main() {
       const { makeSides, measure } = await import('/bench/workloads.mjs');
       const { createRuntime } = await import('/pkg/index.js');
       const get = (name) => fetch(`/${name}.wasm`).then((r) => (r.ok ? r.arrayBuffer() : null));
-      const sides = await makeSides({ createRuntime, jspiBytes: await get('jspi'), floorBytes: await get('floor'), minexecBytes: await get('minexec'), options });
+      const sides = await makeSides({ createRuntime, jspiBytes: await get('jspi'), floorBytes: await get('floor'), minexecBytes: await get('minexec'), leanBytes: await get('lean'), options });
       globalThis.benchRun = (side, n, width, opts) => measure(sides[side], n, width, opts);
       return Object.keys(sides);
     }, options);
@@ -115,9 +118,13 @@ async function main() {
     for (let r = 0; r < rounds; r++) {
       for (const [w, width] of WORKLOADS) {
         for (const side of Object.keys(nodeSides)) {
+          if (width !== 1 && ONE_AT_A_TIME.has(side)) continue;
           add('node', w, side, cpu ? await nodeCpu(nodeSides[side], width) : await measure(nodeSides[side], n, width));
         }
-        for (const side of browserSides) add('chromium', w, side, cpu ? await pageCpu(side, width) : await pageRun(side, width));
+        for (const side of browserSides) {
+          if (width !== 1 && ONE_AT_A_TIME.has(side)) continue;
+          add('chromium', w, side, cpu ? await pageCpu(side, width) : await pageRun(side, width));
+        }
       }
     }
   } finally {
@@ -126,8 +133,9 @@ async function main() {
   }
   const extra = sliceMs === undefined ? '' : ` --slice-ms ${sliceMs}`;
   console.log(`command: node bench/browser.mjs --n ${n} --rounds ${rounds}${extra}${cpu ? ' --cpu' : ''}${nodeOnly ? ' --node-only' : ''}   (${cpu ? 'CPU' : 'wall'} ns per await, median of ${rounds} rounds)`);
-  console.log('| engine | workload | js | wasync | floor | minexec | jspi | wasync / js | floor / js | minexec / js | jspi / js |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const SIDES = ['wasync', 'floor', 'minexec', 'lean', 'jspi'];
+  console.log(`| engine | workload | js | ${SIDES.join(' | ')} | ${SIDES.map((s) => `${s} / js`).join(' | ')} |`);
+  console.log(`| --- | --- | ---: | ${SIDES.map(() => '---:').join(' | ')} | ${SIDES.map(() => '---:').join(' | ')} |`);
   for (const [engine, ws] of Object.entries(results)) {
     for (const [w, sides] of Object.entries(ws)) {
       const cell = (s) => (sides[s] ? median(sides[s]).toFixed(0) : 'n/a');
@@ -136,7 +144,7 @@ async function main() {
         const rs = sides[s].map((v, i) => v / sides.js[i]);
         return `${median(rs).toFixed(2)}x (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)})`;
       };
-      console.log(`| ${engine} | ${w} | ${cell('js')} | ${cell('wasync')} | ${cell('floor')} | ${cell('minexec')} | ${cell('jspi')} | ${ratio('wasync')} | ${ratio('floor')} | ${ratio('minexec')} | ${ratio('jspi')} |`);
+      console.log(`| ${engine} | ${w} | ${cell('js')} | ${SIDES.map(cell).join(' | ')} | ${SIDES.map(ratio).join(' | ')} |`);
     }
   }
 }

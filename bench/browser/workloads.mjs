@@ -9,6 +9,9 @@
 //   minexec the least a task-based C executor does (minexec.c, built with emcc): one task polled from a run
 //           queue, operations in a slot table with generations; JS keeps a record per slot with its two settle
 //           callbacks, checks that the call returned a promise and drops a stale settlement, as wasync's bridge does;
+//   lean    wasync's protocol for a lone await written as lean as it goes (lean.c, built with emcc; one call at
+//           a time only): futures polled through their types, tasks named by id, operations with start and cancel
+//           hooks, a run with its checks; the same JS as minexec's
 //   jspi    a hand-written wasm module (jspi.wat) whose import is WebAssembly.Suspending and whose export is
 //           WebAssembly.promising: one suspended call per await; 1000-wide is `width` promising calls at once,
 //           each doing n / width awaits. Chromium only (Node 20 has no JSPI).
@@ -30,7 +33,7 @@ async function jsSide(n, width) {
   return sum;
 }
 
-export async function makeSides({ createRuntime, jspiBytes, floorBytes, minexecBytes, options = {} }) {
+export async function makeSides({ createRuntime, jspiBytes, floorBytes, minexecBytes, leanBytes, options = {} }) {
   const rt = await createRuntime({ clock: 'real', trace: false, ...options });
   rt.defineHost('id', fn);
   const sides = {
@@ -52,6 +55,7 @@ export async function makeSides({ createRuntime, jspiBytes, floorBytes, minexecB
     });
   }
   if (minexecBytes) sides.minexec = await minexecSide(minexecBytes);
+  if (leanBytes) sides.lean = await minexecSide(leanBytes); // the same imports and exports; width 1 only
   if (jspiBytes && typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function') {
     const { instance } = await WebAssembly.instantiate(jspiBytes, { env: { host: new WebAssembly.Suspending(fn) } });
     const run = WebAssembly.promising(instance.exports.run);
@@ -65,7 +69,7 @@ export async function makeSides({ createRuntime, jspiBytes, floorBytes, minexecB
   return sides;
 }
 
-// The minexec side's JS half: a record per slot, reused, with its two settle callbacks made once.
+// The minexec side's JS half (the lean side's too): a record per slot, reused, with its two settle callbacks made once.
 async function minexecSide(bytes) {
   let ex = null;
   let done = null;
