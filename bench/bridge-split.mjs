@@ -8,15 +8,19 @@
 //   wasync-minjs     the package's module, wasync.wasm, driven by minexec's JS instead of the package's: a record
 //                    per slot with its two settle callbacks, the promise check, the stale check, and the same
 //                    export the package calls from the reaction (wsx_op_complete_value, running the executor)
+//   lean             wasync's protocol for a lone await written as lean as it goes (bench/browser/lean.c: futures
+//                    polled through their types, tasks by id, operations with hooks, a run with its checks), with
+//                    that same JS
 //   minexec          the least a task-based C executor does (bench/browser/minexec.c), with that same JS
 //   wasync-nopromise wasync.wasm with no promise at all: its host_call_n import only notes the call, and a plain
 //                    loop in JS completes each call as soon as it has started, through the same export. What is
 //                    left is the C side and the two crossings of every await
-//   minexec-nopromise minexec the same way
+//   lean-nopromise, minexec-nopromise  lean and minexec the same way
 //
 // So wasync - wasync-minjs is the package's JS (its bookkeeping around the promise), wasync-minjs - minexec is
 // what wasync's C side costs above minexec's with promises in between, and wasync-nopromise - minexec-nopromise
-// the same with nothing in between. The last lines print these as medians of the per-round differences.
+// the same with nothing in between; lean - minexec is what the protocol itself costs, done as cheaply as it can
+// be. The last lines print these as medians of the per-round differences.
 //
 //   node bench/bridge-split.mjs [--n 300000] [--rounds 9] [--against OTHER.wasm]
 //
@@ -25,7 +29,7 @@
 // the median over rounds of this build's time over the other's in the same round: the machine's drift moves both
 // sides of a round alike, and the medians of each side alone much less so.
 // Each round runs every side once, after two warm-up runs of each; figures are CPU ns per await
-// (process.cpuUsage). Needs wasm/dist (bash scripts/build-wasm.sh) and emcc for minexec. A benchmark: nothing is
+// (process.cpuUsage). Needs wasm/dist (bash scripts/build-wasm.sh) and emcc for minexec and lean. A benchmark: nothing is
 // asserted, but a side whose sum is wrong stops it.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +39,7 @@ import { encodeArgs } from '../wasm/lib/args.js';
 import { Memory } from '../wasm/lib/memory.js';
 import { checkOptions } from '../wasm/lib/options.js';
 import { Handles, T, writeValues } from '../wasm/lib/values.js';
-import { buildMinexec } from './browser/minexec.mjs';
+import { buildExecutor } from './browser/minexec.mjs';
 import { makeSides } from './browser/workloads.mjs';
 import { cpuNsSince, median, numberOption, option } from './common/cli.mjs';
 
@@ -147,7 +151,23 @@ async function wasyncMinimalJs(file) {
   });
 }
 
-async function minexecNoPromise(bytes) {
+// An executor module with minexec's imports and exports (minexec.c, lean.c), awaiting real promises through
+// minimalJs.
+async function executorMinimalJs(bytes) {
+  let ex = null, done = null;
+  const complete = (s, g, v) => {
+    const sum = ex.complete(s, g, v);
+    if (sum >= 0) done(sum);
+  };
+  const { instance } = await WebAssembly.instantiate(bytes, { env: { start: minimalJs(complete) } });
+  ex = instance.exports;
+  return () => new Promise((resolve) => {
+    done = resolve;
+    ex.begin(n, 1);
+  });
+}
+
+async function executorNoPromise(bytes) {
   const { instance } = await WebAssembly.instantiate(bytes, { env: { start: note } });
   const ex = instance.exports;
   return () => {
@@ -163,18 +183,21 @@ async function minexecNoPromise(bytes) {
 }
 
 const wasm = fileURLToPath(new URL('../wasm/dist/wasync.wasm', import.meta.url));
-const minexecBytes = buildMinexec();
-const promised = await makeSides({ createRuntime, minexecBytes });
+const minexecBytes = buildExecutor('minexec.c');
+const leanBytes = buildExecutor('lean.c');
+const promised = await makeSides({ createRuntime });
 const sides = {
   js: () => promised.js(n, 1),
   wasync: () => promised.wasync(n, 1),
   'wasync-minjs': await wasyncMinimalJs(wasm),
-  ...(minexecBytes ? { minexec: () => promised.minexec(n, 1) } : {}),
+  ...(leanBytes ? { lean: await executorMinimalJs(leanBytes) } : {}),
+  ...(minexecBytes ? { minexec: await executorMinimalJs(minexecBytes) } : {}),
   'wasync-nopromise': await wasyncNoPromise(wasm, 'wasync-nopromise'),
 };
 const against = option('against', undefined);
 if (against) sides.against = await wasyncNoPromise(against, 'against');
-if (minexecBytes) sides['minexec-nopromise'] = await minexecNoPromise(minexecBytes);
+if (leanBytes) sides['lean-nopromise'] = await executorNoPromise(leanBytes);
+if (minexecBytes) sides['minexec-nopromise'] = await executorNoPromise(minexecBytes);
 
 // One timed run of a side: CPU ns per await, after checking its sum.
 async function once(name) {
@@ -200,6 +223,7 @@ for (const k of names) {
 const diff = (a, b) => figures[a] && figures[b] ? median(figures[a].map((x, i) => x - figures[b][i])).toFixed(0) : 'n/a';
 console.log(`the package's JS (wasync - wasync-minjs): ${diff('wasync', 'wasync-minjs')} ns`);
 console.log(`wasync's C side above minexec's, with promises (wasync-minjs - minexec): ${diff('wasync-minjs', 'minexec')} ns; with none (wasync-nopromise - minexec-nopromise): ${diff('wasync-nopromise', 'minexec-nopromise')} ns`);
+console.log(`wasync's protocol written lean above minexec, with promises (lean - minexec): ${diff('lean', 'minexec')} ns; with none (lean-nopromise - minexec-nopromise): ${diff('lean-nopromise', 'minexec-nopromise')} ns`);
 console.log(`the promise, its reaction and minexec's JS (minexec - minexec-nopromise): ${diff('minexec', 'minexec-nopromise')} ns`);
 if (against) {
   const ratios = figures['wasync-nopromise'].map((x, i) => x / figures.against[i]);
