@@ -24,10 +24,10 @@
 //
 //   node bench/bridge-split.mjs [--n 300000] [--rounds 9] [--against OTHER.wasm]
 //
-// --against adds a side that runs another build of the module (say, wasync.wasm before a change, kept aside) with
-// no promise, by turns with this one: the way to compare two versions of the C side. The figure to read is then
-// the median over rounds of this build's time over the other's in the same round: the machine's drift moves both
-// sides of a round alike, and the medians of each side alone much less so.
+// --against adds two sides that run another build of the module (say, wasync.wasm before a change, kept aside),
+// with minexec's JS and with no promise, by turns with this one: the way to compare two versions of the C side.
+// The figures to read are then the medians over rounds of this build's time over the other's in the same round:
+// the machine's drift moves both sides of a round alike, and the medians of each side alone much less so.
 // Each round runs every side once, after two warm-up runs of each; figures are CPU ns per await
 // (process.cpuUsage). Needs wasm/dist (bash scripts/build-wasm.sh) and emcc for minexec and lean. A benchmark: nothing is
 // asserted, but a side whose sum is wrong stops it.
@@ -195,7 +195,10 @@ const sides = {
   'wasync-nopromise': await wasyncNoPromise(wasm, 'wasync-nopromise'),
 };
 const against = option('against', undefined);
-if (against) sides.against = await wasyncNoPromise(against, 'against');
+if (against) {
+  sides['against-minjs'] = await wasyncMinimalJs(against);
+  sides.against = await wasyncNoPromise(against, 'against');
+}
 if (leanBytes) sides['lean-nopromise'] = await executorNoPromise(leanBytes);
 if (minexecBytes) sides['minexec-nopromise'] = await executorNoPromise(minexecBytes);
 
@@ -226,6 +229,8 @@ console.log(`wasync's C side above minexec's, with promises (wasync-minjs - mine
 console.log(`wasync's protocol written lean above minexec, with promises (lean - minexec): ${diff('lean', 'minexec')} ns; with none (lean-nopromise - minexec-nopromise): ${diff('lean-nopromise', 'minexec-nopromise')} ns`);
 console.log(`the promise, its reaction and minexec's JS (minexec - minexec-nopromise): ${diff('minexec', 'minexec-nopromise')} ns`);
 if (against) {
-  const ratios = figures['wasync-nopromise'].map((x, i) => x / figures.against[i]);
-  console.log(`wasync-nopromise / against, by round: median ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
+  for (const [mine, other] of [['wasync-minjs', 'against-minjs'], ['wasync-nopromise', 'against']]) {
+    const ratios = figures[mine].map((x, i) => x / figures[other][i]);
+    console.log(`${mine} / ${other}, by round: median ${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})`);
+  }
 }
