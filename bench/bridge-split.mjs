@@ -5,9 +5,10 @@
 //
 //   js               plain JS: `sum += await fn(i)`                                   (bench/browser/workloads.mjs)
 //   wasync           the package: createRuntime, host_many (width 1, typed)          (the same as browser.mjs's)
-//   wasync-minjs     the package's module, wasync.wasm, driven by minexec's JS instead of the package's: a record
-//                    per slot with its two settle callbacks, the promise check, the stale check, and the same
-//                    export the package calls from the reaction (wsx_op_complete_value, running the executor)
+//   wasync-minjs     the package's module, wasync.wasm, driven by minexec's JS (workloads.mjs's recordStart)
+//                    instead of the package's: a record per slot with its two settle callbacks, the promise check,
+//                    the stale check, and the same export the package calls from the reaction
+//                    (wsx_op_complete_value, running the executor)
 //   lean             wasync's protocol for a lone await written as lean as it goes (bench/browser/lean.c: futures
 //                    polled through their types, tasks by id, operations with hooks, a run with its checks), with
 //                    that same JS
@@ -40,7 +41,7 @@ import { Memory } from '../wasm/lib/memory.js';
 import { checkOptions } from '../wasm/lib/options.js';
 import { Handles, T, writeValues } from '../wasm/lib/values.js';
 import { buildExecutor } from './browser/minexec.mjs';
-import { makeSides } from './browser/workloads.mjs';
+import { makeSides, recordStart } from './browser/workloads.mjs';
 import { cpuNsSince, median, numberOption, option } from './common/cli.mjs';
 
 const n = numberOption('n', 300000);
@@ -50,39 +51,10 @@ const expected = (() => { // host_many's arguments are i % 1000000, and each cal
   for (let i = 0; i < n; i++) s += i % 1000000;
   return s;
 })();
-const fn = (arg) => Promise.resolve(arg); // the host function of every side, as in workloads.mjs
 
 // The no-promise sides' import: notes the call started last, (slot, gen, x); slot -1 for none.
 let slot = -1, gen = 0, arg = 0;
 const note = (s, g, x) => { slot = s; gen = g; arg = x; return 0; };
-
-// minexec's JS (as workloads.mjs's minexec side): a record per slot, reused, with its two settle callbacks made
-// once; `complete(slot, gen, value)` is the module's completion, called from the reaction.
-function minimalJs(complete) {
-  const records = [];
-  class Record {
-    gen = 0;
-    live = false;
-    constructor(slot) {
-      this.slot = slot;
-      this.ok = (v) => {
-        if (!this.live) return; // stale: the slot was reused
-        this.live = false;
-        complete(this.slot, this.gen, v);
-      };
-      this.fail = (e) => { this.live = false; throw e; };
-    }
-  }
-  return (slot, gen, x) => {
-    const rec = (records[slot] ??= new Record(slot));
-    rec.gen = gen;
-    rec.live = true;
-    const p = fn(x);
-    if (!(p instanceof Promise)) throw new TypeError('not a promise');
-    p.then(rec.ok, rec.fail);
-    return 0;
-  };
-}
 
 // wasync.wasm from `file`, instantiated here with `hostCallN` as its only host import in use. Returns
 // { ex, start() }: start() starts host_many (n calls, width 1, typed) as a job and returns its id.
@@ -142,29 +114,13 @@ async function wasyncMinimalJs(file) {
     if (status & RUN_BITS.JOBS_DONE) done(reap(ex, job, 'wasync-minjs'));
     else if ((status & RUN_BITS.STATUS_MASK) === RUN.MORE) setImmediate(() => ran(ex.wsx_run()));
   };
-  const start = minimalJs((s, g, v) => ran(ex.wsx_op_complete_value(s, g, T.NUMBER, v, 1)));
+  const start = recordStart((s, g, v) => ran(ex.wsx_op_complete_value(s, g, T.NUMBER, v, 1)));
   const m = await wasyncModule(file, (s, g, np, nl, x) => start(s, g, x));
   ex = m.ex;
   return () => new Promise((resolve) => {
     done = resolve;
     job = m.start();
     ran(ex.wsx_run());
-  });
-}
-
-// An executor module with minexec's imports and exports (minexec.c, lean.c), awaiting real promises through
-// minimalJs.
-async function executorMinimalJs(bytes) {
-  let ex = null, done = null;
-  const complete = (s, g, v) => {
-    const sum = ex.complete(s, g, v);
-    if (sum >= 0) done(sum);
-  };
-  const { instance } = await WebAssembly.instantiate(bytes, { env: { start: minimalJs(complete) } });
-  ex = instance.exports;
-  return () => new Promise((resolve) => {
-    done = resolve;
-    ex.begin(n, 1);
   });
 }
 
@@ -186,13 +142,13 @@ async function executorNoPromise(bytes) {
 const wasm = fileURLToPath(new URL('../wasm/dist/wasync.wasm', import.meta.url));
 const minexecBytes = buildExecutor('minexec.c');
 const leanBytes = buildExecutor('lean.c');
-const promised = await makeSides({ createRuntime });
+const promised = await makeSides({ createRuntime, minexecBytes, leanBytes });
 const sides = {
   js: () => promised.js(n, 1),
   wasync: () => promised.wasync(n, 1),
   'wasync-minjs': await wasyncMinimalJs(wasm),
-  ...(leanBytes ? { lean: await executorMinimalJs(leanBytes) } : {}),
-  ...(minexecBytes ? { minexec: await executorMinimalJs(minexecBytes) } : {}),
+  ...(leanBytes ? { lean: () => promised.lean(n, 1) } : {}),
+  ...(minexecBytes ? { minexec: () => promised.minexec(n, 1) } : {}),
   'wasync-nopromise': await wasyncNoPromise(wasm, 'wasync-nopromise'),
 };
 const against = option('against', undefined);

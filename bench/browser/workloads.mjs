@@ -69,10 +69,10 @@ export async function makeSides({ createRuntime, jspiBytes, floorBytes, minexecB
   return sides;
 }
 
-// The minexec side's JS half (the lean side's too): a record per slot, reused, with its two settle callbacks made once.
-async function minexecSide(bytes) {
-  let ex = null;
-  let done = null;
+// The JS half of the minexec and lean sides (and of bench/bridge-split.mjs's wasync-minjs side): a record per slot,
+// reused, with its two settle callbacks made once; the promise check; a stale settlement dropped. Returns the
+// module's `start(slot, gen, x)` import; `complete(slot, gen, value)` delivers a live record's value to the module.
+export function recordStart(complete) {
   const records = [];
   class Record {
     gen = 0;
@@ -86,10 +86,9 @@ async function minexecSide(bytes) {
   const settled = (rec, v) => {
     if (!rec.live) return; // stale: the slot was reused
     rec.live = false;
-    const sum = ex.complete(rec.slot, rec.gen, v);
-    if (sum >= 0) done(sum);
+    complete(rec.slot, rec.gen, v);
   };
-  const start = (slot, gen, x) => {
+  return (slot, gen, x) => {
     const rec = (records[slot] ??= new Record(slot));
     rec.gen = gen;
     rec.live = true;
@@ -98,6 +97,16 @@ async function minexecSide(bytes) {
     p.then(rec.ok, rec.fail);
     return 0;
   };
+}
+
+// A module with minexec.c's imports and exports (minexec.c, lean.c) as a side.
+async function minexecSide(bytes) {
+  let ex = null;
+  let done = null;
+  const start = recordStart((slot, gen, v) => {
+    const sum = ex.complete(slot, gen, v);
+    if (sum >= 0) done(sum);
+  });
   const { instance } = await WebAssembly.instantiate(bytes, { env: { start } });
   ex = instance.exports;
   return (n, width) => new Promise((resolve) => {
