@@ -7,8 +7,7 @@
 //   node bench/browser.mjs [--n 100000] [--rounds 3] [--cpu] [--node-only]
 //
 // Needs wasm/dist (bash scripts/build-wasm.sh), Binaryen's wasm-as (for the .wat sides), emcc (minexec.c, lean.c) and
-// Chromium at /usr/bin/chromium
-// (or $CHROMIUM), driven by playwright-core. Each round runs every side once per workload, interleaved; each
+// Chromium at /usr/bin/chromium (or $CHROMIUM), driven by playwright-core. Each round runs every side once per workload, interleaved; each
 // measurement is the mean of 3 runs after 4 warm-up runs (bench/browser/workloads.mjs); the table shows the median
 // over rounds, and each ratio's median with its range over rounds (the ratio of a round's two sides, measured
 // back to back, is steadier on a loaded machine than either side alone). With --cpu the figures are CPU time

@@ -24,6 +24,3 @@ export function buildExecutor(file = 'minexec.c') {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-/** minexec.c's module (buildExecutor). */
-export const buildMinexec = () => buildExecutor('minexec.c');
