@@ -40,7 +40,7 @@ import { encodeArgs } from '../wasm/lib/args.js';
 import { Memory } from '../wasm/lib/memory.js';
 import { checkOptions } from '../wasm/lib/options.js';
 import { Handles, T, writeValues } from '../wasm/lib/values.js';
-import { buildExecutor } from './browser/minexec.mjs';
+import { buildSide } from './browser/build.mjs';
 import { makeSides, recordStart } from './browser/workloads.mjs';
 import { cpuNsSince, median, numberOption, option } from './common/cli.mjs';
 
@@ -140,8 +140,8 @@ async function executorNoPromise(bytes) {
 }
 
 const wasm = fileURLToPath(new URL('../wasm/dist/wasync.wasm', import.meta.url));
-const minexecBytes = buildExecutor('minexec.c');
-const leanBytes = buildExecutor('lean.c');
+const minexecBytes = buildSide('minexec.c');
+const leanBytes = buildSide('lean.c');
 const promised = await makeSides({ createRuntime, minexecBytes, leanBytes });
 const sides = {
   js: () => promised.js(n, 1),

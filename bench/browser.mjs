@@ -16,14 +16,11 @@
 // less than the wall clock. A benchmark: nothing is asserted.
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { makeSides, measure } from './browser/workloads.mjs';
-import { buildExecutor } from './browser/minexec.mjs';
+import { buildSide } from './browser/build.mjs';
 import { createRuntime } from '../wasm/index.js';
 import { cpuNsSince, median, numberOption } from './common/cli.mjs';
 
@@ -38,22 +35,6 @@ const ONE_AT_A_TIME = new Set(['lean']); // sides without a batched form
 // Extra runtime options for the wasync side, for experiments: --slice-ms 0 turns the time slice off.
 const sliceMs = numberOption('slice-ms', undefined);
 const options = sliceMs === undefined ? {} : { sliceMs };
-
-// A hand-written module of bench/browser/ (jspi.wat, floor.wat) assembled with Binaryen's wasm-as, or null.
-function assemble(name) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'wasync-wat-'));
-  try {
-    const out = path.join(dir, `${name}.wasm`);
-    const r = spawnSync('wasm-as', [path.join(here, 'browser', `${name}.wat`), '-o', out], { encoding: 'utf8' });
-    if (r.status !== 0) {
-      console.warn(`no ${name} side: wasm-as failed: ${r.error?.message ?? r.stderr}`);
-      return null;
-    }
-    return readFileSync(out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
 
@@ -79,7 +60,7 @@ async function serve(wats) {
 }
 
 async function main() {
-  const wats = { jspi: assemble('jspi'), floor: assemble('floor'), minexec: buildExecutor('minexec.c'), lean: buildExecutor('lean.c') };
+  const wats = { jspi: buildSide('jspi.wat'), floor: buildSide('floor.wat'), minexec: buildSide('minexec.c'), lean: buildSide('lean.c') };
   const results = {}; // engine -> workload -> side -> [ns]
   const add = (engine, w, side, ns) => (((results[engine] ??= {})[w] ??= {})[side] ??= []).push(ns);
 
