@@ -10,7 +10,7 @@
 // nothing is asserted. --wasm loads another build of the module (to compare two builds of the core).
 import { readFileSync } from 'node:fs';
 import { createRuntime } from '../wasm/index.js';
-import { median, numberOption, option } from './common/cli.mjs';
+import { cpuNsSince, median, numberOption, option } from './common/cli.mjs';
 
 const n = numberOption('n', 20000);
 const rounds = numberOption('rounds', 5);
@@ -35,8 +35,7 @@ async function cpu(side, width) {
   await side(Math.min(n, 2000), width); // warm-up
   const c0 = process.cpuUsage();
   await side(n, width);
-  const c = process.cpuUsage(c0);
-  return ((c.user + c.system) * 1000) / n;
+  return cpuNsSince(c0) / n;
 }
 
 console.log(`command: node bench/join-spread.mjs --n ${n} --rounds ${rounds}${wasm ? ` --wasm ${wasm}` : ''}   (CPU ns per await, median of ${rounds} rounds)`);
