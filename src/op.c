@@ -153,7 +153,7 @@ static ws_poll op_start(ws_op *op, ws_context *cx)
     int rc = op->type->start(rt, op->id, op);
     s = &rt->ops[i]; /* read again: the hook may have called back into the runtime */
     if (WS_UNLIKELY(rc != WS_OK)) {
-        if (s->state != OP_FREE && s->gen == (uint32_t)(op->id >> 32)) {
+        if (s->state != OP_FREE && s->gen == (uint32_t)(op->id >> 32)) { /* op_get, with i known in range */
             if (s->state == OP_STARTED)
                 rt->stats.ops_in_flight--;
             op_release(rt, i); /* also frees an outcome the hook delivered before failing */
@@ -165,7 +165,7 @@ static ws_poll op_start(ws_op *op, ws_context *cx)
     }
     /* Started, and perhaps completed by the hook already (ws_op_complete): the slot, found again by its index,
      * names it until it is released. */
-    assert(s->state != OP_FREE && s->gen == (uint32_t)(op->id >> 32));
+    assert(s == op_get(rt, op->id));
     return s->state == OP_DONE ? op_take_outcome(rt, s, op) : op_pending(rt, s, f, cx);
 }
 
